@@ -1,0 +1,31 @@
+package org.vvmhost.leadership;
+
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The election's shared data, readable by every candidate. Keys are relative to a data namespace that the
+ * implementation keeps apart from the election's own keys (on etcd: {@code <election>-data/}). Only a
+ * {@link Term} writes, fenced.
+ */
+public interface DataStore {
+
+    CompletableFuture<Optional<byte[]>> get(String key);
+
+    /** All keys that start with {@code prefix}, in key order. */
+    CompletableFuture<SortedMap<String, byte[]>> scan(String prefix);
+
+    /**
+     * Calls {@code listener} with the key's value after every change (empty when deleted), in order, starting
+     * with the current value. Close the returned handle to stop.
+     */
+    Subscription watch(String key, Consumer<Optional<byte[]>> listener);
+
+    /** An open watch. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,18 @@
+package org.vvmhost.leadership;
+
+/** A fenced write whose token no longer leads. Nothing of it was written. */
+public final class FencedWriteRejectedException extends LeadershipException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long fencingToken;
+
+    public FencedWriteRejectedException(long fencingToken, String message) {
+        super(message);
+        this.fencingToken = fencingToken;
+    }
+
+    public long fencingToken() {
+        return fencingToken;
+    }
+}

@@ -1,0 +1,43 @@
+package org.vvmhost.leadership;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One period of leadership, from a won campaign to its release or loss.
+ *
+ * <p>States: {@code LEADING ⇄ SUSPENDED → LOST}, and {@code LEADING | SUSPENDED → RELEASED}. LOST and RELEASED
+ * are final, and only one of them is ever reached. SUSPENDED means the lease could not be renewed for a while
+ * but the local renew deadline has not passed yet.
+ */
+public interface Term {
+
+    enum Status { LEADING, SUSPENDED, LOST, RELEASED }
+
+    /** The fencing token: on etcd, the create revision of this leader's key. Strictly grows from term to term. */
+    long fencingToken();
+
+    /** The leader's election key, for log lines. */
+    String leaderKey();
+
+    Status status();
+
+    /**
+     * Completes once, normally, with the reason, when leadership is lost. Never completes if the term is
+     * released first.
+     */
+    CompletableFuture<LeadershipLostException> lost();
+
+    /**
+     * Gives leadership up gracefully (on etcd: resign, then revoke the lease), so that a standby takes over at
+     * once. Completes when done. Idempotent and thread-safe; a no-op after loss.
+     */
+    CompletableFuture<Void> release();
+
+    /**
+     * Applies {@code ops} atomically, if and only if this term still leads (on etcd: a transaction guarded by
+     * {@code CreateRevision(leaderKey) == fencingToken}). Completes exceptionally with
+     * {@link FencedWriteRejectedException} when the guard fails; then nothing was written.
+     */
+    CompletableFuture<Void> write(List<WriteOp> ops);
+}
