@@ -1,0 +1,41 @@
+package org.vvmhost.host;
+
+import java.util.Locale;
+import javax.inject.Inject;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Takes each option's default from a {@code VVM_}-prefixed environment variable: {@code --lease-ttl} reads
+ * {@code VVM_LEASE_TTL}. When the variable is unset, the option's own default applies.
+ */
+final class EnvironmentDefaults implements IDefaultValueProvider {
+
+    static final String PREFIX = "VVM_";
+
+    private final Environment environment;
+
+    @Inject
+    EnvironmentDefaults(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argument) {
+        if (!(argument instanceof OptionSpec)) {
+            return null;
+        }
+        OptionSpec option = (OptionSpec) argument;
+        if (option.usageHelp() || option.versionHelp()) {
+            return null;
+        }
+        return environment.get(variableName(option)).orElse(null);
+    }
+
+    /** {@code --lease-ttl} → {@code VVM_LEASE_TTL}. */
+    static String variableName(OptionSpec option) {
+        String name = option.longestName().replaceFirst("^-+", "");
+        return PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+}

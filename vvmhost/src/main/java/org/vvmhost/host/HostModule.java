@@ -1,0 +1,48 @@
+package org.vvmhost.host;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.ClassKey;
+import dagger.multibindings.IntoMap;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.UsageMessageSpec;
+
+/**
+ * The command line. To add a subcommand: list its class in the parent's {@code subcommands}, give it an
+ * {@code @Inject} constructor, and bind it here into the command map.
+ */
+@Module(subcomponents = RunComponent.class)
+abstract class HostModule {
+
+    private HostModule() {
+    }
+
+    @Binds
+    @IntoMap
+    @ClassKey(VvmhostCommand.class)
+    abstract Object vvmhostCommand(VvmhostCommand command);
+
+    @Binds
+    @IntoMap
+    @ClassKey(RunCommand.class)
+    abstract Object runCommand(RunCommand command);
+
+    @Provides
+    static CommandLine commandLine(CommandFactory factory, EnvironmentDefaults environmentDefaults) {
+        CommandLine commandLine = new CommandLine(VvmhostCommand.class, factory);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler(new UsageErrorHandler());
+        commandLine.setExecutionExceptionHandler(new InternalErrorHandler());
+        // Applies to the whole hierarchy, so it must come after the subcommands are added.
+        commandLine.setDefaultValueProvider(environmentDefaults);
+        addExitCodes(commandLine);
+        return commandLine;
+    }
+
+    private static void addExitCodes(CommandLine command) {
+        UsageMessageSpec usage = command.getCommandSpec().usageMessage();
+        usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.usageHelpTable());
+        command.getSubcommands().values().forEach(HostModule::addExitCodes);
+    }
+}

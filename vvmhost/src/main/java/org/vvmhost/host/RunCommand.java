@@ -1,0 +1,167 @@
+package org.vvmhost.host;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.time.SystemClock;
+import org.vvmhost.vvm.VvmSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vvmhost run}: one replica. It campaigns, runs the services while it leads, and stops on SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Launches a VVM: it campaigns for leadership and, while it leads, runs the service pipeline.",
+            "SIGTERM or SIGINT shut it down gracefully: services stop, leadership is released, then the process exits."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private LeadershipOptions leadershipOptions;
+
+    @Mixin
+    private LoggingOptions loggingOptions;
+
+    @Option(names = "--instance-id", paramLabel = "<id>",
+            description = "This replica's id in the election. Default: <host>-<pid>-<random>, unique per process. "
+                    + "Env: VVM_INSTANCE_ID.")
+    private String instanceId;
+
+    @Option(names = "--lease-ttl", paramLabel = "<duration>", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Lease TTL, whole seconds, at least 2s: a crashed leader is replaced after about this long. "
+                    + "Default: ${DEFAULT-VALUE}. Env: VVM_LEASE_TTL.")
+    private Duration leaseTtl;
+
+    @Option(names = "--renew-deadline", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "If no lease renewal succeeded for this long, leadership counts as lost. Below the TTL. "
+                    + "Default: 2/3 of the TTL. Env: VVM_RENEW_DEADLINE.")
+    private Duration renewDeadline;
+
+    @Option(names = "--acquire-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "Give up (exit 3) if leadership is not won within this time. "
+                    + "Default: wait forever, as a standby replica must. Env: VVM_ACQUIRE_TIMEOUT.")
+    private Duration acquireTimeout;
+
+    @Option(names = "--kill-delay", paramLabel = "<duration>", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "After leadership is lost, halt the process if it has not exited within this time. "
+                    + "Default: ${DEFAULT-VALUE}. Env: VVM_KILL_DELAY.")
+    private Duration killDelay;
+
+    private final RunComponent.Factory runComponents;
+    private final Environment environment;
+
+    @Inject
+    RunCommand(RunComponent.Factory runComponents, Environment environment) {
+        this.runComponents = runComponents;
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        RunSettings settings = settings();
+        LogConfiguration.apply(settings.logFormat());
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
+        log.info("vvmhost {} starting: instance {}, election '{}', lease TTL {}s, renew deadline {}ms",
+                ManifestVersionProvider.version(), settings.instanceId(), settings.election(),
+                settings.lease().ttl().toSeconds(), settings.lease().renewDeadline().toMillis());
+
+        CompletableFuture<String> stopRequested = new CompletableFuture<>();
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        Thread fallbackHook = new Thread(() -> awaitGracefulExit(stopRequested, finished, settings.vvm().killDelay()),
+                "vvm-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(fallbackHook);
+        RunComponent run = runComponents.create(settings);
+        try (StopSignals signals = StopSignals.install(stopRequested::complete);
+             SystemClock clock = run.clock();
+             Leadership leadership = run.leadership()) {
+            log.info("leadership backend: {}", leadership.description());
+            return run.runner().run(stopRequested).code();
+        } finally {
+            finished.complete(null);
+            removeHook(fallbackHook);
+        }
+    }
+
+    /** Reads and validates the options; a bad value is a usage error that names its option. */
+    RunSettings settings() {
+        List<String> endpoints = leadershipOptions.etcdEndpoints();
+        if (!endpoints.isEmpty()) {
+            throw usageError("--etcd-endpoints", "etcd support is not built yet; unset --etcd-endpoints "
+                    + "(and VVM_ETCD_ENDPOINTS) to run on the embedded in-memory leadership");
+        }
+        String election = leadershipOptions.election().trim();
+        if (election.isEmpty()) {
+            throw usageError("--election", "the election name must not be blank");
+        }
+        String host = HostIdentity.hostName(environment);
+        String id = Optional.ofNullable(instanceId).map(String::trim)
+                .orElseGet(() -> HostIdentity.newInstanceId(host, ProcessHandle.current().pid()));
+        if (id.isEmpty()) {
+            throw usageError("--instance-id", "the instance id must not be blank; omit it for a unique default");
+        }
+        LeaseSettings lease = validated("--lease-ttl", () -> LeaseSettings.ofTtl(leaseTtl));
+        if (renewDeadline != null) {
+            lease = validated("--renew-deadline", () -> new LeaseSettings(leaseTtl, renewDeadline));
+        }
+        // The converter already rejects durations that are not above 0, which is all VvmSettings checks.
+        VvmSettings vvm = new VvmSettings(Optional.ofNullable(acquireTimeout), killDelay);
+        return new RunSettings(endpoints, election, id, host, lease, vvm, loggingOptions.format());
+    }
+
+    private <T> T validated(String option, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(option, e.getMessage());
+        }
+    }
+
+    private ParameterException usageError(String option, String problem) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
+    }
+
+    /**
+     * The fallback when no signal handler could be installed: the JVM is exiting, so ask for a graceful stop and
+     * hold the exit until the main thread has finished it, or the kill delay has passed.
+     */
+    private static void awaitGracefulExit(CompletableFuture<String> stopRequested, CompletableFuture<Void> finished,
+                                          Duration limit) {
+        stopRequested.complete("JVM shutdown");
+        try {
+            finished.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LoggerFactory.getLogger(RunCommand.class)
+                    .error("the VVM did not shut down within {}ms; exiting anyway", limit.toMillis());
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already exiting: the hook runs, and returns at once because we have finished.
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.vvmhost.host;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import javax.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.vvm.Vvm;
+import org.vvmhost.vvm.VvmProblem;
+
+/**
+ * The host's part of seed 002: launch the VVM, wait for a stop request or the VVM's problem, whichever comes
+ * first, then shut the VVM down and turn the outcome into an exit code.
+ */
+final class VvmRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(VvmRunner.class);
+
+    private final Vvm vvm;
+
+    @Inject
+    VvmRunner(Vvm vvm) {
+        this.vvm = vvm;
+    }
+
+    /** Runs until {@code stopRequested} completes (with the reason) or the VVM has a problem. */
+    ExitCode run(CompletableFuture<String> stopRequested) {
+        CompletableFuture<VvmProblem> problem = vvm.launch();
+        try {
+            CompletableFuture.anyOf(stopRequested, problem).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while running; shutting down");
+        } catch (ExecutionException e) {
+            // Neither future completes exceptionally; shut down anyway.
+            log.error("unexpected failure while waiting for a stop request", e.getCause());
+        }
+        if (stopRequested.isDone() && !problem.isDone()) {
+            log.info("{} received: shutting down gracefully", stopRequested.join());
+        }
+        Optional<VvmProblem> outcome = vvm.shutdown();
+        outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), p.getMessage(), p));
+        ExitCode exitCode = ExitCode.of(outcome);
+        log.info("shut down; exit code {}: {}", exitCode.code(), exitCode.description());
+        return exitCode;
+    }
+}
