@@ -89,8 +89,8 @@ final class RunCommand implements Callable<Integer> {
         CompletableFuture<Void> finished = new CompletableFuture<>();
         Thread fallbackHook = new Thread(() -> awaitGracefulExit(stopRequested, finished, settings.vvm().killDelay()),
                 "vvm-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(fallbackHook);
         RunComponent run = runComponents.create(settings);
+        Runtime.getRuntime().addShutdownHook(fallbackHook);
         try (StopSignals signals = StopSignals.install(stopRequested::complete);
              SystemClock clock = run.clock();
              Leadership leadership = run.leadership()) {

@@ -1,0 +1,20 @@
+# The vvmhost image: `docker build -t vvmhost .` then `docker run --rm vvmhost` (the embedded default), or pass
+# run options and VVM_* variables. The end-to-end tests launch this ENTRYPOINT and CMD, with the jar's path
+# substituted, so the image's command line is one the tests run.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 mvn -B clean package -DskipTests
+
+FROM eclipse-temurin:17-jre
+# A fixed numeric uid, so that Kubernetes' runAsNonRoot can verify it.
+RUN groupadd --system --gid 10001 vvmhost \
+ && useradd --system --uid 10001 --gid vvmhost --no-create-home --shell /usr/sbin/nologin vvmhost
+WORKDIR /app
+COPY --from=build /src/vvmhost/target/vvmhost.jar /app/vvmhost.jar
+USER 10001:10001
+# Exec form: java is PID 1 and gets SIGTERM itself; vvmhost shuts down gracefully and exits 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/vvmhost.jar"]
+CMD ["run"]
