@@ -94,7 +94,6 @@ final class RunCommand implements Callable<Integer> {
         try (StopSignals signals = StopSignals.install(stopRequested::complete);
              SystemClock clock = run.clock();
              Leadership leadership = run.leadership()) {
-            log.info("leadership backend: {}", leadership.description());
             return run.runner().run(stopRequested).code();
         } finally {
             finished.complete(null);

@@ -40,7 +40,8 @@ final class VvmRunner {
             log.info("{} received: shutting down gracefully", stopRequested.join());
         }
         Optional<VvmProblem> outcome = vvm.shutdown();
-        outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), p.getMessage(), p));
+        // The VVM has logged the problem with its cause already.
+        outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), p.getMessage()));
         ExitCode exitCode = ExitCode.of(outcome);
         log.info("shut down; exit code {}: {}", exitCode.code(), exitCode.description());
         return exitCode;

@@ -1,0 +1,146 @@
+package org.vvmhost.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One {@code vvmhost} process, started from the image's command line. A named thread reads its output (stdout
+ * and stderr, merged) line by line; tests await lines in order. Closing kills it if it still runs.
+ */
+final class HostProcess implements AutoCloseable {
+
+    private final Process process;
+    private final long startedNanos;
+    private final Thread reader;
+    private final List<String> lines = new ArrayList<>();
+    /** Lines not yet awaited; an empty element marks the end of the output. */
+    private final BlockingQueue<Optional<String>> unread = new LinkedBlockingQueue<>();
+
+    private HostProcess(Process process, long startedNanos) {
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.reader = new Thread(this::readOutput, "vvmhost-output-" + process.pid());
+        reader.setDaemon(true);
+    }
+
+    /** Starts {@code image}'s command line with {@code args} (none: the image's CMD), without any VVM_ variable. */
+    static HostProcess start(ImageCommand image, List<String> args) {
+        ProcessBuilder builder = new ProcessBuilder(image.commandLine(args)).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("VVM_"));
+        long startedNanos = System.nanoTime();
+        try {
+            HostProcess host = new HostProcess(builder.start(), startedNanos);
+            host.reader.start();
+            return host;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + builder.command(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** {@link System#nanoTime()} just before the process was started. */
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    /**
+     * Consumes output lines until one matches, and returns it; empty if the output ended or {@code budget}
+     * passed first. Lines skipped on the way stay in {@link #output()}.
+     */
+    Optional<String> awaitLine(Predicate<String> matches, Duration budget) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (true) {
+            Optional<String> line = unread.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                return Optional.empty();
+            }
+            if (line.isEmpty()) {
+                // Leave the end mark for the next caller.
+                unread.add(line);
+                return line;
+            }
+            if (matches.test(line.get())) {
+                return line;
+            }
+        }
+    }
+
+    Optional<String> awaitLineContaining(String text, Duration budget) throws InterruptedException {
+        return awaitLine(line -> line.contains(text), budget);
+    }
+
+    /** Sends SIGTERM, as {@code docker stop} and Kubernetes do. */
+    void sigterm() {
+        // Not Process.destroy(): it also closes our end of the output pipe, and the last lines would be lost.
+        process.toHandle().destroy();
+    }
+
+    /** Sends {@code signal} (for example {@code INT}) through {@code kill}. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits for the exit and the end of the output; empty if the process still runs after {@code budget}. */
+    Optional<Integer> awaitExit(Duration budget) throws InterruptedException {
+        if (!process.waitFor(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Optional.empty();
+        }
+        reader.join(budget.toMillis());
+        return Optional.of(process.exitValue());
+    }
+
+    /** Every line read so far. */
+    String output() {
+        synchronized (lines) {
+            return String.join(System.lineSeparator(), lines);
+        }
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    private void readOutput() {
+        try (BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                synchronized (lines) {
+                    lines.add(line);
+                }
+                unread.add(Optional.of(line));
+            }
+        } catch (IOException e) {
+            // The stream closes when the process is killed; what was read stays.
+        } finally {
+            unread.add(Optional.empty());
+        }
+    }
+}
