@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The vvmhost image: `docker build -t vvmhost .` then `docker run --rm vvmhost` (the embedded default), or pass
 # run options and VVM_* variables. The end-to-end tests launch this ENTRYPOINT and CMD, with the jar's path
 # substituted, so the image's command line is one the tests run.

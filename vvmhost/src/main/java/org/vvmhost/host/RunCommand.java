@@ -91,11 +91,17 @@ final class RunCommand implements Callable<Integer> {
                 "vvm-shutdown-hook");
         RunComponent run = runComponents.create(settings);
         Runtime.getRuntime().addShutdownHook(fallbackHook);
+        SystemClock clock = run.clock();
+        ExitCode exitCode = ExitCode.INTERNAL_ERROR;
         try (StopSignals signals = StopSignals.install(stopRequested::complete);
-             SystemClock clock = run.clock();
              Leadership leadership = run.leadership()) {
-            return run.runner().run(stopRequested).code();
+            exitCode = run.runner().run(stopRequested);
+            return exitCode.code();
         } finally {
+            // After a loss the VVM has armed the killer on this clock: keep it armed until the process has exited.
+            if (exitCode != ExitCode.LEADERSHIP_LOST) {
+                clock.close();
+            }
             finished.complete(null);
             removeHook(fallbackHook);
         }

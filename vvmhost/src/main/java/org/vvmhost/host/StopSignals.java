@@ -12,6 +12,9 @@ import sun.misc.SignalHandler;
  * Turns SIGTERM and SIGINT into a stop request, instead of the JVM's default of exiting at once through the
  * shutdown hooks. The main thread then shuts the VVM down in order and returns the exit code itself, so a
  * graceful SIGTERM exits 0, not 143. Closing restores the previous handlers.
+ *
+ * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's only API for this; javac warns about it, and
+ * the warning cannot be suppressed.
  */
 final class StopSignals implements AutoCloseable {
 

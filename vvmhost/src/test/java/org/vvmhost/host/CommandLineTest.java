@@ -112,6 +112,12 @@ class CommandLineTest {
     }
 
     @Test
+    void etcdEndpointsFromTheEnvironmentAreReadAndRefusedToo() {
+        assertThat(execute(Map.of("VVM_ETCD_ENDPOINTS", "http://a:2379,http://b:2379"), "run")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--etcd-endpoints'", "not built yet");
+    }
+
+    @Test
     void aBlankInstanceIdIsRejected() {
         assertThat(execute(Map.of(), "run", "--instance-id", " ")).isEqualTo(2);
         assertThat(err.toString()).contains("'--instance-id'", "blank");
