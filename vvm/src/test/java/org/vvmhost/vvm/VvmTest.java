@@ -124,9 +124,15 @@ class VvmTest {
 
         assertThat(first.shutdown()).isEmpty();
 
-        // No clock advance: the handover does not wait for a lease to expire.
-        assertThat(fixture.next(5)).containsExactly(
-                "s-a:stop", "a:released", "b:acquired", "s-b:start", "b:services started");
+        // No clock advance: the handover does not wait for a lease to expire. The release completes before the
+        // listener hears of it, so "a:released" and b's events may interleave; each VVM's own order is fixed.
+        List<String> events = fixture.next(5);
+        assertThat(events).filteredOn(e -> e.startsWith("s-a:") || e.startsWith("a:"))
+                .containsExactly("s-a:stop", "a:released");
+        assertThat(events).filteredOn(e -> e.startsWith("s-b:") || e.startsWith("b:"))
+                .containsExactly("b:acquired", "s-b:start", "b:services started");
+        assertThat(events.indexOf("b:acquired")).as("b acquires after a stopped").isGreaterThan(
+                events.indexOf("s-a:stop"));
         assertThat(second.shutdown()).isEmpty();
     }
 
@@ -297,7 +303,7 @@ class VvmTest {
         Vvm next = fixture.vvm("c");
         next.launch();
         leader.shutdown();
-        assertThat(fixture.next(3)).containsExactly("a:released", "c:acquired", "c:services started");
+        assertThat(fixture.next(3)).containsExactlyInAnyOrder("a:released", "c:acquired", "c:services started");
     }
 
     @Test
