@@ -26,6 +26,7 @@ class VvmLogLinesTest {
         appender.start();
         vvmLogger.addAppender(appender);
         vvmLogger.setLevel(Level.INFO);
+        vvmLogger.setAdditive(false);
     }
 
     @AfterEach
@@ -33,6 +34,7 @@ class VvmLogLinesTest {
         fixture.close();
         vvmLogger.detachAppender(appender);
         vvmLogger.setLevel(null);
+        vvmLogger.setAdditive(true);
     }
 
     private List<String> infoLines() {
