@@ -118,6 +118,25 @@ public abstract class LeadershipContract {
     }
 
     @Test
+    void releasesHandLeadershipDownTheQueueOneCandidateAtATime() {
+        List<Campaign> campaigns = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            campaigns.add(candidate("c" + i).campaign());
+        }
+        long previous = 0;
+        for (int round = 0; round < campaigns.size(); round++) {
+            List<Campaign> remaining = campaigns.subList(round, campaigns.size());
+            int leader = awaitSoleLeader(remaining);
+            Term term = await(remaining.get(leader).elected());
+            assertThat(term.fencingToken()).isGreaterThan(previous);
+            previous = term.fencingToken();
+            // Move the leader to the front, so that the waiting ones stay in the rest of the list.
+            campaigns.add(round, campaigns.remove(round + leader));
+            await(term.release());
+        }
+    }
+
+    @Test
     void successorLeadsAfterRelease() {
         Campaign first = candidate("a").campaign();
         Term firstTerm = await(first.elected());

@@ -36,6 +36,9 @@ final class LeasedVvm implements Vvm {
     final CompletableFuture<Void> monitorShut = new CompletableFuture<>();
     final CompletableFuture<Void> shutdowned = new CompletableFuture<>();
 
+    /** No problem, the first problem, or {@link #SEALED}: no problem, and none may come any more. */
+    private final AtomicReference<Object> outcome = new AtomicReference<>();
+    private static final Object SEALED = new Object();
     private final AtomicReference<State> state = new AtomicReference<>(State.PROVIDED);
     /** Every thread this VVM started; all are joined by {@link #shutdown()}. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -88,7 +91,7 @@ final class LeasedVvm implements Vvm {
                 Threads.joinUninterruptibly(thread);
             }
         }
-        return Optional.ofNullable(problem.getNow(null));
+        return currentProblem();
     }
 
     @Override
@@ -96,15 +99,32 @@ final class LeasedVvm implements Vvm {
         return shutdowned.copy();
     }
 
-    /** Keeps the first problem and starts the ordered shutdown; later problems are only logged. */
+    /**
+     * Keeps the first problem and starts the ordered shutdown; later problems are only logged. Once the VVM has
+     * shut down the outcome is sealed: a problem reported after that is logged too, so every caller of
+     * {@link #shutdown()} sees the same result.
+     */
     void updateProblem(ProblemKind kind, String message, Throwable cause) {
         VvmProblem candidate = new VvmProblem(kind, message, cause);
-        if (problem.complete(candidate)) {
+        if (outcome.compareAndSet(null, candidate)) {
+            problem.complete(candidate);
             log.error("VVM problem {}: {}", kind, message, cause);
             requestShutdown();
+        } else if (outcome.get() == SEALED) {
+            log.warn("a VVM problem {} after shutdown, ignored: {}", kind, message, cause);
         } else {
             log.warn("a later VVM problem {}, ignored because the first one stands: {}", kind, message, cause);
         }
+    }
+
+    /** Called by the shutdowner as its last step: from now on the problem, or its absence, is final. */
+    void sealOutcome() {
+        outcome.compareAndSet(null, SEALED);
+    }
+
+    private Optional<VvmProblem> currentProblem() {
+        Object value = outcome.get();
+        return value instanceof VvmProblem first ? Optional.of(first) : Optional.empty();
     }
 
     void requestShutdown() {

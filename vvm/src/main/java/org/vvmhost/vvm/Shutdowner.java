@@ -34,6 +34,7 @@ final class Shutdowner implements Runnable {
             stopMonitor();
             endLeadership();
         } finally {
+            vvm.sealOutcome();
             vvm.markShutDown();
             vvm.shutdowned.complete(null);
             log.info("VVM {} shut down", vvm.candidateId);
