@@ -119,13 +119,18 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process if it still runs, and joins the reader. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        reader.join(TimeUnit.SECONDS.toMillis(30));
     }
 
     private void readOutput() {

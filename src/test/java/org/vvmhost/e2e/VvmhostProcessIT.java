@@ -21,10 +21,8 @@ class VvmhostProcessIT {
     private final List<HostProcess> started = new ArrayList<>();
 
     @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (HostProcess host : started) {
-            host.close();
-        }
+    void killLeftovers() {
+        started.forEach(HostProcess::close);
     }
 
     @Test

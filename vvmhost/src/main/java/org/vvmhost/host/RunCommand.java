@@ -91,17 +91,23 @@ final class RunCommand implements Callable<Integer> {
                 "vvm-shutdown-hook");
         RunComponent run = runComponents.create(settings);
         Runtime.getRuntime().addShutdownHook(fallbackHook);
+        StopSignals signals = StopSignals.install(stopRequested::complete);
         SystemClock clock = run.clock();
         ExitCode exitCode = ExitCode.INTERNAL_ERROR;
-        try (StopSignals signals = StopSignals.install(stopRequested::complete);
-             Leadership leadership = run.leadership()) {
-            exitCode = run.runner().run(stopRequested);
-            return exitCode.code();
+        try {
+            Leadership leadership = run.leadership();
+            try {
+                exitCode = run.runner().run(stopRequested);
+                return exitCode.code();
+            } finally {
+                leadership.close();
+            }
         } finally {
             // After a loss the VVM has armed the killer on this clock: keep it armed until the process has exited.
             if (exitCode != ExitCode.LEADERSHIP_LOST) {
                 clock.close();
             }
+            signals.close();
             finished.complete(null);
             removeHook(fallbackHook);
         }
