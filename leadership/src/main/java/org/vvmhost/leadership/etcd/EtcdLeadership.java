@@ -35,6 +35,7 @@ final class EtcdLeadership implements Leadership {
     private final EtcdDataStore data;
     private final List<EtcdTerm> terms = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<EtcdCampaign> campaigns = new CopyOnWriteArrayList<>();
     private EtcdCampaign campaign;
 
     EtcdLeadership(Client client, EtcdSettings settings, Candidate candidate, Clock clock) {
@@ -67,10 +68,11 @@ final class EtcdLeadership implements Leadership {
         if (closed.get()) {
             throw new IllegalStateException("this etcd leadership is closed; create a new one to campaign");
         }
-        if (campaign != null && !campaign.finished().isDone()) {
+        if (campaign != null && !campaign.elected().isDone()) {
             throw new IllegalStateException("a campaign of " + candidate.id() + " is still running; cancel it first");
         }
         campaign = new EtcdCampaign(context);
+        campaigns.add(campaign);
         campaign.start();
         return campaign;
     }
@@ -85,12 +87,14 @@ final class EtcdLeadership implements Leadership {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        EtcdCampaign running;
         synchronized (this) {
-            running = campaign;
+            // Taking the lock waits out a campaign() in progress; afterwards none can start.
+            campaign = null;
         }
-        if (running != null) {
-            running.cancel();
+        for (EtcdCampaign running : campaigns) {
+            if (!running.elected().isDone()) {
+                running.cancel();
+            }
             awaitQuietly(running);
         }
         for (EtcdTerm term : terms) {

@@ -44,6 +44,7 @@ final class EtcdTerm implements Term {
     private final CompletableFuture<LeadershipLostException> lost = new CompletableFuture<>();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
     private final AtomicBoolean watchClosing = new AtomicBoolean();
+    private final AtomicBoolean closingUnderneath = new AtomicBoolean();
     private volatile Watch.Watcher watcher;
 
     EtcdTerm(Candidacy candidacy, KV kv, Lease leases, Watch watches, ElectionLayout layout, Duration releaseBound,
@@ -109,8 +110,13 @@ final class EtcdTerm implements Term {
         return lost;
     }
 
-    /** Ends the term as lost because its leadership object closes; a no-op if it already ended. */
+    /**
+     * Ends the term as lost because its leadership object closes; a no-op if it already ended. The lease is
+     * abandoned, not revoked: closing is not releasing, so a standby takes over when the TTL runs out.
+     */
     void closedUnderneath() {
+        closingUnderneath.set(true);
+        candidacy.stopKeepalive();
         candidacy.guard().on(LeaseGuard.Event.CLOSED, null);
     }
 
@@ -118,8 +124,10 @@ final class EtcdTerm implements Term {
         LOG.warn("leadership lost: {}", reason.getMessage());
         closeWatch();
         lost.complete(reason);
-        // Best effort, so that a standby need not wait for the TTL; the lease expires anyway.
-        candidacy.abandon(releaseBound);
+        if (!closingUnderneath.get()) {
+            // Best effort, so that a standby need not wait for the TTL; the lease expires anyway.
+            candidacy.abandon(releaseBound);
+        }
     }
 
     @Override
