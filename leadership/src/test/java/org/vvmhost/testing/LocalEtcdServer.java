@@ -59,7 +59,7 @@ final class LocalEtcdServer implements EtcdServer {
 
     @Override
     public String description() {
-        return "local etcd " + binary + " at " + endpoint();
+        return "local etcd " + binary + " at " + endpoint() + " (no Docker engine found)";
     }
 
     @Override

@@ -51,12 +51,18 @@ final class Candidacy {
         keeper.stop();
     }
 
+    /** Stops the keepalive and disarms the guard, for a candidacy given up while it still stood. */
+    void retire() {
+        keeper.stop();
+        guard.release();
+    }
+
     /**
      * Stops the keepalive and revokes the lease, which deletes the key. Completes when etcd confirmed, or after
      * {@code bound}; a failure is only logged, because the lease then expires on its own within its TTL.
      */
     CompletableFuture<Void> abandon(Duration bound) {
-        keeper.stop();
+        retire();
         return revoke(leases, leaseId, bound);
     }
 

@@ -292,7 +292,7 @@ final class EtcdCampaign implements Campaign {
     /** Leases of abandoned candidacies: revoked at the next attempt so that their keys stop blocking others. */
     private void revokeStaleLeases() {
         if (candidacy != null) {
-            candidacy.stopKeepalive();
+            candidacy.retire();
             staleLeases.add(candidacy.leaseId());
             candidacy = null;
         }

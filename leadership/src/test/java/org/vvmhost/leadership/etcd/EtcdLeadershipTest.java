@@ -262,6 +262,24 @@ class EtcdLeadershipTest {
         }
     }
 
+    @Test
+    void closeStopsEveryThreadItStarted() {
+        Leadership leader = join("t1");
+        Leadership waiting = join("t2");
+        Term term = await(leader.campaign().elected());
+        Campaign queued = waiting.campaign();
+        awaitCandidates(2);
+
+        waiting.close();
+        await(term.release());
+        leader.close();
+
+        assertThat(queued.elected()).isCancelled();
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.endsWith("-t1") || name.endsWith("-t2"));
+        assertThat(ETCD.getPrefix(election + "/")).as("the closed waiter withdrew its key").isEmpty();
+    }
+
     private static boolean onPath(String binary) {
         String path = System.getenv("PATH");
         return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
