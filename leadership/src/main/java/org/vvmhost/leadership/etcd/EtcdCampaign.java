@@ -58,6 +58,7 @@ final class EtcdCampaign implements Campaign {
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
     private final List<Long> staleLeases = new ArrayList<>();
+    private final List<CompletableFuture<Void>> withdrawals = new ArrayList<>();
     private final Thread thread;
     private volatile CompletableFuture<Void> withdrawal;
     private Candidacy candidacy;
@@ -119,7 +120,8 @@ final class EtcdCampaign implements Campaign {
                 LOG.info("won the election {} as {} (fencing token {})", context.layout().election(),
                         term.leaderKey(), term.fencingToken());
             } else {
-                term.release();
+                // Cancelled while confirming: the withdrawal includes giving this term back.
+                withdrawals.add(term.release().exceptionally(failure -> null));
             }
         } catch (CampaignCancelled | FailsafeException e) {
             elected.cancel(false);
@@ -311,7 +313,7 @@ final class EtcdCampaign implements Campaign {
 
     /** Withdraws a candidacy that did not become a term. Runs on the campaign thread as it ends. */
     private void cleanUp() {
-        List<CompletableFuture<Void>> revokes = new ArrayList<>();
+        List<CompletableFuture<Void>> revokes = new ArrayList<>(withdrawals);
         if (candidacy != null) {
             revokes.add(candidacy.abandon(context.operationTimeout()));
             candidacy = null;

@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +39,7 @@ final class EtcdDataStore implements DataStore {
     private final ElectionLayout layout;
     private final Executor notifier;
     private final Clock clock;
+    private final Set<KeyWatch> open = ConcurrentHashMap.newKeySet();
 
     EtcdDataStore(KV kv, Watch watches, ElectionLayout layout, Executor notifier, Clock clock) {
         this.kv = kv;
@@ -81,8 +84,14 @@ final class EtcdDataStore implements DataStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(listener, "listener");
         KeyWatch watch = new KeyWatch(key, listener);
+        open.add(watch);
         watch.subscribe();
         return watch::close;
+    }
+
+    /** Closes every open subscription, before the client goes. */
+    void close() {
+        open.forEach(KeyWatch::close);
     }
 
     /**
@@ -160,6 +169,7 @@ final class EtcdDataStore implements DataStore {
         }
 
         void close() {
+            open.remove(this);
             if (closed.compareAndSet(false, true)) {
                 Watch.Watcher current = watcher;
                 if (current != null) {

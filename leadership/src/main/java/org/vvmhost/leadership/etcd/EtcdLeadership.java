@@ -103,6 +103,7 @@ final class EtcdLeadership implements Leadership {
                 term.closedUnderneath();
             }
         }
+        data.close();
         notifier.shutdown();
         try {
             if (!notifier.awaitTermination(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {

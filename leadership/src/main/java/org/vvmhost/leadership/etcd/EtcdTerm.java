@@ -88,6 +88,10 @@ final class EtcdTerm implements Term {
                 }
             }
         });
+        if (watchClosing.get()) {
+            // The term ended while the watch was being set up.
+            watcher.close();
+        }
     }
 
     @Override
