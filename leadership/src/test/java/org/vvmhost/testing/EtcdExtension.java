@@ -167,11 +167,11 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
             return new LocalEtcdServer(binary.get());
         }
         String message = "NO ETCD: neither a Docker engine nor an 'etcd' binary on the PATH; the etcd tests cannot"
-                + " run. Install one (Debian: apt-get install etcd-server), or set " + REQUIRE_ENV
-                + "=1 to make this a failure.";
+                + " run. Install one (Debian: apt-get install etcd-server)";
         if ("1".equals(System.getenv(REQUIRE_ENV))) {
-            throw new IllegalStateException(message);
+            throw new IllegalStateException(message + ". " + REQUIRE_ENV + "=1 makes this a failure.");
         }
+        message += ", or set " + REQUIRE_ENV + "=1 to make this a failure.";
         if (SKIP_ANNOUNCED.compareAndSet(false, true)) {
             LOG.warn("\n{}\n{}\n{}", "*".repeat(100), "SKIPPING ETCD TESTS. " + message, "*".repeat(100));
         }
