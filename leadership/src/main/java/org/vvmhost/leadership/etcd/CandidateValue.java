@@ -1,0 +1,59 @@
+package org.vvmhost.leadership.etcd;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.vvmhost.leadership.Candidate;
+
+/**
+ * The JSON value of a candidate's election key: who campaigns, and since when it leads once it does. Times are
+ * ISO-8601 strings, readable in {@code etcdctl} output.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record CandidateValue(String id, String host, long pid, String startedAt, String leaderSince) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static CandidateValue of(Candidate candidate) {
+        return new CandidateValue(candidate.id(), candidate.host(), candidate.pid(),
+                candidate.startedAt().toString(), null);
+    }
+
+    CandidateValue leadingSince(Instant since) {
+        return new CandidateValue(id, host, pid, startedAt, since.toString());
+    }
+
+    byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the candidate value as JSON", e);
+        }
+    }
+
+    /** Reads a value; one written by another tool (for example {@code etcdctl elect}) is empty. */
+    static Optional<CandidateValue> parse(byte[] json) {
+        try {
+            CandidateValue value = JSON.readValue(json, CandidateValue.class);
+            return value == null || value.id() == null ? Optional.empty() : Optional.of(value);
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Instant> instant(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.vvmhost.leadership.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.leadership.LeadershipException;
+import org.vvmhost.time.Clock;
+
+/** The entry point to leadership on etcd. */
+public final class EtcdLeaderships {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
+
+    private EtcdLeaderships() {
+    }
+
+    /**
+     * A leadership for {@code candidate} in the settings' election. Connects lazily: an unreachable etcd shows up
+     * in the campaign, which retries.
+     *
+     * @throws IllegalArgumentException     if a TLS file cannot be read
+     * @throws LeadershipAccessException    if the TLS material is not usable
+     */
+    public static Leadership connect(EtcdSettings settings, Candidate candidate, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(candidate, "candidate");
+        Objects.requireNonNull(clock, "clock");
+        return new EtcdLeadership(client(settings), settings, candidate, clock);
+    }
+
+    /**
+     * Reads who leads the election and who waits. Read-only.
+     *
+     * @throws org.vvmhost.leadership.LeadershipUnavailableException if etcd cannot be reached
+     * @throws LeadershipAccessException if etcd refuses us
+     */
+    public static ElectionStatus status(EtcdSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        ElectionLayout layout = new ElectionLayout(settings.election());
+        try (Client client = client(settings)) {
+            GetOption byAge = GetOption.builder()
+                    .isPrefix(true)
+                    .withSortField(GetOption.SortTarget.CREATE)
+                    .withSortOrder(GetOption.SortOrder.ASCEND)
+                    .build();
+            GetResponse reply = client.getKVClient()
+                    .get(ElectionLayout.bytes(layout.candidatePrefix()), byAge)
+                    .get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<ElectionStatus.Entry> entries = new ArrayList<>();
+            for (KeyValue kv : reply.getKvs()) {
+                entries.add(entry(kv));
+            }
+            Optional<ElectionStatus.Entry> leader = entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0));
+            List<ElectionStatus.Entry> waiting = entries.isEmpty() ? List.of() : entries.subList(1, entries.size());
+            return new ElectionStatus(settings.election(), leader, waiting);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeadershipException("interrupted while reading the election " + settings.election(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw EtcdErrors.translate("read the election " + settings.election() + " from " + settings.endpoints(),
+                    e);
+        }
+    }
+
+    private static ElectionStatus.Entry entry(KeyValue kv) {
+        String key = kv.getKey().toString(StandardCharsets.UTF_8);
+        Optional<CandidateValue> value = CandidateValue.parse(kv.getValue().getBytes());
+        if (value.isEmpty()) {
+            return new ElectionStatus.Entry(key, kv.getValue().toString(StandardCharsets.UTF_8), "", 0,
+                    Optional.empty(), Optional.empty(), kv.getCreateRevision());
+        }
+        CandidateValue v = value.get();
+        return new ElectionStatus.Entry(key, v.id(), v.host() == null ? "" : v.host(), v.pid(),
+                CandidateValue.instant(v.startedAt()), CandidateValue.instant(v.leaderSince()),
+                kv.getCreateRevision());
+    }
+
+    /**
+     * One jetcd client. Calls fail fast instead of waiting for a connection, and jetcd retries only briefly:
+     * the campaign owns retrying, with its own backoff and log lines.
+     */
+    static Client client(EtcdSettings settings) {
+        ClientBuilder builder = Client.builder()
+                .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .connectTimeout(CONNECT_TIMEOUT)
+                .waitForReady(false)
+                .retryMaxAttempts(1)
+                .retryDelay(100)
+                .retryMaxDelay(200);
+        settings.credentials().ifPresent(credentials -> builder
+                .user(ByteSequence.from(credentials.user(), StandardCharsets.UTF_8))
+                .password(ByteSequence.from(credentials.password(), StandardCharsets.UTF_8)));
+        if (settings.tls().isPresent()) {
+            EtcdSettings.Tls tls = settings.tls().get();
+            tls.checkReadable();
+            try {
+                builder.sslContext(ssl -> {
+                    tls.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+                    if (tls.certFile().isPresent()) {
+                        ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().orElseThrow().toFile());
+                    }
+                });
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new LeadershipAccessException("etcd TLS: the CA file, client certificate or key is not usable ("
+                        + e.getMessage() + ")", e);
+            }
+        }
+        return builder.build();
+    }
+}

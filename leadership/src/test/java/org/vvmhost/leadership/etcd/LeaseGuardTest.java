@@ -1,0 +1,133 @@
+package org.vvmhost.leadership.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.vvmhost.leadership.Term.Status;
+import org.vvmhost.time.ManualClock;
+
+class LeaseGuardTest {
+
+    private static final Duration DEADLINE = Duration.ofMillis(1333);
+
+    private final ManualClock clock = new ManualClock();
+    private final List<Status> changes = new CopyOnWriteArrayList<>();
+    private LeaseGuard guard;
+
+    @BeforeEach
+    void armed() {
+        guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", changes::add);
+        guard.start();
+    }
+
+    @Test
+    void losesAtTheRenewDeadlineWithoutARenewal() {
+        clock.advance(DEADLINE.minusMillis(1));
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+        assertThat(guard.lost()).isNotDone();
+
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+        assertThat(guard.lost().join().getMessage()).contains("renew deadline").contains("election/1");
+        assertThat(changes).containsExactly(Status.LOST);
+    }
+
+    @Test
+    void eachRenewalMovesTheDeadline() {
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DEADLINE.minusMillis(100));
+            guard.on(LeaseGuard.Event.RENEWED, null);
+        }
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+
+        clock.advance(DEADLINE.minusMillis(1));
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+        assertThat(clock.pendingTasks()).as("no deadline check left behind").isZero();
+    }
+
+    @Test
+    void aFailedRenewalSuspendsUntilTheNextSuccess() {
+        guard.on(LeaseGuard.Event.RENEWAL_FAILED, "UNAVAILABLE");
+        assertThat(guard.status()).isEqualTo(Status.SUSPENDED);
+
+        clock.advance(Duration.ofMillis(500));
+        guard.on(LeaseGuard.Event.RENEWED, null);
+
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+        assertThat(changes).containsExactly(Status.SUSPENDED, Status.LEADING);
+    }
+
+    @Test
+    void suspensionEndsInLossAtTheDeadline() {
+        guard.on(LeaseGuard.Event.RENEWAL_FAILED, "UNAVAILABLE");
+        guard.on(LeaseGuard.Event.WATCH_FAILED, "UNAVAILABLE");
+
+        clock.advance(DEADLINE);
+
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+        assertThat(changes).containsExactly(Status.SUSPENDED, Status.LOST);
+    }
+
+    @Test
+    void aRenewalArrivingAfterTheDeadlineDoesNotRevive() {
+        // The reply is processed before the deadline task runs: the check on the reply itself must catch it.
+        LeaseGuard late = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/2", changes::add);
+        clock.advance(DEADLINE);
+
+        late.on(LeaseGuard.Event.RENEWED, null);
+
+        assertThat(late.status()).isEqualTo(Status.LOST);
+        assertThat(late.lost().join().getMessage()).contains("renew deadline");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LeaseGuard.Event.class,
+            names = {"LEASE_GONE", "KEY_DELETED", "WATCH_ENDED", "DEADLINE_PASSED", "CLOSED"})
+    void certainLossEndsTheClaimAtOnce(LeaseGuard.Event event) {
+        guard.on(event, "detail");
+
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+        assertThat(guard.lost().join().getMessage()).contains("detail");
+        assertThat(clock.pendingTasks()).isZero();
+    }
+
+    @Test
+    void lossIsFinalAndReportedOnce() {
+        guard.on(LeaseGuard.Event.KEY_DELETED, "first");
+        guard.on(LeaseGuard.Event.RENEWED, null);
+        guard.on(LeaseGuard.Event.LEASE_GONE, "second");
+
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+        assertThat(guard.lost().join().getMessage()).contains("first").doesNotContain("second");
+        assertThat(changes).containsExactly(Status.LOST);
+        assertThat(guard.release()).isFalse();
+    }
+
+    @Test
+    void releaseIsFinalAndLossNeverFollows() {
+        assertThat(guard.release()).isTrue();
+        guard.on(LeaseGuard.Event.LEASE_GONE, null);
+        clock.advance(DEADLINE.multipliedBy(3));
+
+        assertThat(guard.status()).isEqualTo(Status.RELEASED);
+        assertThat(guard.lost()).isNotDone();
+        assertThat(guard.release()).isFalse();
+        assertThat(changes).containsExactly(Status.RELEASED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LeaseGuard.Event.class)
+    void thePolicyKeepsFinalStatesFinal(LeaseGuard.Event event) {
+        assertThat(LeaseGuard.nextStatus(Status.LOST, event)).isEqualTo(Status.LOST);
+        assertThat(LeaseGuard.nextStatus(Status.RELEASED, event)).isEqualTo(Status.RELEASED);
+    }
+}

@@ -1,0 +1,51 @@
+package org.vvmhost.leadership.etcd;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.vvmhost.time.Clock;
+
+/**
+ * The system clock, noting when a renew deadline was last armed. The guard arms its deadline (a delay of about
+ * the renew deadline) right after each successful renewal; the keeper's own ticks are shorter, so a delay above
+ * {@code threshold} marks a renewal.
+ */
+final class RecordingClock implements Clock {
+
+    private final Clock delegate;
+    private final long thresholdNanos;
+    private volatile long lastLongScheduleNanos = Long.MIN_VALUE;
+    private volatile int longSchedules;
+
+    RecordingClock(Clock delegate, Duration threshold) {
+        this.delegate = delegate;
+        this.thresholdNanos = threshold.toNanos();
+    }
+
+    @Override
+    public long nanoTime() {
+        return delegate.nanoTime();
+    }
+
+    @Override
+    public Instant instant() {
+        return delegate.instant();
+    }
+
+    @Override
+    public Scheduled schedule(Duration delay, Runnable task) {
+        if (delay.toNanos() > thresholdNanos) {
+            lastLongScheduleNanos = delegate.nanoTime();
+            longSchedules++;
+        }
+        return delegate.schedule(delay, task);
+    }
+
+    /** When the last renewal armed its deadline, on this clock's scale. */
+    long lastRenewalNanos() {
+        return lastLongScheduleNanos;
+    }
+
+    int renewals() {
+        return longSchedules;
+    }
+}
