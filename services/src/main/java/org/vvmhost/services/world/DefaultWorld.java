@@ -62,6 +62,12 @@ final class DefaultWorld implements World {
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, namedThreads());
     }
 
+    /** A world of given partitions, {@code partitions[set][area]} in the order of {@code sets}. */
+    static DefaultWorld assemble(WorldConfig config, List<ComponentSet> sets, int threads, Partition[][] partitions,
+            long tick, long nextEntityId) {
+        return new DefaultWorld(config, sets, threads, partitions, tick, nextEntityId);
+    }
+
     static DefaultWorld spawn(WorldConfig config, ComponentSetRegistry registry, int threads) {
         List<ComponentSet> sets = resolve(config, registry);
         WorldGeometry geometry = config.geometry();
@@ -129,7 +135,7 @@ final class DefaultWorld implements World {
         }
     }
 
-    private static List<ComponentSet> resolve(WorldConfig config, ComponentSetRegistry registry) {
+    static List<ComponentSet> resolve(WorldConfig config, ComponentSetRegistry registry) {
         List<ComponentSet> sets = new ArrayList<>();
         for (String name : config.componentSets().keySet()) {
             sets.add(registry.require(name));
@@ -199,7 +205,7 @@ final class DefaultWorld implements World {
     }
 
     /** Every (set, area) partition, from the simulators holding them. */
-    private Partition[][] partitions() {
+    Partition[][] partitions() {
         Partition[][] partitions = new Partition[sets.size()][geometry.areaCount()];
         for (int s = 0; s < sets.size(); s++) {
             for (Simulator simulator : simulators.get(s)) {
