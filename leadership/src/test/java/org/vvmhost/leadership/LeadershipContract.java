@@ -1,0 +1,346 @@
+package org.vvmhost.leadership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Leadership} implementation must meet; the same suite runs against each one. A
+ * subclass supplies the election through four hooks. Each test method joins candidates of one fresh election.
+ *
+ * <p>Time-agnostic: the suite never sleeps. It waits for events with {@link #eventTimeout()}, and lets an abandoned
+ * lease run out through {@link #awaitLeaseExpiry()}.
+ */
+public abstract class LeadershipContract {
+
+    private final List<Leadership> joined = new ArrayList<>();
+
+    /**
+     * A Leadership for {@code candidate} in this test's election. Called several times per test; every call of one
+     * test must join the same, initially empty election.
+     */
+    protected abstract Leadership join(Candidate candidate);
+
+    /** Revokes the candidate's current lease from outside, as {@code etcdctl lease revoke} would. */
+    protected abstract boolean revoke(String candidateId);
+
+    /**
+     * Lets the TTL of every lease abandoned so far (its Leadership closed without a release) pass: advance a
+     * manual clock, or really wait.
+     */
+    protected abstract void awaitLeaseExpiry();
+
+    /** The generous budget for one awaited event. */
+    protected Duration eventTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    @AfterEach
+    void closeJoined() {
+        for (Leadership leadership : joined) {
+            leadership.close();
+        }
+    }
+
+    protected final Leadership candidate(String id) {
+        Leadership leadership = join(new Candidate(id, "test-host", ProcessHandle.current().pid(),
+                Instant.parse("2026-01-01T00:00:00Z")));
+        joined.add(leadership);
+        return leadership;
+    }
+
+    protected final <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(eventTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the future failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no event within " + eventTimeout(), e);
+        }
+    }
+
+    /** Awaits the one leader among {@code campaigns}; the others must still be waiting. */
+    private int awaitSoleLeader(List<Campaign> campaigns) {
+        CompletableFuture<Object> any = CompletableFuture.anyOf(
+                campaigns.stream().map(Campaign::elected).toArray(CompletableFuture[]::new));
+        await(any);
+        List<Integer> winners = new ArrayList<>();
+        for (int i = 0; i < campaigns.size(); i++) {
+            if (campaigns.get(i).elected().isDone()) {
+                winners.add(i);
+            }
+        }
+        assertThat(winners).as("candidates elected").hasSize(1);
+        return winners.get(0);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Optional<byte[]> value) {
+        return value.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("<none>");
+    }
+
+    @Test
+    void electsExactlyOneOfTwo() {
+        List<Campaign> campaigns = List.of(candidate("a").campaign(), candidate("b").campaign());
+        int leader = awaitSoleLeader(campaigns);
+        Term term = await(campaigns.get(leader).elected());
+        assertThat(term.status()).isEqualTo(Term.Status.LEADING);
+        assertThat(term.fencingToken()).isPositive();
+        assertThat(term.leaderKey()).isNotBlank();
+    }
+
+    @Test
+    void electsExactlyOneOfThree() {
+        List<Campaign> campaigns = List.of(candidate("a").campaign(), candidate("b").campaign(),
+                candidate("c").campaign());
+        awaitSoleLeader(campaigns);
+    }
+
+    @Test
+    void releasesHandLeadershipDownTheQueueOneCandidateAtATime() {
+        List<Campaign> campaigns = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            campaigns.add(candidate("c" + i).campaign());
+        }
+        long previous = 0;
+        for (int round = 0; round < campaigns.size(); round++) {
+            List<Campaign> remaining = campaigns.subList(round, campaigns.size());
+            int leader = awaitSoleLeader(remaining);
+            Term term = await(remaining.get(leader).elected());
+            assertThat(term.fencingToken()).isGreaterThan(previous);
+            previous = term.fencingToken();
+            // Move the leader to the front, so that the waiting ones stay in the rest of the list.
+            campaigns.add(round, campaigns.remove(round + leader));
+            await(term.release());
+        }
+    }
+
+    @Test
+    void successorLeadsAfterRelease() {
+        Campaign first = candidate("a").campaign();
+        Term firstTerm = await(first.elected());
+        Campaign second = candidate("b").campaign();
+        assertThat(second.elected()).isNotDone();
+
+        await(firstTerm.release());
+
+        Term secondTerm = await(second.elected());
+        assertThat(firstTerm.status()).isEqualTo(Term.Status.RELEASED);
+        assertThat(firstTerm.lost()).as("lost never completes after a release").isNotDone();
+        assertThat(secondTerm.fencingToken()).isGreaterThan(firstTerm.fencingToken());
+        assertThat(secondTerm.leaderKey()).isNotEqualTo(firstTerm.leaderKey());
+    }
+
+    @Test
+    void releaseIsIdempotent() {
+        Term term = await(candidate("a").campaign().elected());
+        await(term.release());
+        await(term.release());
+        assertThat(term.status()).isEqualTo(Term.Status.RELEASED);
+    }
+
+    @Test
+    void cancelWhileWaitingWithdrawsTheCandidacy() {
+        Term first = await(candidate("a").campaign().elected());
+        Campaign second = candidate("b").campaign();
+        Campaign third = candidate("c").campaign();
+
+        await(second.cancel());
+        assertThatThrownBy(() -> second.elected().get(eventTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(CancellationException.class);
+
+        await(first.release());
+        Term thirdTerm = await(third.elected());
+        assertThat(thirdTerm.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void cancelAfterWinningReleasesTheTerm() {
+        Campaign first = candidate("a").campaign();
+        Term term = await(first.elected());
+        Campaign second = candidate("b").campaign();
+
+        await(first.cancel());
+
+        assertThat(term.status()).isEqualTo(Term.Status.RELEASED);
+        await(second.elected());
+    }
+
+    @Test
+    void secondCampaignWhileTheFirstRunsIsRefused() {
+        Leadership leadership = candidate("a");
+        leadership.campaign();
+        assertThatThrownBy(leadership::campaign).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void campaignsAgainAfterRelease() {
+        Leadership leadership = candidate("a");
+        Term first = await(leadership.campaign().elected());
+        await(first.release());
+        Term second = await(leadership.campaign().elected());
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void fencedWriteOfTheLeaderIsApplied() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+
+        await(term.write(List.of(WriteOp.put("world/x", bytes("1")), WriteOp.put("world/y", bytes("2")))));
+
+        assertThat(text(await(a.data().get("world/x")))).isEqualTo("1");
+        assertThat(await(a.data().scan("world/")).keySet()).containsExactly("world/x", "world/y");
+    }
+
+    @Test
+    void fencedWriteWithAStaleTokenIsRejectedAndWritesNothing() {
+        Leadership a = candidate("a");
+        Term stale = await(a.campaign().elected());
+        await(stale.write(List.of(WriteOp.put("backup", bytes("from a")))));
+        Campaign b = candidate("b").campaign();
+        await(stale.release());
+        Term current = await(b.elected());
+
+        CompletableFuture<Void> rejected = stale.write(List.of(WriteOp.put("backup", bytes("stale")),
+                WriteOp.put("other", bytes("stale"))));
+
+        assertThatThrownBy(() -> rejected.get(eventTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(FencedWriteRejectedException.class,
+                        e -> assertThat(e.fencingToken()).isEqualTo(stale.fencingToken()));
+        assertThat(text(await(a.data().get("backup")))).isEqualTo("from a");
+        assertThat(await(a.data().get("other"))).isEmpty();
+        await(current.write(List.of(WriteOp.put("backup", bytes("from b")))));
+        assertThat(text(await(a.data().get("backup")))).isEqualTo("from b");
+    }
+
+    @Test
+    void revokedLeaseLosesTheTermWithAReason() {
+        Term term = await(candidate("a").campaign().elected());
+        Campaign successor = candidate("b").campaign();
+
+        assertThat(revoke("a")).isTrue();
+
+        LeadershipLostException reason = await(term.lost());
+        assertThat(reason.getMessage()).isNotBlank();
+        assertThat(term.status()).isEqualTo(Term.Status.LOST);
+        assertThat(await(successor.elected()).fencingToken()).isGreaterThan(term.fencingToken());
+        await(term.release());
+        assertThat(term.status()).as("release after loss is a no-op").isEqualTo(Term.Status.LOST);
+        assertThat(term.write(List.of(WriteOp.put("k", bytes("v"))))).isCompletedExceptionally();
+    }
+
+    @Test
+    void revokeOfACandidateWithoutLeaseReturnsFalse() {
+        assertThat(revoke("nobody")).isFalse();
+        Term term = await(candidate("a").campaign().elected());
+        await(term.release());
+        assertThat(revoke("a")).isFalse();
+        assertThat(term.lost()).isNotDone();
+    }
+
+    @Test
+    void abandonedLeaseExpiresAndTheSuccessorLeads() {
+        Leadership a = candidate("a");
+        Term abandoned = await(a.campaign().elected());
+        Campaign successor = candidate("b").campaign();
+
+        a.close();
+        assertThat(successor.elected()).as("an abandoned lease lives until its TTL").isNotDone();
+        awaitLeaseExpiry();
+
+        Term next = await(successor.elected());
+        assertThat(next.fencingToken()).isGreaterThan(abandoned.fencingToken());
+        assertThat(abandoned.write(List.of(WriteOp.put("k", bytes("zombie")))))
+                .failsWithin(eventTimeout())
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(FencedWriteRejectedException.class);
+    }
+
+    @Test
+    void fencingTokensGrowFromTermToTerm() {
+        Leadership a = candidate("a");
+        Leadership b = candidate("b");
+        long previous = 0;
+        for (int round = 0; round < 3; round++) {
+            for (Leadership leadership : List.of(a, b)) {
+                Term term = await(leadership.campaign().elected());
+                assertThat(term.fencingToken()).isGreaterThan(previous);
+                previous = term.fencingToken();
+                await(term.release());
+            }
+        }
+    }
+
+    @Test
+    void watchDeliversTheCurrentValueThenEveryChangeInOrder() throws InterruptedException {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        await(term.write(List.of(WriteOp.put("area/1", bytes("v0")))));
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        try (DataStore.Subscription ignored = a.data().watch("area/1", value -> events.add(text(value)))) {
+            for (int i = 1; i <= 20; i++) {
+                await(term.write(List.of(WriteOp.put("area/1", bytes("v" + i)))));
+            }
+            await(term.write(List.of(WriteOp.deletePrefix("area/"))));
+
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i <= 20; i++) {
+                expected.add("v" + i);
+            }
+            expected.add("<none>");
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                String event = events.poll(eventTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(event).as("event %d", i).isNotNull();
+                seen.add(event);
+            }
+            assertThat(seen).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void watchOfAnAbsentKeyStartsEmpty() throws InterruptedException {
+        Leadership a = candidate("a");
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (DataStore.Subscription ignored = a.data().watch("absent", value -> events.add(text(value)))) {
+            assertThat(events.poll(eventTimeout().toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("<none>");
+        }
+    }
+
+    @Test
+    void dataIsSharedAcrossCandidatesAndSeparateFromElectionKeys() {
+        Leadership a = candidate("a");
+        Leadership b = candidate("b");
+        Term term = await(a.campaign().elected());
+        b.campaign();
+
+        await(term.write(List.of(WriteOp.put("snapshot", bytes("s1")))));
+
+        assertThat(text(await(b.data().get("snapshot")))).isEqualTo("s1");
+        assertThat(await(b.data().scan("")).keySet()).containsExactly("snapshot");
+    }
+}

@@ -1,0 +1,88 @@
+package org.vvmhost.leadership.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.Campaign;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipContract;
+import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.time.ManualClock;
+
+class InMemoryLeadershipTest extends LeadershipContract {
+
+    private static final LeaseSettings LEASE = LeaseSettings.ofTtl(Duration.ofSeconds(5));
+
+    private ManualClock clock;
+    private InMemoryElection election;
+
+    @BeforeEach
+    void newElection() {
+        clock = new ManualClock();
+        election = InMemoryElection.create(clock, LEASE);
+    }
+
+    @Override
+    protected Leadership join(Candidate candidate) {
+        return election.join(candidate);
+    }
+
+    @Override
+    protected boolean revoke(String candidateId) {
+        return election.revoke(candidateId);
+    }
+
+    @Override
+    protected void awaitLeaseExpiry() {
+        clock.advance(LEASE.ttl());
+    }
+
+    @Test
+    void abandonedLeaseHoldsLeadershipUntilTheLastMillisecondOfItsTtl() {
+        Leadership a = candidate("a");
+        Term abandoned = await(a.campaign().elected());
+        Campaign successor = candidate("b").campaign();
+
+        a.close();
+        clock.advance(LEASE.ttl().minusMillis(1));
+        assertThat(successor.elected()).isNotDone();
+        assertThat(abandoned.lost()).isNotDone();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(successor.elected()).isCompleted();
+        assertThat(abandoned.lost()).isCompletedWithValueMatching(e -> e.getMessage().contains("expired"));
+    }
+
+    @Test
+    void openLeadershipKeepsItsLeaseAlivePastTheTtl() {
+        Term term = await(candidate("a").campaign().elected());
+        clock.advance(LEASE.ttl().multipliedBy(10));
+        assertThat(term.status()).isEqualTo(Term.Status.LEADING);
+        assertThat(term.lost()).isNotDone();
+    }
+
+    @Test
+    void revokingAWaitingCandidateFailsItsCampaign() {
+        await(candidate("a").campaign().elected());
+        Campaign waiting = candidate("b").campaign();
+
+        assertThat(revoke("b")).isTrue();
+
+        assertThat(waiting.elected()).isCompletedExceptionally();
+        assertThat(waiting.elected().handle((t, e) -> e.getCause() != null ? e.getCause() : e).join())
+                .isInstanceOf(LeadershipLostException.class);
+    }
+
+    @Test
+    void leaderKeysAreEtcdStyleLeaseKeys() {
+        Term term = await(candidate("a").campaign().elected());
+        assertThat(term.leaderKey()).matches("election/[0-9a-f]+");
+        assertThat(List.of(term.fencingToken())).allMatch(token -> token > 0);
+    }
+}
