@@ -13,6 +13,10 @@ public record ComponentSetRegistry(Map<String, ComponentSet> sets) {
     public ComponentSetRegistry {
         Objects.requireNonNull(sets, "sets");
         for (Map.Entry<String, ComponentSet> entry : sets.entrySet()) {
+            if (!NAME.matcher(entry.getKey()).matches()) {
+                throw new IllegalArgumentException("component set name '" + entry.getKey()
+                        + "' must be lower-case letters, digits and dashes, starting with a letter");
+            }
             if (!entry.getKey().equals(entry.getValue().name())) {
                 throw new IllegalArgumentException("component set registered as '" + entry.getKey()
                         + "' is named '" + entry.getValue().name() + "'");
@@ -28,10 +32,6 @@ public record ComponentSetRegistry(Map<String, ComponentSet> sets) {
 
     public ComponentSetRegistry with(ComponentSet set) {
         Objects.requireNonNull(set, "set");
-        if (!NAME.matcher(set.name()).matches()) {
-            throw new IllegalArgumentException("component set name '" + set.name()
-                    + "' must be lower-case letters, digits and dashes, starting with a letter");
-        }
         if (sets.containsKey(set.name())) {
             throw new IllegalArgumentException("a component set named '" + set.name() + "' is already registered");
         }

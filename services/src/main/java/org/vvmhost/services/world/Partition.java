@@ -143,6 +143,26 @@ final class Partition implements Columns {
         }
     }
 
+    /**
+     * The sum over rows of a well-mixed hash of (set index, entity id, every component). A sum does not depend on
+     * the row order, which differs with the history of swap-removals, but does on every value.
+     */
+    long contentHash(int setIndex) {
+        long salt = WorldRandom.fmix(setIndex);
+        long sum = 0;
+        for (int row = 0; row < size; row++) {
+            long h = WorldRandom.fmix(ids[row] ^ salt);
+            for (float[] column : floats) {
+                h = WorldRandom.fmix(h ^ Float.floatToRawIntBits(column[row]));
+            }
+            for (int[] column : ints) {
+                h = WorldRandom.fmix(h ^ column[row]);
+            }
+            sum += h;
+        }
+        return sum;
+    }
+
     /** Bytes {@link #encode} writes. */
     long encodedSize() {
         return Integer.BYTES + (long) size * set.schema().bytesPerEntity();

@@ -49,7 +49,10 @@ public interface World extends AutoCloseable {
         }
     }
 
-    /** A 64-bit hash of the whole state: every entity in id order, with all its components. */
+    /**
+     * A 64-bit hash of the whole state: every entity of every set, with its id and all its components, and the
+     * next entity id. Independent of how rows happen to be ordered in storage.
+     */
     long hash();
 
     /** How many entities exist; constant, since every death is followed by a birth. */

@@ -48,7 +48,7 @@ public record WorldConfig(
 
     /** The grid of areas: authority is granted per (component set, area). */
     public record Areas(int rows, int cols) {
-        /** Area indexes are packed beside entity ids when hashing, so they must fit in 20 bits. */
+        /** Every (set, area) is a partition with its own authority grant; a million is far past any useful grid. */
         public static final int MAX_AREAS = 1 << 20;
 
         public Areas {
