@@ -57,7 +57,11 @@ public final class WorldBenchmarks {
             String threads = result.getParams().getParam("threads");
             double score = result.getPrimaryResult().getScore();
             String figure;
-            if (name.startsWith("WorldViewBenchmark")) {
+            if (name.startsWith("FullTickBenchmark")) {
+                var percentiles = result.getPrimaryResult().getStatistics();
+                figure = String.format("tick mean %.2f ms, p50 %.2f ms, p99 %.2f ms, max %.2f ms", score,
+                        percentiles.getPercentile(50), percentiles.getPercentile(99), percentiles.getMax());
+            } else if (name.startsWith("WorldViewBenchmark")) {
                 // 36 bytes per entity (physics 24 + vitality 12) plus a header under 200 bytes.
                 double megabytes = entities * 36.0 / 1e6;
                 figure = String.format("%8.1f ms = %7.1f MB/s (≈%.1f MB)", score, megabytes / (score / 1000),
