@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -28,6 +27,7 @@ final class DefaultWorld implements World {
     private final List<List<Simulator>> simulators = new ArrayList<>();
     private final List<Simulator> allSimulators = new ArrayList<>();
     private final ExecutorService pool;
+    private final List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long tick;
     private long nextEntityId;
     private boolean closed;
@@ -57,7 +57,7 @@ final class DefaultWorld implements World {
             simulators.add(ofSet);
             allSimulators.addAll(ofSet);
         }
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, namedThreads());
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, namedInto(workers));
     }
 
     /** A world of given partitions, {@code partitions[set][area]} in the order of {@code sets}. */
@@ -320,22 +320,31 @@ final class DefaultWorld implements World {
             return;
         }
         closed = true;
-        if (pool != null) {
-            pool.shutdown();
-            try {
-                if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                    pool.shutdownNow();
-                }
-            } catch (InterruptedException e) {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
-                Thread.currentThread().interrupt();
             }
+            // Terminated means the workers are exiting; join them so that none is left when close returns.
+            for (Thread thread : workers) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static java.util.concurrent.ThreadFactory namedThreads() {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> new Thread(runnable, "world-simulator-" + counter.getAndIncrement());
+    /** Names the pool's threads and keeps them, so that close can join them. */
+    private static java.util.concurrent.ThreadFactory namedInto(List<Thread> created) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "world-simulator-" + created.size());
+            created.add(thread);
+            return thread;
+        };
     }
 
     @Override

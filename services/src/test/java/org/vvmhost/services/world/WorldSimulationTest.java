@@ -181,4 +181,23 @@ class WorldSimulationTest {
             assertThat(restored.hash()).isEqualTo(referenceHash(TICKS));
         }
     }
+
+    @Test
+    void closeStopsAndJoinsTheSimulatorThreads() {
+        World world = World.create(config(2, 2, 2), SETS, 3);
+        world.advanceTo(5);
+        assertThat(simulatorThreads()).isPositive();
+
+        world.close();
+        world.close();
+
+        assertThat(simulatorThreads()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(world::step).hasMessage("the world is closed");
+    }
+
+    private static long simulatorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("world-simulator-") && thread.isAlive())
+                .count();
+    }
 }
