@@ -112,8 +112,7 @@ final class WorldConfigParser {
         }
         ObjectNode sets = object(node, "world.component-sets");
         Map<String, WorldConfig.SetConfig> result = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : sets.properties()) {
             String path = "world.component-sets." + entry.getKey();
             JsonNode value = entry.getValue();
             ObjectNode set = value == null || value.isNull()
