@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -18,7 +20,6 @@ import java.util.function.Function;
  */
 final class DefaultWorld implements World {
 
-
     private final WorldConfig config;
     private final WorldGeometry geometry;
     private final long seed;
@@ -27,7 +28,7 @@ final class DefaultWorld implements World {
     private final List<List<Simulator>> simulators = new ArrayList<>();
     private final List<Simulator> allSimulators = new ArrayList<>();
     private final ExecutorService pool;
-    private final List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private long tick;
     private long nextEntityId;
     private boolean closed;
@@ -339,7 +340,7 @@ final class DefaultWorld implements World {
     }
 
     /** Names the pool's threads and keeps them, so that close can join them. */
-    private static java.util.concurrent.ThreadFactory namedInto(List<Thread> created) {
+    private static ThreadFactory namedInto(List<Thread> created) {
         return runnable -> {
             Thread thread = new Thread(runnable, "world-simulator-" + created.size());
             created.add(thread);
