@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -250,6 +251,23 @@ public abstract class LeadershipContract {
         await(term.release());
         assertThat(term.status()).as("release after loss is a no-op").isEqualTo(Term.Status.LOST);
         assertThat(term.write(List.of(WriteOp.put("k", bytes("v"))))).isCompletedExceptionally();
+    }
+
+    @Test
+    void aWaitingCandidateWhoseLeaseIsRevokedCampaignsOn() {
+        Term first = await(candidate("a").campaign().elected());
+        Campaign standby = candidate("b").campaign();
+        // On etcd the standby's key appears asynchronously; revoke it once it exists.
+        Awaitility.await("the standby's lease is revoked").atMost(eventTimeout())
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> revoke("b"));
+
+        assertThat(standby.elected()).as("a standby stays a standby").isNotCompletedExceptionally();
+        await(first.release());
+
+        Term term = await(standby.elected());
+        assertThat(term.status()).isEqualTo(Term.Status.LEADING);
+        assertThat(term.fencingToken()).isGreaterThan(first.fencingToken());
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
@@ -60,7 +61,7 @@ final class EtcdCampaign implements Campaign {
     private final List<Long> staleLeases = new ArrayList<>();
     private final List<CompletableFuture<Void>> withdrawals = new ArrayList<>();
     private final Thread thread;
-    private volatile CompletableFuture<Void> withdrawal;
+    private final AtomicReference<CompletableFuture<Void>> withdrawal = new AtomicReference<>();
     private Candidacy candidacy;
 
     EtcdCampaign(EtcdContext context) {
@@ -88,19 +89,28 @@ final class EtcdCampaign implements Campaign {
     }
 
     @Override
-    public synchronized CompletableFuture<Void> cancel() {
-        if (withdrawal != null) {
-            return withdrawal;
+    public CompletableFuture<Void> cancel() {
+        // No lock: cancelling elected runs the callers' callbacks, and those may call cancel() from any thread.
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        if (!withdrawal.compareAndSet(null, mine)) {
+            return withdrawal.get();
         }
         cancelRequested.set(true);
         thread.interrupt();
-        if (elected.cancel(false)) {
-            withdrawal = finished;
-        } else {
-            Term term = elected.isCompletedExceptionally() ? null : elected.join();
-            withdrawal = term == null ? finished : finished.thenCompose(done -> term.release());
-        }
-        return withdrawal;
+        // Once the campaign thread has finished, elected is settled: release a term won before the cancel (a term
+        // won after it is released by the campaign thread itself, before finished).
+        finished.thenCompose(done -> {
+            Term won = elected.isDone() && !elected.isCompletedExceptionally() ? elected.join() : null;
+            return won == null ? CompletableFuture.<Void>completedFuture(null) : won.release();
+        }).whenComplete((done, failure) -> {
+            if (failure == null) {
+                mine.complete(null);
+            } else {
+                mine.completeExceptionally(failure);
+            }
+        });
+        elected.cancel(false);
+        return mine;
     }
 
     private void run() {
@@ -116,6 +126,7 @@ final class EtcdCampaign implements Campaign {
                 .build();
         try {
             Term term = Failsafe.with(retry).get(this::attempt);
+            consumeCancelSignal();
             if (elected.complete(term)) {
                 LOG.info("won the election {} as {} (fencing token {})", context.layout().election(),
                         term.leaderKey(), term.fencingToken());
@@ -124,16 +135,27 @@ final class EtcdCampaign implements Campaign {
                 withdrawals.add(term.release().exceptionally(failure -> null));
             }
         } catch (CampaignCancelled | FailsafeException e) {
+            consumeCancelSignal();
             elected.cancel(false);
         } catch (LeadershipAccessException e) {
+            consumeCancelSignal();
             LOG.error("campaign for {} in {} stopped: {}", context.candidate().id(), context.description(),
                     e.getMessage());
             elected.completeExceptionally(e);
         } catch (RuntimeException e) {
+            consumeCancelSignal();
             elected.completeExceptionally(e);
         } finally {
             cleanUp();
         }
+    }
+
+    /**
+     * Clears this thread's interrupt, which only ever carries {@link #cancel()}'s signal (also kept in
+     * {@code cancelRequested}), so that callbacks on {@code elected} that run here do not start out interrupted.
+     */
+    private static void consumeCancelSignal() {
+        Thread.interrupted();
     }
 
     private Term attempt() {

@@ -104,7 +104,24 @@ final class LeaseGuard {
         return lost;
     }
 
+    /**
+     * A keepalive succeeded. The deadline runs from when its request was sent, not from when the reply came:
+     * the server renewed the lease somewhere in between, so only the send time keeps the local deadline before
+     * the server's expiry however slowly the reply travelled or was processed.
+     */
+    void renewed(long requestSentNanos) {
+        apply(Event.RENEWED, null, requestSentNanos);
+    }
+
+    /** Any event but {@link Event#RENEWED}, which needs its send time: see {@link #renewed(long)}. */
     void on(Event event, String detail) {
+        if (event == Event.RENEWED) {
+            throw new IllegalArgumentException("a renewal needs the time its request was sent; call renewed()");
+        }
+        apply(event, detail, 0);
+    }
+
+    private void apply(Event event, String detail, long requestSentNanos) {
         Status changedTo = null;
         LeadershipLostException lossReason = null;
         lock.lock();
@@ -117,7 +134,8 @@ final class LeaseGuard {
             }
             Status next = nextStatus(status, effective);
             if (effective == Event.RENEWED && next == Status.LEADING) {
-                lastRenewalNanos = clock.nanoTime();
+                // Replies may arrive out of order; an older request never moves the deadline back.
+                lastRenewalNanos = Math.max(lastRenewalNanos, requestSentNanos);
                 scheduleDeadlineCheck();
             }
             if (next != status) {
@@ -194,7 +212,7 @@ final class LeaseGuard {
             lock.unlock();
         }
         if (passed) {
-            on(Event.DEADLINE_PASSED, null);
+            apply(Event.DEADLINE_PASSED, null, 0);
         }
     }
 }

@@ -48,6 +48,7 @@ final class LeaseKeeper {
             return;
         }
         next = clock.schedule(period, this::renew);
+        long sentNanos = clock.nanoTime();
         leases.keepAliveOnce(leaseId)
                 .orTimeout(period.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
@@ -55,7 +56,7 @@ final class LeaseKeeper {
                         return;
                     }
                     if (failure == null && reply.getTTL() > 0) {
-                        guard.on(LeaseGuard.Event.RENEWED, null);
+                        guard.renewed(sentNanos);
                     } else if (failure == null || EtcdErrors.isLeaseGone(failure)) {
                         guard.on(LeaseGuard.Event.LEASE_GONE, "keepalive: lease not found");
                     } else {

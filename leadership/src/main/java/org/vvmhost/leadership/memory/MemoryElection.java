@@ -96,21 +96,45 @@ final class MemoryElection implements InMemoryElection {
         return result;
     }
 
-    /** The lease ended (revoked or expired): its key goes, its term is lost or its campaign fails. */
+    /**
+     * The lease ended (revoked or expired): its key goes, and its term is lost. A waiting campaign whose
+     * leadership is still open enters a fresh candidacy, at the back of the queue, and campaigns on, as the etcd
+     * campaign does: a standby stays a standby. Only an abandoned (closed) candidacy's campaign fails.
+     */
     private void endLease(Candidacy candidacy, String reason, List<Runnable> after) {
         if (!candidacy.live) {
             return;
         }
         MemoryTerm term = candidacy.term;
-        LeadershipLostException lost = new LeadershipLostException(reason);
-        if (term == null) {
-            after.add(() -> candidacy.elected.completeExceptionally(
-                    new LeadershipLostException(reason + " while campaigning")));
-        } else if (term.status == Term.Status.LEADING) {
-            term.status = Term.Status.LOST;
-            after.add(() -> term.lost.complete(lost));
+        if (term != null) {
+            if (term.status == Term.Status.LEADING) {
+                term.status = Term.Status.LOST;
+                LeadershipLostException lost = new LeadershipLostException(reason);
+                after.add(() -> term.lost.complete(lost));
+            }
+            deleteKey(candidacy, after);
+            return;
         }
         deleteKey(candidacy, after);
+        MemoryCampaign campaign = candidacy.campaign;
+        if (candidacy.owner.closed || campaign.cancelled) {
+            after.add(() -> campaign.elected.completeExceptionally(
+                    new LeadershipLostException(reason + " while campaigning")));
+        } else {
+            Candidacy fresh = enter(candidacy.owner, campaign, after);
+            log.info("{} while campaigning; campaigning on as {}", reason, fresh.key);
+        }
+    }
+
+    /** A new key and lease for {@code campaign}, behind every live key. */
+    private Candidacy enter(MemoryLeadership owner, MemoryCampaign campaign, List<Runnable> after) {
+        revision++;
+        Candidacy candidacy = new Candidacy(owner, campaign, nextLeaseId++, revision);
+        liveKeys.put(candidacy.createRevision, candidacy);
+        owner.active = candidacy;
+        campaign.current = candidacy;
+        electLowest(after);
+        return candidacy;
     }
 
     private void deleteKey(Candidacy candidacy, List<Runnable> after) {
@@ -135,7 +159,7 @@ final class MemoryElection implements InMemoryElection {
         Candidacy leader = first.getValue();
         MemoryTerm term = new MemoryTerm(leader);
         leader.term = term;
-        after.add(() -> leader.elected.complete(term));
+        after.add(() -> leader.campaign.elected.complete(term));
     }
 
     private void expire(Candidacy candidacy) {
@@ -149,16 +173,17 @@ final class MemoryElection implements InMemoryElection {
     /** One campaign's key and lease. */
     private final class Candidacy {
         final MemoryLeadership owner;
+        final MemoryCampaign campaign;
         final long leaseId;
         final String key;
         final long createRevision;
-        final CompletableFuture<Term> elected = new CompletableFuture<>();
         // Guarded by lock.
         boolean live = true;
         MemoryTerm term;
 
-        Candidacy(MemoryLeadership owner, long leaseId, long createRevision) {
+        Candidacy(MemoryLeadership owner, MemoryCampaign campaign, long leaseId, long createRevision) {
             this.owner = owner;
+            this.campaign = campaign;
             this.leaseId = leaseId;
             this.key = ELECTION_PREFIX + Long.toHexString(leaseId);
             this.createRevision = createRevision;
@@ -195,12 +220,9 @@ final class MemoryElection implements InMemoryElection {
                     throw new IllegalStateException("candidate " + candidate.id()
                             + " still campaigns or leads; cancel the campaign or end its term first");
                 }
-                revision++;
-                Candidacy candidacy = new Candidacy(this, nextLeaseId++, revision);
-                liveKeys.put(candidacy.createRevision, candidacy);
-                active = candidacy;
-                electLowest(after);
-                return new MemoryCampaign(candidacy);
+                MemoryCampaign campaign = new MemoryCampaign();
+                enter(this, campaign, after);
+                return campaign;
             });
         }
 
@@ -228,27 +250,28 @@ final class MemoryElection implements InMemoryElection {
         }
     }
 
+    /** One campaign: a candidacy at a time, a fresh one after each lease lost while waiting. */
     private final class MemoryCampaign implements Campaign {
-        final Candidacy candidacy;
-
-        MemoryCampaign(Candidacy candidacy) {
-            this.candidacy = candidacy;
-        }
+        final CompletableFuture<Term> elected = new CompletableFuture<>();
+        // Guarded by lock.
+        Candidacy current;
+        boolean cancelled;
 
         @Override
         public CompletableFuture<Term> elected() {
-            return candidacy.elected;
+            return elected;
         }
 
         @Override
         public CompletableFuture<Void> cancel() {
             locked(after -> {
-                MemoryTerm term = candidacy.term;
+                cancelled = true;
+                MemoryTerm term = current.term;
                 if (term != null && term.status == Term.Status.LEADING) {
                     term.status = Term.Status.RELEASED;
                 }
-                deleteKey(candidacy, after);
-                after.add(() -> candidacy.elected.cancel(false));
+                deleteKey(current, after);
+                after.add(() -> elected.cancel(false));
                 return null;
             });
             return CompletableFuture.completedFuture(null);

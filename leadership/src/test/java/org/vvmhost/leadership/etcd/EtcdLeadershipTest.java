@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
@@ -186,6 +188,40 @@ class EtcdLeadershipTest {
         assertThat(ETCD.get(election + "-data/backup").map(kv -> EtcdExtension.text(kv.getValue())))
                 .contains("v1");
         assertThat(ETCD.get(election + "-data/extra")).isEmpty();
+    }
+
+    @Test
+    void aCallbackOnElectedMayCancelFromAnotherThreadWhileCancelRuns() throws Exception {
+        await(join("a").campaign().elected());
+        Campaign waiting = join("b").campaign();
+        awaitCandidates(2);
+        ExecutorService other = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-other-canceller"));
+        CompletableFuture<CompletableFuture<Void>> fromCallback = new CompletableFuture<>();
+        try {
+            // A caller's callback hands a cancel to another thread and waits for the call to return (not for the
+            // withdrawal, which may need the very thread the callback runs on): a lock held by the first cancel()
+            // while it cancels elected() would deadlock here.
+            waiting.elected().whenComplete((term, failure) -> {
+                try {
+                    fromCallback.complete(other.submit(waiting::cancel).get(TIMING.eventBudget().toMillis(),
+                            TimeUnit.MILLISECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fromCallback.completeExceptionally(e);
+                } catch (ExecutionException | TimeoutException e) {
+                    fromCallback.completeExceptionally(e);
+                }
+            });
+
+            CompletableFuture<Void> withdrawal = waiting.cancel();
+
+            assertThat(await(fromCallback)).as("every cancel() gives the one withdrawal").isSameAs(withdrawal);
+            await(withdrawal);
+            awaitCandidates(1);
+        } finally {
+            other.shutdownNow();
+            assertThat(other.awaitTermination(TIMING.eventBudget().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.vvmhost.leadership.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ class LeaseGuardTest {
     void eachRenewalMovesTheDeadline() {
         for (int i = 0; i < 10; i++) {
             clock.advance(DEADLINE.minusMillis(100));
-            guard.on(LeaseGuard.Event.RENEWED, null);
+            guard.renewed(clock.nanoTime());
         }
         assertThat(guard.status()).isEqualTo(Status.LEADING);
 
@@ -60,7 +61,7 @@ class LeaseGuardTest {
         assertThat(guard.status()).isEqualTo(Status.SUSPENDED);
 
         clock.advance(Duration.ofMillis(500));
-        guard.on(LeaseGuard.Event.RENEWED, null);
+        guard.renewed(clock.nanoTime());
 
         assertThat(guard.status()).isEqualTo(Status.LEADING);
         assertThat(changes).containsExactly(Status.SUSPENDED, Status.LEADING);
@@ -83,10 +84,44 @@ class LeaseGuardTest {
         LeaseGuard late = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/2", changes::add);
         clock.advance(DEADLINE);
 
-        late.on(LeaseGuard.Event.RENEWED, null);
+        late.renewed(clock.nanoTime());
 
         assertThat(late.status()).isEqualTo(Status.LOST);
         assertThat(late.lost().join().getMessage()).contains("renew deadline");
+    }
+
+    @Test
+    void theDeadlineRunsFromWhenTheRenewalWasSentNotFromItsReply() {
+        clock.advance(Duration.ofMillis(300));
+        long sent = clock.nanoTime();
+        clock.advance(Duration.ofMillis(400));
+
+        guard.renewed(sent);
+
+        clock.advance(DEADLINE.minusMillis(401));
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(guard.status()).as("lost at send time + deadline").isEqualTo(Status.LOST);
+    }
+
+    @Test
+    void aLateReplyToAnOlderRequestDoesNotMoveTheDeadlineBack() {
+        long older = clock.nanoTime();
+        clock.advance(Duration.ofMillis(500));
+        guard.renewed(clock.nanoTime());
+
+        guard.renewed(older);
+
+        clock.advance(DEADLINE.minusMillis(1));
+        assertThat(guard.status()).isEqualTo(Status.LEADING);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(guard.status()).isEqualTo(Status.LOST);
+    }
+
+    @Test
+    void aRenewalWithoutItsSendTimeIsRefused() {
+        assertThatThrownBy(() -> guard.on(LeaseGuard.Event.RENEWED, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
@@ -103,7 +138,7 @@ class LeaseGuardTest {
     @Test
     void lossIsFinalAndReportedOnce() {
         guard.on(LeaseGuard.Event.KEY_DELETED, "first");
-        guard.on(LeaseGuard.Event.RENEWED, null);
+        guard.renewed(clock.nanoTime());
         guard.on(LeaseGuard.Event.LEASE_GONE, "second");
 
         assertThat(guard.status()).isEqualTo(Status.LOST);

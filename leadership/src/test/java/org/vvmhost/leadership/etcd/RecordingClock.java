@@ -5,15 +5,15 @@ import java.time.Instant;
 import org.vvmhost.time.Clock;
 
 /**
- * The system clock, noting when a renew deadline was last armed. The guard arms its deadline (a delay of about
- * the renew deadline) right after each successful renewal; the keeper's own ticks are shorter, so a delay above
- * {@code threshold} marks a renewal.
+ * The system clock, noting when the last armed renew deadline falls due. The guard arms its deadline (a delay of
+ * almost the renew deadline) right after each successful renewal; the keeper's own ticks are shorter, so a delay
+ * above {@code threshold} marks a renewal.
  */
 final class RecordingClock implements Clock {
 
     private final Clock delegate;
     private final long thresholdNanos;
-    private volatile long lastLongScheduleNanos = Long.MIN_VALUE;
+    private volatile long lastLongScheduleDueNanos = Long.MIN_VALUE;
     private volatile int longSchedules;
 
     RecordingClock(Clock delegate, Duration threshold) {
@@ -34,15 +34,15 @@ final class RecordingClock implements Clock {
     @Override
     public Scheduled schedule(Duration delay, Runnable task) {
         if (delay.toNanos() > thresholdNanos) {
-            lastLongScheduleNanos = delegate.nanoTime();
+            lastLongScheduleDueNanos = delegate.nanoTime() + delay.toNanos();
             longSchedules++;
         }
         return delegate.schedule(delay, task);
     }
 
-    /** When the last renewal armed its deadline, on this clock's scale. */
-    long lastRenewalNanos() {
-        return lastLongScheduleNanos;
+    /** When the deadline armed by the last renewal falls due, on this clock's scale. */
+    long lastDeadlineNanos() {
+        return lastLongScheduleDueNanos;
     }
 
     int renewals() {

@@ -68,14 +68,31 @@ class InMemoryLeadershipTest extends LeadershipContract {
     }
 
     @Test
-    void revokingAWaitingCandidateFailsItsCampaign() {
-        await(candidate("a").campaign().elected());
-        Campaign waiting = candidate("b").campaign();
+    void aRevokedStandbyReentersBehindTheOtherStandbys() {
+        Term first = await(candidate("a").campaign().elected());
+        Campaign second = candidate("b").campaign();
+        Campaign third = candidate("c").campaign();
 
         assertThat(revoke("b")).isTrue();
+        await(first.release());
 
-        assertThat(waiting.elected()).isCompletedExceptionally();
-        assertThat(waiting.elected().handle((t, e) -> e.getCause() != null ? e.getCause() : e).join())
+        assertThat(third.elected()).as("c was ahead of b's fresh candidacy").isCompleted();
+        assertThat(second.elected()).isNotDone();
+        await(await(third.elected()).release());
+        assertThat(await(second.elected()).status()).isEqualTo(Term.Status.LEADING);
+    }
+
+    @Test
+    void aCampaignOfAClosedLeadershipFailsWhenItsLeaseExpires() {
+        await(candidate("a").campaign().elected());
+        Leadership b = candidate("b");
+        Campaign abandoned = b.campaign();
+
+        b.close();
+        clock.advance(LEASE.ttl());
+
+        assertThat(abandoned.elected()).isCompletedExceptionally();
+        assertThat(abandoned.elected().handle((t, e) -> e.getCause() != null ? e.getCause() : e).join())
                 .isInstanceOf(LeadershipLostException.class);
     }
 
