@@ -33,6 +33,16 @@ abstract class HostModule {
     @ClassKey(StatusCommand.class)
     abstract Object statusCommand(StatusCommand command);
 
+    @Binds
+    @IntoMap
+    @ClassKey(ClusterCommand.class)
+    abstract Object clusterCommand(ClusterCommand command);
+
+    @Binds
+    @IntoMap
+    @ClassKey(ClusterCommand.Run.class)
+    abstract Object clusterRunCommand(ClusterCommand.Run command);
+
     @Provides
     static CommandLine commandLine(CommandFactory factory, EnvironmentDefaults environmentDefaults) {
         CommandLine commandLine = new CommandLine(VvmhostCommand.class, factory);
