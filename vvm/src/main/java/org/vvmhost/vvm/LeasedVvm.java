@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.time.Clock;
 
@@ -108,7 +109,12 @@ final class LeasedVvm implements Vvm {
         VvmProblem candidate = new VvmProblem(kind, message, cause);
         if (outcome.compareAndSet(null, candidate)) {
             problem.complete(candidate);
-            log.error("VVM problem {}: {}", kind, message, cause);
+            if (cause instanceof LeadershipException) {
+                // Already translated at the boundary: the message says what to fix, a stack trace adds nothing.
+                log.error("VVM problem {}: {}", kind, message);
+            } else {
+                log.error("VVM problem {}: {}", kind, message, cause);
+            }
             requestShutdown();
         } else if (outcome.get() == SEALED) {
             log.warn("a VVM problem {} after shutdown, ignored: {}", kind, message, cause);
