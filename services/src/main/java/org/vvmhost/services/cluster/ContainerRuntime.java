@@ -1,0 +1,317 @@
+package org.vvmhost.services.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.time.Clock;
+
+/**
+ * One start of a container: its worker (a serial executor, i.e. its own named thread), its bounded mailbox and its
+ * function instance. States move STARTING → RUNNING → STOPPING → ENDED, or straight to ENDED on a crash or kill;
+ * the exit is reported exactly once to the {@link ExitListener}.
+ *
+ * <p>Draining uses a flag instead of a loop thread: whoever enqueues into an idle mailbox schedules one drain task,
+ * which handles messages until the mailbox is empty. While the function's returned stage is pending the container
+ * is busy and the drain resumes when the stage completes.
+ */
+final class ContainerRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerRuntime.class);
+
+    enum State { STARTING, RUNNING, STOPPING, ENDED }
+
+    /** How a worker ended. */
+    interface ExitListener {
+        void onRunning(ContainerRuntime runtime);
+
+        void onExit(ContainerRuntime runtime, ContainerStatus.Phase phase, String reason);
+    }
+
+    private final Container container;
+    private final ContainerFunction function;
+    private final SerialExecutor executor;
+    private final Clock clock;
+    private final Duration gracePeriod;
+    private final ExitListener listener;
+    private final ArrayBlockingQueue<Envelope> mailbox;
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Context context;
+    private volatile Envelope current;
+    private boolean busy;
+
+    ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Clock clock,
+                     Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
+        this.container = container;
+        this.function = function;
+        this.executor = executor;
+        this.clock = clock;
+        this.gracePeriod = gracePeriod;
+        this.listener = listener;
+        this.mailbox = new ArrayBlockingQueue<>(container.spec().mailboxCapacity());
+        this.context = new Context(messaging, new SplittableRandom(seed ^ container.name().hashCode()));
+    }
+
+    String name() {
+        return container.name();
+    }
+
+    ContainerSpec spec() {
+        return container.spec();
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    /** Runs the function's start on the worker; RUNNING is reported once it returns. */
+    void start() {
+        executor.execute(() -> {
+            try {
+                function.start(context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                end(ContainerStatus.Phase.FAILED, "Interrupted while starting");
+                return;
+            } catch (Exception | LinkageError | AssertionError e) {
+                end(ContainerStatus.Phase.FAILED, "StartError: " + e);
+                return;
+            }
+            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+                listener.onRunning(this);
+            }
+        });
+    }
+
+    /** Queues a message; throws if the container does not accept messages or its mailbox is full. */
+    void enqueue(Envelope envelope) {
+        State now = state.get();
+        if (now != State.RUNNING) {
+            throw new ContainerUnavailableException("container '" + name() + "' does not accept messages: it is "
+                    + describe(now));
+        }
+        if (!mailbox.offer(envelope)) {
+            throw new MailboxFullException("the mailbox of container '" + name() + "' is full ("
+                    + mailbox.remainingCapacity() + " free of " + container.spec().mailboxCapacity()
+                    + "): back off and retry, or raise spec.mailboxCapacity");
+        }
+        if (state.get() == State.ENDED && mailbox.remove(envelope)) {
+            // Ended between the check and the offer: the end already failed the mailbox, so this one is ours.
+            throw new ContainerUnavailableException("container '" + name() + "' ended while the message was sent");
+        }
+        scheduleDrain();
+    }
+
+    /** Stops taking messages, handles those queued, calls the stop hook, then ends TERMINATED. A kill follows if
+     *  this takes longer than the grace period. */
+    void stopGracefully() {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)
+                && !state.compareAndSet(State.STARTING, State.STOPPING)) {
+            return;
+        }
+        clock.schedule(gracePeriod, () -> {
+            if (state.get() != State.ENDED) {
+                kill("GracePeriodExpired: not stopped within " + gracePeriod.toMillis() + " ms");
+            }
+        });
+        scheduleDrain();
+    }
+
+    /** Ends at once: queued and running messages fail, the worker thread is interrupted. */
+    void kill(String reason) {
+        State before = state.getAndSet(State.ENDED);
+        if (before == State.ENDED) {
+            return;
+        }
+        ContainerFailedException killed = new ContainerFailedException(
+                "container '" + name() + "' was killed (" + reason + ")");
+        Envelope running = current;
+        if (running != null) {
+            running.settle(null, killed);
+        }
+        failQueued(killed);
+        executor.shutdownNow();
+        listener.onExit(this, ContainerStatus.Phase.FAILED, reason);
+    }
+
+    /** Waits for the worker thread to end (after the exit was reported). */
+    boolean awaitTermination(Duration timeout) {
+        return executor.awaitTermination(timeout);
+    }
+
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                failQueued(new ContainerUnavailableException("container '" + name() + "' has ended"));
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            if (state.get() == State.ENDED || busy) {
+                return;
+            }
+            Envelope envelope = mailbox.poll();
+            if (envelope == null) {
+                if (state.get() == State.STOPPING) {
+                    runStopHook();
+                    return;
+                }
+                draining.set(false);
+                boolean more = !mailbox.isEmpty() || state.get() == State.STOPPING;
+                if (!more || !draining.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            handle(envelope);
+        }
+    }
+
+    private void handle(Envelope envelope) {
+        current = envelope;
+        Object result;
+        try {
+            result = function.handle(envelope.payload, context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            crash(envelope, e);
+            return;
+        } catch (Exception | LinkageError | AssertionError e) {
+            crash(envelope, e);
+            return;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            busy = true;
+            stage.whenComplete((value, error) -> resumeAfter(envelope, value, error));
+            return;
+        }
+        current = null;
+        envelope.settle(result, null);
+    }
+
+    private void resumeAfter(Envelope envelope, Object value, Throwable error) {
+        try {
+            executor.execute(() -> {
+                busy = false;
+                current = null;
+                complete(envelope, value, error);
+                drain();
+            });
+        } catch (RejectedExecutionException e) {
+            envelope.settle(null, new ContainerFailedException("container '" + name() + "' ended before replying"));
+        }
+    }
+
+    private void complete(Envelope envelope, Object value, Throwable error) {
+        if (error == null) {
+            envelope.settle(value, null);
+            return;
+        }
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (envelope.reply == null) {
+            log.warn("Container '{}': handling a sent message failed: {}", name(), cause.toString());
+        }
+        envelope.settle(null, cause);
+    }
+
+    private void crash(Envelope envelope, Throwable error) {
+        current = null;
+        envelope.settle(null, new ContainerFailedException(
+                "the function of container '" + name() + "' threw: " + error, error));
+        log.warn("Container '{}' crashed: its function threw {}", name(), error.toString());
+        end(ContainerStatus.Phase.FAILED, "Error: " + error);
+    }
+
+    private void runStopHook() {
+        try {
+            function.stop(context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(ContainerStatus.Phase.FAILED, "Interrupted in the stop hook");
+            return;
+        } catch (Exception | LinkageError | AssertionError e) {
+            end(ContainerStatus.Phase.FAILED, "StopHookError: " + e);
+            return;
+        }
+        end(ContainerStatus.Phase.TERMINATED, "Stopped");
+    }
+
+    /** Runs on the worker. */
+    private void end(ContainerStatus.Phase phase, String reason) {
+        if (state.getAndSet(State.ENDED) == State.ENDED) {
+            return;
+        }
+        failQueued(new ContainerUnavailableException("container '" + name() + "' ended (" + reason + ")"));
+        executor.shutdown();
+        listener.onExit(this, phase, reason);
+    }
+
+    private void failQueued(ClusterException error) {
+        List<Envelope> left = new ArrayList<>();
+        mailbox.drainTo(left);
+        for (Envelope envelope : left) {
+            if (envelope.settle(null, error) && envelope.reply == null) {
+                log.warn("Container '{}': a sent message was not handled: {}", name(), error.getMessage());
+            }
+        }
+    }
+
+    private static String describe(State state) {
+        return switch (state) {
+            case STARTING -> "still starting";
+            case RUNNING -> "running";
+            case STOPPING -> "stopping";
+            case ENDED -> "not running";
+        };
+    }
+
+    private final class Context implements ContainerContext {
+        private final Messaging messaging;
+        private final RandomGenerator random;
+
+        Context(Messaging messaging, RandomGenerator random) {
+            this.messaging = messaging;
+            this.random = random;
+        }
+
+        @Override
+        public String name() {
+            return container.name();
+        }
+
+        @Override
+        public Container container() {
+            return container;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public Messaging cluster() {
+            return messaging;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.vvmhost.services.cluster;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.time.Clock;
+
+/**
+ * The work queue of one controller: keys to reconcile, deduplicated (a key queued twice is reconciled once), run
+ * one at a time on the controller's serial executor, plus a periodic resync that queues every key. Reconciling is
+ * level-based: it reads the store and the actual state each time, so a lost or merged trigger does no harm.
+ */
+final class ControllerLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(ControllerLoop.class);
+
+    private final String name;
+    private final SerialExecutor executor;
+    private final Clock clock;
+    private final Duration resyncPeriod;
+    private final Consumer<String> reconcile;
+    private final Supplier<? extends Iterable<String>> allKeys;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private volatile Clock.Scheduled resync;
+    private volatile boolean closed;
+
+    ControllerLoop(String name, SerialExecutor executor, Clock clock, Duration resyncPeriod,
+                   Consumer<String> reconcile, Supplier<? extends Iterable<String>> allKeys) {
+        this.name = name;
+        this.executor = executor;
+        this.clock = clock;
+        this.resyncPeriod = resyncPeriod;
+        this.reconcile = reconcile;
+        this.allKeys = allKeys;
+    }
+
+    void start() {
+        armResync();
+    }
+
+    /** Queues {@code key} unless it is already queued. */
+    void enqueue(String key) {
+        if (closed || !queued.add(key)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                queued.remove(key);
+                if (closed) {
+                    return;
+                }
+                try {
+                    reconcile.accept(key);
+                } catch (ClusterException e) {
+                    // A lost race (conflict, vanished resource): the next event or resync reconciles again.
+                    log.debug("{}: reconcile of '{}' will be retried: {}", name, key, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("{}: reconcile of '{}' failed; the next resync retries it", name, key, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.remove(key);
+        }
+    }
+
+    /** Runs {@code task} on this controller's executor, in order with the reconciles. */
+    void run(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: closed, task dropped", name);
+        }
+    }
+
+    void resyncNow() {
+        for (String key : allKeys.get()) {
+            enqueue(key);
+        }
+    }
+
+    private void armResync() {
+        if (closed) {
+            return;
+        }
+        resync = clock.schedule(resyncPeriod, () -> {
+            run(this::resyncNow);
+            armResync();
+        });
+    }
+
+    /** Stops the resync and the executor, and joins its thread. */
+    void close(Duration timeout) {
+        closed = true;
+        Clock.Scheduled pending = resync;
+        if (pending != null) {
+            pending.cancel();
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(timeout)) {
+            executor.shutdownNow();
+            executor.awaitTermination(timeout);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.vvmhost.services.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A cluster on a virtual clock with a counting function: every test step is deterministic and instant. */
+final class VirtualClusterFixture implements AutoCloseable {
+
+    final VirtualClock clock = VirtualClock.create();
+    final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
+    final FunctionRegistry functions = FunctionRegistry.create()
+            .register("count", () -> (msg, ctx) -> {
+                served.computeIfAbsent(ctx.name(), n -> new AtomicLong()).incrementAndGet();
+                return ctx.name();
+            });
+    final Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withSeed(11), functions);
+
+    void settle() {
+        clock.runFor(Duration.ofMillis(50));
+    }
+
+    long servedBy(String container) {
+        AtomicLong count = served.get(container);
+        return count == null ? 0 : count.get();
+    }
+
+    List<String> replicaNames(String replicaSet) {
+        return cluster.containersOf(replicaSet).stream().map(Container::name).toList();
+    }
+
+    List<String> readyReplicas(String replicaSet) {
+        return cluster.containersOf(replicaSet).stream().filter(c -> c.status().ready()).map(Container::name).toList();
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
