@@ -148,9 +148,14 @@ final class ClusterWorld implements World {
         }
         ContainerStatus status = container.status();
         if (event.type() == WatchEvent.Type.DELETED) {
-            distributor.post(new WorkloadDistributor.Down(container.name(), "deleted"));
+            // A running container that is deleted stops gracefully and hands over from its stop hook.
+            distributor.post(status.isEnded() || status.phase() == ContainerStatus.Phase.PENDING
+                    ? new WorkloadDistributor.Down(container.name(), "deleted")
+                    : new WorkloadDistributor.Stopping(container.name(), true));
         } else if (status.phase() == ContainerStatus.Phase.RUNNING && status.ready()) {
             distributor.post(new WorkloadDistributor.Up(container.name(), s));
+        } else if (status.phase() == ContainerStatus.Phase.RUNNING) {
+            distributor.post(new WorkloadDistributor.Stopping(container.name(), false));
         } else if (status.isEnded()) {
             distributor.post(new WorkloadDistributor.Down(container.name(), status.phase() + " " + status.reason()));
         }
@@ -523,7 +528,8 @@ final class ClusterWorld implements World {
         for (WorldStatus.Rewind rewind : rewinds) {
             lost += rewind.ticksLost();
         }
-        return new WorldStatus(tick, distributor.roles(), authority.rejectedWrites(), lost, rewinds);
+        return new WorldStatus(tick, distributor.roles(), authority.rejectedWrites(), distributor.promotions(),
+                distributor.migrations(), distributor.moves(), lost, rewinds);
     }
 
     private void requireOpen() {

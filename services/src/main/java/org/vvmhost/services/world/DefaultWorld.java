@@ -362,7 +362,7 @@ final class DefaultWorld implements World {
                 }
             }
         }
-        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, List.of());
+        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of());
     }
 
     private void requireOpen() {

@@ -50,11 +50,18 @@ final class WorkloadDistributor {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadDistributor.class);
 
     /** Something that happened to a simulator container. */
-    sealed interface Notice permits Up, Down, Leaving {
+    sealed interface Notice permits Up, Stopping, Down, Leaving {
     }
 
     /** A simulator container of set {@code setIndex} runs and takes messages. */
     record Up(String container, int setIndex) implements Notice {
+    }
+
+    /**
+     * A simulator container is being stopped gracefully ({@code deleted}: its resource is already gone, so no later
+     * event will say it ended). Its hand-over is to follow; until then it gets no new roles.
+     */
+    record Stopping(String container, boolean deleted) implements Notice {
     }
 
     /** A simulator container ended or was deleted; whatever it held is gone. */
@@ -69,6 +76,8 @@ final class WorkloadDistributor {
     private static final class Member {
         final int setIndex;
         boolean leaving;
+        boolean deleted;
+        boolean handedOver;
 
         Member(int setIndex) {
             this.setIndex = setIndex;
@@ -91,6 +100,9 @@ final class WorkloadDistributor {
     private final long[] entities;
     private final List<String> lost = new ArrayList<>();
     private boolean membershipChanged;
+    private long promotions;
+    private long migrations;
+    private long moves;
 
     WorkloadDistributor(Cluster cluster, List<ComponentSet> sets, AuthorityTable authority, int areaCount,
             int passivesPerArea, Duration timeout) {
@@ -134,9 +146,14 @@ final class WorkloadDistributor {
      */
     void awaitResolution(String container) {
         long deadline = clock.nanoTime() + timeout.toNanos();
-        while (!gone.contains(container) && members.containsKey(container) && !members.get(container).leaving) {
-            Notice notice = poll(deadline, "simulator " + container + " did not answer and the cluster did not report "
-                    + "it stopped or gone");
+        while (members.containsKey(container) && !members.get(container).handedOver) {
+            Notice notice;
+            try {
+                notice = poll(deadline, "simulator " + container + " did not answer and did not hand over");
+            } catch (IllegalStateException e) {
+                // Silent past the deadline: whatever it holds is lost, as in a crash. Its grants are superseded.
+                notice = new Down(container, e.getMessage());
+            }
             apply(notice);
         }
         afterChanges();
@@ -188,6 +205,13 @@ final class WorkloadDistributor {
                 membershipChanged = true;
                 LOG.info("Simulator {} of {} is up", up.container(), sets.get(up.setIndex()).name());
             }
+        } else if (notice instanceof Stopping stopping) {
+            Member member = members.get(stopping.container());
+            if (member != null) {
+                member.leaving = true;
+                member.deleted |= stopping.deleted();
+                membershipChanged = true;
+            }
         } else if (notice instanceof Down down) {
             down(down);
         } else if (notice instanceof Leaving leaving) {
@@ -237,6 +261,12 @@ final class WorkloadDistributor {
                 promoteOrLose(s, area, "its active " + name + " left without handing it over");
             }
         }
+        member.handedOver = true;
+        if (member.deleted) {
+            // Its resource is gone already: no later event will report its end.
+            members.remove(name);
+            gone.add(name);
+        }
         leaving.handedOver().complete(null);
     }
 
@@ -246,6 +276,7 @@ final class WorkloadDistributor {
         active[s][area] = null;
         for (String passive : List.copyOf(passives.get(s).get(area))) {
             if (isLive(passive) && transfer(s, state, passive)) {
+                promotions++;
                 LOG.info("{} area {}: passive {} promoted after an acknowledged sync from {}",
                         sets.get(s).name(), area, passive, from);
                 return;
@@ -253,6 +284,7 @@ final class WorkloadDistributor {
         }
         String target = leastLoaded(s);
         if (target != null && transfer(s, state, target)) {
+            migrations++;
             LOG.info("{} area {}: migrated from {} to {} (full snapshot, acknowledged, then authority)",
                     sets.get(s).name(), area, from, target);
             return;
@@ -299,6 +331,7 @@ final class WorkloadDistributor {
                 if ((Boolean) ask(passive, new Adopt(grant))) {
                     active[s][area] = passive;
                     passives.get(s).get(area).remove(passive);
+                    promotions++;
                     LOG.warn("{} area {}: {}; passive {} promoted with the last completed tick", set, area, why,
                             passive);
                     return;
@@ -342,7 +375,7 @@ final class WorkloadDistributor {
         if (live.size() < 2) {
             return;
         }
-        for (int moves = 0; moves < areaCount; moves++) {
+        for (int round = 0; round < areaCount; round++) {
             Map<String, Long> loads = loads(s, live);
             String heaviest = live.stream().max(Comparator.comparingLong(loads::get)).orElseThrow();
             String lightest = live.stream().min(Comparator.comparingLong(loads::get)).orElseThrow();
@@ -372,6 +405,7 @@ final class WorkloadDistributor {
         }
         active[s][area] = null;
         if (transfer(s, state, to)) {
+            moves++;
             LOG.info("{} area {} ({} entities): moved from {} to {} to even the load", sets.get(s).name(), area,
                     entities[area], from, to);
         } else {
@@ -540,6 +574,18 @@ final class WorkloadDistributor {
                         .thenComparingInt(name -> areas.getOrDefault(name, 0))
                         .thenComparing(name -> name))
                 .orElse(null);
+    }
+
+    long promotions() {
+        return promotions;
+    }
+
+    long migrations() {
+        return migrations;
+    }
+
+    long moves() {
+        return moves;
     }
 
     /** Areas lost since the last {@link #assignAll}: the reasons, empty if none. */

@@ -9,11 +9,14 @@ import java.util.Objects;
  * @param tick           the last completed tick
  * @param areas          every (component set, area): its active simulator and its passives, in set then area order
  * @param rejectedWrites writes refused because the writer's authority grant was not current
+ * @param promotions     passives given authority because their active stopped or crashed
+ * @param migrations     areas handed by a stopping active with no passive to another simulator
+ * @param moves          areas moved between two running simulators to even the load
  * @param ticksLost      the sum of {@link Rewind#ticksLost()} over {@code rewinds}
  * @param rewinds        each time an area was lost with no passive and the world went back to a world view
  */
-public record WorldStatus(long tick, List<AreaRoles> areas, long rejectedWrites, long ticksLost,
-                          List<Rewind> rewinds) {
+public record WorldStatus(long tick, List<AreaRoles> areas, long rejectedWrites, long promotions,
+                          long migrations, long moves, long ticksLost, List<Rewind> rewinds) {
 
     public WorldStatus {
         areas = List.copyOf(areas);
