@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,14 @@ public final class ClusterScenarioRunner {
      * (manifests, scenario, options) throws {@link InvalidInputException} before anything runs.
      */
     public static ScenarioMetrics run(Settings settings, PrintStream out) {
+        PrintWriter writer = new PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        ScenarioMetrics metrics = run(settings, writer);
+        writer.flush();
+        return metrics;
+    }
+
+    /** As {@link #run(Settings, PrintStream)}, printing to a writer (for example picocli's). */
+    public static ScenarioMetrics run(Settings settings, PrintWriter out) {
         List<Resource> manifests = Manifests.read(settings.manifests());
         Scenario scenario = settings.scenario() == null
                 ? Scenario.empty(settings.duration() == null ? Scenarios.DEFAULT_HORIZON : settings.duration())
@@ -134,6 +143,7 @@ public final class ClusterScenarioRunner {
             }
             out.println("Metrics written to " + settings.jsonOut());
         }
+        out.flush();
         return metrics;
     }
 
@@ -168,8 +178,8 @@ public final class ClusterScenarioRunner {
         if (!m.events().isEmpty()) {
             text.append("Timeline:").append(System.lineSeparator());
             for (AppliedEvent event : m.events()) {
-                text.append(String.format(Locale.ROOT, "  t=%7.3f s  %-14s %-16s %-20s %s%n", event.atS(),
-                        event.kind(), event.id(), event.target(), event.outcome()));
+                text.append(String.format(Locale.ROOT, "  t=%7.3f s  %-5s %-14s %-16s %-20s %s%n", event.atS(),
+                        event.phase(), event.kind(), event.id(), event.target(), event.outcome()));
             }
         }
         return text.toString();

@@ -142,6 +142,9 @@ public final class Manifests {
             }
             JsonNode metadata = object(root, "metadata", "", true);
             String name = metadata == null ? null : text(metadata, "name", "metadata.", true);
+            if (kind != null && name != null) {
+                label = "document " + index + " (" + kind.manifestName() + " '" + name + "')";
+            }
             Map<String, String> labels = Map.of();
             if (metadata != null) {
                 unknownFields(metadata, "metadata.", List.of("name", "labels"));
@@ -149,9 +152,6 @@ public final class Manifests {
                 if (name != null) {
                     Labels.nameProblem(name).ifPresent(p -> problem("metadata.name", p));
                 }
-            }
-            if (kind != null && name != null) {
-                label = "document " + index + " (" + kind.manifestName() + " '" + name + "')";
             }
             JsonNode spec = object(root, "spec", "", true);
             if (kind == null || spec == null || name == null) {

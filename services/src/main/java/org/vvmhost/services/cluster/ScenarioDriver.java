@@ -72,7 +72,7 @@ final class ScenarioDriver {
         while (next < marks.size() && marks.get(next).at().toNanos() <= elapsed) {
             TimelineMark mark = marks.get(next++);
             AppliedEvent done = new AppliedEvent(mark.at().toNanos() / 1e9, mark.eventId(), mark.kind(),
-                    mark.target(), apply(mark));
+                    mark.phase(), mark.target(), apply(mark));
             synchronized (applied) {
                 applied.add(done);
             }

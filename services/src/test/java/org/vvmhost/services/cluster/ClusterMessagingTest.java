@@ -40,7 +40,7 @@ class ClusterMessagingTest {
                 throw new IllegalStateException("boom on " + msg);
             });
     private final Cluster cluster = Cluster.start(ClusterOptions.threaded(clock)
-            .withRestartBackoff(Duration.ofMillis(10)), functions);
+            .withRestartBackoff(Duration.ofMillis(10)).withStopGracePeriod(Duration.ofMillis(300)), functions);
 
     @AfterEach
     void tearDown() {
