@@ -438,7 +438,7 @@ final class WorkloadDistributor {
         for (int area = 0; area < areaCount; area++) {
             String owner = active[s][area];
             List<String> ofArea = passives.get(s).get(area);
-            if (owner == null || ofArea.size() >= wanted) {
+            if (owner == null || !isLive(owner) || ofArea.size() >= wanted) {
                 continue;
             }
             AreaState state;
