@@ -69,6 +69,11 @@ final class DefaultWorld implements World {
 
     static DefaultWorld spawn(WorldConfig config, ComponentSetRegistry registry, int threads) {
         List<ComponentSet> sets = resolve(config, registry);
+        return new DefaultWorld(config, sets, threads, spawnPartitions(config, sets), 0, config.entities());
+    }
+
+    /** The world of {@code config} at tick 0, {@code partitions[set][area]} in the order of {@code sets}. */
+    static Partition[][] spawnPartitions(WorldConfig config, List<ComponentSet> sets) {
         WorldGeometry geometry = config.geometry();
         int areas = geometry.areaCount();
         int expected = (int) Math.min(Integer.MAX_VALUE - 16, config.entities() / (long) areas * 5 / 4 + 16);
@@ -88,12 +93,27 @@ final class DefaultWorld implements World {
                 sets.get(s).spawn(spawn, partition, partition.add(id));
             }
         }
-        return new DefaultWorld(config, sets, threads, partitions, 0, config.entities());
+        return partitions;
     }
 
     static DefaultWorld restore(WorldConfig config, ComponentSetRegistry registry, int threads, WorldView view) {
-        WorldView.Header header = WorldView.decode(view.bytes()).header();
         List<ComponentSet> sets = resolve(config, registry);
+        Restored restored = decodeView(config, sets, view);
+        return new DefaultWorld(config, sets, threads, restored.partitions(), restored.tick(),
+                restored.nextEntityId());
+    }
+
+    /** A world view's content, checked against the config and against its own hash. */
+    record Restored(Partition[][] partitions, long tick, long nextEntityId) {
+    }
+
+    /**
+     * Checks that {@code view} belongs to the world of {@code config} and reproduces its hash, and decodes it.
+     *
+     * @throws WorldViewException naming what differs or what is inconsistent
+     */
+    static Restored decodeView(WorldConfig config, List<ComponentSet> sets, WorldView view) {
+        WorldView.Header header = WorldView.decode(view.bytes()).header();
         requireMatch(header.seed() == config.seed(), "world.seed", header.seed(), config.seed());
         WorldGeometry geometry = config.geometry();
         requireMatch(header.geometry().width() == geometry.width() && header.geometry().height() == geometry.height(),
@@ -110,21 +130,18 @@ final class DefaultWorld implements World {
                 .toList();
         requireMatch(header.sets().equals(layouts), "world.component-sets", header.sets(), layouts);
         Partition[][] partitions = WorldViewCodec.readBody(view, sets);
-        DefaultWorld world = new DefaultWorld(config, sets, threads, partitions, header.tick(), header.nextEntityId());
         long hash;
         try {
-            hash = world.hash();
+            hash = hashOf(partitions, sets, header.nextEntityId());
         } catch (IllegalStateException e) {
-            world.close();
             throw new WorldViewException("world view of tick " + header.tick() + " is inconsistent: "
                     + e.getMessage(), e);
         }
         if (hash != header.worldHash()) {
-            world.close();
             throw new WorldViewException(String.format("world view of tick %d does not reproduce its world hash: "
                     + "the header says %016x, the content gives %016x", header.tick(), header.worldHash(), hash));
         }
-        return world;
+        return new Restored(partitions, header.tick(), header.nextEntityId());
     }
 
     private static void requireMatch(boolean matches, String field, Object inView, Object inConfig) {
@@ -220,12 +237,34 @@ final class DefaultWorld implements World {
 
     @Override
     public long hash() {
-        Partition[][] partitions = partitions();
-        for (int area = 0; area < geometry.areaCount(); area++) {
-            for (int s = 1; s < partitions.length; s++) {
-                if (partitions[s][area].size() != partitions[0][area].size()) {
-                    throw new IllegalStateException("area " + area + " holds " + partitions[s][area].size() + " "
-                            + sets.get(s).name() + " entities but " + partitions[0][area].size() + " "
+        return hashOf(partitions(), sets, nextEntityId);
+    }
+
+    /** The world hash of {@code partitions[set][area]}; every area must hold as many entities in every set. */
+    static long hashOf(Partition[][] partitions, List<ComponentSet> sets, long nextEntityId) {
+        long[][] sizes = new long[partitions.length][];
+        long[][] hashes = new long[partitions.length][];
+        for (int s = 0; s < partitions.length; s++) {
+            sizes[s] = new long[partitions[s].length];
+            hashes[s] = new long[partitions[s].length];
+            for (int area = 0; area < partitions[s].length; area++) {
+                sizes[s][area] = partitions[s][area].size();
+                hashes[s][area] = partitions[s][area].contentHash(s);
+            }
+        }
+        return combineHash(sizes, hashes, sets, nextEntityId);
+    }
+
+    /**
+     * The world hash from each (set, area)'s size and content hash, wherever those were computed; checks that every
+     * area holds as many entities in every set.
+     */
+    static long combineHash(long[][] sizes, long[][] contentHashes, List<ComponentSet> sets, long nextEntityId) {
+        for (int area = 0; area < sizes[0].length; area++) {
+            for (int s = 1; s < sizes.length; s++) {
+                if (sizes[s][area] != sizes[0][area]) {
+                    throw new IllegalStateException("area " + area + " holds " + sizes[s][area] + " "
+                            + sets.get(s).name() + " entities but " + sizes[0][area] + " "
                             + sets.get(0).name() + " entities");
                 }
             }
@@ -233,9 +272,9 @@ final class DefaultWorld implements World {
         // A sum of independent, well-mixed terms: no sort, no lookups, and each partition's part can be computed
         // where the partition lives.
         long sum = 0;
-        for (int s = 0; s < partitions.length; s++) {
-            for (Partition partition : partitions[s]) {
-                sum += partition.contentHash(s);
+        for (long[] ofSet : contentHashes) {
+            for (long h : ofSet) {
+                sum += h;
             }
         }
         return WorldRandom.fmix(sum ^ WorldRandom.fmix(nextEntityId));
@@ -307,6 +346,23 @@ final class DefaultWorld implements World {
     @Override
     public long rejectedWrites() {
         return authority.rejectedWrites();
+    }
+
+    @Override
+    public WorldStatus status() {
+        List<WorldStatus.AreaRoles> roles = new ArrayList<>();
+        for (List<Simulator> ofSet : simulators) {
+            for (int area = 0; area < geometry.areaCount(); area++) {
+                for (Simulator simulator : ofSet) {
+                    Partition partition = simulator.partition(area);
+                    if (partition != null) {
+                        roles.add(new WorldStatus.AreaRoles(simulator.set().name(), area, simulator.id(), List.of(),
+                                partition.size()));
+                    }
+                }
+            }
+        }
+        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of());
     }
 
     private void requireOpen() {

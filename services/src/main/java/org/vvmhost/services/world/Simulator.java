@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * A component-set simulator: it holds the partitions of one set in the areas it was granted, and is the only one
@@ -84,8 +85,13 @@ final class Simulator {
 
     /** Step 1: advances every held area by one tick; structural changes are only reported. */
     TickEvents simulate(long tick, long seed, WorldGeometry geometry) {
+        return simulate(tick, seed, geometry, area -> true);
+    }
+
+    /** {@link #simulate(long, long, WorldGeometry)} of the held areas that {@code areas} accepts. */
+    TickEvents simulate(long tick, long seed, WorldGeometry geometry, IntPredicate areas) {
         TickEvents events = new TickEvents(setIndex);
-        for (Held h : admitted()) {
+        for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
             long[] ids = partition.ids();
@@ -129,8 +135,13 @@ final class Simulator {
 
     /** Step 2: deletes the dead and takes out the entities that leave, in entity id order. */
     List<Transfer> detach(BoundaryPlan plan) {
+        return detach(plan, area -> true);
+    }
+
+    /** {@link #detach(BoundaryPlan)} of the held areas that {@code areas} accepts. */
+    List<Transfer> detach(BoundaryPlan plan, IntPredicate areas) {
         List<Transfer> out = new ArrayList<>();
-        for (Held h : admitted()) {
+        for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
             IntArrayList deaths = plan.deathsIn[area];
@@ -158,9 +169,14 @@ final class Simulator {
      * {@code incoming} holds every transfer of this simulator's set.
      */
     void attach(BoundaryPlan plan, List<Transfer> incoming, long seed, WorldGeometry geometry) {
+        attach(plan, incoming, seed, geometry, area -> true);
+    }
+
+    /** {@link #attach(BoundaryPlan, List, long, WorldGeometry)} of the held areas that {@code areas} accepts. */
+    void attach(BoundaryPlan plan, List<Transfer> incoming, long seed, WorldGeometry geometry, IntPredicate areas) {
         List<Transfer> sorted = new ArrayList<>(incoming);
         sorted.sort(Comparator.comparingInt(Transfer::from));
-        for (Held h : admitted()) {
+        for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
             for (Transfer transfer : sorted) {
@@ -184,9 +200,12 @@ final class Simulator {
     }
 
     /** The held areas whose grant is still current; stale ones are rejected (and counted) and dropped. */
-    private List<Held> admitted() {
+    private List<Held> admitted(IntPredicate areas) {
         List<Held> admitted = new ArrayList<>(held.size());
         held.values().removeIf(h -> {
+            if (!areas.test(h.partition().area())) {
+                return false;
+            }
             if (authority.admit(h.grant())) {
                 admitted.add(h);
                 return false;
@@ -194,6 +213,12 @@ final class Simulator {
             return true;
         });
         return admitted;
+    }
+
+    /** The grant under which this simulator holds {@code area}, or null. */
+    AuthorityGrant grant(int area) {
+        Held h = held.get(area);
+        return h == null ? null : h.grant();
     }
 
     @Override

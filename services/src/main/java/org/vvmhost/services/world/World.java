@@ -36,10 +36,35 @@ public interface World extends AutoCloseable {
         return DefaultWorld.restore(config, sets, threads, view);
     }
 
+    /**
+     * Spawns the world of {@code config} at tick 0, its simulators running where {@code runtime} says. On a cluster,
+     * this waits (up to the runtime's timeout) until every set has at least one simulator container running.
+     *
+     * @throws WorldConfigException if the config names a component set that {@code sets} lacks
+     */
+    static World create(WorldConfig config, ComponentSetRegistry sets, WorldRuntime runtime) {
+        if (runtime.cluster().isEmpty()) {
+            return DefaultWorld.spawn(config, sets, runtime.threads());
+        }
+        return ClusterWorld.spawn(config, sets, runtime);
+    }
+
+    /** Brings back the world saved in {@code view}, its simulators running where {@code runtime} says. */
+    static World restore(WorldConfig config, ComponentSetRegistry sets, WorldRuntime runtime, WorldView view) {
+        if (runtime.cluster().isEmpty()) {
+            return DefaultWorld.restore(config, sets, runtime.threads(), view);
+        }
+        return ClusterWorld.restore(config, sets, runtime, view);
+    }
+
     /** The last completed tick; 0 right after spawn. */
     long tick();
 
-    /** Computes the next tick, boundary included, and returns its number. */
+    /**
+     * Computes the next tick, boundary included, and returns its number. On a cluster, a lost area with no passive
+     * first rewinds the whole world to the latest world view (see {@link #status()}); the returned number is then
+     * the view's tick plus one.
+     */
     long step();
 
     /** Steps until {@link #tick()} is {@code tick}. */
@@ -72,6 +97,9 @@ public interface World extends AutoCloseable {
 
     /** Writes rejected because the writer's authority grant was not current. */
     long rejectedWrites();
+
+    /** Who holds each area, and the ticks lost to rewinds. */
+    WorldStatus status();
 
     /** Stops and joins the simulator threads. Idempotent. */
     @Override

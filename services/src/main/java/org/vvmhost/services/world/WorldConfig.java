@@ -155,4 +155,12 @@ public record WorldConfig(
         return new WorldConfig(size, areas, entities, seed, tickRate, componentSets, passivesPerArea,
                 backupInterval);
     }
+
+    public WorldConfig withPassivesPerArea(int passives) {
+        return new WorldConfig(size, areas, entities, seed, tickRate, componentSets, passives, backupInterval);
+    }
+
+    public WorldConfig withBackupInterval(int ticks) {
+        return new WorldConfig(size, areas, entities, seed, tickRate, componentSets, passivesPerArea, ticks);
+    }
 }

@@ -1,0 +1,210 @@
+package org.vvmhost.services.world;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.services.cluster.ContainerContext;
+import org.vvmhost.services.cluster.ContainerFunction;
+import org.vvmhost.services.world.SimulatorProtocol.Adopt;
+import org.vvmhost.services.world.SimulatorProtocol.AreaState;
+import org.vvmhost.services.world.SimulatorProtocol.Copy;
+import org.vvmhost.services.world.SimulatorProtocol.Follow;
+import org.vvmhost.services.world.SimulatorProtocol.Measure;
+import org.vvmhost.services.world.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.SimulatorProtocol.Release;
+import org.vvmhost.services.world.SimulatorProtocol.Reset;
+import org.vvmhost.services.world.SimulatorProtocol.Run;
+import org.vvmhost.services.world.SimulatorProtocol.Step;
+import org.vvmhost.services.world.SimulatorProtocol.Unfollow;
+
+/**
+ * A component-set simulator as a cluster container: the active areas it holds (a {@link Simulator}), the copies it
+ * follows as a passive, and the progress of each. The state lives here only, so a killed container loses it, as a
+ * crashed pod would. On a graceful stop its hook hands every active area to the distributor and waits until the
+ * distributor confirms the hand-over (a passive promoted after an acknowledged sync, or a migration).
+ */
+final class SimulatorFunction implements ContainerFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatorFunction.class);
+
+    /** The container config key naming the component set. */
+    static final String SET = "set";
+
+    private final SimulatorHost host;
+    private final Map<Integer, Long> progress = new HashMap<>();
+    private final Map<Integer, AreaState> copies = new HashMap<>();
+    private Simulator simulator;
+    private ComponentSet set;
+    private int setIndex;
+
+    SimulatorFunction(SimulatorHost host) {
+        this.host = host;
+    }
+
+    @Override
+    public void start(ContainerContext context) {
+        String name = context.config().get(SET);
+        setIndex = host.setIndex(name);
+        set = host.sets().get(setIndex);
+        simulator = new Simulator(context.name(), set, setIndex, host.authority());
+    }
+
+    @Override
+    public Object handle(Object message, ContainerContext context) {
+        try {
+            return dispatch(message);
+        } catch (IllegalStateException e) {
+            // A request this simulator cannot serve fails that request only; it does not crash the container.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Object dispatch(Object message) {
+        if (message instanceof Run run) {
+            return run(run);
+        }
+        if (message instanceof Follow follow) {
+            copies.put(follow.state().area(), follow.state());
+            return SimulatorProtocol.Ack.OK;
+        }
+        if (message instanceof Unfollow unfollow) {
+            copies.remove(unfollow.area());
+            return SimulatorProtocol.Ack.OK;
+        }
+        if (message instanceof Adopt adopt) {
+            return adopt(adopt.grant());
+        }
+        if (message instanceof Release release) {
+            return release(release.area());
+        }
+        if (message instanceof Copy copy) {
+            List<AreaState> states = new ArrayList<>();
+            for (int area : copy.areas()) {
+                states.add(copyOf(area));
+            }
+            return states;
+        }
+        if (message instanceof Measure measure) {
+            Map<Integer, long[]> measured = new HashMap<>();
+            for (int area : measure.areas()) {
+                Partition partition = requireHeld(area);
+                measured.put(area, new long[] {partition.size(), partition.contentHash(setIndex)});
+            }
+            return measured;
+        }
+        if (message instanceof Reset) {
+            for (int area : simulator.areas()) {
+                simulator.release(area, 0);
+            }
+            progress.clear();
+            copies.clear();
+            return SimulatorProtocol.Ack.OK;
+        }
+        throw new IllegalArgumentException("a simulator does not understand " + message);
+    }
+
+    private Ran run(Run run) {
+        List<Integer> missing = new ArrayList<>();
+        for (int area : run.areas()) {
+            if (simulator.partition(area) == null) {
+                missing.add(area);
+            }
+        }
+        long target = SimulatorProtocol.progress(run.tick(), run.step());
+        // ATTACH may follow SIMULATE directly: the coordinator skips DETACH when the tick moved and killed nobody.
+        long lowest = run.step() == Step.ATTACH ? SimulatorProtocol.progress(run.tick(), Step.SIMULATE) : target - 1;
+        List<Integer> due = new ArrayList<>();
+        for (int area : run.areas()) {
+            Long done = progress.get(area);
+            if (done == null || done >= target) {
+                continue;
+            }
+            if (done < lowest) {
+                throw new IllegalStateException(simulator.id() + " is asked for " + run.step() + " of tick "
+                        + run.tick() + " on area " + area + ", which is at step " + done + ", not " + lowest);
+            }
+            due.add(area);
+        }
+        TickEvents events = null;
+        List<Simulator.Transfer> outgoing = List.of();
+        Map<Integer, Integer> sizes = new HashMap<>();
+        List<AreaState> replicas = new ArrayList<>();
+        switch (run.step()) {
+            case SIMULATE -> events = simulator.simulate(run.tick(), host.seed(), host.geometry(), due::contains);
+            case DETACH -> outgoing = simulator.detach(run.plan(), due::contains);
+            case ATTACH -> simulator.attach(run.plan(), run.incoming(), host.seed(), host.geometry(), due::contains);
+        }
+        for (int area : due) {
+            if (simulator.partition(area) != null) {
+                progress.put(area, target);
+            } else if (!missing.contains(area)) {
+                // The grant went stale during the step: the write was rejected and the partition dropped.
+                missing.add(area);
+            }
+        }
+        if (run.step() == Step.ATTACH) {
+            for (int area : run.areas()) {
+                Partition partition = simulator.partition(area);
+                if (partition != null) {
+                    sizes.put(area, partition.size());
+                    if (run.replicate().contains(area)) {
+                        replicas.add(copyOf(area));
+                    }
+                }
+            }
+        }
+        return new Ran(events, outgoing, sizes, replicas, missing);
+    }
+
+    private Boolean adopt(AuthorityGrant grant) {
+        AreaState copy = copies.remove(grant.area());
+        if (copy == null) {
+            return false;
+        }
+        simulator.assume(grant, Partition.restore(set, copy.snapshot()));
+        progress.put(grant.area(), copy.progress());
+        return true;
+    }
+
+    private AreaState release(int area) {
+        requireHeld(area);
+        long done = progress.remove(area);
+        return new AreaState(area, done, simulator.release(area, done / 3));
+    }
+
+    private AreaState copyOf(int area) {
+        Partition partition = requireHeld(area);
+        long done = progress.get(area);
+        return new AreaState(area, done, partition.snapshot(done / 3, simulator.grant(area).epoch()));
+    }
+
+    private Partition requireHeld(int area) {
+        Partition partition = simulator.partition(area);
+        if (partition == null) {
+            throw new IllegalStateException(simulator.id() + " holds no " + set.name() + " area " + area);
+        }
+        return partition;
+    }
+
+    /** The hand-over of a graceful stop: every active area goes to the distributor, which confirms. */
+    @Override
+    public void stop(ContainerContext context) throws Exception {
+        if (host.closing()) {
+            return;
+        }
+        List<AreaState> states = new ArrayList<>();
+        for (int area : simulator.areas()) {
+            states.add(release(area));
+        }
+        LOG.info("Simulator {} is stopping: handing over {} area(s) {}", context.name(), set.name(),
+                states.stream().map(AreaState::area).toList());
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        host.post(new WorkloadDistributor.Leaving(context.name(), setIndex, states, handedOver));
+        handedOver.get(host.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
