@@ -90,17 +90,13 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         long generation = old.map(m -> Math.max(m.current().generation(),
                 m.previous() == null ? 0 : m.previous().generation())).orElse(0L) + 1;
         int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
-        String generationPrefix = generationPrefix(generation);
+        // Leftovers of a save that was cut short. A write of its own: etcd refuses a transaction whose delete
+        // range overlaps one of its puts ("duplicate key given in txn request").
+        write(List.of(WriteOp.deletePrefix(generationPrefix(generation))), view, "the removal of leftovers");
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkBytes;
             byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
-            List<WriteOp> ops = new ArrayList<>();
-            if (i == 0) {
-                // Leftovers of a save that was cut short.
-                ops.add(WriteOp.deletePrefix(generationPrefix));
-            }
-            ops.add(WriteOp.put(chunkKey(generation, i), chunk));
-            write(ops, view, "chunk " + (i + 1) + " of " + chunks);
+            write(List.of(WriteOp.put(chunkKey(generation, i), chunk)), view, "chunk " + (i + 1) + " of " + chunks);
         }
         Entry entry = new Entry(generation, chunks, bytes.length, view.tick(), view.header().checksum());
         Manifest manifest = new Manifest(entry, old.map(Manifest::current).orElse(null));
