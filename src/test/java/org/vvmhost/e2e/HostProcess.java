@@ -89,6 +89,11 @@ final class HostProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Sends SIGKILL: a crash, with no chance to release anything. */
+    void kill() {
+        process.toHandle().destroyForcibly();
+    }
+
     /** Sends {@code signal} (for example {@code INT}) through {@code kill}. */
     void signal(String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();

@@ -28,6 +28,11 @@ abstract class HostModule {
     @ClassKey(RunCommand.class)
     abstract Object runCommand(RunCommand command);
 
+    @Binds
+    @IntoMap
+    @ClassKey(StatusCommand.class)
+    abstract Object statusCommand(StatusCommand command);
+
     @Provides
     static CommandLine commandLine(CommandFactory factory, EnvironmentDefaults environmentDefaults) {
         CommandLine commandLine = new CommandLine(VvmhostCommand.class, factory);
@@ -42,7 +47,10 @@ abstract class HostModule {
 
     private static void addExitCodes(CommandLine command) {
         UsageMessageSpec usage = command.getCommandSpec().usageMessage();
-        usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.usageHelpTable());
+        // A command that declares its own exit codes (status) keeps them.
+        if (usage.exitCodeList().isEmpty()) {
+            usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.usageHelpTable());
+        }
         command.getSubcommands().values().forEach(HostModule::addExitCodes);
     }
 }

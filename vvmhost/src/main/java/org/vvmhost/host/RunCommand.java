@@ -1,7 +1,6 @@
 package org.vvmhost.host;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -13,15 +12,17 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.etcd.EtcdLeaderships;
+import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.VvmSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code vvmhost run}: one replica. It campaigns, runs the services while it leads, and stops on SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -31,8 +32,8 @@ import picocli.CommandLine.Spec;
         })
 final class RunCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    /** Bounds the access check, so that an etcd that does not answer delays the campaign only briefly. */
+    private static final Duration ACCESS_CHECK_TIMEOUT = Duration.ofSeconds(3);
 
     @Mixin
     private LeadershipOptions leadershipOptions;
@@ -95,7 +96,16 @@ final class RunCommand implements Callable<Integer> {
         SystemClock clock = run.clock();
         ExitCode exitCode = ExitCode.INTERNAL_ERROR;
         try {
-            Leadership leadership = run.leadership();
+            Leadership leadership;
+            try {
+                settings.etcd().ifPresent(RunCommand::checkAccess);
+                leadership = run.leadership();
+            } catch (LeadershipAccessException e) {
+                log.error(AccessErrors.describe(e));
+                exitCode = ExitCode.ACCESS_DENIED;
+                log.info("exit code {}: {}", exitCode.code(), exitCode.description());
+                return exitCode.code();
+            }
             try {
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
@@ -113,17 +123,23 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fails fast, before any campaign, if etcd refuses this configuration (credentials, permissions, TLS). An
+     * etcd that does not answer yet is left to the campaign, which retries until it does.
+     */
+    private static void checkAccess(EtcdSettings etcd) {
+        try {
+            EtcdLeaderships.status(etcd, ACCESS_CHECK_TIMEOUT);
+        } catch (LeadershipAccessException e) {
+            throw e;
+        } catch (LeadershipException e) {
+            LoggerFactory.getLogger(RunCommand.class).debug("access check skipped: {}", e.getMessage());
+        }
+    }
+
     /** Reads and validates the options; a bad value is a usage error that names its option. */
     RunSettings settings() {
-        List<String> endpoints = leadershipOptions.etcdEndpoints();
-        if (!endpoints.isEmpty()) {
-            throw usageError("--etcd-endpoints", "etcd support is not built yet; unset --etcd-endpoints "
-                    + "(and VVM_ETCD_ENDPOINTS) to run on the embedded in-memory leadership");
-        }
-        String election = leadershipOptions.election().trim();
-        if (election.isEmpty()) {
-            throw usageError("--election", "the election name must not be blank");
-        }
+        String election = leadershipOptions.election();
         String host = HostIdentity.hostName(environment);
         String id = Optional.ofNullable(instanceId).map(String::trim)
                 .orElseGet(() -> HostIdentity.newInstanceId(host, ProcessHandle.current().pid()));
@@ -136,7 +152,8 @@ final class RunCommand implements Callable<Integer> {
         }
         // The converter already rejects durations that are not above 0, which is all VvmSettings checks.
         VvmSettings vvm = new VvmSettings(Optional.ofNullable(acquireTimeout), killDelay);
-        return new RunSettings(endpoints, election, id, host, lease, vvm, loggingOptions.format());
+        Optional<EtcdSettings> etcd = leadershipOptions.etcdSettings(lease);
+        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format());
     }
 
     private <T> T validated(String option, Supplier<T> build) {
@@ -148,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private ParameterException usageError(String option, String problem) {
-        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
+        return leadershipOptions.usageError(option, problem);
     }
 
     /**

@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.etcd.EtcdLeaderships;
+import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
@@ -40,10 +42,21 @@ abstract class RunModule {
         return new Candidate(settings.instanceId(), settings.host(), ProcessHandle.current().pid(), clock.instant());
     }
 
+    /**
+     * etcd when endpoints are configured, else the embedded default.
+     *
+     * @throws org.vvmhost.leadership.LeadershipAccessException if the TLS material is not usable
+     */
     @Provides
     @RunScope
     static Leadership leadership(RunSettings settings, Clock clock, Candidate candidate) {
-        // RunCommand refuses etcd endpoints until the etcd leadership exists, so this is the embedded default.
+        if (settings.etcd().isPresent()) {
+            EtcdSettings etcd = settings.etcd().get();
+            log.info("leadership on etcd {}, election '{}'{}{}", etcd.endpoints(), etcd.election(),
+                    etcd.tls().isPresent() ? ", TLS" : "",
+                    etcd.credentials().map(c -> ", as etcd user " + c.user()).orElse(""));
+            return EtcdLeaderships.connect(etcd, candidate, clock);
+        }
         log.warn("no etcd endpoints configured (--etcd-endpoints, VVM_ETCD_ENDPOINTS): this process leads through "
                 + "an in-memory election of its own, and its state is not shared with any other replica");
         return InMemoryElection.create(clock, settings.lease()).join(candidate);

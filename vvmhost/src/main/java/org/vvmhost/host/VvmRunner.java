@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.vvm.Vvm;
 import org.vvmhost.vvm.VvmProblem;
 
@@ -40,10 +41,20 @@ final class VvmRunner {
             log.info("{} received: shutting down gracefully", stopRequested.join());
         }
         Optional<VvmProblem> outcome = vvm.shutdown();
-        // The VVM has logged the problem with its cause already.
-        outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), p.getMessage()));
         ExitCode exitCode = ExitCode.of(outcome);
+        // The VVM has logged the problem with its cause already.
+        outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), accessRefusal(p)
+                .map(AccessErrors::describe).orElse(p.getMessage())));
         log.info("shut down; exit code {}: {}", exitCode.code(), exitCode.description());
         return exitCode;
+    }
+
+    private static Optional<LeadershipAccessException> accessRefusal(VvmProblem problem) {
+        for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LeadershipAccessException refusal) {
+                return Optional.of(refusal);
+            }
+        }
+        return Optional.empty();
     }
 }

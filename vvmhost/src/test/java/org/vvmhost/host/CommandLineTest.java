@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.etcd.EtcdSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -33,11 +34,12 @@ class CommandLineTest {
         assertThat(out.toString()).startsWith("vvmhost ").contains("Java 17");
     }
 
-    @Test
-    void runHelpDocumentsEveryOptionWithItsEnvironmentVariable() {
-        assertThat(execute(Map.of(), "run", "--help")).isZero();
-        CommandLine run = commandLine(Map.of()).getSubcommands().get("run");
-        for (OptionSpec option : run.getCommandSpec().options()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "status"})
+    void helpDocumentsEveryOptionWithItsEnvironmentVariable(String subcommand) {
+        assertThat(execute(Map.of(), subcommand, "--help")).isZero();
+        CommandLine command = commandLine(Map.of()).getSubcommands().get(subcommand);
+        for (OptionSpec option : command.getCommandSpec().options()) {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }
@@ -106,18 +108,6 @@ class CommandLineTest {
     }
 
     @Test
-    void etcdEndpointsAreRefusedUntilEtcdSupportExists() {
-        assertThat(execute(Map.of(), "run", "--etcd-endpoints", "http://127.0.0.1:2379")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--etcd-endpoints'", "not built yet", "embedded");
-    }
-
-    @Test
-    void etcdEndpointsFromTheEnvironmentAreReadAndRefusedToo() {
-        assertThat(execute(Map.of("VVM_ETCD_ENDPOINTS", "http://a:2379,http://b:2379"), "run")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--etcd-endpoints'", "not built yet");
-    }
-
-    @Test
     void aBlankInstanceIdIsRejected() {
         assertThat(execute(Map.of(), "run", "--instance-id", " ")).isEqualTo(2);
         assertThat(err.toString()).contains("'--instance-id'", "blank");
@@ -128,7 +118,7 @@ class CommandLineTest {
         RunSettings settings = parseRun(Map.of("HOSTNAME", "node-7"));
 
         assertThat(settings.embedded()).isTrue();
-        assertThat(settings.election()).isEqualTo("vvmhost");
+        assertThat(settings.election()).isEqualTo("vvmhost").isEqualTo(EtcdSettings.DEFAULT_ELECTION);
         assertThat(settings.host()).isEqualTo("node-7");
         assertThat(settings.instanceId()).matches("node-7-" + ProcessHandle.current().pid() + "-[0-9a-f]{8}");
         assertThat(settings.lease()).isEqualTo(LeaseSettings.defaults());

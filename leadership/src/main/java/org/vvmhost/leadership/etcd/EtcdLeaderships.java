@@ -26,7 +26,8 @@ import org.vvmhost.time.Clock;
 public final class EtcdLeaderships {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
+    /** How long {@link #status(EtcdSettings)} waits for etcd's answer. */
+    public static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
 
     private EtcdLeaderships() {
     }
@@ -52,7 +53,18 @@ public final class EtcdLeaderships {
      * @throws LeadershipAccessException if etcd refuses us
      */
     public static ElectionStatus status(EtcdSettings settings) {
+        return status(settings, STATUS_TIMEOUT);
+    }
+
+    /**
+     * Like {@link #status(EtcdSettings)}, waiting at most {@code timeout} for etcd's answer.
+     *
+     * @throws org.vvmhost.leadership.LeadershipUnavailableException if etcd cannot be reached within the timeout
+     * @throws LeadershipAccessException if etcd refuses us
+     */
+    public static ElectionStatus status(EtcdSettings settings, Duration timeout) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(timeout, "timeout");
         ElectionLayout layout = new ElectionLayout(settings.election());
         try (Client client = client(settings)) {
             GetOption byAge = GetOption.builder()
@@ -62,7 +74,7 @@ public final class EtcdLeaderships {
                     .build();
             GetResponse reply = client.getKVClient()
                     .get(ElectionLayout.bytes(layout.candidatePrefix()), byAge)
-                    .get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<ElectionStatus.Entry> entries = new ArrayList<>();
             for (KeyValue kv : reply.getKvs()) {
                 entries.add(entry(kv));

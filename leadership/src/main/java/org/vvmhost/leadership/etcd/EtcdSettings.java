@@ -21,7 +21,8 @@ import org.vvmhost.leadership.LeaseSettings;
 public record EtcdSettings(
         List<URI> endpoints, String election, LeaseSettings lease, Optional<Tls> tls, Optional<Credentials> credentials) {
 
-    public static final String DEFAULT_ELECTION = "vvmhost/leader";
+    /** The election {@code vvmhost} joins unless told otherwise: keys {@code vvmhost/<leaseIdHex>}. */
+    public static final String DEFAULT_ELECTION = "vvmhost";
 
     public EtcdSettings {
         Objects.requireNonNull(endpoints, "endpoints");

@@ -20,7 +20,8 @@ final class LogCapture implements AutoCloseable {
     }
 
     List<ILoggingEvent> at(Level level) {
-        synchronized (appender.list) {
+        // AppenderBase.doAppend adds to the list while holding the appender's own monitor.
+        synchronized (appender) {
             return appender.list.stream().filter(e -> e.getLevel() == level).toList();
         }
     }

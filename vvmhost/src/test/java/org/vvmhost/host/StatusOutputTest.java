@@ -1,0 +1,86 @@
+package org.vvmhost.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.etcd.ElectionStatus;
+import org.vvmhost.leadership.etcd.EtcdSettings;
+
+/** What {@code vvmhost status} prints for a given election status, and how a refusal is explained. */
+class StatusOutputTest {
+
+    private static final EtcdSettings ETCD = EtcdSettings.of("http://etcd:2379", "vvmhost", LeaseSettings.defaults());
+    private static final Instant STARTED = Instant.parse("2030-01-02T03:04:05Z");
+    private static final Instant LEADS = Instant.parse("2030-01-02T03:04:07Z");
+
+    private final ElectionStatus.Entry leader = new ElectionStatus.Entry("vvmhost/694d", "node-1-41-ab", "node-1", 41,
+            Optional.of(STARTED), Optional.of(LEADS), 17);
+    private final ElectionStatus.Entry standby = new ElectionStatus.Entry("vvmhost/694e", "node-2-42-cd", "node-2", 42,
+            Optional.of(STARTED), Optional.empty(), 19);
+
+    @Test
+    void theTableShowsTheLeaderWithItsTokenAndTheWaitingInLine() {
+        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby)));
+
+        assertThat(table.lines()).hasSize(5);
+        assertThat(table.lines().toList().get(0)).isEqualTo("election 'vvmhost' on etcd [http://etcd:2379]");
+        assertThat(table.lines().toList().get(2)).startsWith("leader ").contains("node-1-41-ab", "node-1", "41",
+                LEADS.toString(), "17", "vvmhost/694d");
+        assertThat(table.lines().toList().get(3)).startsWith("waiting").contains("node-2-42-cd", "42", "vvmhost/694e")
+                .doesNotContain("19");
+        assertThat(table.lines().toList().get(4)).isEqualTo("1 waiting");
+    }
+
+    @Test
+    void theTableSaysWhenNobodyLeads() {
+        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()));
+
+        assertThat(table).contains("no leader");
+    }
+
+    @Test
+    void jsonHasTheLeaderAndTheWaitingList() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(
+                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby))));
+
+        assertThat(json.get("election").asText()).isEqualTo("vvmhost");
+        assertThat(json.get("endpoints").get(0).asText()).isEqualTo("http://etcd:2379");
+        assertThat(json.at("/leader/id").asText()).isEqualTo("node-1-41-ab");
+        assertThat(json.at("/leader/host").asText()).isEqualTo("node-1");
+        assertThat(json.at("/leader/pid").asLong()).isEqualTo(41);
+        assertThat(json.at("/leader/leaderSince").asText()).isEqualTo(LEADS.toString());
+        assertThat(json.at("/leader/fencingToken").asLong()).isEqualTo(17);
+        assertThat(json.get("waiting")).hasSize(1);
+        assertThat(json.at("/waiting/0/id").asText()).isEqualTo("node-2-42-cd");
+        assertThat(json.at("/waiting/0/createRevision").asLong()).isEqualTo(19);
+        assertThat(json.at("/waiting/0").has("fencingToken")).as("only the leader holds a token").isFalse();
+    }
+
+    @Test
+    void jsonLeaderIsNullWhenNobodyLeads() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(
+                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of())));
+
+        assertThat(json.get("leader").isNull()).isTrue();
+        assertThat(json.get("waiting")).isEmpty();
+    }
+
+    @Test
+    void aRefusalNamesTheOptionsThatFixIt() {
+        assertThat(AccessErrors.describe(new LeadershipAccessException(
+                "grant a lease: etcd refused the credentials (bad); check the etcd user and password", null)))
+                .contains("etcd refused the credentials", "--etcd-user", "--etcd-password", "VVM_ETCD_PASSWORD");
+        assertThat(AccessErrors.describe(new LeadershipAccessException(
+                "get: etcd denied permission (no); grant the etcd user read/write on the election's keys", null)))
+                .contains("--etcd-user").doesNotContain("--etcd-ca-file");
+        assertThat(AccessErrors.describe(new LeadershipAccessException("TLS handshake with etcd failed", null)))
+                .contains("--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file");
+    }
+}
