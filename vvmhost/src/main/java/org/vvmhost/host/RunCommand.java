@@ -17,6 +17,7 @@ import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.VvmSettings;
 import picocli.CommandLine.Command;
@@ -40,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     private LoggingOptions loggingOptions;
+
+    @Mixin
+    private WorldOptions worldOptions;
 
     @Option(names = "--instance-id", paramLabel = "<id>",
             description = "This replica's id in the election. Default: <host>-<pid>-<random>, unique per process. "
@@ -106,10 +110,14 @@ final class RunCommand implements Callable<Integer> {
                 log.info("exit code {}: {}", exitCode.code(), exitCode.description());
                 return exitCode.code();
             }
+            Optional<WorldViewPreloader> preloader = Optional.empty();
             try {
+                // A standby starts preloading before the VVM campaigns, so that a takeover finds the view read.
+                preloader = run.preloader();
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
             } finally {
+                preloader.ifPresent(WorldViewPreloader::close);
                 leadership.close();
             }
         } finally {
@@ -153,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
         // The converter already rejects durations that are not above 0, which is all VvmSettings checks.
         VvmSettings vvm = new VvmSettings(Optional.ofNullable(acquireTimeout), killDelay);
         Optional<EtcdSettings> etcd = leadershipOptions.etcdSettings(lease);
-        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format());
+        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings());
     }
 
     private <T> T validated(String option, Supplier<T> build) {

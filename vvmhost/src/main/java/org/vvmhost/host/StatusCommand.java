@@ -12,22 +12,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.time.SystemClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vvmhost status}: who leads the election on etcd, and who waits. Read-only. */
+/** {@code vvmhost status}: who leads the election on etcd, who waits, and the world's last backup. Read-only. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows the election's leader (id, host, pid, since when, fencing token) and the candidates "
-                + "waiting in line, as read from etcd.",
+        description = "Shows the election's leader (id, host, pid, since when, fencing token), the candidates "
+                + "waiting in line, as read from etcd, and the tick and world hash of the world's last backup.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the status was read (also when nobody leads)",
@@ -51,6 +55,11 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "<duration>", defaultValue = "5s", converter = DurationConverter.class,
             description = "How long to wait for etcd's answer. Default: ${DEFAULT-VALUE}. Env: VVM_TIMEOUT.")
     private Duration timeout;
+
+    @Option(names = "--world-store", paramLabel = "file:<dir>",
+            description = "Where the world views are, if `run` was given --world-store. Default: the election's "
+                    + "data on etcd. Env: VVM_WORLD_STORE.")
+    private String worldStore;
 
     @Inject
     StatusCommand() {
@@ -79,16 +88,31 @@ final class StatusCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.STARTUP_FAILED.code();
         }
+        WorldBackup world = worldBackup(etcd);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(etcd, status) : table(etcd, status));
+        out.print(json ? json(etcd, status, world) : table(etcd, status, world));
         out.flush();
         return ExitCode.GRACEFUL.code();
     }
 
-    static String json(EtcdSettings etcd, ElectionStatus status) {
+    /** Reads the world's last backup; a failure to read is shown as the backup's problem, not as an error. */
+    private WorldBackup worldBackup(EtcdSettings etcd) {
+        WorldViewLocation location = WorldOptions.location(Optional.ofNullable(worldStore), timeout,
+                leadershipOptions::usageError);
+        try (SystemClock clock = SystemClock.create("vvm-status-clock");
+             Leadership reader = EtcdLeaderships.connect(etcd, new Candidate("vvmhost-status", "", 0,
+                     clock.instant()), clock)) {
+            return WorldBackup.read(location, reader.data());
+        } catch (RuntimeException e) {
+            return new WorldBackup(location.description(), Optional.empty(), List.of(e.getMessage()));
+        }
+    }
+
+    static String json(EtcdSettings etcd, ElectionStatus status, WorldBackup world) {
         StatusView view = new StatusView(status.election(), etcd.endpoints().stream().map(Object::toString).toList(),
                 status.leader().map(entry -> CandidateView.of(entry, true)).orElse(null),
-                status.waiting().stream().map(entry -> CandidateView.of(entry, false)).toList());
+                status.waiting().stream().map(entry -> CandidateView.of(entry, false)).toList(),
+                WorldStatusView.of(world));
         try {
             return JSON.writeValueAsString(view) + System.lineSeparator();
         } catch (JsonProcessingException e) {
@@ -96,12 +120,13 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    static String table(EtcdSettings etcd, ElectionStatus status) {
+    static String table(EtcdSettings etcd, ElectionStatus status, WorldBackup world) {
         StringBuilder text = new StringBuilder();
         String nl = System.lineSeparator();
         text.append("election '").append(status.election()).append("' on etcd ").append(etcd.endpoints()).append(nl);
         if (status.leader().isEmpty()) {
             text.append("no leader: no candidate is in the election").append(nl);
+            text.append(world.line()).append(nl);
             return text.toString();
         }
         List<String[]> rows = new ArrayList<>();
@@ -125,6 +150,7 @@ final class StatusCommand implements Callable<Integer> {
             text.append(line.toString().stripTrailing()).append(nl);
         }
         text.append(status.waiting().size()).append(" waiting").append(nl);
+        text.append(world.line()).append(nl);
         return text.toString();
     }
 
@@ -138,7 +164,21 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The JSON document: {@code leader} is null when nobody leads. */
-    record StatusView(String election, List<String> endpoints, CandidateView leader, List<CandidateView> waiting) {
+    record StatusView(String election, List<String> endpoints, CandidateView leader, List<CandidateView> waiting,
+                      WorldStatusView world) {
+    }
+
+    /** The world's last backup; {@code lastBackup} is null when there is none. */
+    record WorldStatusView(String store, BackupView lastBackup, List<String> problems) {
+
+        static WorldStatusView of(WorldBackup backup) {
+            return new WorldStatusView(backup.store(), backup.last().map(header -> new BackupView(header.tick(),
+                    WorldBackup.hash(header), header.population(), header.seed())).orElse(null), backup.problems());
+        }
+    }
+
+    /** One world view: the hash is hexadecimal, as in the log lines. */
+    record BackupView(long tick, String hash, long population, long seed) {
     }
 
     /** One candidate; times are ISO-8601. The fencing token and leader-since are the leader's only. */

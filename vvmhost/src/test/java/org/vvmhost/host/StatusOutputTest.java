@@ -12,6 +12,10 @@ import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldView;
 
 /** What {@code vvmhost status} prints for a given election status, and how a refusal is explained. */
 class StatusOutputTest {
@@ -20,6 +24,8 @@ class StatusOutputTest {
     private static final Instant STARTED = Instant.parse("2030-01-02T03:04:05Z");
     private static final Instant LEADS = Instant.parse("2030-01-02T03:04:07Z");
 
+    private static final WorldBackup NO_BACKUP = new WorldBackup("file:/var/lib/world", Optional.empty(), List.of());
+
     private final ElectionStatus.Entry leader = new ElectionStatus.Entry("vvmhost/694d", "node-1-41-ab", "node-1", 41,
             Optional.of(STARTED), Optional.of(LEADS), 17);
     private final ElectionStatus.Entry standby = new ElectionStatus.Entry("vvmhost/694e", "node-2-42-cd", "node-2", 42,
@@ -27,20 +33,46 @@ class StatusOutputTest {
 
     @Test
     void theTableShowsTheLeaderWithItsTokenAndTheWaitingInLine() {
-        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby)));
+        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby)),
+                NO_BACKUP);
 
-        assertThat(table.lines()).hasSize(5);
+        assertThat(table.lines()).hasSize(6);
         assertThat(table.lines().toList().get(0)).isEqualTo("election 'vvmhost' on etcd [http://etcd:2379]");
         assertThat(table.lines().toList().get(2)).startsWith("leader ").contains("node-1-41-ab", "node-1", "41",
                 LEADS.toString(), "17", "vvmhost/694d");
         assertThat(table.lines().toList().get(3)).startsWith("waiting").contains("node-2-42-cd", "42", "vvmhost/694e")
                 .doesNotContain("19");
         assertThat(table.lines().toList().get(4)).isEqualTo("1 waiting");
+        assertThat(table.lines().toList().get(5)).isEqualTo("world: no backup (file:/var/lib/world)");
+    }
+
+    @Test
+    void theWorldsLastBackupShowsItsTickAndHash() throws Exception {
+        WorldView.Header header;
+        try (World world = World.create(WorldConfig.defaults().withEntities(100), ComponentSetRegistry.builtIn(), 1)) {
+            world.advanceTo(3);
+            header = world.snapshot().header();
+        }
+        WorldBackup backup = new WorldBackup("the election's data under 'world/'", Optional.of(header),
+                List.of("world view generation 4 (tick 400): checksum mismatch"));
+        String hash = String.format("%016x", header.worldHash());
+
+        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()), backup);
+        assertThat(table.lines().toList().get(2)).isEqualTo("world: last backup at tick 3, hash " + hash
+                + ", 100 entities (the election's data under 'world/'); 1 newer unusable: world view generation 4 "
+                + "(tick 400): checksum mismatch");
+
+        JsonNode json = new ObjectMapper().readTree(StatusCommand.json(ETCD, new ElectionStatus("vvmhost",
+                Optional.of(leader), List.of()), backup));
+        assertThat(json.at("/world/lastBackup/tick").asLong()).isEqualTo(3);
+        assertThat(json.at("/world/lastBackup/hash").asText()).isEqualTo(hash);
+        assertThat(json.at("/world/problems/0").asText()).contains("checksum mismatch");
     }
 
     @Test
     void theTableSaysWhenNobodyLeads() {
-        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()));
+        String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()),
+                NO_BACKUP);
 
         assertThat(table).contains("no leader");
     }
@@ -48,7 +80,8 @@ class StatusOutputTest {
     @Test
     void jsonHasTheLeaderAndTheWaitingList() throws Exception {
         JsonNode json = new ObjectMapper().readTree(
-                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby))));
+                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.of(leader), List.of(standby)),
+                        NO_BACKUP));
 
         assertThat(json.get("election").asText()).isEqualTo("vvmhost");
         assertThat(json.get("endpoints").get(0).asText()).isEqualTo("http://etcd:2379");
@@ -66,9 +99,11 @@ class StatusOutputTest {
     @Test
     void jsonLeaderIsNullWhenNobodyLeads() throws Exception {
         JsonNode json = new ObjectMapper().readTree(
-                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of())));
+                StatusCommand.json(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()),
+                        NO_BACKUP));
 
         assertThat(json.get("leader").isNull()).isTrue();
+        assertThat(json.at("/world/lastBackup").isNull()).isTrue();
         assertThat(json.get("waiting")).isEmpty();
     }
 

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,17 +89,13 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         long generation = old.map(m -> Math.max(m.current().generation(),
                 m.previous() == null ? 0 : m.previous().generation())).orElse(0L) + 1;
         int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
-        String generationPrefix = generationPrefix(generation);
+        // Leftovers of a save that was cut short. A write of its own: etcd refuses a transaction whose delete
+        // range overlaps one of its puts ("duplicate key given in txn request").
+        write(List.of(WriteOp.deletePrefix(generationPrefix(generation))), view, "the removal of leftovers");
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkBytes;
             byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
-            List<WriteOp> ops = new ArrayList<>();
-            if (i == 0) {
-                // Leftovers of a save that was cut short.
-                ops.add(WriteOp.deletePrefix(generationPrefix));
-            }
-            ops.add(WriteOp.put(chunkKey(generation, i), chunk));
-            write(ops, view, "chunk " + (i + 1) + " of " + chunks);
+            write(List.of(WriteOp.put(chunkKey(generation, i), chunk)), view, "chunk " + (i + 1) + " of " + chunks);
         }
         Entry entry = new Entry(generation, chunks, bytes.length, view.tick(), view.header().checksum());
         Manifest manifest = new Manifest(entry, old.map(Manifest::current).orElse(null));
@@ -152,30 +147,37 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         return new LoadResult(Optional.empty(), rejected);
     }
 
+    /**
+     * Reads the chunks one key each, all requests in flight at once: one scan of the generation would come back as
+     * one gRPC message, and the etcd client refuses messages above 4 MiB.
+     */
     private WorldView read(Entry entry) {
-        SortedMap<String, byte[]> chunks = await(data.scan(generationPrefix(entry.generation())),
-                "reading world view generation " + entry.generation());
         String where = "world view generation " + entry.generation() + " (tick " + entry.tick() + ")";
-        if (chunks.size() != entry.chunks()) {
-            throw new WorldViewException(where + " has " + chunks.size() + " chunks, the manifest says "
-                    + entry.chunks());
+        List<CompletableFuture<Optional<byte[]>>> requests = new ArrayList<>();
+        for (int i = 0; i < entry.chunks(); i++) {
+            requests.add(data.get(chunkKey(entry.generation(), i)));
         }
+        List<byte[]> chunks = new ArrayList<>();
         long length = 0;
-        for (byte[] chunk : chunks.values()) {
-            length += chunk.length;
+        for (int i = 0; i < requests.size(); i++) {
+            Optional<byte[]> chunk = await(requests.get(i), "reading " + where + ", chunk " + (i + 1) + " of "
+                    + entry.chunks());
+            if (chunk.isEmpty()) {
+                requests.forEach(request -> request.cancel(true));
+                throw new WorldViewException(where + " lacks chunk " + (i + 1) + " of " + entry.chunks()
+                        + " that the manifest names");
+            }
+            chunks.add(chunk.get());
+            length += chunk.get().length;
         }
         if (length != entry.length()) {
             throw new WorldViewException(where + " has " + length + " bytes, the manifest says " + entry.length());
         }
         byte[] bytes = new byte[Math.toIntExact(length)];
         int offset = 0;
-        int index = 0;
-        for (Map.Entry<String, byte[]> chunk : chunks.entrySet()) {
-            if (!chunk.getKey().equals(chunkKey(entry.generation(), index++))) {
-                throw new WorldViewException(where + " has an unexpected key " + chunk.getKey());
-            }
-            System.arraycopy(chunk.getValue(), 0, bytes, offset, chunk.getValue().length);
-            offset += chunk.getValue().length;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, bytes, offset, chunk.length);
+            offset += chunk.length;
         }
         try {
             return WorldView.decode(bytes);

@@ -1,0 +1,315 @@
+package org.vvmhost.services.world.service;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.time.Clock;
+import org.vvmhost.vvm.ServiceContext;
+
+/**
+ * The tick loop owns the world: only the {@code world-tick} thread touches it after start. Backups are snapshots taken
+ * on that thread and written on {@code world-backup}, one at a time, so a slow store delays a tick only when a write
+ * is still running at the next backup.
+ */
+final class PacedWorldSimulation implements WorldSimulationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PacedWorldSimulation.class);
+    /** A loop further behind than this gives up catching up, instead of bursting ticks. */
+    private static final Duration MAX_CATCH_UP = Duration.ofSeconds(1);
+
+    private final WorldServiceSettings settings;
+    private final ComponentSetRegistry sets;
+    private final StoreOpener opener;
+    private final Optional<WorldViewPreloader> preloader;
+    private final Clock clock;
+    private final TickTimes tickTimes = new TickTimes();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Released by the pacing timer and by stop. */
+    private final Semaphore wakeups = new Semaphore(0);
+
+    private volatile boolean stopping;
+    /** Set once a write was refused because this leader was deposed: nothing more may be written. */
+    private volatile boolean deposed;
+    private volatile long tick = -1;
+    private volatile WorldView.Header lastBackup;
+
+    // Set in start, before the threads start.
+    private ServiceContext context;
+    private WorldViewStore store;
+    private World world;
+    private Thread loop;
+    private ExecutorService backups;
+    /** What the loop failed with at its end (the final backup); stop throws it. */
+    private volatile RuntimeException finalFailure;
+
+    PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
+                         Optional<WorldViewPreloader> preloader, Clock clock) {
+        this.settings = settings;
+        this.sets = sets;
+        this.opener = opener;
+        this.preloader = preloader;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "world-simulation";
+    }
+
+    @Override
+    public void start(ServiceContext context) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("the world simulation service starts once");
+        }
+        this.context = context;
+        this.store = opener.open(context);
+        this.world = openWorld();
+        this.tick = world.tick();
+        this.backups = Executors.newSingleThreadExecutor(task -> new Thread(task, "world-backup"));
+        WorldConfig config = settings.config();
+        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, {} thread(s), tick rate {}, "
+                        + "a world view every {} ticks to {}", tick, world.population(), config.areas().rows(),
+                config.areas().cols(), config.componentSets().keySet(), settings.threads(), config.tickRate(),
+                config.backupInterval(), store.description());
+        this.loop = new Thread(this::runLoop, "world-tick");
+        loop.start();
+    }
+
+    private World openWorld() {
+        WorldConfig config = settings.config();
+        Optional<WorldView> view = preloader.flatMap(WorldViewPreloader::claim);
+        if (view.isPresent()) {
+            LOG.info("restoring the preloaded {}", view.get().header());
+        } else {
+            WorldViewStore.LoadResult loaded = store.load();
+            view = loaded.view();
+            if (!loaded.rejected().isEmpty()) {
+                LOG.error("{} newer world view(s) in {} were unusable and skipped; the first: {}",
+                        loaded.rejected().size(), store.description(), loaded.rejected().get(0).getMessage());
+            }
+            view.ifPresent(v -> LOG.info("restoring {} from {}", v.header(), store.description()));
+        }
+        if (view.isEmpty()) {
+            LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
+            return World.create(config, sets, settings.threads());
+        }
+        try {
+            return World.restore(config, sets, settings.threads(), view.get());
+        } catch (WorldViewException e) {
+            throw new WorldViewException("cannot restore the world from " + store.description() + ": "
+                    + e.getMessage() + ". Run with the world config that view was written with, or move the world "
+                    + "views away to start a fresh world", e);
+        }
+    }
+
+    private void runLoop() {
+        long period = settings.config().tickRate().period().toNanos();
+        long lastTick = settings.lastTick().orElse(Long.MAX_VALUE);
+        int backupInterval = settings.config().backupInterval();
+        long logEvery = settings.logInterval().toNanos();
+        CompletableFuture<Void> pendingBackup = CompletableFuture.completedFuture(null);
+        long restoredTick = world.tick();
+        boolean healthy = true;
+        long origin = clock.nanoTime();
+        long nextLog = origin + logEvery;
+        long n = 0;
+        try {
+            while (!stopping && world.tick() < lastTick) {
+                long deadline = origin + n * period;
+                long now = clock.nanoTime();
+                if (period > 0 && deadline > now) {
+                    if (!await(deadline - now)) {
+                        break;
+                    }
+                    now = clock.nanoTime();
+                } else if (period > 0 && now - deadline > MAX_CATCH_UP.toNanos()) {
+                    LOG.warn("world tick {} is {} ms behind schedule: skipping ahead instead of catching up",
+                            world.tick() + 1, (now - deadline) / 1_000_000);
+                    origin += now - deadline;
+                }
+                boolean late = period > 0 && now - (origin + n * period) > period;
+                long began = clock.nanoTime();
+                world.step();
+                tickTimes.record(clock.nanoTime() - began, late);
+                tick = world.tick();
+                n++;
+                if (tick % backupInterval == 0 && !deposed) {
+                    pendingBackup = backUp(pendingBackup, world.snapshot());
+                }
+                if (clock.nanoTime() >= nextLog) {
+                    nextLog = clock.nanoTime() + logEvery;
+                    logProgress();
+                }
+            }
+            if (!stopping) {
+                LOG.info("world reached its last tick {}; holding it until the service stops", world.tick());
+                logProgress();
+                while (!stopping) {
+                    await(Long.MAX_VALUE);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            healthy = false;
+            context.reportFailure(new IllegalStateException("the world simulation failed at tick "
+                    + (world.tick() + 1) + ": " + e, e));
+        }
+        try {
+            awaitUninterruptibly(pendingBackup);
+            WorldView.Header saved = lastBackup;
+            boolean unsaved = world.tick() != restoredTick && (saved == null || saved.tick() != world.tick());
+            if (healthy && !deposed && unsaved) {
+                save(world.snapshot(), true);
+            }
+            if (healthy) {
+                logProgress();
+            }
+        } catch (RuntimeException e) {
+            finalFailure = e;
+        } finally {
+            world.close();
+        }
+    }
+
+    /** Waits for a wakeup or {@code nanos}; false when the wait ended because of a stop. */
+    private boolean await(long nanos) {
+        Clock.Scheduled timer = nanos == Long.MAX_VALUE ? null
+                : clock.schedule(Duration.ofNanos(nanos), wakeups::release);
+        try {
+            wakeups.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        if (stopping) {
+            if (timer != null) {
+                timer.cancel();
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Writes {@code view} on the backup thread after {@code previous}, so that one write runs at a time. */
+    private CompletableFuture<Void> backUp(CompletableFuture<Void> previous, WorldView view) {
+        if (!previous.isDone()) {
+            LOG.warn("the world view of tick {} waits for the previous one to be written", view.tick());
+            awaitUninterruptibly(previous);
+        }
+        if (deposed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> save(view, false), backups);
+    }
+
+    /** A periodic view's refusal is reported to the VVM; the final view's is thrown, and stop rethrows it. */
+    private void save(WorldView view, boolean isFinal) {
+        long began = clock.nanoTime();
+        try {
+            store.save(view);
+        } catch (WorldViewException e) {
+            if (causedByFencing(e)) {
+                deposed = true;
+                LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
+                        + "written", view.tick());
+                if (!isFinal) {
+                    context.reportFailure(e);
+                }
+            } else {
+                LOG.error("the world view of tick {} was not saved; the previous one stands: {}", view.tick(),
+                        e.getMessage());
+            }
+            if (isFinal) {
+                throw e;
+            }
+            return;
+        }
+        lastBackup = view.header();
+        LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
+                view.bytes().length, store.description(), (clock.nanoTime() - began) / 1_000_000);
+    }
+
+    private static boolean causedByFencing(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FencedWriteRejectedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void logProgress() {
+        LOG.info("world tick {}, hash {}, {} entities; tick time: {}", world.tick(),
+                String.format("%016x", world.hash()), world.population(), tickTimes.stats());
+    }
+
+    private static void awaitUninterruptibly(CompletableFuture<Void> future) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                future.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The write reported its own failure.
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (!started.get()) {
+            throw new IllegalStateException("the world simulation service was not started");
+        }
+        if (!stopRequested.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        wakeups.release();
+        loop.join();
+        backups.shutdown();
+        if (!backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            backups.shutdownNow();
+            backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        LOG.info("world simulation stopped at tick {}; tick time: {}", tick, tickTimes.stats());
+        RuntimeException failure = finalFailure;
+        if (failure != null) {
+            throw new WorldViewException("the final world view was not saved: " + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public long tick() {
+        return tick;
+    }
+
+    @Override
+    public Optional<WorldView.Header> lastBackup() {
+        return Optional.ofNullable(lastBackup);
+    }
+
+    @Override
+    public TickStats tickStats() {
+        return tickTimes.stats();
+    }
+}

@@ -1,0 +1,45 @@
+package org.vvmhost.services.world.service;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.time.Clock;
+import org.vvmhost.vvm.Service;
+import org.vvmhost.vvm.ServiceContext;
+
+/**
+ * The world simulation as a VVM service. On start it restores the newest good world view (the preloaded one if it is
+ * still current) or spawns a fresh world, then ticks on its own thread, {@code world-tick}, at the configured rate:
+ * tick n is due at start + n × period, so the rate does not drift. Every {@code backup-interval} ticks it writes a
+ * world view, on the thread {@code world-backup}; on stop it finishes the current tick, writes a final view and closes
+ * the world. A write refused because this leader was deposed is reported to the VVM, and nothing more is written.
+ */
+public interface WorldSimulationService extends Service {
+
+    /** Opens the world view store for the term a service starts under. */
+    @FunctionalInterface
+    interface StoreOpener {
+        WorldViewStore open(ServiceContext context);
+    }
+
+    /**
+     * @param preloader the standby's preloader, if the host runs one for the same store
+     */
+    static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
+                                         Optional<WorldViewPreloader> preloader, Clock clock) {
+        return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The last completed tick; -1 before the world is up. */
+    long tick();
+
+    /** The header of the last world view this service saved, if any. */
+    Optional<WorldView.Header> lastBackup();
+
+    /** Tick times so far. */
+    TickStats tickStats();
+}

@@ -1,0 +1,35 @@
+package org.vvmhost.services.world.service;
+
+import java.util.Optional;
+import org.vvmhost.leadership.DataStore;
+import org.vvmhost.services.world.WorldView;
+
+/**
+ * Runs while this process is a standby: it watches the world view manifest in the election's data and reads and
+ * checks the newest world view ahead of time, so that a takeover does not wait on the read. The host owns it: it
+ * starts it before the VVM launches and closes it at exit.
+ */
+public interface WorldViewPreloader extends AutoCloseable {
+
+    /**
+     * Starts watching {@code location}'s manifest in {@code data}; reads happen on one named thread,
+     * {@code world-view-preload}.
+     */
+    static WorldViewPreloader start(DataStore data, WorldViewLocation.InElection location) {
+        return ManifestWatchingPreloader.start(data, location);
+    }
+
+    /** The newest view read so far, if any. */
+    Optional<WorldView> latest();
+
+    /**
+     * For a new leader: stops preloading (a leader writes the views itself), and hands over the preloaded view if
+     * the manifest still names the one it was read for. Empty if nothing was preloaded or the manifest moved on:
+     * then read the store.
+     */
+    Optional<WorldView> claim();
+
+    /** Stops watching and joins the thread. Idempotent. */
+    @Override
+    void close();
+}

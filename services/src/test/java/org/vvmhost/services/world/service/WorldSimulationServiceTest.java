@@ -1,0 +1,251 @@
+package org.vvmhost.services.world.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.memory.InMemoryElection;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ProblemKind;
+import org.vvmhost.vvm.Vvm;
+import org.vvmhost.vvm.VvmListener;
+import org.vvmhost.vvm.VvmProblem;
+import org.vvmhost.vvm.VvmSettings;
+import org.vvmhost.vvm.Vvms;
+
+class WorldSimulationServiceTest {
+
+    private static final Duration BUDGET = Duration.ofSeconds(20);
+    private static final Duration PERIOD = Duration.ofMillis(50);
+    private static final WorldConfig PACED = WorldConfig.parse("""
+            world:
+              areas: {rows: 2, cols: 2}
+              entities: 2000
+              tick-rate: 20
+              backup-interval: 5
+            """, Map.of());
+    private static final WorldConfig FAST = WorldConfig.parse("""
+            world:
+              areas: {rows: 2, cols: 2}
+              entities: 2000
+              tick-rate: max
+              backup-interval: 10
+            """, Map.of());
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryElection election = InMemoryElection.create(clock, LeaseSettings.defaults());
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final WorldViewLocation.InElection location =
+            new WorldViewLocation.InElection("world", Duration.ofSeconds(10));
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("world-tick") || name.startsWith("world-backup")
+                        || name.startsWith("world-view-preload"));
+    }
+
+    @Test
+    void ticksOnAScheduleThatDoesNotDriftBacksUpEveryIntervalAndOnceMoreAtStop() throws Exception {
+        Leader leader = lead("first");
+        RecordingStore store = new RecordingStore(location.open(leader.context));
+        WorldSimulationService service = WorldSimulationService.create(WorldServiceSettings.of(PACED).withThreads(1),
+                ComponentSetRegistry.builtIn(), context -> store, Optional.empty(), clock);
+
+        service.start(leader.context);
+        // Tick 1 is due at once; tick 2 one period later.
+        await().atMost(BUDGET).until(() -> service.tick() == 1 && clock.pendingDelays().contains(PERIOD));
+        clock.advance(PERIOD.minusMillis(1));
+        assertThat(service.tick()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1));
+        await().atMost(BUDGET).until(() -> service.tick() == 2);
+
+        // A loop that fell behind catches up to start + n × period, then waits for the next slot exactly.
+        await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(PERIOD));
+        clock.advance(PERIOD.multipliedBy(10));
+        await().atMost(BUDGET).until(() -> service.tick() == 12 && clock.pendingDelays().contains(PERIOD));
+        assertThat(service.tickStats().ticks()).isEqualTo(12);
+        assertThat(service.tickStats().lateTicks()).isPositive();
+
+        assertThat(savedTick(store)).isEqualTo(5);
+        assertThat(savedTick(store)).isEqualTo(10);
+        service.stop();
+        WorldView last = store.saved.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(last.tick()).isEqualTo(12);
+        assertThat(last.worldHash()).isEqualTo(referenceHash(PACED, 12));
+        assertThat(store.saved).isEmpty();
+        assertThat(service.lastBackup().map(WorldView.Header::tick)).contains(12L);
+        assertThat(leader.context.failures).isEmpty();
+        assertThat(location.lastBackup(leader.leadership.data()).map(WorldView.Header::worldHash))
+                .contains(referenceHash(PACED, 12));
+    }
+
+    @Test
+    void aNewLeaderRestoresTheFinalBackupAndReachesTheSameHashAsAnUninterruptedRun() throws Exception {
+        Leader first = lead("first");
+        RecordingStore firstStore = new RecordingStore(location.open(first.context));
+        WorldSimulationService firstService = fast(firstStore, 37, Optional.empty());
+        firstService.start(first.context);
+        await().atMost(BUDGET).until(() -> firstService.tick() == 37);
+        firstService.stop();
+        assertThat(firstStore.saved).extracting(WorldView::tick).containsExactly(10L, 20L, 30L, 37L);
+        for (WorldView view : firstStore.saved) {
+            assertThat(view.worldHash()).as("hash at tick %d", view.tick()).isEqualTo(referenceHash(FAST,
+                    view.tick()));
+        }
+        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+
+        Leader second = lead("second");
+        RecordingStore secondStore = new RecordingStore(location.open(second.context));
+        WorldSimulationService secondService = fast(secondStore, 60, Optional.empty());
+        secondService.start(second.context);
+        assertThat(secondStore.loads).hasValue(1);
+        await().atMost(BUDGET).until(() -> secondService.tick() == 60);
+        secondService.stop();
+        assertThat(secondStore.saved).extracting(WorldView::tick).containsExactly(40L, 50L, 60L);
+        assertThat(secondService.lastBackup().orElseThrow().worldHash()).isEqualTo(referenceHash(FAST, 60));
+        assertThat(second.context.failures).isEmpty();
+    }
+
+    @Test
+    void aStandbyPreloadsTheNewestViewAndTakesOverWithoutReadingTheStore() throws Exception {
+        Leader first = lead("first");
+        Leadership standby = join("standby");
+        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location);
+        toClose.add(preloader);
+
+        WorldSimulationService firstService = fast(location.open(first.context), 25, Optional.empty());
+        firstService.start(first.context);
+        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
+        firstService.stop();
+        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
+
+        var campaign = standby.campaign();
+        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        Term term = campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        ElectionContext context = new ElectionContext(term, standby.data());
+        RecordingStore store = new RecordingStore(location.open(context));
+        WorldSimulationService takeover = fast(store, 30, Optional.of(preloader));
+        takeover.start(context);
+
+        assertThat(store.loads).hasValue(0);
+        await().atMost(BUDGET).until(() -> takeover.tick() == 30);
+        takeover.stop();
+        assertThat(takeover.lastBackup().orElseThrow().worldHash()).isEqualTo(referenceHash(FAST, 30));
+        assertThat(preloader.claim()).as("claimed once: the preloader stopped").isEmpty();
+        term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void aBackupRefusedForAStaleFencingTokenStopsTheVvmWithServiceFailed() throws Exception {
+        // A leader that has since been deposed: its term's fencing token is stale.
+        Leader deposed = lead("deposed");
+        deposed.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+
+        Leadership leadership = join("current");
+        WorldSimulationService service = fast(context -> location.open(new ElectionContext(deposed.term,
+                context.data())), 1_000_000, Optional.empty());
+        Vvm vvm = Vvms.provide(VvmSettings.defaults(), leadership, List.of(service), clock, () -> {
+        }, VvmListener.NONE);
+        VvmProblem problem = vvm.launch().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        vvm.shutdown();
+
+        assertThat(problem.kind()).isEqualTo(ProblemKind.SERVICE_FAILED);
+        assertThat(problem).hasMessageContaining("world-simulation").hasMessageContaining("no longer leads")
+                .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
+        assertThat(service.tick()).as("the first backup was refused").isLessThan(1_000_000);
+        assertThat(service.lastBackup()).isEmpty();
+        assertThat(location.lastBackup(leadership.data())).as("nothing of the deposed writer is stored").isEmpty();
+    }
+
+    @Test
+    void aWorldViewOfAnotherWorldFailsTheStartAndNamesWhatDiffers(@TempDir Path directory) throws Exception {
+        WorldViewLocation files = WorldViewLocation.parse("file:" + directory);
+        Leader leader = lead("first");
+        WorldSimulationService writer = fast(files::open, 10, Optional.empty());
+        writer.start(leader.context);
+        await().atMost(BUDGET).until(() -> writer.tick() == 10);
+        writer.stop();
+        assertThat(files.lastBackup(leader.leadership.data()).map(WorldView.Header::tick)).contains(10L);
+
+        WorldSimulationService other = WorldSimulationService.create(
+                WorldServiceSettings.of(FAST.withEntities(3000)).withThreads(1), ComponentSetRegistry.builtIn(),
+                files::open, Optional.empty(), clock);
+        assertThatThrownBy(() -> other.start(leader.context))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("cannot restore the world from file:")
+                .hasMessageContaining("entities")
+                .hasMessageContaining("move the world views away");
+    }
+
+    @Test
+    void aBadWorldStoreSpecNamesTheOption() {
+        assertThatThrownBy(() -> WorldViewLocation.parse("etcd:world"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--world-store: expected file:DIR");
+    }
+
+    private WorldSimulationService fast(WorldSimulationService.StoreOpener store, long lastTick,
+                                        Optional<WorldViewPreloader> preloader) {
+        return WorldSimulationService.create(WorldServiceSettings.of(FAST).withThreads(2).withLastTick(lastTick),
+                ComponentSetRegistry.builtIn(), store, preloader, clock);
+    }
+
+    private WorldSimulationService fast(org.vvmhost.services.world.WorldViewStore store, long lastTick,
+                                        Optional<WorldViewPreloader> preloader) {
+        return fast(context -> store, lastTick, preloader);
+    }
+
+    private static long savedTick(RecordingStore store) throws InterruptedException {
+        WorldView view = store.saved.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(view).as("a saved world view").isNotNull();
+        return view.tick();
+    }
+
+    static long referenceHash(WorldConfig config, long tick) {
+        try (World world = World.create(config, ComponentSetRegistry.builtIn(), 1)) {
+            world.advanceTo(tick);
+            return world.hash();
+        }
+    }
+
+    private record Leader(Leadership leadership, Term term, ElectionContext context) {
+    }
+
+    private Leader lead(String id) throws Exception {
+        Leadership leadership = join(id);
+        Term term = leadership.campaign().elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        return new Leader(leadership, term, new ElectionContext(term, leadership.data()));
+    }
+
+    private Leadership join(String id) {
+        Leadership leadership = election.join(new Candidate(id, "test-host", ProcessHandle.current().pid(),
+                Instant.EPOCH));
+        toClose.add(leadership);
+        return leadership;
+    }
+}

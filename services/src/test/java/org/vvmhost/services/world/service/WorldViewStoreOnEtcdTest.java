@@ -1,0 +1,95 @@
+package org.vvmhost.services.world.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.etcd.EtcdLeaderships;
+import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.TestTiming;
+import org.vvmhost.time.SystemClock;
+
+/** The world view store on a real etcd: chunks, the manifest switch, old generations, fencing, large views. */
+class WorldViewStoreOnEtcdTest {
+
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
+
+    private static final WorldConfig CONFIG = WorldConfig.parse("world: {entities: 150000}", Map.of());
+    private static final String PREFIX = "world";
+
+    private final Duration budget = TestTiming.current().scaled(Duration.ofSeconds(20));
+    private final SystemClock clock = SystemClock.create("test-clock");
+    private final String election = "vvm-test/world-store-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private final Leadership first = connect("first");
+    private final Leadership second = connect("second");
+
+    @AfterEach
+    void close() {
+        first.close();
+        second.close();
+        clock.close();
+    }
+
+    @Test
+    void aViewOfSeveralChunksRoundTripsKeepsTwoGenerationsAndRefusesADeposedLeader() throws Exception {
+        Term term = first.campaign().elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        WorldViewStore store = WorldViewStore.leadership(first.data(), term, PREFIX, WorldViewStore.MAX_CHUNK_BYTES,
+                budget);
+        try (World world = World.create(CONFIG, ComponentSetRegistry.builtIn(), 1)) {
+            for (long tick : new long[] {3, 6, 9}) {
+                world.advanceTo(tick);
+                store.save(world.snapshot());
+            }
+            // Above the etcd client's 4 MiB message limit: the chunks must not come back in one response.
+            assertThat(world.snapshot().bytes().length).as("several chunks, more than 4 MiB in all")
+                    .isGreaterThan(4 * WorldViewStore.MAX_CHUNK_BYTES);
+
+            WorldView read = WorldViewStore.leadershipReader(second.data(), PREFIX, budget).load().view()
+                    .orElseThrow();
+            assertThat(read.tick()).isEqualTo(9);
+            assertThat(read.bytes()).isEqualTo(world.snapshot().bytes());
+        }
+        // The newest two generations stay; the first was deleted after the third switch.
+        assertThat(etcd.getPrefix(election + "-data/" + PREFIX + "/g-000000000001/")).isEmpty();
+        assertThat(etcd.get(election + "-data/" + PREFIX + "/g-000000000002/chunk-000000")).isPresent();
+
+        var campaign = second.campaign();
+        term.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        Term next = campaign.elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        assertThatThrownBy(() -> store.save(WorldViewStore.leadershipReader(first.data(), PREFIX, budget).load()
+                .view().orElseThrow()))
+                .isInstanceOf(WorldViewException.class)
+                .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
+        try (World restored = World.restore(CONFIG, ComponentSetRegistry.builtIn(), 1,
+                WorldViewStore.leadership(second.data(), next, PREFIX, WorldViewStore.MAX_CHUNK_BYTES, budget).load()
+                        .view().orElseThrow())) {
+            assertThat(restored.tick()).isEqualTo(9);
+        }
+        next.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Leadership connect(String id) {
+        return EtcdLeaderships.connect(EtcdSettings.of(etcd.endpoint().toString(), election,
+                LeaseSettings.ofTtl(Duration.ofSeconds(10))), new Candidate(id, "test-host",
+                ProcessHandle.current().pid(), Instant.now()), clock);
+    }
+}
