@@ -11,12 +11,14 @@ final class JdkSystemClock implements SystemClock {
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread schedulerThread;
 
     JdkSystemClock(String threadName) {
         scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             // Daemon: an armed killer must never keep a finished process alive.
             thread.setDaemon(true);
+            schedulerThread = thread;
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
@@ -46,7 +48,10 @@ final class JdkSystemClock implements SystemClock {
         }
         scheduler.shutdownNow();
         try {
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            if (scheduler.awaitTermination(10, TimeUnit.SECONDS) && schedulerThread != null
+                    && schedulerThread != Thread.currentThread()) {
+                schedulerThread.join(TimeUnit.SECONDS.toMillis(10));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

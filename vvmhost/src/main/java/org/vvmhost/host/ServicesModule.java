@@ -5,7 +5,11 @@ import dagger.Provides;
 import java.util.List;
 import java.util.Optional;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.cluster.InProcessClusterService;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewLocation;
 import org.vvmhost.services.world.service.WorldViewPreloader;
@@ -23,20 +27,30 @@ final class ServicesModule {
     }
 
     /**
-     * The pipeline is cluster → world simulation → world view. The world simulation service writes the world views
-     * itself; the in-process cluster service, when it runs the simulators, goes before it in this list.
+     * The pipeline is cluster → world simulation → world view: the world's simulators run as containers of the
+     * in-process cluster, and the world simulation service writes the world views (a final one as it stops, before
+     * the cluster it runs on stops).
      */
     @Provides
-    static List<Service> services(WorldSimulationService world) {
-        return List.of(world);
+    static List<Service> services(InProcessClusterService cluster, WorldSimulationService world) {
+        return List.of(cluster, world);
     }
 
     @Provides
     @RunScope
-    static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock) {
+    static InProcessClusterService cluster(Clock clock) {
+        return InProcessClusterService.create(() -> ClusterOptions.threaded(clock), FunctionRegistry.create());
+    }
+
+    @Provides
+    @RunScope
+    static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock,
+                                        InProcessClusterService cluster) {
         WorldViewLocation location = settings.world().location();
+        // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
         return WorldSimulationService.create(settings.world().service(), ComponentSetRegistry.builtIn(),
-                location::open, preloader, clock);
+                location::open, preloader, clock,
+                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store));
     }
 
     /**

@@ -103,6 +103,8 @@ final class EtcdDataStore implements DataStore {
         private final Consumer<Optional<byte[]>> listener;
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile Watch.Watcher watcher;
+        /** Reads failed in a row; only the jetcd callback of the one read in flight touches it. */
+        private int failedReads;
 
         KeyWatch(String key, Consumer<Optional<byte[]>> listener) {
             this.key = key;
@@ -121,11 +123,15 @@ final class EtcdDataStore implements DataStore {
                 return;
             }
             if (failure != null) {
-                LOG.warn("watch of data key {}: {}; trying again", key,
-                        EtcdErrors.translate("read", failure).getMessage());
-                clock.schedule(RESUBSCRIBE_DELAY, this::subscribe);
+                // Doubles up to a cap, like the campaign's retries: one line per attempt, and few attempts.
+                Duration delay = RESUBSCRIBE_DELAY.multipliedBy(1L << Math.min(failedReads, 2));
+                failedReads++;
+                LOG.warn("watch of data key {}: {}; trying again in {} ms", key,
+                        EtcdErrors.translate("read", failure).getMessage(), delay.toMillis());
+                clock.schedule(delay, this::subscribe);
                 return;
             }
+            failedReads = 0;
             deliver(current.getKvs().isEmpty() ? Optional.empty()
                     : Optional.of(current.getKvs().get(0).getValue().getBytes()));
             WatchOption option = WatchOption.builder().withRevision(current.getHeader().getRevision() + 1).build();

@@ -37,6 +37,8 @@ final class EtcdLeadership implements Leadership {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<EtcdCampaign> campaigns = new CopyOnWriteArrayList<>();
     private EtcdCampaign campaign;
+    /** The notifier's one thread: a terminated executor's worker may still be exiting, so close joins it. */
+    private volatile Thread notifierThread;
 
     EtcdLeadership(Client client, EtcdSettings settings, Candidate candidate, Clock clock) {
         this.client = client;
@@ -44,6 +46,7 @@ final class EtcdLeadership implements Leadership {
         this.notifier = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "etcd-events-" + candidate.id());
             thread.setDaemon(true);
+            notifierThread = thread;
             return thread;
         });
         ElectionLayout layout = new ElectionLayout(settings.election());
@@ -110,6 +113,10 @@ final class EtcdLeadership implements Leadership {
                 LOG.warn("the notifier of {} did not stop within {} ms; a listener is stuck", description(),
                         CLOSE_BOUND.toMillis());
                 notifier.shutdownNow();
+            }
+            Thread thread = notifierThread;
+            if (thread != null) {
+                thread.join(CLOSE_BOUND.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -68,7 +68,15 @@ interface SerialExecutor extends Executor {
                 return false;
             }
             try {
-                return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                if (!pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+                // Terminated means the worker is exiting: join it, so that no thread outlives its owner.
+                Thread worker = thread;
+                if (worker != null) {
+                    worker.join(timeout.toMillis());
+                }
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -14,6 +14,7 @@ import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.WorldViewStore;
@@ -36,6 +37,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private final StoreOpener opener;
     private final Optional<WorldViewPreloader> preloader;
     private final Clock clock;
+    private final RuntimeChooser runtimes;
     private final TickTimes tickTimes = new TickTimes();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -54,16 +56,19 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private World world;
     private Thread loop;
     private ExecutorService backups;
+    /** The backups' one thread, joined at stop: a terminated executor's worker may still be exiting. */
+    private volatile Thread backupThread;
     /** What the loop failed with at its end (the final backup); stop throws it. */
     private volatile RuntimeException finalFailure;
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
-                         Optional<WorldViewPreloader> preloader, Clock clock) {
+                         Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
         this.clock = clock;
+        this.runtimes = runtimes;
     }
 
     @Override
@@ -78,19 +83,23 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         this.context = context;
         this.store = opener.open(context);
-        this.world = openWorld();
+        WorldRuntime runtime = runtimes.runtime(store);
+        this.world = openWorld(runtime);
         this.tick = world.tick();
-        this.backups = Executors.newSingleThreadExecutor(task -> new Thread(task, "world-backup"));
+        this.backups = Executors.newSingleThreadExecutor(task -> {
+            backupThread = new Thread(task, "world-backup");
+            return backupThread;
+        });
         WorldConfig config = settings.config();
-        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, {} thread(s), tick rate {}, "
+        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, tick rate {}, "
                         + "a world view every {} ticks to {}", tick, world.population(), config.areas().rows(),
-                config.areas().cols(), config.componentSets().keySet(), settings.threads(), config.tickRate(),
+                config.areas().cols(), config.componentSets().keySet(), describe(runtime), config.tickRate(),
                 config.backupInterval(), store.description());
         this.loop = new Thread(this::runLoop, "world-tick");
         loop.start();
     }
 
-    private World openWorld() {
+    private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
         Optional<WorldView> view = preloader.flatMap(WorldViewPreloader::claim);
         if (view.isPresent()) {
@@ -106,15 +115,20 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (view.isEmpty()) {
             LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
-            return World.create(config, sets, settings.threads());
+            return World.create(config, sets, runtime);
         }
         try {
-            return World.restore(config, sets, settings.threads(), view.get());
+            return World.restore(config, sets, runtime, view.get());
         } catch (WorldViewException e) {
             throw new WorldViewException("cannot restore the world from " + store.description() + ": "
                     + e.getMessage() + ". Run with the world config that view was written with, or move the world "
                     + "views away to start a fresh world", e);
         }
+    }
+
+    private static String describe(WorldRuntime runtime) {
+        return runtime.cluster().isPresent() ? "as containers of the in-process cluster"
+                : "on " + runtime.threads() + " thread(s)";
     }
 
     private void runLoop() {
@@ -290,6 +304,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
         if (!backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
             backups.shutdownNow();
             backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        Thread backupWorker = backupThread;
+        if (backupWorker != null) {
+            backupWorker.join(settings.storeTimeout().toMillis());
         }
         LOG.info("world simulation stopped at tick {}; tick time: {}", tick, tickTimes.stats());
         RuntimeException failure = finalFailure;

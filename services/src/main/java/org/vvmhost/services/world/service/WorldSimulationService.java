@@ -3,6 +3,7 @@ package org.vvmhost.services.world.service;
 import java.util.Objects;
 import java.util.Optional;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewStore;
 import org.vvmhost.time.Clock;
@@ -24,14 +25,34 @@ public interface WorldSimulationService extends Service {
         WorldViewStore open(ServiceContext context);
     }
 
+    /** Chooses where the simulators run, once the store of the term is open (a crash may rewind to its views). */
+    @FunctionalInterface
+    interface RuntimeChooser {
+        WorldRuntime runtime(WorldViewStore store);
+    }
+
     /**
+     * A world whose simulators run on {@link WorldServiceSettings#threads()} threads of its own.
+     *
      * @param preloader the standby's preloader, if the host runs one for the same store
      */
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        return create(settings, sets, store, preloader, clock, opened -> WorldRuntime.threads(settings.threads()));
+    }
+
+    /**
+     * A world whose simulators run where {@code runtime} says, for example as containers of the in-process
+     * cluster.
+     */
+    static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
+                                         Optional<WorldViewPreloader> preloader, Clock clock,
+                                         RuntimeChooser runtime) {
         return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
-                Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(runtime, "runtime"));
     }
 
     /** The last completed tick; -1 before the world is up. */
