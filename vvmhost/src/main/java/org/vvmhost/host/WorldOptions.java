@@ -38,11 +38,6 @@ final class WorldOptions {
                     + "Env: VVM_WORLD_TICK_RATE.")
     private String tickRate;
 
-    @Option(names = "--world-threads", paramLabel = "<count>",
-            description = "Threads that run the world's simulators. Default: the number of processors. "
-                    + "Env: VVM_WORLD_THREADS.")
-    private Integer threads;
-
     @Option(names = "--world-store", paramLabel = "file:<dir>",
             description = "Where the world views (backups) go: file:<dir> writes files there. Default: the "
                     + "election's data (etcd, or the embedded in-memory election), written only while leading. "
@@ -72,13 +67,8 @@ final class WorldOptions {
                     : "--world-set");
             throw usageError(option, "world config: " + e.getMessage());
         }
+        // The simulators run as cluster containers: component-sets.<set>.simulators sets their parallelism.
         WorldServiceSettings service = WorldServiceSettings.of(config);
-        if (threads != null) {
-            if (threads < 1) {
-                throw usageError("--world-threads", "must be ≥ 1, got " + threads);
-            }
-            service = service.withThreads(threads);
-        }
         return new WorldSettings(service, location(service));
     }
 

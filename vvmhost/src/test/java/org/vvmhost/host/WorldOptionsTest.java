@@ -42,7 +42,7 @@ class WorldOptionsTest {
                   backup-interval: 200
                 """);
 
-        WorldOptions.WorldSettings world = parseRun(Map.of("VVM_WORLD_THREADS", "3"), "--world-config",
+        WorldOptions.WorldSettings world = parseRun(Map.of("VVM_WORLD_TICK_RATE", "5"), "--world-config",
                 config.toString(), "--world-entities", "5000", "--world-tick-rate", "max", "--world-set",
                 "world.areas.rows=8", "--world-set", "world.backup-interval=50", "--world-store",
                 "file:" + directory).world();
@@ -52,7 +52,6 @@ class WorldOptionsTest {
         assertThat(parsed.tickRate().isMax()).isTrue();
         assertThat(parsed.areas()).isEqualTo(new WorldConfig.Areas(8, 4));
         assertThat(parsed.backupInterval()).isEqualTo(50);
-        assertThat(world.service().threads()).isEqualTo(3);
         assertThat(world.location()).isEqualTo(new WorldViewLocation.InDirectory(directory));
     }
 
@@ -86,12 +85,6 @@ class WorldOptionsTest {
     void aWorldStoreOtherThanADirectoryIsAUsageError() {
         assertThat(execute("run", "--world-store", "s3://bucket")).isEqualTo(2);
         assertThat(err.toString()).contains("'--world-store'", "file:DIR");
-    }
-
-    @Test
-    void badWorldThreadsAreAUsageError() {
-        assertThat(execute("run", "--world-threads", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("'--world-threads'", "≥ 1");
     }
 
     private int execute(String... args) {
