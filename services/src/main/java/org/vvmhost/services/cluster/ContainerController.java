@@ -37,6 +37,8 @@ final class ContainerController implements ContainerRuntime.ExitListener {
     private final Map<String, ContainerRuntime> workers = new HashMap<>();
     private final Set<String> restartPending = new HashSet<>();
     private final Map<String, Integer> starts = new ConcurrentHashMap<>();
+    /** Set by close: a restart or resync after the workers were told to stop must not start new ones. */
+    private volatile boolean closing;
 
     ContainerController(ResourceStore store, FunctionRegistry functions, ClusterOptions options,
                         SerialExecutor executor, Function<String, SerialExecutor> workerExecutors,
@@ -138,6 +140,9 @@ final class ContainerController implements ContainerRuntime.ExitListener {
     }
 
     private void startWorker(Container container) {
+        if (closing) {
+            return;
+        }
         String name = container.name();
         Optional<ContainerFunction> function = functions.instantiate(container.spec().image());
         if (function.isEmpty()) {
@@ -212,6 +217,7 @@ final class ContainerController implements ContainerRuntime.ExitListener {
 
     /** Stops every worker gracefully (killing those that overrun the grace period), then the loop. */
     void close() {
+        closing = true;
         List<ContainerRuntime> running = new ArrayList<>();
         Runnable stopAll = () -> {
             running.addAll(workers.values());

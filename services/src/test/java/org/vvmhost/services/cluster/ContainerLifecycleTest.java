@@ -89,6 +89,23 @@ class ContainerLifecycleTest {
         }
     }
 
+    @Test
+    void closingStartsNoContainerAgainEvenWhenARestartAndAResyncFallInsideTheGracePeriod() {
+        VirtualClock clock = VirtualClock.create();
+        Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withResyncPeriod(Duration.ofMillis(100))
+                .withRestartBackoff(Duration.ofMillis(10)), functions);
+        cluster.apply(Container.of("h", Map.of(), ContainerSpec.of("hooked")));
+        clock.runFor(Duration.ofMillis(50));
+        assertThat(log).containsExactly("start h on main");
+
+        // The stop hook ends the worker at once; its restart (policy Always) and the next resync come within the
+        // grace period that close lets play out.
+        cluster.close();
+
+        assertThat(log).filteredOn(line -> line.startsWith("start")).as("starts").hasSize(1);
+        assertThat(log).last().isEqualTo("stop hook h");
+    }
+
     private String poll() throws InterruptedException {
         return log.poll(10, TimeUnit.SECONDS);
     }
