@@ -235,20 +235,24 @@ final class PacedWorldSimulation implements WorldSimulationService {
         long began = clock.nanoTime();
         try {
             store.save(view);
-        } catch (WorldViewException e) {
+        } catch (RuntimeException e) {
+            // Any store failure counts, not only the documented WorldViewException: a refusal that escaped its
+            // wrapper must still depose this leader, and a periodic write's failure must not vanish in its future.
+            WorldViewException failure = e instanceof WorldViewException known ? known
+                    : new WorldViewException("the world view of tick " + view.tick() + " was not saved: " + e, e);
             if (causedByFencing(e)) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
                         + "written", view.tick());
                 if (!isFinal) {
-                    context.reportFailure(e);
+                    context.reportFailure(failure);
                 }
             } else {
                 LOG.error("the world view of tick {} was not saved; the previous one stands: {}", view.tick(),
-                        e.getMessage());
+                        failure.getMessage());
             }
             if (isFinal) {
-                throw e;
+                throw failure;
             }
             return;
         }

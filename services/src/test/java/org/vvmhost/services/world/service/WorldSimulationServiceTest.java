@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.WorldViewStore;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
@@ -180,6 +182,41 @@ class WorldSimulationServiceTest {
         assertThat(service.tick()).as("the first backup was refused").isLessThan(1_000_000);
         assertThat(service.lastBackup()).isEmpty();
         assertThat(location.lastBackup(leadership.data())).as("nothing of the deposed writer is stored").isEmpty();
+    }
+
+    @Test
+    void aFencingRefusalThatAStoreThrowsUnwrappedStillStopsEveryLaterWrite() throws Exception {
+        Leader leader = lead("first");
+        AtomicInteger attempts = new AtomicInteger();
+        WorldViewStore refusing = new WorldViewStore() {
+            @Override
+            public String description() {
+                return "a store whose term was deposed";
+            }
+
+            @Override
+            public void save(WorldView view) {
+                attempts.incrementAndGet();
+                throw new FencedWriteRejectedException(1, "the term with fencing token 1 no longer leads");
+            }
+
+            @Override
+            public LoadResult load() {
+                return new LoadResult(Optional.empty(), List.of());
+            }
+        };
+        WorldSimulationService service = fast(refusing, 35, Optional.empty());
+        service.start(leader.context);
+        toClose.add(service::stop);
+
+        Throwable failure = leader.context.failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(failure).as("the refusal is reported").isNotNull()
+                .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
+        await().atMost(BUDGET).until(() -> service.tick() == 35);
+        service.stop();
+
+        assertThat(attempts).as("writes after the refusal (backups at 10, 20, 30 and the final one)").hasValue(1);
+        assertThat(service.lastBackup()).isEmpty();
     }
 
     @Test
