@@ -79,9 +79,17 @@ final class LeadershipWorldViewStore implements WorldViewStore {
             throw new IllegalStateException("this world view store is read only: a standby holds no term");
         }
         byte[] bytes = view.bytes();
+        Optional<byte[]> raw;
+        try {
+            raw = await(data.get(manifestKey()), "reading the world view manifest");
+        } catch (WorldViewException e) {
+            // Not knowing which generations are in use, a save could overwrite the current one: write nothing.
+            throw new WorldViewException("the world view of tick " + view.tick() + " was not saved: "
+                    + e.getMessage(), e.getCause());
+        }
         Optional<Manifest> old;
         try {
-            old = readManifest();
+            old = parseManifest(raw);
         } catch (WorldViewException e) {
             LOG.warn("The world view manifest is unreadable and will be replaced: {}", e.getMessage());
             old = Optional.empty();
@@ -187,7 +195,10 @@ final class LeadershipWorldViewStore implements WorldViewStore {
     }
 
     private Optional<Manifest> readManifest() {
-        Optional<byte[]> raw = await(data.get(manifestKey()), "reading the world view manifest");
+        return parseManifest(await(data.get(manifestKey()), "reading the world view manifest"));
+    }
+
+    private Optional<Manifest> parseManifest(Optional<byte[]> raw) {
         if (raw.isEmpty()) {
             return Optional.empty();
         }

@@ -21,7 +21,9 @@ final class FakeElection implements DataStore {
 
     private final TreeMap<String, byte[]> values = new TreeMap<>();
     private final List<Integer> putSizes = new ArrayList<>();
+    private final java.util.Map<String, RuntimeException> failingReads = new java.util.HashMap<>();
     private long leaderToken;
+    private int writesBeforeFailure = -1;
 
     /** A new term; every earlier term is deposed. */
     synchronized Term elect() {
@@ -41,8 +43,22 @@ final class FakeElection implements DataStore {
         values.get(key)[offset] ^= 0x10;
     }
 
+    /** The next read of {@code key} fails with {@code error}, as a read that times out or loses its connection. */
+    synchronized void failNextRead(String key, RuntimeException error) {
+        failingReads.put(key, error);
+    }
+
+    /** After {@code writes} more writes, every write fails, as when the writer crashes mid-save; -1: none fails. */
+    synchronized void failWritesAfter(int writes) {
+        writesBeforeFailure = writes;
+    }
+
     @Override
     public synchronized CompletableFuture<Optional<byte[]>> get(String key) {
+        RuntimeException failure = failingReads.remove(key);
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
         return CompletableFuture.completedFuture(Optional.ofNullable(values.get(key)).map(byte[]::clone));
     }
 
@@ -66,6 +82,12 @@ final class FakeElection implements DataStore {
         if (token != leaderToken) {
             return CompletableFuture.failedFuture(new FencedWriteRejectedException(token,
                     "fencing token " + token + " is stale; the leader holds " + leaderToken));
+        }
+        if (writesBeforeFailure == 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the writer crashed"));
+        }
+        if (writesBeforeFailure > 0) {
+            writesBeforeFailure--;
         }
         for (WriteOp op : ops) {
             if (op instanceof WriteOp.Put put) {

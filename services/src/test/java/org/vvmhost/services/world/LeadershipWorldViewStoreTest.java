@@ -61,6 +61,25 @@ class LeadershipWorldViewStoreTest {
     }
 
     @Test
+    void aManifestThatCannotBeReadFailsTheSaveAndLeavesTheStoredViewsAlone() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(5000, 10));
+        election.failNextRead("world/manifest", new IllegalStateException("connection lost"));
+        // Should the save go ahead anyway, it is cut short after its first write.
+        election.failWritesAfter(1);
+
+        assertThatThrownBy(() -> store.save(WorldViews.viewAt(5000, 20)))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("the world view of tick 20 was not saved")
+                .hasMessageContaining("connection lost");
+        election.failWritesAfter(-1);
+
+        WorldViewStore.LoadResult loaded = store.load();
+        assertThat(loaded.rejected()).isEmpty();
+        assertThat(loaded.view().orElseThrow().tick()).isEqualTo(10);
+    }
+
+    @Test
     void aStaleFencingTokenRejectsTheBackupAndLeavesTheStoredOneAlone() {
         Term deposed = election.elect();
         storeOf(deposed).save(WorldViews.viewAt(1000, 5));
