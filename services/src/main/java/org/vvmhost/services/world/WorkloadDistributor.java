@@ -413,10 +413,12 @@ final class WorkloadDistributor {
         }
     }
 
-    /** Keeps {@code min(passives-per-area, simulators − 1)} synced passives on every area. */
+    /**
+     * Keeps {@code min(passives-per-area, live simulators other than the active)} synced passives on every area. An
+     * active that is leaving is not live, so its areas keep their passives: they are its hand-over's targets.
+     */
     private void fillPassives(int s) {
         List<String> live = live(s);
-        int wanted = Math.min(passivesPerArea, Math.max(0, live.size() - 1));
         Map<String, Integer> roles = new TreeMap<>();
         for (String name : live) {
             roles.put(name, 0);
@@ -424,6 +426,7 @@ final class WorkloadDistributor {
         for (int area = 0; area < areaCount; area++) {
             List<String> ofArea = passives.get(s).get(area);
             String owner = active[s][area];
+            int wanted = wantedPassives(live, owner);
             ofArea.removeIf(name -> !isLive(name) || name.equals(owner));
             while (ofArea.size() > wanted) {
                 String dropped = ofArea.remove(ofArea.size() - 1);
@@ -438,6 +441,7 @@ final class WorkloadDistributor {
         for (int area = 0; area < areaCount; area++) {
             String owner = active[s][area];
             List<String> ofArea = passives.get(s).get(area);
+            int wanted = wantedPassives(live, owner);
             if (owner == null || !isLive(owner) || ofArea.size() >= wanted) {
                 continue;
             }
@@ -470,6 +474,11 @@ final class WorkloadDistributor {
                 }
             }
         }
+    }
+
+    private int wantedPassives(List<String> live, String owner) {
+        int others = live.contains(owner) ? live.size() - 1 : live.size();
+        return Math.min(passivesPerArea, others);
     }
 
     /**
