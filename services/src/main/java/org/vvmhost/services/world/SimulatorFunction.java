@@ -205,6 +205,11 @@ final class SimulatorFunction implements ContainerFunction {
                 states.stream().map(AreaState::area).toList());
         CompletableFuture<Void> handedOver = new CompletableFuture<>();
         host.post(new WorkloadDistributor.Leaving(context.name(), setIndex, states, handedOver));
+        if (host.closing()) {
+            // The world began closing after the check above: its distributor may have drained its notices before
+            // this one arrived, and nobody would confirm it. The world does not need the areas any more.
+            return;
+        }
         handedOver.get(host.timeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 }
