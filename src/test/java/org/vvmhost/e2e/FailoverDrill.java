@@ -67,12 +67,14 @@ public final class FailoverDrill implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     Path jar;
 
+    /** Held, so that its level sticks: the audit's etcd client would log gRPC's start-up notes between the lines. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
     @Spec
     CommandSpec spec;
 
     public static void main(String[] args) {
-        // The audit's etcd client would log gRPC's start-up notes to standard error, between the drill's lines.
-        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(new CommandLine(new FailoverDrill()).execute(args));
     }
 
