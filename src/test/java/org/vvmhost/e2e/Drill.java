@@ -29,9 +29,13 @@ import java.util.function.Predicate;
  */
 final class Drill {
 
-    /** How a round removes the leader. */
+    /**
+     * How a round removes the leader: a graceful stop, a crash, or a pause (SIGSTOP until the successor leads, then
+     * SIGCONT), after which the old leader runs on for a moment believing it leads, as after a long GC pause or a
+     * frozen VM: its writes must be refused.
+     */
     enum Kind {
-        SIGTERM, SIGKILL
+        SIGTERM, SIGKILL, SIGSTOP
     }
 
     /**
@@ -39,10 +43,12 @@ final class Drill {
      *               one backup interval (from {@code seed}), so that a crash lands anywhere between two backups
      * @param budget the most any one awaited event may take; the drill fails if it does not happen by then
      */
-    record Settings(String election, int replicas, int rounds, Duration leaseTtl, int entities, int tickRate,
-            int backupInterval, Duration dwell, Duration budget, boolean reference, long seed) {
+    record Settings(String election, int replicas, int rounds, List<Kind> kinds, Duration leaseTtl, int entities,
+            int tickRate, int backupInterval, Duration dwell, Duration budget, boolean reference, long seed) {
         Settings {
             Objects.requireNonNull(election, "election");
+            kinds = List.copyOf(kinds);
+            require(!kinds.isEmpty(), "name at least one kind of round");
             require(replicas >= 2, "replicas must be at least 2 (a leader and a standby), got " + replicas);
             require(rounds >= 1, "rounds must be at least 1, got " + rounds);
             require(leaseTtl.toSeconds() >= 2 && leaseTtl.toMillis() % 1000 == 0,
@@ -54,8 +60,9 @@ final class Drill {
             require(budget.compareTo(Duration.ZERO) > 0, "the budget must be positive, got " + budget);
         }
 
+        /** The kinds in turn: round 1 is the first. */
         Kind kind(int round) {
-            return round % 2 == 1 ? Kind.SIGTERM : Kind.SIGKILL;
+            return kinds.get((round - 1) % kinds.size());
         }
 
         List<String> worldArgs() {
@@ -174,13 +181,21 @@ final class Drill {
         }
         long signalled = System.nanoTime();
         leader.signalledNanos = signalled;
-        if (kind == Kind.SIGTERM) {
-            leader.process.sigterm();
-        } else {
-            leader.killed = true;
-            leader.process.kill();
+        switch (kind) {
+            case SIGTERM -> leader.process.sigterm();
+            case SIGKILL -> {
+                leader.killed = true;
+                leader.process.kill();
+            }
+            case SIGSTOP -> {
+                leader.paused = true;
+                signal(leader, "STOP");
+            }
         }
         Replica successor = awaitNewLeader(ledBefore, signalled);
+        if (kind == Kind.SIGSTOP) {
+            signal(leader, "CONT");
+        }
         await(successor, "services started on the successor", log -> log.servicesStartedNanos().isPresent());
         Optional<Integer> exit = leader.process.awaitExit(settings.budget());
         replicas.remove(leader);
@@ -189,7 +204,8 @@ final class Drill {
         ReplicaLog next = successor.log();
         List<String> problems = new ArrayList<>();
         long acquired = next.acquiredNanos().orElseThrow();
-        long oldTickLogged = old.lastLoggedTick().orElse(-1);
+        // A paused leader may tick on after SIGCONT, deposed: only what it did before the pause can count.
+        long oldTickLogged = old.lastLoggedTick(kind == Kind.SIGSTOP ? signalled : Long.MAX_VALUE).orElse(-1);
         long oldTick = kind == Kind.SIGTERM ? oldTickLogged
                 : old.tickAt(signalled, settings.tickRate()).orElse(oldTickLogged);
         Optional<ReplicaLog.TickHash> restored = next.restored();
@@ -200,9 +216,14 @@ final class Drill {
         long restoredTick = restored.map(ReplicaLog.TickHash::tick).orElse(0L);
         boolean preloaded = next.restoredPreloaded();
         long lost = oldTick - restoredTick;
-        long lastSaved = old.saves().stream().mapToLong(ReplicaLog.Save::tick).max().orElse(-1);
+        long lastSaved = old.saves().stream().filter(save -> save.nanos() < signalled)
+                .mapToLong(ReplicaLog.Save::tick).max().orElse(-1);
         long slowestSave = old.saves().stream().mapToLong(ReplicaLog.Save::millis).max().orElse(0);
-        // A crash may land while a view is being written: the interval plus that write (and a tick of estimate).
+        if (kind == Kind.SIGSTOP && old.saves().stream().anyMatch(save -> save.nanos() > signalled)) {
+            problems.add(leader.name + " logged a saved world view after it was paused and deposed");
+        }
+        // A crash or pause may land while a view is being written: the interval plus that write (and a tick of
+        // estimate).
         long bound = kind == Kind.SIGTERM ? 0
                 : settings.backupInterval() + (long) Math.ceil(slowestSave * settings.tickRate() / 1000.0) + 1;
         if (kind == Kind.SIGTERM) {
@@ -215,6 +236,10 @@ final class Drill {
                         .orElse("still running"));
             }
         } else {
+            if (kind == Kind.SIGSTOP && exit.orElse(-1) != 4) {
+                problems.add(leader.name + " did not exit with 4 (leadership lost) after its pause: "
+                        + exit.map(String::valueOf).orElse("still running"));
+            }
             if (restoredTick < lastSaved) {
                 problems.add("the successor restored tick " + restoredTick + ", older than the view of tick "
                         + lastSaved + " that the old leader had saved");
@@ -223,7 +248,8 @@ final class Drill {
                 problems.add("SIGKILL lost " + lost + " ticks, more than " + bound);
             }
         }
-        OptionalLong oldEnd = kind == Kind.SIGKILL ? OptionalLong.of(signalled) : old.simulationStoppedNanos();
+        // A paused leader does nothing from the pause on; what it tries after SIGCONT is for the fence to refuse.
+        OptionalLong oldEnd = kind == Kind.SIGTERM ? old.simulationStoppedNanos() : OptionalLong.of(signalled);
         if (oldEnd.isEmpty() || oldEnd.getAsLong() > acquired) {
             problems.add(successor.name + " acquired leadership before " + leader.name + " had stopped its services");
         }
@@ -248,6 +274,14 @@ final class Drill {
                 (acquired - signalled) / 1e6, (next.servicesStartedNanos().orElse(acquired) - signalled) / 1e6,
                 oldTick, oldTickLogged, restoredTick, preloaded, lost, bound, lastSaved, old.fencedRefusals(),
                 exit.orElse(-1), common, problems);
+    }
+
+    private static void signal(Replica replica, String signal) throws InterruptedException {
+        try {
+            replica.process.signal(signal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + signal + " to " + replica.name, e);
+        }
     }
 
     /** The replica, other than those in {@code ledBefore}, that logs {@code leadership acquired} first. */
@@ -309,7 +343,8 @@ final class Drill {
             if (log.fencingToken().isPresent() && !replica.name.equals("reference")) {
                 Set<Long> saved = new HashSet<>();
                 log.saves().forEach(save -> saved.add(save.tick()));
-                claims.add(new EtcdHistory.Claim(replica.name, log.fencingToken().getAsLong(), saved, replica.killed));
+                claims.add(new EtcdHistory.Claim(replica.name, log.fencingToken().getAsLong(), saved,
+                        replica.killed));
             }
         }
         return claims;
@@ -325,7 +360,8 @@ final class Drill {
             if (replica.name.equals("reference") || log.acquiredNanos().isEmpty()) {
                 continue;
             }
-            long to = replica.killed ? replica.signalledNanos : log.simulationStoppedNanos().orElse(Long.MAX_VALUE);
+            long to = replica.killed || replica.paused ? replica.signalledNanos
+                    : log.simulationStoppedNanos().orElse(Long.MAX_VALUE);
             terms.add(new Term(replica.name, log.acquiredNanos().getAsLong(), to));
         }
         terms.sort(java.util.Comparator.comparingLong(Term::from));
@@ -406,6 +442,7 @@ final class Drill {
         final String name;
         final HostProcess process;
         volatile boolean killed;
+        volatile boolean paused;
         volatile long signalledNanos;
 
         Replica(String name, HostProcess process) {

@@ -31,11 +31,11 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
     }
 
     /**
-     * One round as a table row. After SIGKILL the old leader's last tick is an estimate, marked {@code ~}, followed by
+     * One round as a table row. After SIGKILL or SIGSTOP the old leader's last tick is an estimate, marked {@code ~}, followed by
      * the highest tick it logged.
      */
     static String row(Drill.Round round) {
-        String oldTick = round.kind() == Drill.Kind.SIGKILL
+        String oldTick = round.kind() != Drill.Kind.SIGTERM
                 ? "~" + round.oldTick() + " (" + round.oldTickLogged() + ")" : Long.toString(round.oldTick());
         return String.format(Locale.ROOT, "%-5d %-7s %-15s %-15s %6.0f ms %6.0f ms %13s %7d%s %5d %5s %7d %6d %s",
                 round.number(), round.kind(), round.oldReplica() + " (" + round.oldToken() + ")",
@@ -49,8 +49,8 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
         StringBuilder text = new StringBuilder(header()).append('\n');
         rounds.forEach(round -> text.append(row(round)).append('\n'));
         text.append("failover: signal → 'leadership acquired' on the successor; services: signal → its 'services "
-                + "started' (world restored). old tick: the last tick the old leader completed; after SIGKILL ~ "
-                + "estimated from its last progress line and the tick rate, (the highest tick it logged). restored: the "
+                + "started' (world restored). old tick: the last tick the old leader completed; after SIGKILL or "
+                + "SIGSTOP (the tick it was paused at) ~ estimated from its last progress line and the tick rate, (the highest tick it logged). restored: the "
                 + "successor's first tick, p = from the view it had preloaded as a standby. lost = old tick - restored. "
                 + "refused: fenced writes etcd refused the old leader. common: ticks both leaders logged.\n");
         return text.toString();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /**
  * The failover drill as a measuring {@code main} (not a test): it starts its own etcd on loopback, runs
  * {@code --replicas} {@code vvmhost run} processes (the image's command line) and {@code --rounds} failovers,
- * alternating SIGTERM and SIGKILL of the leader, then prints a table, a summary and a verdict. It exits 1 when a
+ * alternating SIGTERM and SIGKILL of the leader (or the {@code --kinds} given, SIGSTOP too), then prints a table, a summary and a verdict. It exits 1 when a
  * promise broke (a deposed leader's write in etcd's history, data lost on SIGTERM, more than a backup interval lost on
  * SIGKILL, two leaders at once, a world that diverged from the uninterrupted reference).
  *
@@ -28,6 +28,11 @@ public final class FailoverDrill implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "6", description = "Failovers, alternating SIGTERM and SIGKILL "
             + "(default: ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--kinds", split = ",", defaultValue = "SIGTERM,SIGKILL", description = "The rounds' kinds, in "
+            + "turn: SIGTERM (graceful), SIGKILL (crash), SIGSTOP (paused until the successor leads, then resumed) "
+            + "(default: ${DEFAULT-VALUE}).")
+    List<Drill.Kind> kinds;
 
     @Option(names = "--replicas", defaultValue = "3", description = "Replicas running at any time "
             + "(default: ${DEFAULT-VALUE}).")
@@ -82,8 +87,8 @@ public final class FailoverDrill implements Callable<Integer> {
     public Integer call() throws Exception {
         Drill.Settings settings;
         try {
-            settings = new Drill.Settings("drill", replicas, rounds, Duration.ofSeconds(leaseTtl), entities, tickRate,
-                    backupInterval, Duration.ofSeconds(dwellSeconds), Duration.ofSeconds(60), !noReference, seed);
+            settings = new Drill.Settings("drill", replicas, rounds, kinds, Duration.ofSeconds(leaseTtl), entities,
+                    tickRate, backupInterval, Duration.ofSeconds(dwellSeconds), Duration.ofSeconds(60), !noReference, seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

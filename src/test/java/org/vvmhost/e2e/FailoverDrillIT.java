@@ -3,6 +3,7 @@ package org.vvmhost.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vvmhost.testing.EtcdExtension;
@@ -25,7 +26,7 @@ class FailoverDrillIT {
     @Test
     void aSigtermAndASigkillRoundKeepEveryPromise() throws Exception {
         Drill.Settings settings = new Drill.Settings("drill-it-" + ProcessHandle.current().pid(), 2, 2,
-                Duration.ofSeconds(2), 5_000, 20, BACKUP_INTERVAL, Duration.ofSeconds(2), TIMING.startBudget(), true,
+                List.of(Drill.Kind.SIGTERM, Drill.Kind.SIGKILL), Duration.ofSeconds(2), 5_000, 20, BACKUP_INTERVAL, Duration.ofSeconds(2), TIMING.startBudget(), true,
                 7);
 
         DrillReport report = Drill.run(ImageCommand.fromBuild(), ETCD.endpoint(), settings, System.out);

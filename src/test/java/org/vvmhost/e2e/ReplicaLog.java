@@ -136,8 +136,16 @@ final class ReplicaLog {
 
     /** The highest tick any line says it completed. */
     OptionalLong lastLoggedTick() {
+        return lastLoggedTick(Long.MAX_VALUE);
+    }
+
+    /** The highest tick a line that arrived before {@code nanos} says it completed. */
+    OptionalLong lastLoggedTick(long nanos) {
         long last = -1;
         for (HostProcess.Line line : lines) {
+            if (line.nanos() > nanos) {
+                break;
+            }
             for (Pattern pattern : List.of(WORLD_TICK, STARTED, STOPPED)) {
                 Matcher m = pattern.matcher(line.text());
                 if (m.find()) {
@@ -146,7 +154,9 @@ final class ReplicaLog {
             }
         }
         for (Save save : saves()) {
-            last = Math.max(last, save.tick());
+            if (save.nanos() <= nanos) {
+                last = Math.max(last, save.tick());
+            }
         }
         return last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
     }
@@ -154,7 +164,7 @@ final class ReplicaLog {
     /**
      * The tick it had reached at {@code nanos}, extrapolated at {@code tickRate} from its last line that was logged
      * right after a tick (the progress line, or the start): the loop is paced, so this is within a tick or two. Never
-     * below {@link #lastLoggedTick()}.
+     * below the highest tick logged before {@code nanos}.
      */
     OptionalLong tickAt(long nanos, double tickRate) {
         long anchorTick = -1;
@@ -175,7 +185,7 @@ final class ReplicaLog {
             return lastLoggedTick();
         }
         long estimate = anchorTick + (long) Math.floor((nanos - anchorNanos) / 1e9 * tickRate);
-        return OptionalLong.of(Math.max(estimate, lastLoggedTick().orElse(0)));
+        return OptionalLong.of(Math.max(estimate, lastLoggedTick(nanos).orElse(0)));
     }
 
     /** Lines that say etcd refused a fenced write of a deposed leader. */
