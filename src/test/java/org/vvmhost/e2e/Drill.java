@@ -344,7 +344,7 @@ final class Drill {
                 Set<Long> saved = new HashSet<>();
                 log.saves().forEach(save -> saved.add(save.tick()));
                 claims.add(new EtcdHistory.Claim(replica.name, log.fencingToken().getAsLong(), saved,
-                        replica.killed));
+                        log.failedSaves(), replica.killed));
             }
         }
         return claims;

@@ -80,12 +80,13 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
         text.append(String.format(Locale.ROOT, "restored from the standby's preloaded view: %d of %d rounds%n",
                 preloaded, rounds.size()));
         text.append(String.format(Locale.ROOT, "deposed-leader writes in etcd's history: %d (revisions 1..%d: %d terms,"
-                        + " fencing tokens %s, %s; %d writes under the election's data, %d manifest switches, each by "
-                        + "the leader of its revision)%n", audit.deposedWrites().size(), audit.lastRevision(),
+                        + " fencing tokens %s, %s; %d writes under the election's data while a term led, %d manifest "
+                        + "switches each by the leader of its revision, %d chunk puts each accounted for by the leader "
+                        + "of its revision)%n", audit.deposedWrites().size(), audit.lastRevision(),
                 audit.tenures().size(), audit.tenures().stream().map(t -> Long.toString(t.token()))
                         .collect(Collectors.joining(" → ")),
                 audit.tokensIncrease() ? "strictly increasing" : "NOT INCREASING", audit.dataWrites(),
-                audit.manifestWrites().size()));
+                audit.manifestWrites().size(), audit.chunkWrites()));
         text.append(String.format(Locale.ROOT, "fenced writes refused to deposed leaders (their logs): %d%n",
                 rounds.stream().mapToLong(Drill.Round::refusedWrites).sum()));
         text.append(String.format(Locale.ROOT, "one leader at a time (logs): %s%n",

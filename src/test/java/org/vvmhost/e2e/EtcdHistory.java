@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Audits an election's writes from etcd's own revision history, not from logs: it reads every revision from 1 to the
@@ -33,9 +35,13 @@ import java.util.concurrent.TimeoutException;
 final class EtcdHistory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CHUNK = Pattern.compile("/g-(\\d+)/chunk-\\d+$");
 
-    /** What one replica's log claims: its term's fencing token and the ticks of the views it says it saved. */
-    record Claim(String replica, long token, Set<Long> savedTicks, boolean killed) {
+    /**
+     * What one replica's log claims: its term's fencing token, the ticks of the views it says it saved, and how many
+     * saves it says failed for another reason than fencing (their chunks may be in etcd without a manifest switch).
+     */
+    record Claim(String replica, long token, Set<Long> savedTicks, long failedSaves, boolean killed) {
         Claim {
             savedTicks = Set.copyOf(savedTicks);
         }
@@ -49,7 +55,7 @@ final class EtcdHistory {
     }
 
     /** One switch of the manifest key: the view's tick and generation, and the token that led at that revision. */
-    record ManifestWrite(long revision, long tick, long generation, long leaderToken, List<String> claimedBy,
+    record ManifestWrite(long revision, long tick, long generation, long chunks, long leaderToken, List<String> claimedBy,
             String verdict) {
         ManifestWrite {
             claimedBy = List.copyOf(claimedBy);
@@ -62,7 +68,7 @@ final class EtcdHistory {
      * everything that breaks a promise, deposed writes included.
      */
     record Audit(long lastRevision, List<Tenure> tenures, List<ManifestWrite> manifestWrites, long dataWrites,
-            List<String> deposedWrites, boolean tokensIncrease, List<String> problems) {
+            long chunkWrites, List<String> deposedWrites, boolean tokensIncrease, List<String> problems) {
         Audit {
             tenures = List.copyOf(tenures);
             manifestWrites = List.copyOf(manifestWrites);
@@ -105,6 +111,7 @@ final class EtcdHistory {
         long leaderSince = 0;
         long previousCount = 0;
         long previousTick = -1;
+        List<ChunkPut> chunkPuts = new ArrayList<>();
         for (long revision = 1; revision <= last; revision++) {
             GetOption at = GetOption.builder().withRevision(revision).isPrefix(true).withKeysOnly(true).build();
             CompletableFuture<GetResponse> candidates = kv.get(bytes(electionPrefix), at);
@@ -137,6 +144,12 @@ final class EtcdHistory {
             if (leaderKey == null) {
                 deposed.add("revision " + revision + ": a write under " + dataPrefix + " while nobody led");
             }
+            for (KeyValue written : put) {
+                Matcher chunk = CHUNK.matcher(text(written.getKey()));
+                if (chunk.find()) {
+                    chunkPuts.add(new ChunkPut(revision, Long.parseLong(chunk.group(1)), leaderToken));
+                }
+            }
             if (put.stream().noneMatch(kv -> text(kv.getKey()).equals(manifestKey))) {
                 continue;
             }
@@ -148,7 +161,8 @@ final class EtcdHistory {
                         + tick);
             }
             previousTick = tick;
-            manifestWrites.add(attribute(revision, tick, generation, leaderToken, claims, deposed, problems));
+            manifestWrites.add(attribute(revision, tick, generation, manifest.at("/current/chunks").asLong(0),
+                    leaderToken, claims, deposed, problems));
         }
         if (leaderKey != null) {
             tenures.add(new Tenure(leaderKey, leaderToken, leaderSince, Long.MAX_VALUE));
@@ -161,12 +175,13 @@ final class EtcdHistory {
             }
         }
         checkClaims(claims, tenures, manifestWrites, problems);
+        deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims));
         problems.addAll(0, deposed);
-        return new Audit(last, tenures, manifestWrites, dataWrites, deposed, increase, problems);
+        return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems);
     }
 
     /** Who wrote the manifest at {@code revision}: the replica whose log saved that tick, and it must be the leader. */
-    private static ManifestWrite attribute(long revision, long tick, long generation, long leaderToken,
+    private static ManifestWrite attribute(long revision, long tick, long generation, long chunks, long leaderToken,
             List<Claim> claims, List<String> deposed, List<String> problems) {
         List<Claim> claimants = claims.stream().filter(claim -> claim.savedTicks().contains(tick)).toList();
         List<String> names = claimants.stream().map(Claim::replica).toList();
@@ -188,7 +203,7 @@ final class EtcdHistory {
             problems.add("revision " + revision + ": a manifest of tick " + tick + " that no replica says it saved, "
                     + "while token " + leaderToken + " led");
         }
-        return new ManifestWrite(revision, tick, generation, leaderToken, names, verdict);
+        return new ManifestWrite(revision, tick, generation, chunks, leaderToken, names, verdict);
     }
 
     /** Every save a replica logged is in etcd's history, written inside that replica's own tenure. */
@@ -214,6 +229,44 @@ final class EtcdHistory {
                 }
             }
         }
+    }
+
+    /** A chunk of a world view put at {@code revision}, while {@code leaderToken} led. */
+    private record ChunkPut(long revision, long generation, long leaderToken) {
+    }
+
+    /**
+     * Chunk writes that the leader of their revision does not account for. Chunk keys record no writer either, so they
+     * are counted: in each tenure, the chunks put before its last manifest switch must be the chunks its switches name
+     * (plus those of saves its replica logged as failed); after its last switch, only one generation may be in flight
+     * (a leader stopped or killed mid-save). A deposed leader's chunk that etcd let through would be one too many.
+     */
+    private static List<String> unexplainedChunks(List<ChunkPut> chunkPuts, List<ManifestWrite> manifestWrites,
+            List<Claim> claims) {
+        List<String> unexplained = new ArrayList<>();
+        Set<Long> tokens = new java.util.TreeSet<>();
+        chunkPuts.forEach(chunk -> tokens.add(chunk.leaderToken()));
+        for (long token : tokens) {
+            List<ManifestWrite> switches = manifestWrites.stream().filter(w -> w.leaderToken() == token).toList();
+            long lastSwitch = switches.isEmpty() ? -1 : switches.get(switches.size() - 1).revision();
+            long expected = switches.stream().mapToLong(ManifestWrite::chunks).sum();
+            long largest = manifestWrites.stream().mapToLong(ManifestWrite::chunks).max().orElse(1);
+            long failed = claims.stream().filter(claim -> claim.token() == token).mapToLong(Claim::failedSaves).sum();
+            List<ChunkPut> ofTenure = chunkPuts.stream().filter(chunk -> chunk.leaderToken() == token).toList();
+            long before = ofTenure.stream().filter(chunk -> chunk.revision() < lastSwitch).count();
+            Set<Long> inFlight = new HashSet<>();
+            ofTenure.stream().filter(chunk -> chunk.revision() > lastSwitch)
+                    .forEach(chunk -> inFlight.add(chunk.generation()));
+            if (before > expected + failed * largest) {
+                unexplained.add("while token " + token + " led, " + before + " chunks were put before its last manifest "
+                        + "switch, but its switches name " + expected + " (and it logged " + failed + " failed saves)");
+            }
+            if (inFlight.size() > 1) {
+                unexplained.add("while token " + token + " led, chunks of generations " + inFlight + " were put after "
+                        + "its last manifest switch; one save in flight explains one generation");
+            }
+        }
+        return unexplained;
     }
 
     private JsonNode manifestAt(long revision) {

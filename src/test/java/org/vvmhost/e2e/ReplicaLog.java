@@ -188,6 +188,11 @@ final class ReplicaLog {
         return OptionalLong.of(Math.max(estimate, lastLoggedTick(nanos).orElse(0)));
     }
 
+    /** Saves that failed for another reason than fencing: their chunks may be in etcd with no manifest switch. */
+    long failedSaves() {
+        return lines.stream().filter(line -> line.text().contains("was not saved; the previous one stands")).count();
+    }
+
     /** Lines that say etcd refused a fenced write of a deposed leader. */
     long fencedRefusals() {
         return lines.stream().map(HostProcess.Line::text)
