@@ -86,7 +86,8 @@ final class Drill {
      */
     record Round(int number, Kind kind, String oldReplica, long oldToken, String newReplica, long newToken,
             double failoverMillis, double servicesMillis, long oldTick, long oldTickLogged, long restoredTick,
-            boolean preloaded, long lost, long bound, long lastSaved, long refusedWrites, int oldExitCode,
+            boolean preloaded, long lost, long bound, long lastSaved, long refusedWrites, long refusedByEtcd,
+            int oldExitCode,
             int commonTicks, List<String> problems) {
         Round {
             problems = List.copyOf(problems);
@@ -273,7 +274,7 @@ final class Drill {
         return new Round(number, kind, leader.name, oldToken, successor.name, newToken,
                 (acquired - signalled) / 1e6, (next.servicesStartedNanos().orElse(acquired) - signalled) / 1e6,
                 oldTick, oldTickLogged, restoredTick, preloaded, lost, bound, lastSaved, old.fencedRefusals(),
-                exit.orElse(-1), common, problems);
+                old.refusalsByEtcd(), exit.orElse(-1), common, problems);
     }
 
     private static void signal(Replica replica, String signal) throws InterruptedException {

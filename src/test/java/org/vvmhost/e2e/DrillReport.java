@@ -87,8 +87,10 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
                         .collect(Collectors.joining(" → ")),
                 audit.tokensIncrease() ? "strictly increasing" : "NOT INCREASING", audit.dataWrites(),
                 audit.manifestWrites().size(), audit.chunkWrites()));
-        text.append(String.format(Locale.ROOT, "fenced writes refused to deposed leaders (their logs): %d%n",
-                rounds.stream().mapToLong(Drill.Round::refusedWrites).sum()));
+        text.append(String.format(Locale.ROOT, "fenced writes refused to deposed leaders (lines in their logs): %d, "
+                        + "of which etcd's compare refused %d and the term's own lost state the rest%n",
+                rounds.stream().mapToLong(Drill.Round::refusedWrites).sum(),
+                rounds.stream().mapToLong(Drill.Round::refusedByEtcd).sum()));
         text.append(String.format(Locale.ROOT, "one leader at a time (logs): %s%n",
                 leaderOverlaps.isEmpty() ? "yes" : "NO: " + leaderOverlaps));
         if (continuity.hadReference()) {

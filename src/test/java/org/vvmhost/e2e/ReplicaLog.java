@@ -201,6 +201,11 @@ final class ReplicaLog {
                 .count();
     }
 
+    /** Of {@link #fencedRefusals()}, the lines where etcd's compare refused the write (not the term's own state). */
+    long refusalsByEtcd() {
+        return lines.stream().filter(line -> line.text().contains("write fenced off")).count();
+    }
+
     private Optional<Matcher> first(Pattern pattern) {
         for (HostProcess.Line line : lines) {
             Matcher m = pattern.matcher(line.text());
