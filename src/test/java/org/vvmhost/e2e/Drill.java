@@ -144,7 +144,8 @@ final class Drill {
                     settings.leaseTtl().toSeconds(), logDir);
             List<Round> rounds = new ArrayList<>();
             for (int number = 1; number <= settings.rounds(); number++) {
-                long jitter = random.nextInt(Math.max(1, (int) (1000L * settings.backupInterval() / settings.tickRate())));
+                int backupMillis = (int) (1000L * settings.backupInterval() / settings.tickRate());
+                long jitter = random.nextInt(Math.max(1, backupMillis));
                 TimeUnit.MILLISECONDS.sleep(settings.dwell().toMillis() + jitter);
                 Round round = failover(number, leader);
                 rounds.add(round);
@@ -351,7 +352,7 @@ final class Drill {
         return claims;
     }
 
-    /** Terms that overlap in time, from the logs: from {@code leadership acquired} to the kill or the services' stop. */
+    /** Terms that overlap in time, in the logs: from {@code leadership acquired} to the signal or the services' stop. */
     private List<String> leaderOverlaps() {
         record Term(String replica, long from, long to) {
         }

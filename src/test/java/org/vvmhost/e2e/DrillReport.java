@@ -31,8 +31,8 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
     }
 
     /**
-     * One round as a table row. After SIGKILL or SIGSTOP the old leader's last tick is an estimate, marked {@code ~}, followed by
-     * the highest tick it logged.
+     * One round as a table row. After SIGKILL or SIGSTOP the old leader's last tick is an estimate, marked {@code ~},
+     * followed by the highest tick it logged.
      */
     static String row(Drill.Round round) {
         String oldTick = round.kind() != Drill.Kind.SIGTERM
@@ -50,9 +50,10 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
         rounds.forEach(round -> text.append(row(round)).append('\n'));
         text.append("failover: signal → 'leadership acquired' on the successor; services: signal → its 'services "
                 + "started' (world restored). old tick: the last tick the old leader completed; after SIGKILL or "
-                + "SIGSTOP (the tick it was paused at) ~ estimated from its last progress line and the tick rate, (the highest tick it logged). restored: the "
-                + "successor's first tick, p = from the view it had preloaded as a standby. lost = old tick - restored. "
-                + "refused: fenced writes etcd refused the old leader. common: ticks both leaders logged.\n");
+                + "SIGSTOP (the tick it was paused at) ~ estimated from its last progress line and the tick rate, "
+                + "(the highest tick it logged). restored: the successor's first tick, p = from the view it had "
+                + "preloaded as a standby. lost = old tick - restored. refused: lines of the old leader's log where the "
+                + "fence refused a write. common: ticks both leaders logged.\n");
         return text.toString();
     }
 

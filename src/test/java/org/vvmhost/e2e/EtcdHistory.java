@@ -47,7 +47,7 @@ final class EtcdHistory {
         }
     }
 
-    /** One leader's tenure in revisions: {@code [start, end)}; {@code end} is {@link Long#MAX_VALUE} if it still leads. */
+    /** One leader's tenure in revisions, {@code [start, end)}; {@code end} is {@link Long#MAX_VALUE} while it leads. */
     record Tenure(String key, long token, long start, long end) {
         boolean contains(long revision) {
             return revision >= start && revision < end;
@@ -55,8 +55,8 @@ final class EtcdHistory {
     }
 
     /** One switch of the manifest key: the view's tick and generation, and the token that led at that revision. */
-    record ManifestWrite(long revision, long tick, long generation, long chunks, long leaderToken, List<String> claimedBy,
-            String verdict) {
+    record ManifestWrite(long revision, long tick, long generation, long chunks, long leaderToken,
+            List<String> claimedBy, String verdict) {
         ManifestWrite {
             claimedBy = List.copyOf(claimedBy);
         }
@@ -258,8 +258,8 @@ final class EtcdHistory {
             ofTenure.stream().filter(chunk -> chunk.revision() > lastSwitch)
                     .forEach(chunk -> inFlight.add(chunk.generation()));
             if (before > expected + failed * largest) {
-                unexplained.add("while token " + token + " led, " + before + " chunks were put before its last manifest "
-                        + "switch, but its switches name " + expected + " (and it logged " + failed + " failed saves)");
+                unexplained.add("while token " + token + " led, " + before + " chunks were put before its last "
+                        + "manifest switch, but its switches name " + expected + " (and it logged " + failed + " failed saves)");
             }
             if (inFlight.size() > 1) {
                 unexplained.add("while token " + token + " led, chunks of generations " + inFlight + " were put after "

@@ -13,9 +13,10 @@ import picocli.CommandLine.Spec;
 /**
  * The failover drill as a measuring {@code main} (not a test): it starts its own etcd on loopback, runs
  * {@code --replicas} {@code vvmhost run} processes (the image's command line) and {@code --rounds} failovers,
- * alternating SIGTERM and SIGKILL of the leader (or the {@code --kinds} given, SIGSTOP too), then prints a table, a summary and a verdict. It exits 1 when a
- * promise broke (a deposed leader's write in etcd's history, data lost on SIGTERM, more than a backup interval lost on
- * SIGKILL, two leaders at once, a world that diverged from the uninterrupted reference).
+ * alternating SIGTERM and SIGKILL of the leader (or the {@code --kinds} given, SIGSTOP too), then prints a table, a
+ * summary and a verdict. It exits 1 when a promise broke (a deposed leader's write in etcd's history, data lost on
+ * SIGTERM, more than a backup interval and the write in flight lost on SIGKILL, two leaders at once, a world that
+ * diverged from the uninterrupted reference).
  *
  * <p>Needs the {@code etcd} binary on the PATH (Debian: {@code etcd-server}). Build first
  * ({@code mvn -B -o -q clean package -DskipTests}), then from the project root:
@@ -38,7 +39,8 @@ public final class FailoverDrill implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--lease-ttl", defaultValue = "2", description = "Lease TTL in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lease-ttl", defaultValue = "2",
+            description = "Lease TTL in seconds (default: ${DEFAULT-VALUE}).")
     int leaseTtl;
 
     @Option(names = "--entities", defaultValue = "20000", description = "World entities (default: ${DEFAULT-VALUE}).")
@@ -88,7 +90,8 @@ public final class FailoverDrill implements Callable<Integer> {
         Drill.Settings settings;
         try {
             settings = new Drill.Settings("drill", replicas, rounds, kinds, Duration.ofSeconds(leaseTtl), entities,
-                    tickRate, backupInterval, Duration.ofSeconds(dwellSeconds), Duration.ofSeconds(60), !noReference, seed);
+                    tickRate, backupInterval, Duration.ofSeconds(dwellSeconds), Duration.ofSeconds(60), !noReference,
+                    seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

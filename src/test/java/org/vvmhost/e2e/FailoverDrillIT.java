@@ -26,8 +26,8 @@ class FailoverDrillIT {
     @Test
     void aSigtermAndASigkillRoundKeepEveryPromise() throws Exception {
         Drill.Settings settings = new Drill.Settings("drill-it-" + ProcessHandle.current().pid(), 2, 2,
-                List.of(Drill.Kind.SIGTERM, Drill.Kind.SIGKILL), Duration.ofSeconds(2), 5_000, 20, BACKUP_INTERVAL, Duration.ofSeconds(2), TIMING.startBudget(), true,
-                7);
+                List.of(Drill.Kind.SIGTERM, Drill.Kind.SIGKILL), Duration.ofSeconds(2), 5_000, 20, BACKUP_INTERVAL,
+                Duration.ofSeconds(2), TIMING.startBudget(), true, 7);
 
         DrillReport report = Drill.run(ImageCommand.fromBuild(), ETCD.endpoint(), settings, System.out);
         System.out.print(report.table());

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 final class ReplicaLog {
 
-    private static final Pattern ACQUIRED = Pattern.compile("leadership acquired: fencing token (\\d+), leader key (\\S+?),");
+    private static final Pattern ACQUIRED =
+            Pattern.compile("leadership acquired: fencing token (\\d+), leader key (\\S+?),");
     private static final Pattern WAITING = Pattern.compile("waiting for \\S+ to go \\(we are (\\S+)\\)");
     private static final Pattern WORLD_TICK = Pattern.compile("world tick (\\d+), hash ([0-9a-f]{16})");
     private static final Pattern VIEW = Pattern.compile("of tick (\\d+) \\(seed -?\\d+, hash ([0-9a-f]{16})");
