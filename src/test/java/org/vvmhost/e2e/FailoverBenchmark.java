@@ -1,24 +1,10 @@
 package org.vvmhost.e2e;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Measures failover between two {@code vvmhost run} processes (the image's command line, lease TTL 2s) on a local
@@ -44,7 +30,7 @@ public final class FailoverBenchmark {
         Path dockerfile = Path.of(args.length > 0 ? args[0] : "Dockerfile");
         Path jar = Path.of(args.length > 1 ? args[1] : "vvmhost/target/vvmhost.jar");
         ImageCommand image = ImageCommand.read(dockerfile, jar);
-        try (LocalEtcd etcd = LocalEtcd.start()) {
+        try (LocalEtcd etcd = LocalEtcd.start(BUDGET)) {
             System.out.println("etcd " + etcd.endpoint() + "; command line: "
                     + String.join(" ", image.commandLine(List.of("run", "--lease-ttl", TTL, "..."))));
             List<Double> graceful = new ArrayList<>();
@@ -124,103 +110,5 @@ public final class FailoverBenchmark {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
-    }
-
-    /**
-     * The {@code etcd} binary on free loopback ports with a temporary data directory, started as the test kit
-     * starts it (its class is the tests' own). The peer URLs are explicit, or etcd advertises its default one.
-     */
-    private static final class LocalEtcd implements AutoCloseable {
-
-        private final Process process;
-        private final Path dataDir;
-        private final URI endpoint;
-
-        private LocalEtcd(Process process, Path dataDir, URI endpoint) {
-            this.process = process;
-            this.dataDir = dataDir;
-            this.endpoint = endpoint;
-        }
-
-        static LocalEtcd start() throws IOException, InterruptedException {
-            Path binary = findBinary();
-            Path dataDir = Files.createTempDirectory("vvm-bench-etcd-");
-            String client = "http://127.0.0.1:" + freePort();
-            String peer = "http://127.0.0.1:" + freePort();
-            Process process = new ProcessBuilder(binary.toString(),
-                    "--name", "bench",
-                    "--data-dir", dataDir.resolve("data").toString(),
-                    "--listen-client-urls", client, "--advertise-client-urls", client,
-                    "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                    "--initial-cluster", "bench=" + peer, "--initial-cluster-state", "new")
-                    .redirectErrorStream(true)
-                    .redirectOutput(dataDir.resolve("etcd.log").toFile())
-                    .start();
-            LocalEtcd etcd = new LocalEtcd(process, dataDir, URI.create(client));
-            try {
-                etcd.awaitHealthy();
-            } catch (RuntimeException | InterruptedException e) {
-                etcd.close();
-                throw e;
-            }
-            return etcd;
-        }
-
-        URI endpoint() {
-            return endpoint;
-        }
-
-        /** Asks {@code /health} until etcd says it is healthy; a start-up poll, in a benchmark, not in a test. */
-        private void awaitHealthy() throws InterruptedException {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/health"))
-                    .timeout(Duration.ofSeconds(1)).build();
-            long deadline = System.nanoTime() + BUDGET.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see its log in "
-                            + dataDir);
-                }
-                try {
-                    if (http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"true\"")) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // Not listening yet.
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
-            throw new IllegalStateException("etcd was not healthy within " + BUDGET);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + dataDir, e);
-            }
-        }
-
-        private static Path findBinary() {
-            String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-            for (String dir : path.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir, "etcd");
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-            throw new IllegalStateException("no 'etcd' on the PATH; install it (Debian: apt-get install etcd-server)");
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
-        }
     }
 }

@@ -20,10 +20,14 @@ import java.util.function.Predicate;
  */
 final class HostProcess implements AutoCloseable {
 
+    /** One output line and the {@link System#nanoTime()} at which it was read. */
+    record Line(long nanos, String text) {
+    }
+
     private final Process process;
     private final long startedNanos;
     private final Thread reader;
-    private final List<String> lines = new ArrayList<>();
+    private final List<Line> lines = new ArrayList<>();
     /** Lines not yet awaited; an empty element marks the end of the output. */
     private final BlockingQueue<Optional<String>> unread = new LinkedBlockingQueue<>();
 
@@ -113,15 +117,22 @@ final class HostProcess implements AutoCloseable {
 
     /** Every line read so far. */
     String output() {
-        synchronized (lines) {
-            return String.join(System.lineSeparator(), lines);
-        }
+        return String.join(System.lineSeparator(), lines());
     }
 
     List<String> lines() {
+        return timedLines().stream().map(Line::text).toList();
+    }
+
+    /** Every line read so far, with the time each was read. */
+    List<Line> timedLines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Kills the process if it still runs, and joins the reader. */
@@ -143,7 +154,7 @@ final class HostProcess implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = output.readLine(); line != null; line = output.readLine()) {
                 synchronized (lines) {
-                    lines.add(line);
+                    lines.add(new Line(System.nanoTime(), line));
                 }
                 unread.add(Optional.of(line));
             }

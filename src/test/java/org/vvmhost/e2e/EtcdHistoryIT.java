@@ -1,0 +1,152 @@
+package org.vvmhost.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.ByteSequence;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.TestTiming;
+
+/**
+ * The drill's audit can fail: histories written by hand into a real etcd, in the layout the replicas use, with the
+ * writes a deposed leader could make if the fence were missing.
+ */
+class EtcdHistoryIT {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final TestTiming TIMING = TestTiming.current();
+
+    @Test
+    void writesByTheLeaderOfTheirRevisionPass() throws Exception {
+        String election = "audit-clean";
+        long a = put(election + "/a", "{}");
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 20));
+        long b = put(election + "/b", "{}");
+        delete(election + "/a");
+        put(chunk(election, 2), "view");
+        put(manifest(election), manifestOf(2, 40));
+        delete(election + "/b");
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20), claim("B", b, 40)));
+
+        assertThat(audit.problems()).isEmpty();
+        assertThat(audit.deposedWrites()).isEmpty();
+        assertThat(audit.tenures()).extracting(EtcdHistory.Tenure::token).containsExactly(a, b);
+        assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
+                .containsExactly("by the leader", "by the leader");
+        assertThat(audit.chunkWrites()).isEqualTo(2);
+        assertThat(audit.tokensIncrease()).isTrue();
+    }
+
+    @Test
+    void aManifestThatADeposedLeaderSwitchedIsADeposedWrite() throws Exception {
+        String election = "audit-manifest";
+        long a = put(election + "/a", "{}");
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 20));
+        long b = put(election + "/b", "{}");
+        delete(election + "/a");
+        // A, no longer leading, switches the manifest with no fence.
+        put(chunk(election, 2), "view");
+        long deposed = put(manifest(election), manifestOf(2, 40));
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20, 40), claim("B", b)));
+
+        assertThat(audit.deposedWrites()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("revision " + deposed + ": the manifest of tick 40 was written by [A]"));
+        assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
+                .containsExactly("by the leader", "DEPOSED WRITER");
+    }
+
+    @Test
+    void aChunkTheLeaderDoesNotAccountForIsADeposedWrite() throws Exception {
+        String election = "audit-chunk";
+        long a = put(election + "/a", "{}");
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 20));
+        long b = put(election + "/b", "{}");
+        delete(election + "/a");
+        // A's stray chunk, then B's own save of the same generation.
+        put(chunk(election, 2), "stale");
+        put(chunk(election, 2), "view");
+        put(manifest(election), manifestOf(2, 40));
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20), claim("B", b, 40)));
+
+        assertThat(audit.deposedWrites()).containsExactly("while token " + b + " led, 2 chunks were put before its "
+                + "last manifest switch, but its switches name 1 (and it logged 0 failed saves)");
+    }
+
+    @Test
+    void aWriteWhileNobodyLedIsADeposedWrite() throws Exception {
+        String election = "audit-nobody";
+        long a = put(election + "/a", "{}");
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 20));
+        delete(election + "/a");
+        long stray = put(chunk(election, 2), "view");
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20)));
+
+        assertThat(audit.deposedWrites()).contains("revision " + stray + ": a write under " + election
+                + "-data/ while nobody led");
+    }
+
+    @Test
+    void aManifestGoingBackInTimeIsAProblem() throws Exception {
+        String election = "audit-back";
+        long a = put(election + "/a", "{}");
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 40));
+        put(chunk(election, 2), "view");
+        long back = put(manifest(election), manifestOf(2, 20));
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20, 40)));
+
+        assertThat(audit.problems()).contains("revision " + back + ": the manifest went back from tick 40 to 20");
+    }
+
+    private static EtcdHistory.Audit audit(String election, List<EtcdHistory.Claim> claims) {
+        return EtcdHistory.audit(ETCD.endpoint(), election, claims, TIMING.eventBudget());
+    }
+
+    private static EtcdHistory.Claim claim(String replica, long token, long... savedTicks) {
+        return new EtcdHistory.Claim(replica, token, Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()),
+                0, false);
+    }
+
+    private static String chunk(String election, long generation) {
+        return String.format("%s-data/world/g-%012d/chunk-000000", election, generation);
+    }
+
+    private static String manifest(String election) {
+        return election + "-data/world/manifest";
+    }
+
+    private static String manifestOf(long generation, long tick) {
+        return "{\"current\":{\"generation\":" + generation + ",\"chunks\":1,\"length\":4,\"tick\":" + tick
+                + ",\"checksum\":0},\"previous\":null}";
+    }
+
+    /** Puts {@code key} and returns the revision of the put. */
+    private static long put(String key, String value) throws Exception {
+        return ETCD.admin().getKVClient().put(bytes(key), bytes(value))
+                .get(TIMING.eventBudget().toMillis(), TimeUnit.MILLISECONDS).getHeader().getRevision();
+    }
+
+    private static void delete(String key) {
+        assertThat(ETCD.delete(key)).isEqualTo(1);
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+}
