@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -186,8 +187,14 @@ final class PacedWorldSimulation implements WorldSimulationService {
             awaitUninterruptibly(pendingBackup);
             WorldView.Header saved = lastBackup;
             boolean unsaved = world.tick() != restoredTick && (saved == null || saved.tick() != world.tick());
-            if (healthy && !deposed && unsaved) {
+            // Stopping because leadership was lost: the fence would refuse the write, and the successor restores
+            // the last backup this term saved.
+            boolean leading = context.term().status() != Term.Status.LOST;
+            if (healthy && !deposed && unsaved && leading) {
                 save(world.snapshot(), true);
+            } else if (unsaved && !leading) {
+                LOG.warn("leadership was lost: no final backup of tick {}; the successor restores the last saved one "
+                        + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
             }
             if (healthy) {
                 logProgress();

@@ -185,6 +185,25 @@ class WorldSimulationServiceTest {
     }
 
     @Test
+    void aLeaderStoppingBecauseItLostLeadershipWritesNoFinalBackupAndStopsCleanly() throws Exception {
+        Leader leader = lead("first");
+        RecordingStore store = new RecordingStore(location.open(leader.context));
+        WorldSimulationService service = fast(store, 15, Optional.empty());
+        service.start(leader.context);
+        toClose.add(service::stop);
+        await().atMost(BUDGET).until(() -> service.tick() == 15);
+        assertThat(savedTick(store)).isEqualTo(10);
+
+        assertThat(election.revoke("first")).isTrue();
+        assertThat(leader.term.status()).isEqualTo(Term.Status.LOST);
+        service.stop();
+
+        assertThat(store.saved).as("no final backup of tick 15 was attempted").isEmpty();
+        assertThat(leader.context.failures).as("losing leadership is not a service failure").isEmpty();
+        assertThat(location.lastBackup(leader.leadership.data()).map(WorldView.Header::tick)).contains(10L);
+    }
+
+    @Test
     void aFencingRefusalThatAStoreThrowsUnwrappedStillStopsEveryLaterWrite() throws Exception {
         Leader leader = lead("first");
         AtomicInteger attempts = new AtomicInteger();
