@@ -18,8 +18,9 @@ public interface DataStore {
     CompletableFuture<SortedMap<String, byte[]>> scan(String prefix);
 
     /**
-     * Calls {@code listener} with the key's value after every change (empty when deleted), in order, starting
-     * with the current value. Close the returned handle to stop.
+     * Calls {@code listener} first with the key's current value, read as the subscription begins (empty when
+     * absent), then with the value after every later change (empty when deleted), in order. A change made before
+     * that first call may be folded into it. Close the returned handle to stop.
      */
     Subscription watch(String key, Consumer<Optional<byte[]>> listener);
 
