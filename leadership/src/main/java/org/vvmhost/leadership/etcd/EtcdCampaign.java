@@ -236,7 +236,9 @@ final class EtcdCampaign implements Campaign {
 
                 @Override
                 public void onError(Throwable failure) {
-                    // jetcd resumes the watch from its last revision; nothing is missed.
+                    // jetcd would resume the watch, but from the revision the server reported at creation, which
+                    // can skip a deletion: look again instead of trusting the resumed watch.
+                    gone.complete(null);
                 }
 
                 @Override
