@@ -78,6 +78,8 @@ final class ClusterCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            // The metrics table is the result on standard output; log lines (warnings only) go to standard error.
+            LogConfiguration.applyQuiet();
             try {
                 ClusterScenarioRunner.Settings settings = new ClusterScenarioRunner.Settings(file, scenario, virtualTime,
                         duration, rate, seed, jsonOut, service, timeout);

@@ -7,8 +7,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Takes each option's default from a {@code VVM_}-prefixed environment variable: {@code --lease-ttl} reads
- * {@code VVM_LEASE_TTL}. When the variable is unset, the option's own default applies.
+ * Takes an option's default from a {@code VVM_}-prefixed environment variable: {@code --lease-ttl} reads
+ * {@code VVM_LEASE_TTL}. When the variable is unset, the option's own default applies. The options of
+ * {@code cluster run} read none.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -28,6 +29,10 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         }
         OptionSpec option = (OptionSpec) argument;
         if (option.usageHelp() || option.versionHelp()) {
+            return null;
+        }
+        // cluster run's options have generic names (--file, --seed, --timeout) and document no variable.
+        if (option.command() != null && option.command().userObject() instanceof ClusterCommand.Run) {
             return null;
         }
         return environment.get(variableName(option)).orElse(null);

@@ -117,12 +117,16 @@ final class RunCommand implements Callable<Integer> {
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
             } finally {
-                preloader.ifPresent(WorldViewPreloader::close);
-                leadership.close();
+                try {
+                    preloader.ifPresent(WorldViewPreloader::close);
+                } finally {
+                    leadership.close();
+                }
             }
         } finally {
-            // After a loss the VVM has armed the killer on this clock: keep it armed until the process has exited.
-            if (exitCode != ExitCode.LEADERSHIP_LOST) {
+            // Whatever the first problem was, a loss of leadership may have armed the killer on this clock: keep it
+            // armed until the process has exited. Only a graceful shutdown stops the clock.
+            if (exitCode == ExitCode.GRACEFUL) {
                 clock.close();
             }
             signals.close();

@@ -104,7 +104,8 @@ final class StatusCommand implements Callable<Integer> {
                      clock.instant()), clock)) {
             return WorldBackup.read(location, reader.data());
         } catch (RuntimeException e) {
-            return new WorldBackup(location.description(), Optional.empty(), List.of(e.getMessage()));
+            return new WorldBackup(location.description(), Optional.empty(),
+                    List.of(e.getMessage() != null ? e.getMessage() : e.toString()));
         }
     }
 

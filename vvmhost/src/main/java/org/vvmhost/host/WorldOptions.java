@@ -65,7 +65,9 @@ final class WorldOptions {
         } catch (WorldConfigException e) {
             String option = optionOfField.getOrDefault(e.field(), configFile != null ? "--world-config"
                     : "--world-set");
-            throw usageError(option, "world config: " + e.getMessage());
+            String message = e.getMessage().startsWith("world config") ? e.getMessage()
+                    : "world config: " + e.getMessage();
+            throw usageError(option, message);
         }
         // The simulators run as cluster containers: component-sets.<set>.simulators sets their parallelism.
         WorldServiceSettings service = WorldServiceSettings.of(config);

@@ -91,8 +91,20 @@ class ClusterCommandTest {
         assertThat(err.toString()).contains("cluster run");
     }
 
+    @Test
+    void environmentVariablesDoNotReachTheClusterOptions() {
+        int exit = execute(Map.of("VVM_TIMEOUT", "abc", "VVM_FILE", "absent.yaml"), "cluster", "run",
+                "-f", EXAMPLES.resolve("manifests.yaml").toString(), "--virtual-time", "--duration", "1s");
+
+        assertThat(exit).as(err.toString()).isZero();
+    }
+
     private int execute(String... args) {
-        CommandLine commandLine = DaggerHostComponent.factory().create(new Environment(Map.of())).commandLine();
+        return execute(Map.of(), args);
+    }
+
+    private int execute(Map<String, String> environment, String... args) {
+        CommandLine commandLine = DaggerHostComponent.factory().create(new Environment(environment)).commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
