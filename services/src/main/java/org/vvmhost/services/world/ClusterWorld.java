@@ -242,7 +242,7 @@ final class ClusterWorld implements World {
         List<Reply> replies = new ArrayList<>();
         Map<String, Set<Integer>> pending = targets;
         for (int recovery = 0; ; recovery++) {
-            Map<String, CompletableFuture<Object>> sent = new TreeMap<>();
+            Map<String, CompletableFuture<Ran>> sent = new TreeMap<>();
             Map<String, Integer> setOf = new HashMap<>();
             pending.forEach((container, areas) -> {
                 setOf.put(container, distributor.setOf(container));
@@ -251,11 +251,11 @@ final class ClusterWorld implements World {
             });
             Map<Integer, Set<Integer>> affected = new TreeMap<>();
             List<String> failed = new ArrayList<>();
-            for (Map.Entry<String, CompletableFuture<Object>> entry : sent.entrySet()) {
+            for (Map.Entry<String, CompletableFuture<Ran>> entry : sent.entrySet()) {
                 String container = entry.getKey();
                 int s = setOf.get(container);
                 try {
-                    Ran ran = (Ran) SimulatorFailure.await(container, entry.getValue(), runtime.timeout());
+                    Ran ran = SimulatorFailure.await(container, entry.getValue(), runtime.timeout());
                     replies.add(new Reply(container, s, ran));
                     if (!ran.missing().isEmpty()) {
                         distributor.missing(container, ran.missing());
@@ -330,7 +330,7 @@ final class ClusterWorld implements World {
 
     /** Sends each active's end-of-tick state to its passives and waits for their acknowledgements. */
     private void replicate(List<Reply> attached) {
-        record Sync(int setIndex, int area, String passive, CompletableFuture<Object> ack) {
+        record Sync(int setIndex, int area, String passive, CompletableFuture<SimulatorProtocol.Ack> ack) {
         }
         List<Sync> syncs = new ArrayList<>();
         for (Reply reply : attached) {
@@ -381,15 +381,15 @@ final class ClusterWorld implements World {
     }
 
     /** Asks every holder between ticks, recovering from simulators that have gone in the meantime. */
-    private Map<String, Object> askHolders(Function<Set<Integer>, Object> message) {
+    private <R> Map<String, R> askHolders(Function<Set<Integer>, SimulatorProtocol.SimulatorRequest<R>> message) {
         for (int recovery = 0; ; recovery++) {
             prepare();
-            Map<String, CompletableFuture<Object>> sent = new TreeMap<>();
+            Map<String, CompletableFuture<R>> sent = new TreeMap<>();
             distributor.activeAreas().forEach((container, areas) ->
                     sent.put(container, cluster.request(container, message.apply(areas), runtime.timeout())));
-            Map<String, Object> replies = new TreeMap<>();
+            Map<String, R> replies = new TreeMap<>();
             List<String> failed = new ArrayList<>();
-            for (Map.Entry<String, CompletableFuture<Object>> entry : sent.entrySet()) {
+            for (Map.Entry<String, CompletableFuture<R>> entry : sent.entrySet()) {
                 try {
                     replies.put(entry.getKey(),
                             SimulatorFailure.await(entry.getKey(), entry.getValue(), runtime.timeout()));
@@ -415,15 +415,14 @@ final class ClusterWorld implements World {
         long[][] sizes = new long[sets.size()][geometry.areaCount()];
         long[][] hashes = new long[sets.size()][geometry.areaCount()];
         boolean[][] seen = new boolean[sets.size()][geometry.areaCount()];
-        askHolders(Measure::new).forEach((container, reply) -> {
+        askHolders(Measure::new).forEach((container, measured) -> {
             int s = distributor.setOf(container);
-            @SuppressWarnings("unchecked")
-            Map<Integer, long[]> measured = (Map<Integer, long[]>) reply;
-            measured.forEach((area, sizeAndHash) -> {
-                sizes[s][area] = sizeAndHash[0];
-                hashes[s][area] = sizeAndHash[1];
+            for (int i = 0; i < measured.areas().length; i++) {
+                int area = measured.areas()[i];
+                sizes[s][area] = measured.sizes()[i];
+                hashes[s][area] = measured.hashes()[i];
                 seen[s][area] = true;
-            });
+            }
         });
         requireComplete(seen);
         return DefaultWorld.combineHash(sizes, hashes, sets, nextEntityId);
@@ -458,10 +457,8 @@ final class ClusterWorld implements World {
         Partition[][] partitions = new Partition[sets.size()][geometry.areaCount()];
         boolean[][] seen = new boolean[sets.size()][geometry.areaCount()];
         long progress = SimulatorProtocol.completed(tick);
-        askHolders(Copy::new).forEach((container, reply) -> {
+        askHolders(Copy::new).forEach((container, states) -> {
             int s = distributor.setOf(container);
-            @SuppressWarnings("unchecked")
-            List<AreaState> states = (List<AreaState>) reply;
             for (AreaState state : states) {
                 if (state.progress() != progress) {
                     throw new IllegalStateException(sets.get(s).name() + " area " + state.area() + " is at step "

@@ -20,7 +20,7 @@ final class SimulatorFailure extends RuntimeException {
     }
 
     /** The reply of {@code request} to {@code container}. */
-    static Object await(String container, CompletableFuture<Object> reply, Duration timeout) {
+    static <R> R await(String container, CompletableFuture<R> reply, Duration timeout) {
         try {
             // The request carries its own timeout; this one only guards against a reply that never settles.
             return reply.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

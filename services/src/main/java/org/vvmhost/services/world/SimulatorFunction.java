@@ -5,20 +5,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.ContainerContext;
 import org.vvmhost.services.cluster.ContainerFunction;
+import org.vvmhost.services.cluster.Request;
+import org.vvmhost.services.world.SimulatorProtocol.Ack;
 import org.vvmhost.services.world.SimulatorProtocol.Adopt;
 import org.vvmhost.services.world.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.SimulatorProtocol.Copy;
 import org.vvmhost.services.world.SimulatorProtocol.Follow;
 import org.vvmhost.services.world.SimulatorProtocol.Measure;
+import org.vvmhost.services.world.SimulatorProtocol.Measured;
 import org.vvmhost.services.world.SimulatorProtocol.Ran;
 import org.vvmhost.services.world.SimulatorProtocol.Release;
 import org.vvmhost.services.world.SimulatorProtocol.Reset;
 import org.vvmhost.services.world.SimulatorProtocol.Run;
+import org.vvmhost.services.world.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.SimulatorProtocol.Step;
 import org.vvmhost.services.world.SimulatorProtocol.Unfollow;
 
@@ -28,7 +33,7 @@ import org.vvmhost.services.world.SimulatorProtocol.Unfollow;
  * crashed pod would. On a graceful stop its hook hands every active area to the distributor and waits until the
  * distributor confirms the hand-over (a passive promoted after an acknowledged sync, or a migration).
  */
-final class SimulatorFunction implements ContainerFunction {
+final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Simulating {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorFunction.class);
 
@@ -55,60 +60,64 @@ final class SimulatorFunction implements ContainerFunction {
     }
 
     @Override
-    public Object handle(Object message, ContainerContext context) {
+    public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) {
+        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
+            throw new IllegalArgumentException("a simulator does not understand " + request);
+        }
         try {
-            return dispatch(message);
+            return CompletableFuture.completedFuture(simulatorRequest.handledBy(this));
         } catch (IllegalStateException e) {
             // A request this simulator cannot serve fails that request only; it does not crash the container.
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private Object dispatch(Object message) {
-        if (message instanceof Run run) {
-            return run(run);
-        }
-        if (message instanceof Follow follow) {
-            copies.put(follow.state().area(), follow.state());
-            return SimulatorProtocol.Ack.OK;
-        }
-        if (message instanceof Unfollow unfollow) {
-            copies.remove(unfollow.area());
-            return SimulatorProtocol.Ack.OK;
-        }
-        if (message instanceof Adopt adopt) {
-            return adopt(adopt.grant());
-        }
-        if (message instanceof Release release) {
-            return release(release.area());
-        }
-        if (message instanceof Copy copy) {
-            List<AreaState> states = new ArrayList<>();
-            for (int area : copy.areas()) {
-                states.add(copyOf(area));
-            }
-            return states;
-        }
-        if (message instanceof Measure measure) {
-            Map<Integer, long[]> measured = new HashMap<>();
-            for (int area : measure.areas()) {
-                Partition partition = requireHeld(area);
-                measured.put(area, new long[] {partition.size(), partition.contentHash(setIndex)});
-            }
-            return measured;
-        }
-        if (message instanceof Reset) {
-            for (int area : simulator.areas()) {
-                simulator.release(area, 0);
-            }
-            progress.clear();
-            copies.clear();
-            return SimulatorProtocol.Ack.OK;
-        }
-        throw new IllegalArgumentException("a simulator does not understand " + message);
+    @Override
+    public Ack follow(Follow follow) {
+        copies.put(follow.state().area(), follow.state());
+        return Ack.OK;
     }
 
-    private Ran run(Run run) {
+    @Override
+    public Ack unfollow(Unfollow unfollow) {
+        copies.remove(unfollow.area());
+        return Ack.OK;
+    }
+
+    @Override
+    public List<AreaState> copy(Copy copy) {
+        List<AreaState> states = new ArrayList<>();
+        for (int area : copy.areas()) {
+            states.add(copyOf(area));
+        }
+        return states;
+    }
+
+    @Override
+    public Measured measure(Measure measure) {
+        int[] areas = measure.areas().stream().mapToInt(Integer::intValue).toArray();
+        long[] sizes = new long[areas.length];
+        long[] hashes = new long[areas.length];
+        for (int i = 0; i < areas.length; i++) {
+            Partition partition = requireHeld(areas[i]);
+            sizes[i] = partition.size();
+            hashes[i] = partition.contentHash(setIndex);
+        }
+        return new Measured(areas, sizes, hashes);
+    }
+
+    @Override
+    public Ack reset(Reset reset) {
+        for (int area : simulator.areas()) {
+            simulator.release(area, 0);
+        }
+        progress.clear();
+        copies.clear();
+        return Ack.OK;
+    }
+
+    @Override
+    public Ran run(Run run) {
         List<Integer> missing = new ArrayList<>();
         for (int area : run.areas()) {
             if (simulator.partition(area) == null) {
@@ -161,7 +170,9 @@ final class SimulatorFunction implements ContainerFunction {
         return new Ran(events, outgoing, sizes, replicas, missing);
     }
 
-    private Boolean adopt(AuthorityGrant grant) {
+    @Override
+    public Boolean adopt(Adopt adopt) {
+        AuthorityGrant grant = adopt.grant();
         AreaState copy = copies.remove(grant.area());
         if (copy == null) {
             return false;
@@ -169,6 +180,11 @@ final class SimulatorFunction implements ContainerFunction {
         simulator.assume(grant, Partition.restore(set, copy.snapshot()));
         progress.put(grant.area(), copy.progress());
         return true;
+    }
+
+    @Override
+    public AreaState release(Release release) {
+        return release(release.area());
     }
 
     private AreaState release(int area) {

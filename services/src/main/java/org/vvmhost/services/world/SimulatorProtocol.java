@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.vvmhost.services.cluster.Request;
 
 /**
  * The messages between the tick coordinator (and its workload distributor) and the simulator containers. They
@@ -36,12 +37,41 @@ final class SimulatorProtocol {
         }
     }
 
+    /** A request to a simulator container; each names its reply type and is answered by {@link Simulating}. */
+    sealed interface SimulatorRequest<R> extends Request<R>
+            permits Run, Follow, Unfollow, Adopt, Release, Copy, Measure, Reset {
+        R handledBy(Simulating simulator);
+    }
+
+    /** What a simulator container does with each request. */
+    interface Simulating {
+        Ran run(Run run);
+
+        Ack follow(Follow follow);
+
+        Ack unfollow(Unfollow unfollow);
+
+        Boolean adopt(Adopt adopt);
+
+        AreaState release(Release release);
+
+        List<AreaState> copy(Copy copy);
+
+        Measured measure(Measure measure);
+
+        Ack reset(Reset reset);
+    }
+
     /**
      * Runs one step of {@code tick} on {@code areas}. {@code replicate}: areas whose state the ATTACH reply must
      * carry, for their passives.
      */
     record Run(long tick, Step step, Set<Integer> areas, BoundaryPlan plan, List<Simulator.Transfer> incoming,
-               Set<Integer> replicate) {
+               Set<Integer> replicate) implements SimulatorRequest<Ran> {
+        @Override
+        public Ran handledBy(Simulating simulator) {
+            return simulator.run(this);
+        }
     }
 
     /**
@@ -56,31 +86,63 @@ final class SimulatorProtocol {
     }
 
     /** Keep a copy of an area (a passive following its active, or the first half of a migration). */
-    record Follow(AreaState state) {
+    record Follow(AreaState state) implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.follow(this);
+        }
     }
 
     /** Stop following {@code area}. */
-    record Unfollow(int area) {
+    record Unfollow(int area) implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.unfollow(this);
+        }
     }
 
-    /** Take authority with {@code grant}, from the copy last followed. Replies {@link Boolean}: had a copy. */
-    record Adopt(AuthorityGrant grant) {
+    /** Take authority with {@code grant}, from the copy last followed. Replies whether there was a copy. */
+    record Adopt(AuthorityGrant grant) implements SimulatorRequest<Boolean> {
+        @Override
+        public Boolean handledBy(Simulating simulator) {
+            return simulator.adopt(this);
+        }
     }
 
-    /** Give {@code area} up; replies its {@link AreaState}. */
-    record Release(int area) {
+    /** Give {@code area} up; replies its state. */
+    record Release(int area) implements SimulatorRequest<AreaState> {
+        @Override
+        public AreaState handledBy(Simulating simulator) {
+            return simulator.release(this);
+        }
     }
 
-    /** Copies of held areas, kept held; replies a list of {@link AreaState}. */
-    record Copy(Set<Integer> areas) {
+    /** Copies of held areas, kept held. */
+    record Copy(Set<Integer> areas) implements SimulatorRequest<List<AreaState>> {
+        @Override
+        public List<AreaState> handledBy(Simulating simulator) {
+            return simulator.copy(this);
+        }
     }
 
-    /** Size and content hash of each held area; replies {@code Map<Integer, long[]{size, hash}>}. */
-    record Measure(Set<Integer> areas) {
+    /** Size and content hash of each held area. */
+    record Measure(Set<Integer> areas) implements SimulatorRequest<Measured> {
+        @Override
+        public Measured handledBy(Simulating simulator) {
+            return simulator.measure(this);
+        }
+    }
+
+    /** The size and content hash of each measured area, index by index. */
+    record Measured(int[] areas, long[] sizes, long[] hashes) {
     }
 
     /** Drop everything held and followed (the world is rewinding). */
-    record Reset() {
+    record Reset() implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.reset(this);
+        }
     }
 
     /** The reply of a message that only needs acknowledging. */

@@ -307,7 +307,7 @@ final class WorkloadDistributor {
         try {
             ask(to, new Follow(state));
             AuthorityGrant grant = authority.issue(sets.get(s).name(), area, to);
-            if (!(Boolean) ask(to, new Adopt(grant))) {
+            if (!ask(to, new Adopt(grant))) {
                 return false;
             }
         } catch (SimulatorFailure e) {
@@ -328,7 +328,7 @@ final class WorkloadDistributor {
             }
             AuthorityGrant grant = authority.issue(set, area, passive);
             try {
-                if ((Boolean) ask(passive, new Adopt(grant))) {
+                if (ask(passive, new Adopt(grant))) {
                     active[s][area] = passive;
                     passives.get(s).get(area).remove(passive);
                     promotions++;
@@ -398,7 +398,7 @@ final class WorkloadDistributor {
     private void move(int s, int area, String from, String to) {
         AreaState state;
         try {
-            state = (AreaState) ask(from, new Release(area));
+            state = ask(from, new Release(area));
         } catch (SimulatorFailure e) {
             LOG.warn("{} area {}: {} did not release it: {}", sets.get(s).name(), area, from, e.getMessage());
             return;
@@ -447,9 +447,7 @@ final class WorkloadDistributor {
             }
             AreaState state;
             try {
-                @SuppressWarnings("unchecked")
-                List<AreaState> copies = (List<AreaState>) ask(owner, new Copy(Set.of(area)));
-                state = copies.get(0);
+                state = ask(owner, new Copy(Set.of(area))).get(0);
             } catch (SimulatorFailure e) {
                 LOG.warn("{} area {}: no copy from {} for a new passive: {}", sets.get(s).name(), area, owner,
                         e.getMessage());
@@ -529,7 +527,7 @@ final class WorkloadDistributor {
         }
     }
 
-    private Object ask(String container, Object message) {
+    private <R> R ask(String container, SimulatorProtocol.SimulatorRequest<R> message) {
         return SimulatorFailure.await(container, cluster.request(container, message, timeout), timeout);
     }
 

@@ -137,7 +137,7 @@ class ManifestsTest {
 
         assertThat(fixture.cluster.serviceProblem("bad")).contains(
                 "spec.selector must not be empty: give at least one label, for example {app: demo}");
-        assertThatThrownBy(() -> fixture.cluster.sendToService("bad", 1))
+        assertThatThrownBy(() -> fixture.cluster.sendToService("bad", TestFunctions.msg(1)))
                 .isInstanceOf(NoRoutableEndpointException.class).hasMessageContaining("spec.selector must not be empty");
     }
 }

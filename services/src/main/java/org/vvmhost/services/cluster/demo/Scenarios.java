@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +13,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vvmhost.services.cluster.ClusterService;
+import org.vvmhost.services.cluster.Container;
+import org.vvmhost.services.cluster.InvalidInputException;
+import org.vvmhost.services.cluster.ReplicaSet;
+import org.vvmhost.services.cluster.Resource;
 
 /**
- * Reads and validates scenarios (seed 004):
+ * Reads and validates scenarios: timelines of planned faults.
  *
  * <pre>
  * horizon_s: 30            # optional; a horizon given by the caller wins; default 30

@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +19,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.vvmhost.services.cluster.Cluster;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.ClusterService;
+import org.vvmhost.services.cluster.Container;
+import org.vvmhost.services.cluster.ContainerSpec;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.cluster.InvalidInputException;
+import org.vvmhost.services.cluster.Manifests;
+import org.vvmhost.services.cluster.ReplicaSet;
+import org.vvmhost.services.cluster.Resource;
+import org.vvmhost.services.cluster.VirtualClock;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
 
@@ -358,7 +369,7 @@ public final class ClusterScenarioRunner {
             recorder.sent();
             outstanding.incrementAndGet();
             long sentAt = clock.nanoTime();
-            cluster.requestService(service, ++sequence, settings.requestTimeout()).whenComplete((who, error) -> {
+            cluster.requestService(service, new DemoFunction.Work(++sequence), settings.requestTimeout()).whenComplete((who, error) -> {
                 long now = clock.nanoTime();
                 if (error == null) {
                     recorder.success(now - sentAt, now - origin, who);

@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.services.cluster.Cluster;
+import org.vvmhost.services.cluster.ClusterException;
+import org.vvmhost.services.cluster.Container;
+import org.vvmhost.services.cluster.UnknownTargetException;
 import org.vvmhost.time.Clock;
 
 /**
@@ -87,12 +91,12 @@ final class ScenarioDriver {
             switch (event.kind()) {
                 case SERVER_DOWN -> {
                     if (start) {
-                        cluster.markDown(event.target());
+                        cluster.faults().markDown(event.target());
                     } else {
-                        cluster.markUp(event.target());
+                        cluster.faults().markUp(event.target());
                     }
                 }
-                case NETWORK_SPIKE -> cluster.addLatency(event.target(), start ? event.spike() : event.spike().negated());
+                case NETWORK_SPIKE -> cluster.faults().addLatency(event.target(), start ? event.spike() : event.spike().negated());
                 case CONTAINER_KILL -> {
                     String victim = resolve(event.target());
                     cluster.kill(victim);

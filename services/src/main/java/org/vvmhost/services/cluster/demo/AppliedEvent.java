@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 /**
  * A timeline mark as the driver applied it: when (seconds since the scenario start), what (the kind and whether

@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 /** The kinds of scenario event. SERVER_DOWN and NETWORK_SPIKE span an interval; the others happen at an instant. */
 public enum EventKind {

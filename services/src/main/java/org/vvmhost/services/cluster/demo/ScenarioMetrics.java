@@ -1,4 +1,4 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import java.util.List;
 import java.util.Map;

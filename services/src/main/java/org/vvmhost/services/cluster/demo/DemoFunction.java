@@ -1,18 +1,36 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.vvmhost.services.cluster.ContainerContext;
+import org.vvmhost.services.cluster.ContainerFunction;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.cluster.Request;
 
 /**
  * The built-in function of image {@value #IMAGE}: it takes a service time, without blocking its thread, then
- * replies with its container's name. Settings ({@code spec.config}): {@code serviceTimeMs} (mean, default 2) and
+ * replies with its container's name. It answers {@link Work}. Settings ({@code spec.config}): {@code serviceTimeMs} (mean, default 2) and
  * {@code serviceTime} = {@code exponential} (default) or {@code fixed}.
  */
 public final class DemoFunction implements ContainerFunction {
 
     public static final String IMAGE = "demo";
+
+    /** What the demo function is asked. */
+    public sealed interface DemoRequest<R> extends Request<R> permits Work {
+        CompletionStage<R> servedBy(DemoFunction function, ContainerContext context);
+    }
+
+    /** One unit of work; the reply is the name of the container that served it. */
+    public record Work(long sequence) implements DemoRequest<String> {
+        @Override
+        public CompletionStage<String> servedBy(DemoFunction function, ContainerContext context) {
+            return function.serve(context);
+        }
+    }
 
     private long meanNanos;
     private boolean exponential;
@@ -56,12 +74,20 @@ public final class DemoFunction implements ContainerFunction {
     }
 
     @Override
-    public Object handle(Object message, ContainerContext context) {
+    public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) {
+        if (request instanceof DemoRequest<R> demo) {
+            return demo.servedBy(this, context);
+        }
+        return CompletableFuture.failedFuture(new IllegalArgumentException("image '" + IMAGE
+                + "' does not understand " + request));
+    }
+
+    private CompletionStage<String> serve(ContainerContext context) {
         long nanos = exponential ? Math.round(-Math.log(1 - context.random().nextDouble()) * meanNanos) : meanNanos;
         if (nanos <= 0) {
-            return context.name();
+            return CompletableFuture.completedFuture(context.name());
         }
-        CompletableFuture<Object> done = new CompletableFuture<>();
+        CompletableFuture<String> done = new CompletableFuture<>();
         context.clock().schedule(Duration.ofNanos(nanos), () -> done.complete(context.name()));
         return done;
     }

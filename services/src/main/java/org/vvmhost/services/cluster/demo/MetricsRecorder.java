@@ -1,21 +1,30 @@
-package org.vvmhost.services.cluster;
+package org.vvmhost.services.cluster.demo;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import org.vvmhost.services.cluster.ContainerFailedException;
+import org.vvmhost.services.cluster.ContainerUnavailableException;
+import org.vvmhost.services.cluster.MailboxFullException;
+import org.vvmhost.services.cluster.NoRoutableEndpointException;
+import org.vvmhost.services.cluster.UnknownTargetException;
 
-/** Collects request outcomes from any thread; {@link #snapshot} computes the metrics. */
+/**
+ * Collects request outcomes from any thread; {@link #snapshot} computes the metrics. Latencies go into a histogram
+ * of fixed size (3 significant digits, so a percentile is within 0.1% of the recorded value), however long the run.
+ */
 final class MetricsRecorder {
 
     private final int seconds;
     private final long[] perSecond;
     private final Map<String, Long> errors = new TreeMap<>();
     private final Map<String, Long> perContainer = new TreeMap<>();
-    private long[] latencies = new long[1 << 16];
-    private int count;
+    private final Histogram latencies = new Histogram(3);
     private long sent;
 
     MetricsRecorder(int seconds) {
@@ -27,16 +36,13 @@ final class MetricsRecorder {
         sent++;
     }
 
-    synchronized void success(long latencyNanos, long completedAtNanos, Object container) {
-        if (count == latencies.length) {
-            latencies = Arrays.copyOf(latencies, count * 2);
-        }
-        latencies[count++] = latencyNanos;
+    synchronized void success(long latencyNanos, long completedAtNanos, String container) {
+        latencies.recordValue(latencyNanos);
         int second = (int) (completedAtNanos / 1_000_000_000L);
         if (second >= 0 && second < seconds) {
             perSecond[second]++;
         }
-        perContainer.merge(String.valueOf(container), 1L, Long::sum);
+        perContainer.merge(container, 1L, Long::sum);
     }
 
     synchronized void failure(Throwable error) {
@@ -68,15 +74,9 @@ final class MetricsRecorder {
 
     synchronized ScenarioMetrics snapshot(String mode, long seed, double durationS, double rate, String service,
                                           List<AppliedEvent> events) {
-        long[] sorted = Arrays.copyOf(latencies, count);
-        Arrays.sort(sorted);
-        double mean = 0;
-        for (long value : sorted) {
-            mean += value;
-        }
-        mean = count == 0 ? 0 : mean / count;
-        ScenarioMetrics.Latency latency = new ScenarioMetrics.Latency(ms(rank(sorted, 0.50)), ms(rank(sorted, 0.95)),
-                ms(rank(sorted, 0.99)), ms(count == 0 ? 0 : sorted[count - 1]), ms(Math.round(mean)));
+        long count = latencies.getTotalCount();
+        ScenarioMetrics.Latency latency = new ScenarioMetrics.Latency(percentile(50), percentile(95), percentile(99),
+                ms(count == 0 ? 0 : latencies.getMaxValue()), ms(Math.round(count == 0 ? 0 : latencies.getMean())));
         long min = Long.MAX_VALUE;
         long max = 0;
         long total = 0;
@@ -90,17 +90,12 @@ final class MetricsRecorder {
                 Arrays.stream(perSecond).boxed().toList());
         long failed = errors.values().stream().mapToLong(Long::longValue).sum();
         return new ScenarioMetrics(mode, seed, durationS, rate, service, sent, count, failed, latency, throughput,
-                java.util.Collections.unmodifiableMap(new TreeMap<>(errors)),
-                java.util.Collections.unmodifiableMap(new TreeMap<>(perContainer)), events);
+                Collections.unmodifiableMap(new TreeMap<>(errors)),
+                Collections.unmodifiableMap(new TreeMap<>(perContainer)), events);
     }
 
-    /** Nearest-rank percentile. */
-    private static long rank(long[] sorted, double quantile) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(quantile * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    private double percentile(double percent) {
+        return ms(latencies.getTotalCount() == 0 ? 0 : latencies.getValueAtPercentile(percent));
     }
 
     private static double ms(long nanos) {
