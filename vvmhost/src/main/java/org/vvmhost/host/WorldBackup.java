@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.services.world.service.WorldViewLocation;
 
 /**

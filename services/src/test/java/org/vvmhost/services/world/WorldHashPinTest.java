@@ -37,17 +37,17 @@ class WorldHashPinTest {
 
     @Test
     void theBuiltInWorldInThread() {
-        try (World world = World.create(BUILT_IN, SETS, 1)) {
+        try (World world = TestWorlds.create(BUILT_IN, SETS, 1)) {
             assertThat(hashes(world)).containsExactly(BUILT_IN_HASHES);
         }
     }
 
     @Test
     void theExampleWorldsOnTwoThreads() {
-        try (World world = World.create(EXAMPLE, SETS, 2)) {
+        try (World world = TestWorlds.create(EXAMPLE, SETS, 2)) {
             assertThat(hashes(world)).containsExactly(BUILT_IN_HASHES);
         }
-        try (World world = World.create(VARIANT, SETS, 2)) {
+        try (World world = TestWorlds.create(VARIANT, SETS, 2)) {
             assertThat(hashes(world)).containsExactly(VARIANT_HASHES);
         }
     }
@@ -57,10 +57,10 @@ class WorldHashPinTest {
         try (SystemClock clock = SystemClock.create("hash-pin-clock");
              Cluster cluster = Cluster.start(ClusterOptions.threaded(clock), FunctionRegistry.create())) {
             WorldRuntime runtime = WorldRuntime.cluster(cluster).withTimeout(Duration.ofSeconds(20));
-            try (World world = World.create(BUILT_IN, SETS, runtime)) {
+            try (World world = TestWorlds.create(BUILT_IN, SETS, runtime)) {
                 assertThat(hashes(world)).containsExactly(BUILT_IN_HASHES);
             }
-            try (World world = World.create(VARIANT, SETS, runtime.withName("variant"))) {
+            try (World world = TestWorlds.create(VARIANT, SETS, runtime.withName("variant"))) {
                 assertThat(hashes(world)).containsExactly(VARIANT_HASHES);
             }
         }
@@ -69,7 +69,7 @@ class WorldHashPinTest {
     private static long[] hashes(World world) {
         long[] hashes = new long[TICKS.length];
         for (int i = 0; i < TICKS.length; i++) {
-            world.advanceTo(TICKS[i]);
+            TestWorlds.advanceTo(world, TICKS[i]);
             hashes[i] = world.hash();
         }
         return hashes;

@@ -14,11 +14,12 @@ import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 import org.vvmhost.vvm.ServiceContext;
 
@@ -116,10 +117,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (view.isEmpty()) {
             LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
-            return World.create(config, sets, runtime);
+            return WorldFactory.of(sets, runtime).create(config);
         }
         try {
-            return World.restore(config, sets, runtime, view.get());
+            return WorldFactory.of(sets, runtime).restore(config, view.get());
         } catch (WorldViewException e) {
             throw new WorldViewException("cannot restore the world from " + store.description() + ": "
                     + e.getMessage() + ". Run with the world config that view was written with, or move the world "

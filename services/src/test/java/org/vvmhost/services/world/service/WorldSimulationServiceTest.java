@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
@@ -27,7 +28,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
@@ -271,7 +272,7 @@ class WorldSimulationServiceTest {
                 ComponentSetRegistry.builtIn(), store, preloader, clock);
     }
 
-    private WorldSimulationService fast(org.vvmhost.services.world.WorldViewStore store, long lastTick,
+    private WorldSimulationService fast(WorldViewStore store, long lastTick,
                                         Optional<WorldViewPreloader> preloader) {
         return fast(context -> store, lastTick, preloader);
     }
@@ -283,8 +284,8 @@ class WorldSimulationServiceTest {
     }
 
     static long referenceHash(WorldConfig config, long tick) {
-        try (World world = World.create(config, ComponentSetRegistry.builtIn(), 1)) {
-            world.advanceTo(tick);
+        try (World world = TestWorlds.create(config, ComponentSetRegistry.builtIn(), 1)) {
+            TestWorlds.advanceTo(world, tick);
             return world.hash();
         }
     }

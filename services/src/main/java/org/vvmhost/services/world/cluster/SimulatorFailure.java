@@ -1,0 +1,36 @@
+package org.vvmhost.services.world.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.vvmhost.services.cluster.ClusterException;
+
+/** A simulator container did not answer: it stopped, crashed, vanished, or did not reply in time. */
+final class SimulatorFailure extends RuntimeException {
+
+    SimulatorFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** Whether the container is gone or going (as opposed to a request it refused, which is a bug). */
+    boolean containerGone() {
+        return getCause() instanceof ClusterException || getCause() instanceof TimeoutException;
+    }
+
+    /** The reply of {@code request} to {@code container}. */
+    static <R> R await(String container, CompletableFuture<R> reply, Duration timeout) {
+        try {
+            // The request carries its own timeout; this one only guards against a reply that never settles.
+            return reply.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for simulator " + container, e);
+        } catch (ExecutionException e) {
+            throw new SimulatorFailure("simulator " + container + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new SimulatorFailure("simulator " + container + " did not reply within " + timeout, e);
+        }
+    }
+}
