@@ -40,7 +40,6 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
-import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.TickEvents;
@@ -74,7 +73,6 @@ final class ClusterWorld implements World {
     private final WorldGeometry geometry;
     private final WorldRuntime runtime;
     private final Cluster cluster;
-    private final AuthorityTable authority = new AuthorityTable();
     private final WorkloadDistributor distributor;
     /** Rejected writes the simulators reported; the coordinator's own ledger counts none. */
     private long rejectedBySimulators;
@@ -95,7 +93,7 @@ final class ClusterWorld implements World {
         this.cluster = runtime.cluster().orElseThrow();
         this.tick = tick;
         this.nextEntityId = nextEntityId;
-        this.distributor = new WorkloadDistributor(cluster, core, authority, runtime.timeout());
+        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
         for (int s = 0; s < core.sets().size(); s++) {
             setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
         }
@@ -140,7 +138,7 @@ final class ClusterWorld implements World {
         });
         distributor.awaitSimulators(wantedSimulators());
         distributor.assignAll(partitions, tick);
-        LOG.info("World on the cluster at tick {}: {}", tick, distributor.activeAreas());
+        LOG.info("World on the cluster at tick {}: {}", tick, distributor.table().activeAreas());
     }
 
     private int[] wantedSimulators() {
@@ -209,7 +207,7 @@ final class ClusterWorld implements World {
             TickInputs in = new TickInputs(tick + 1);
             try {
                 List<TickEvents> events = new ArrayList<>();
-                for (Reply reply : runStep(in, Step.SIMULATE, distributor.activeAreas())) {
+                for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
                     events.add(reply.ran().events());
                 }
                 in.plan = core.merge(events, nextEntityId);
@@ -218,15 +216,15 @@ final class ClusterWorld implements World {
                     in.incoming.add(new ArrayList<>());
                 }
                 if (!in.plan.isEmpty()) {
-                    for (Reply reply : runStep(in, Step.DETACH, distributor.activeAreas())) {
+                    for (Reply reply : runStep(in, Step.DETACH, distributor.table().activeAreas())) {
                         in.incoming.get(reply.setIndex()).addAll(reply.ran().outgoing());
                     }
                 }
-                replicate(runStep(in, Step.ATTACH, distributor.activeAreas()));
+                replicate(runStep(in, Step.ATTACH, distributor.table().activeAreas()));
             } catch (AreaLost e) {
                 if (attempt >= MAX_RECOVERIES) {
                     throw new IllegalStateException("tick " + in.tick + " kept losing areas: "
-                            + distributor.lost(), e);
+                            + distributor.table().lost(), e);
                 }
                 continue;
             }
@@ -239,13 +237,13 @@ final class ClusterWorld implements World {
     /** Between ticks: applies what happened in the cluster; rewinds if an area was lost; waits for simulators. */
     private void prepare() {
         distributor.settle();
-        if (!distributor.lost().isEmpty()) {
+        if (!distributor.table().lost().isEmpty()) {
             rewind();
         }
-        if (!distributor.allHeld()) {
+        if (!distributor.table().allHeld()) {
             distributor.awaitSimulators(new int[core.sets().size()]);
-            if (!distributor.allHeld()) {
-                throw new IllegalStateException("areas without a simulator: " + distributor.roles());
+            if (!distributor.table().allHeld()) {
+                throw new IllegalStateException("areas without a simulator: " + distributor.table().roles());
             }
         }
     }
@@ -258,7 +256,7 @@ final class ClusterWorld implements World {
             Map<String, CompletableFuture<Ran>> sent = new TreeMap<>();
             Map<String, Integer> setOf = new HashMap<>();
             pending.forEach((container, areas) -> {
-                setOf.put(container, distributor.setOf(container));
+                setOf.put(container, distributor.table().setOf(container));
                 sent.put(container, cluster.request(container, runMessage(in, step, container, areas),
                         runtime.timeout()));
             });
@@ -272,9 +270,8 @@ final class ClusterWorld implements World {
                     replies.add(new Reply(container, s, ran));
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
-                        List<Integer> missing = toList(ran.missing());
-                        distributor.missing(container, missing);
-                        affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(missing);
+                        distributor.missing(container, ran.missing());
+                        affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(toList(ran.missing()));
                     }
                 } catch (SimulatorFailure e) {
                     if (!e.containerGone()) {
@@ -300,10 +297,10 @@ final class ClusterWorld implements World {
                 distributor.awaitResolution(container);
             }
             distributor.settle();
-            if (!distributor.lost().isEmpty()) {
+            if (!distributor.table().lost().isEmpty()) {
                 throw new AreaLost();
             }
-            if (!distributor.allHeld()) {
+            if (!distributor.table().allHeld()) {
                 distributor.awaitSimulators(new int[core.sets().size()]);
             }
             pending = holdersOf(affected);
@@ -321,12 +318,12 @@ final class ClusterWorld implements World {
     }
 
     private Run runMessage(TickInputs in, Step step, String container, Set<Integer> areas) {
-        int s = distributor.setOf(container);
+        int s = distributor.table().setOf(container);
         int[] held = toArray(areas);
         long[] epochs = new long[held.length];
         for (int i = 0; i < held.length; i++) {
             int area = held[i];
-            epochs[i] = authority.holder(core.sets().get(s).name(), area).map(grant -> grant.epoch()).orElse(-1L);
+            epochs[i] = distributor.table().epoch(s, area);
         }
         if (step == Step.SIMULATE) {
             return new Run(in.tick, step, held, epochs, null, List.of(), new int[0]);
@@ -334,7 +331,7 @@ final class ClusterWorld implements World {
         if (step == Step.DETACH) {
             return new Run(in.tick, step, held, epochs, in.plan, List.of(), new int[0]);
         }
-        Set<Integer> replicate = new TreeSet<>(distributor.replicated(container));
+        Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
         replicate.retainAll(areas);
         return new Run(in.tick, step, held, epochs, in.plan, in.incoming.get(s), toArray(replicate));
     }
@@ -354,8 +351,8 @@ final class ClusterWorld implements World {
     /** The current holders of the given areas of each set. */
     private Map<String, Set<Integer>> holdersOf(Map<Integer, Set<Integer>> areasBySet) {
         Map<String, Set<Integer>> holders = new TreeMap<>();
-        distributor.activeAreas().forEach((container, areas) -> {
-            Set<Integer> wanted = areasBySet.getOrDefault(distributor.setOf(container), Set.of());
+        distributor.table().activeAreas().forEach((container, areas) -> {
+            Set<Integer> wanted = areasBySet.getOrDefault(distributor.table().setOf(container), Set.of());
             Set<Integer> held = new TreeSet<>(areas);
             held.retainAll(wanted);
             if (!held.isEmpty()) {
@@ -373,7 +370,7 @@ final class ClusterWorld implements World {
         for (Reply reply : attached) {
             distributor.recordSizes(reply.ran().sizedAreas(), reply.ran().sizes());
             for (AreaState state : reply.ran().replicas()) {
-                for (String passive : distributor.passivesOf(reply.setIndex(), state.area())) {
+                for (String passive : distributor.table().passives(reply.setIndex(), state.area())) {
                     syncs.add(new Sync(reply.setIndex(), state.area(), passive,
                             cluster.request(passive, new Follow(state), runtime.timeout())));
                 }
@@ -392,7 +389,7 @@ final class ClusterWorld implements World {
 
     /** The whole world goes back to the latest world view, because an area was lost with no passive. */
     private void rewind() {
-        String reason = String.join("; ", distributor.lost());
+        String reason = String.join("; ", distributor.table().lost());
         Optional<WorldView> view = runtime.worldViews().get();
         if (view.isEmpty()) {
             throw new IllegalStateException(reason + "; there is no world view to restore from, so the world "
@@ -422,7 +419,7 @@ final class ClusterWorld implements World {
         for (int recovery = 0; ; recovery++) {
             prepare();
             Map<String, CompletableFuture<R>> sent = new TreeMap<>();
-            distributor.activeAreas().forEach((container, areas) ->
+            distributor.table().activeAreas().forEach((container, areas) ->
                     sent.put(container, cluster.request(container, message.apply(toArray(areas)), runtime.timeout())));
             Map<String, R> replies = new TreeMap<>();
             List<String> failed = new ArrayList<>();
@@ -453,7 +450,7 @@ final class ClusterWorld implements World {
         long[][] hashes = new long[core.sets().size()][geometry.areaCount()];
         boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
         askHolders(Measure::new).forEach((container, measured) -> {
-            int s = distributor.setOf(container);
+            int s = distributor.table().setOf(container);
             for (int i = 0; i < measured.areas().length; i++) {
                 int area = measured.areas()[i];
                 sizes[s][area] = measured.sizes()[i];
@@ -480,7 +477,7 @@ final class ClusterWorld implements World {
     public long population() {
         requireOpen();
         long population = 0;
-        for (WorldStatus.AreaRoles roles : distributor.roles()) {
+        for (WorldStatus.AreaRoles roles : distributor.table().roles()) {
             if (roles.set().equals(core.sets().get(0).name())) {
                 population += roles.entities();
             }
@@ -495,7 +492,7 @@ final class ClusterWorld implements World {
         boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
         long progress = SimulatorProtocol.completed(tick);
         askHolders(Copy::new).forEach((container, states) -> {
-            int s = distributor.setOf(container);
+            int s = distributor.table().setOf(container);
             for (AreaState state : states) {
                 if (state.progress() != progress) {
                     throw new IllegalStateException(core.sets().get(s).name() + " area " + state.area() + " is at step "
@@ -515,8 +512,8 @@ final class ClusterWorld implements World {
         for (WorldStatus.Rewind rewind : rewinds) {
             lost += rewind.ticksLost();
         }
-        return new WorldStatus(tick, distributor.roles(), rejectedBySimulators, distributor.promotions(),
-                distributor.migrations(), distributor.moves(), lost, rewinds);
+        return new WorldStatus(tick, distributor.table().roles(), rejectedBySimulators, distributor.table().promotions(),
+                distributor.table().migrations(), distributor.table().moves(), lost, rewinds);
     }
 
     private void requireOpen() {

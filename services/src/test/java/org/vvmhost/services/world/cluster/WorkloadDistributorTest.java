@@ -18,7 +18,6 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.RestartPolicy;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldConfig;
-import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.WorldCore;
 import org.vvmhost.time.SystemClock;
 
@@ -47,7 +46,7 @@ class WorkloadDistributorTest {
         WorldConfig config = WorldConfig.defaults().withEntities(400).withAreas(2, 2).withSeed(3)
                 .withComponentSets(Map.of("physics", new WorldConfig.SetConfig(2))).withPassivesPerArea(1);
         WorldCore core = WorldCore.of(config, ComponentSetRegistry.builtIn());
-        WorkloadDistributor distributor = new WorkloadDistributor(cluster, core, new AuthorityTable(), WAIT);
+        WorkloadDistributor distributor = new WorkloadDistributor(cluster, core, WAIT);
         SimulatorProtocol.Coordinator line = new SimulatorProtocol.Coordinator() {
             @Override
             public CompletableFuture<Void> handOver(SimulatorProtocol.HandOver handOver) {
@@ -73,11 +72,11 @@ class WorkloadDistributorTest {
         distributor.post(new WorkloadDistributor.Up("sim-b", 0));
         distributor.awaitSimulators(new int[] {2});
         distributor.assignAll(core.spawn().partitions(), 0);
-        String leaving = distributor.activeAreas().keySet().iterator().next();
+        String leaving = distributor.table().activeAreas().keySet().iterator().next();
         String staying = leaving.equals("sim-a") ? "sim-b" : "sim-a";
-        Set<Integer> held = distributor.activeAreas().get(leaving);
+        Set<Integer> held = distributor.table().activeAreas().get(leaving);
         for (int area : held) {
-            assertThat(distributor.passivesOf(0, area)).containsExactly(staying);
+            assertThat(distributor.table().passives(0, area)).containsExactly(staying);
         }
 
         // The cluster's watch reports the stop (running, no longer ready) and the coordinator settles before the
@@ -85,15 +84,15 @@ class WorkloadDistributorTest {
         distributor.post(new WorkloadDistributor.Stopping(leaving, false));
         distributor.settle();
         for (int area : held) {
-            assertThat(distributor.passivesOf(0, area)).as("passives of area %d", area).containsExactly(staying);
+            assertThat(distributor.table().passives(0, area)).as("passives of area %d", area).containsExactly(staying);
         }
         cluster.stop(leaving);
         distributor.awaitResolution(leaving);
 
-        assertThat(distributor.promotions()).isEqualTo(held.size());
-        assertThat(distributor.migrations()).isZero();
-        assertThat(distributor.activeAreas()).containsOnlyKeys(staying);
-        assertThat(distributor.activeAreas().get(staying)).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(distributor.table().promotions()).isEqualTo(held.size());
+        assertThat(distributor.table().migrations()).isZero();
+        assertThat(distributor.table().activeAreas()).containsOnlyKeys(staying);
+        assertThat(distributor.table().activeAreas().get(staying)).containsExactlyInAnyOrder(0, 1, 2, 3);
         distributor.close();
     }
 }
