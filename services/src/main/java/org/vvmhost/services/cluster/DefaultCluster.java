@@ -7,13 +7,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.time.Clock;
 
 final class DefaultCluster implements Cluster {
@@ -221,13 +221,9 @@ final class DefaultCluster implements Cluster {
     }
 
     private <R> CompletableFuture<R> requestVia(Edge edge, Request<R> message, Duration timeout) {
-        CompletableFuture<R> reply = new CompletableFuture<>();
-        Envelope<R> envelope = new Envelope<>(message, reply, edge);
-        Clock.Scheduled timer = options.clock().schedule(timeout, () -> reply.completeExceptionally(
-                new TimeoutException("no reply from container '" + edge.container() + "' within "
-                        + timeout.toMillis() + " ms")));
-        reply.whenComplete((value, error) -> timer.cancel());
-        deliver(edge, envelope);
+        CompletableFuture<R> reply = ClockWaits.within(new CompletableFuture<>(), timeout, options.clock(),
+                "no reply from container '" + edge.container() + "'");
+        deliver(edge, new Envelope<>(message, reply, edge));
         return reply;
     }
 

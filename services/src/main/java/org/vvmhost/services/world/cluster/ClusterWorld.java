@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -47,6 +46,7 @@ import org.vvmhost.services.world.core.Transfer;
 import org.vvmhost.services.world.core.WorldCore;
 import org.vvmhost.services.world.core.WorldState;
 import org.vvmhost.services.world.view.WorldViewCodec;
+import org.vvmhost.time.Clock;
 
 /**
  * The tick coordinator of a world whose simulators are containers of an in-process cluster: one ReplicaSet per
@@ -266,7 +266,7 @@ final class ClusterWorld implements World {
                 String container = entry.getKey();
                 int s = setOf.get(container);
                 try {
-                    Ran ran = SimulatorFailure.await(container, entry.getValue(), runtime.timeout());
+                    Ran ran = SimulatorFailure.await(container, entry.getValue());
                     replies.add(new Reply(container, s, ran));
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
@@ -378,7 +378,7 @@ final class ClusterWorld implements World {
         }
         for (Sync sync : syncs) {
             try {
-                SimulatorFailure.await(sync.passive(), sync.ack(), runtime.timeout());
+                SimulatorFailure.await(sync.passive(), sync.ack());
             } catch (SimulatorFailure e) {
                 LOG.warn("Passive {} of {} area {} missed its sync: {}", sync.passive(),
                         core.sets().get(sync.setIndex()).name(), sync.area(), e.getMessage());
@@ -426,7 +426,7 @@ final class ClusterWorld implements World {
             for (Map.Entry<String, CompletableFuture<R>> entry : sent.entrySet()) {
                 try {
                     replies.put(entry.getKey(),
-                            SimulatorFailure.await(entry.getKey(), entry.getValue(), runtime.timeout()));
+                            SimulatorFailure.await(entry.getKey(), entry.getValue()));
                 } catch (SimulatorFailure e) {
                     if (!e.containerGone() || recovery >= MAX_RECOVERIES) {
                         throw new IllegalStateException("simulator " + entry.getKey() + " did not answer", e);
@@ -539,18 +539,20 @@ final class ClusterWorld implements World {
             }
         }
         long deadline = cluster.clock().nanoTime() + runtime.timeout().toNanos();
+        // Each change of a container releases a permit, and so does the deadline, on the cluster's clock.
+        Clock.Scheduled alarm = cluster.clock().schedule(runtime.timeout(), containerChanges::release);
         try {
             while (setOfReplicaSet.keySet().stream().anyMatch(rs -> !cluster.containersOf(rs).isEmpty())) {
-                long left = deadline - cluster.clock().nanoTime();
-                if (left <= 0) {
+                if (cluster.clock().nanoTime() >= deadline) {
                     LOG.warn("Simulator containers still present {} after closing the world", runtime.timeout());
                     break;
                 }
-                containerChanges.tryAcquire(left, TimeUnit.NANOSECONDS);
+                containerChanges.acquire();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            alarm.cancel();
             if (watch != null) {
                 watch.close();
             }

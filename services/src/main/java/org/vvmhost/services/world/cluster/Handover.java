@@ -139,7 +139,7 @@ final class Handover {
     /** The reply, or null (logged) if {@code container} failed to give one. */
     private <R> R tryAsk(String container, SimulatorRequest<R> message, String failure) {
         try {
-            return SimulatorFailure.await(container, cluster.request(container, message, timeout), timeout);
+            return SimulatorFailure.await(container, cluster.request(container, message, timeout));
         } catch (SimulatorFailure e) {
             LOG.warn("{} {}: {}", container, failure, e.getMessage());
             return null;

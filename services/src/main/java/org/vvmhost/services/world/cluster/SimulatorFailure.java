@@ -1,9 +1,7 @@
 package org.vvmhost.services.world.cluster;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.vvmhost.services.cluster.ClusterException;
 
@@ -19,18 +17,16 @@ final class SimulatorFailure extends RuntimeException {
         return getCause() instanceof ClusterException || getCause() instanceof TimeoutException;
     }
 
-    /** The reply of {@code request} to {@code container}. */
-    static <R> R await(String container, CompletableFuture<R> reply, Duration timeout) {
+    /** The reply of {@code request} to {@code container}; the request's own timeout, on the cluster's clock, ends
+     *  the wait. */
+    static <R> R await(String container, CompletableFuture<R> reply) {
         try {
-            // The request carries its own timeout; this one only guards against a reply that never settles.
-            return reply.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return reply.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for simulator " + container, e);
         } catch (ExecutionException e) {
             throw new SimulatorFailure("simulator " + container + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new SimulatorFailure("simulator " + container + " did not reply within " + timeout, e);
         }
     }
 }

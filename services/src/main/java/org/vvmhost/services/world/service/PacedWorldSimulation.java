@@ -21,6 +21,7 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
+import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.ServiceContext;
 
 /**
@@ -248,7 +249,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
             // wrapper must still depose this leader, and a periodic write's failure must not vanish in its future.
             WorldViewException failure = e instanceof WorldViewException known ? known
                     : new WorldViewException("the world view of tick " + view.tick() + " was not saved: " + e, e);
-            if (causedByFencing(e)) {
+            if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
                         + "written", view.tick());
@@ -267,15 +268,6 @@ final class PacedWorldSimulation implements WorldSimulationService {
         lastBackup = view.header();
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), (clock.nanoTime() - began) / 1_000_000);
-    }
-
-    private static boolean causedByFencing(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof FencedWriteRejectedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void logProgress() {
