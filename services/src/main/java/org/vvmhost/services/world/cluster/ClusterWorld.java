@@ -40,6 +40,7 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.OpenLatch;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
@@ -84,7 +85,7 @@ final class ClusterWorld implements World {
     private Subscription watch;
     private long tick;
     private long nextEntityId;
-    private boolean closed;
+    private final OpenLatch open = new OpenLatch();
 
     private ClusterWorld(WorldCore core, WorldRuntime runtime, long tick, long nextEntityId) {
         this.core = core;
@@ -201,7 +202,7 @@ final class ClusterWorld implements World {
 
     @Override
     public long step() {
-        requireOpen();
+        open.requireOpen();
         for (int attempt = 0; ; attempt++) {
             prepare();
             TickInputs in = new TickInputs(tick + 1);
@@ -271,7 +272,7 @@ final class ClusterWorld implements World {
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
                         distributor.missing(container, ran.missing());
-                        affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(toList(ran.missing()));
+                        affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(SimulatorProtocol.areas(ran.missing()));
                     }
                 } catch (SimulatorFailure e) {
                     if (!e.containerGone()) {
@@ -319,7 +320,7 @@ final class ClusterWorld implements World {
 
     private Run runMessage(TickInputs in, Step step, String container, Set<Integer> areas) {
         int s = distributor.table().setOf(container);
-        int[] held = toArray(areas);
+        int[] held = SimulatorProtocol.areas(areas);
         long[] epochs = new long[held.length];
         for (int i = 0; i < held.length; i++) {
             int area = held[i];
@@ -333,19 +334,7 @@ final class ClusterWorld implements World {
         }
         Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
         replicate.retainAll(areas);
-        return new Run(in.tick, step, held, epochs, in.plan, in.incoming.get(s), toArray(replicate));
-    }
-
-    private static int[] toArray(Collection<Integer> values) {
-        return values.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static List<Integer> toList(int[] values) {
-        List<Integer> list = new ArrayList<>(values.length);
-        for (int value : values) {
-            list.add(value);
-        }
-        return list;
+        return new Run(in.tick, step, held, epochs, in.plan, in.incoming.get(s), SimulatorProtocol.areas(replicate));
     }
 
     /** The current holders of the given areas of each set. */
@@ -420,7 +409,7 @@ final class ClusterWorld implements World {
             prepare();
             Map<String, CompletableFuture<R>> sent = new TreeMap<>();
             distributor.table().activeAreas().forEach((container, areas) ->
-                    sent.put(container, cluster.request(container, message.apply(toArray(areas)), runtime.timeout())));
+                    sent.put(container, cluster.request(container, message.apply(SimulatorProtocol.areas(areas)), runtime.timeout())));
             Map<String, R> replies = new TreeMap<>();
             List<String> failed = new ArrayList<>();
             for (Map.Entry<String, CompletableFuture<R>> entry : sent.entrySet()) {
@@ -445,7 +434,7 @@ final class ClusterWorld implements World {
 
     @Override
     public long hash() {
-        requireOpen();
+        open.requireOpen();
         long[][] sizes = new long[core.sets().size()][geometry.areaCount()];
         long[][] hashes = new long[core.sets().size()][geometry.areaCount()];
         boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
@@ -475,7 +464,7 @@ final class ClusterWorld implements World {
 
     @Override
     public long population() {
-        requireOpen();
+        open.requireOpen();
         long population = 0;
         for (WorldStatus.AreaRoles roles : distributor.table().roles()) {
             if (roles.set().equals(core.sets().get(0).name())) {
@@ -487,7 +476,7 @@ final class ClusterWorld implements World {
 
     @Override
     public WorldView snapshot() {
-        requireOpen();
+        open.requireOpen();
         Partition[][] partitions = new Partition[core.sets().size()][geometry.areaCount()];
         boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
         long progress = SimulatorProtocol.completed(tick);
@@ -516,19 +505,12 @@ final class ClusterWorld implements World {
                 distributor.table().migrations(), distributor.table().moves(), lost, rewinds);
     }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the world is closed");
-        }
-    }
-
     /** Deletes the simulator ReplicaSets and waits (up to the timeout) until their containers are gone. */
     @Override
     public void close() {
-        if (closed) {
+        if (!open.close()) {
             return;
         }
-        closed = true;
         closing = true;
         distributor.close();
         for (String replicaSet : setOfReplicaSet.keySet()) {

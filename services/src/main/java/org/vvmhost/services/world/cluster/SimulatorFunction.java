@@ -193,7 +193,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         List<Integer> sizes = new ArrayList<>();
         List<AreaState> replicas = new ArrayList<>();
         if (run.step() == Step.ATTACH) {
-            List<Integer> replicate = toList(run.replicate());
+            List<Integer> replicate = SimulatorProtocol.areas(run.replicate());
             for (int area : run.areas()) {
                 Partition partition = simulator.partition(area);
                 if (partition != null) {
@@ -205,7 +205,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
                 }
             }
         }
-        return new Ran(events, outgoing, toArray(sized), toArray(sizes), replicas, toArray(missing),
+        return new Ran(events, outgoing, SimulatorProtocol.areas(sized), SimulatorProtocol.areas(sizes), replicas, SimulatorProtocol.areas(missing),
                 rejected - rejectedBefore);
     }
 
@@ -248,18 +248,6 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
             throw new IllegalStateException(simulator.id() + " holds no " + set.name() + " area " + area);
         }
         return partition;
-    }
-
-    private static int[] toArray(List<Integer> values) {
-        return values.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static List<Integer> toList(int[] values) {
-        List<Integer> list = new ArrayList<>(values.length);
-        for (int value : values) {
-            list.add(value);
-        }
-        return list;
     }
 
     /** The hand-over of a graceful stop: every active area goes to the coordinator, which confirms. */

@@ -1,5 +1,7 @@
 package org.vvmhost.services.world.cluster;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,16 @@ final class SimulatorProtocol {
     /** The progress of a world whose last completed tick is {@code tick}. */
     static long completed(long tick) {
         return progress(tick, Step.ATTACH);
+    }
+
+    /** Areas as the protocol carries them. */
+    static int[] areas(Collection<Integer> areas) {
+        return areas.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Areas as the protocol carries them, back in a list. */
+    static List<Integer> areas(int[] areas) {
+        return Arrays.stream(areas).boxed().toList();
     }
 
     /** One area's state with its progress: a passive's copy, a migration, a stop hook's hand-over. */

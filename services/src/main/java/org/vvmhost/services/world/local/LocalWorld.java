@@ -16,6 +16,7 @@ import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.OpenLatch;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.Simulator;
 import org.vvmhost.services.world.core.TickEvents;
@@ -41,7 +42,7 @@ final class LocalWorld implements World {
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private long tick;
     private long nextEntityId;
-    private boolean closed;
+    private final OpenLatch open = new OpenLatch();
 
     /** A world of {@code simulators[set]}, which hold every area under grants of {@code authority}. */
     LocalWorld(WorldCore core, AuthorityTable authority, List<List<Simulator>> simulators, int threads, long tick,
@@ -68,7 +69,7 @@ final class LocalWorld implements World {
 
     @Override
     public long step() {
-        requireOpen();
+        open.requireOpen();
         long next = tick + 1;
         long seed = core.seed();
         List<TickEvents> events = onEverySimulator(s -> s.simulate(next, seed, geometry), next);
@@ -148,7 +149,7 @@ final class LocalWorld implements World {
 
     @Override
     public WorldView snapshot() {
-        requireOpen();
+        open.requireOpen();
         return WorldViewCodec.encode(core, new WorldState(partitions(), tick, nextEntityId));
     }
 
@@ -169,18 +170,11 @@ final class LocalWorld implements World {
         return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of());
     }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the world is closed");
-        }
-    }
-
     @Override
     public void close() {
-        if (closed) {
+        if (!open.close()) {
             return;
         }
-        closed = true;
         if (pool == null) {
             return;
         }
