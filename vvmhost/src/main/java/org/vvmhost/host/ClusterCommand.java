@@ -43,7 +43,8 @@ final class ClusterCommand implements Callable<Integer> {
                 description = "Multi-document YAML of Container, ReplicaSet and Service.")
         private Path file;
 
-        @Option(names = "--scenario", paramLabel = "SCENARIO", description = "YAML timeline of planned faults: outages, latency spikes, kills, stops, scaling.")
+        @Option(names = "--scenario", paramLabel = "SCENARIO",
+                description = "YAML timeline of planned faults: outages, latency spikes, kills, stops, scaling.")
         private Path scenario;
 
         @Option(names = "--virtual-time",

@@ -272,7 +272,8 @@ final class ClusterWorld implements World {
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
                         distributor.missing(container, ran.missing());
-                        affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(SimulatorProtocol.areas(ran.missing()));
+                        affected.computeIfAbsent(s, k -> new TreeSet<>())
+                                .addAll(SimulatorProtocol.areas(ran.missing()));
                     }
                 } catch (SimulatorFailure e) {
                     if (!e.containerGone()) {
@@ -409,7 +410,8 @@ final class ClusterWorld implements World {
             prepare();
             Map<String, CompletableFuture<R>> sent = new TreeMap<>();
             distributor.table().activeAreas().forEach((container, areas) ->
-                    sent.put(container, cluster.request(container, message.apply(SimulatorProtocol.areas(areas)), runtime.timeout())));
+                    sent.put(container, cluster.request(container, message.apply(SimulatorProtocol.areas(areas)),
+                            runtime.timeout())));
             Map<String, R> replies = new TreeMap<>();
             List<String> failed = new ArrayList<>();
             for (Map.Entry<String, CompletableFuture<R>> entry : sent.entrySet()) {
@@ -501,8 +503,9 @@ final class ClusterWorld implements World {
         for (WorldStatus.Rewind rewind : rewinds) {
             lost += rewind.ticksLost();
         }
-        return new WorldStatus(tick, distributor.table().roles(), rejectedBySimulators, distributor.table().promotions(),
-                distributor.table().migrations(), distributor.table().moves(), lost, rewinds);
+        AssignmentTable table = distributor.table();
+        return new WorldStatus(tick, table.roles(), rejectedBySimulators, table.promotions(), table.migrations(),
+                table.moves(), lost, rewinds);
     }
 
     /** Deletes the simulator ReplicaSets and waits (up to the timeout) until their containers are gone. */
@@ -544,7 +547,7 @@ final class ClusterWorld implements World {
 
     @Override
     public String toString() {
-        return "world at tick " + tick + " on the cluster (" + core.config().entities() + " entities, " + geometry.rows()
-                + " × " + geometry.cols() + " areas)";
+        return "world at tick " + tick + " on the cluster (" + core.config().entities() + " entities, "
+                + geometry.rows() + " × " + geometry.cols() + " areas)";
     }
 }

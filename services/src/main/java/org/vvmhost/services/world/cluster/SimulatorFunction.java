@@ -205,8 +205,8 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
                 }
             }
         }
-        return new Ran(events, outgoing, SimulatorProtocol.areas(sized), SimulatorProtocol.areas(sizes), replicas, SimulatorProtocol.areas(missing),
-                rejected - rejectedBefore);
+        return new Ran(events, outgoing, SimulatorProtocol.areas(sized), SimulatorProtocol.areas(sizes), replicas,
+                SimulatorProtocol.areas(missing), rejected - rejectedBefore);
     }
 
     private BoundaryPlan.ByArea index(BoundaryPlan plan) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +18,10 @@ import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
+import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.time.Clock;
 
 /**
  * World views in the election's data store. Layout under the prefix:
@@ -50,8 +51,10 @@ final class LeadershipWorldViewStore implements WorldViewStore {
     private final String prefix;
     private final int chunkBytes;
     private final Duration timeout;
+    private final Clock clock;
 
-    LeadershipWorldViewStore(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout) {
+    LeadershipWorldViewStore(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout,
+            Clock clock) {
         if (prefix == null || prefix.isBlank() || prefix.endsWith("/")) {
             throw new IllegalArgumentException("world view prefix must be a non-blank key without a trailing '/', "
                     + "got '" + prefix + "'");
@@ -68,6 +71,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         this.prefix = prefix;
         this.chunkBytes = chunkBytes;
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     @Override
@@ -230,18 +234,19 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
+    /** The outcome of {@code future}; past the timeout on the clock, the future fails and is abandoned. */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return ClockWaits.within(future, timeout, clock, what).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new WorldViewException(what + " was interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException timedOut) {
+                throw new WorldViewException(what + " took longer than " + timeout.toMillis() + " ms", timedOut);
+            }
             throw new WorldViewException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new WorldViewException(what + " took longer than " + timeout.toMillis() + " ms", e);
         }
     }
 

@@ -9,6 +9,7 @@ import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.time.Clock;
 
 /**
  * Where world views (backups) are kept. A store keeps the newest view and the one before it, so a view found
@@ -56,15 +57,19 @@ public interface WorldViewStore {
     /**
      * The election's data store, under {@code prefix}: chunks of at most {@code chunkBytes}, each written through
      * {@code term}'s fenced transaction, then an atomic switch of the manifest key {@code <prefix>/manifest}. The
-     * views older than the previous one are deleted after the switch.
+     * views older than the previous one are deleted after the switch. Each read and write may take {@code timeout}
+     * on {@code clock}.
      */
-    static WorldViewStore leadership(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout) {
-        return new LeadershipWorldViewStore(data, Objects.requireNonNull(term, "term"), prefix, chunkBytes, timeout);
+    static WorldViewStore leadership(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout,
+            Clock clock) {
+        return new LeadershipWorldViewStore(data, Objects.requireNonNull(term, "term"), prefix, chunkBytes, timeout,
+                Objects.requireNonNull(clock, "clock"));
     }
 
     /** Reads what a leader wrote with {@link #leadership}; {@link #save} is refused (a standby holds no term). */
-    static WorldViewStore leadershipReader(DataStore data, String prefix, Duration timeout) {
-        return new LeadershipWorldViewStore(data, null, prefix, MAX_CHUNK_BYTES, timeout);
+    static WorldViewStore leadershipReader(DataStore data, String prefix, Duration timeout, Clock clock) {
+        return new LeadershipWorldViewStore(data, null, prefix, MAX_CHUNK_BYTES, timeout,
+                Objects.requireNonNull(clock, "clock"));
     }
 
     /**

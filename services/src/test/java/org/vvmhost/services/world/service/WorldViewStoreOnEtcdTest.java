@@ -54,7 +54,7 @@ class WorldViewStoreOnEtcdTest {
     void aViewOfSeveralChunksRoundTripsKeepsTwoGenerationsAndRefusesADeposedLeader() throws Exception {
         Term term = first.campaign().elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
         WorldViewStore store = WorldViewStore.leadership(first.data(), term, PREFIX, WorldViewStore.MAX_CHUNK_BYTES,
-                budget);
+                budget, clock);
         try (World world = TestWorlds.create(CONFIG, ComponentSetRegistry.builtIn(), 1)) {
             for (long tick : new long[] {3, 6, 9}) {
                 TestWorlds.advanceTo(world, tick);
@@ -64,7 +64,7 @@ class WorldViewStoreOnEtcdTest {
             assertThat(world.snapshot().bytes().length).as("several chunks, more than 4 MiB in all")
                     .isGreaterThan(4 * WorldViewStore.MAX_CHUNK_BYTES);
 
-            WorldView read = WorldViewStore.leadershipReader(second.data(), PREFIX, budget).load().view()
+            WorldView read = WorldViewStore.leadershipReader(second.data(), PREFIX, budget, clock).load().view()
                     .orElseThrow();
             assertThat(read.tick()).isEqualTo(9);
             assertThat(read.bytes()).isEqualTo(world.snapshot().bytes());
@@ -76,12 +76,12 @@ class WorldViewStoreOnEtcdTest {
         var campaign = second.campaign();
         term.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
         Term next = campaign.elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-        assertThatThrownBy(() -> store.save(WorldViewStore.leadershipReader(first.data(), PREFIX, budget).load()
+        assertThatThrownBy(() -> store.save(WorldViewStore.leadershipReader(first.data(), PREFIX, budget, clock).load()
                 .view().orElseThrow()))
                 .isInstanceOf(WorldViewException.class)
                 .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
         try (World restored = TestWorlds.restore(CONFIG, ComponentSetRegistry.builtIn(), 1,
-                WorldViewStore.leadership(second.data(), next, PREFIX, WorldViewStore.MAX_CHUNK_BYTES, budget).load()
+                WorldViewStore.leadership(second.data(), next, PREFIX, WorldViewStore.MAX_CHUNK_BYTES, budget, clock).load()
                         .view().orElseThrow())) {
             assertThat(restored.tick()).isEqualTo(9);
         }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.time.ManualClock;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
@@ -20,9 +21,10 @@ class LeadershipWorldViewStoreTest {
     private static final int CHUNK = 64 * 1024;
 
     private final FakeElection election = new FakeElection();
+    private final ManualClock clock = new ManualClock();
 
     private WorldViewStore storeOf(Term term) {
-        return WorldViewStore.leadership(election, term, "world", CHUNK, TIMEOUT);
+        return WorldViewStore.leadership(election, term, "world", CHUNK, TIMEOUT, clock);
     }
 
     @Test
@@ -31,7 +33,7 @@ class LeadershipWorldViewStoreTest {
         assertThat(view.bytes().length).isGreaterThan(5 * CHUNK);
 
         storeOf(election.elect()).save(view);
-        WorldViewStore.LoadResult loaded = WorldViewStore.leadershipReader(election, "world", TIMEOUT).load();
+        WorldViewStore.LoadResult loaded = WorldViewStore.leadershipReader(election, "world", TIMEOUT, clock).load();
 
         assertThat(loaded.rejected()).isEmpty();
         assertThat(loaded.view().orElseThrow().bytes()).isEqualTo(view.bytes());
@@ -105,7 +107,7 @@ class LeadershipWorldViewStoreTest {
 
     @Test
     void aStandbyReadsButCannotWrite() {
-        WorldViewStore reader = WorldViewStore.leadershipReader(election, "world", TIMEOUT);
+        WorldViewStore reader = WorldViewStore.leadershipReader(election, "world", TIMEOUT, clock);
 
         assertThat(reader.load().view()).isEmpty();
         assertThatThrownBy(() -> reader.save(WorldViews.viewAt(10, 1)))
@@ -116,7 +118,7 @@ class LeadershipWorldViewStoreTest {
     @Test
     void chunksAboveOneMebibyteAreRefused() {
         assertThatThrownBy(() -> WorldViewStore.leadership(election, election.elect(), "world",
-                        WorldViewStore.MAX_CHUNK_BYTES + 1, TIMEOUT))
+                        WorldViewStore.MAX_CHUNK_BYTES + 1, TIMEOUT, clock))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chunk size must be 1..1048576 bytes");
     }

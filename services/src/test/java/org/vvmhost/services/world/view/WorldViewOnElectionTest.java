@@ -43,10 +43,10 @@ class WorldViewOnElectionTest {
         Term firstTerm = first.campaign().elected().get(10, TimeUnit.SECONDS);
         var secondCampaign = second.campaign();
         WorldView saved = WorldViews.viewAt(20_000, 30);
-        WorldViewStore.leadership(first.data(), firstTerm, "world", 256 * 1024, TIMEOUT).save(saved);
+        WorldViewStore.leadership(first.data(), firstTerm, "world", 256 * 1024, TIMEOUT, clock).save(saved);
 
         // The standby reads what the leader wrote, before it leads.
-        WorldView preloaded = WorldViewStore.leadershipReader(second.data(), "world", TIMEOUT).load().view()
+        WorldView preloaded = WorldViewStore.leadershipReader(second.data(), "world", TIMEOUT, clock).load().view()
                 .orElseThrow();
         assertThat(preloaded.bytes()).isEqualTo(saved.bytes());
 
@@ -54,13 +54,13 @@ class WorldViewOnElectionTest {
         Term secondTerm = secondCampaign.elected().get(10, TimeUnit.SECONDS);
         assertThat(secondTerm.fencingToken()).isGreaterThan(firstTerm.fencingToken());
 
-        assertThatThrownBy(() -> WorldViewStore.leadership(first.data(), firstTerm, "world", 256 * 1024, TIMEOUT)
+        assertThatThrownBy(() -> WorldViewStore.leadership(first.data(), firstTerm, "world", 256 * 1024, TIMEOUT, clock)
                         .save(WorldViews.viewAt(20_000, 31)))
                 .isInstanceOf(WorldViewException.class)
                 .hasMessageContaining("was not saved")
                 .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
 
-        WorldViewStore store = WorldViewStore.leadership(second.data(), secondTerm, "world", 256 * 1024, TIMEOUT);
+        WorldViewStore store = WorldViewStore.leadership(second.data(), secondTerm, "world", 256 * 1024, TIMEOUT, clock);
         WorldViewStore.LoadResult loaded = store.load();
         assertThat(loaded.rejected()).isEmpty();
         assertThat(loaded.view().orElseThrow().tick()).isEqualTo(30);

@@ -47,7 +47,7 @@ public final class WorldViewOnEtcdThroughput {
                      clock)) {
             Term term = leadership.campaign().elected().get(30, TimeUnit.SECONDS);
             WorldViewStore store = WorldViewStore.leadership(leadership.data(), term, "world",
-                    WorldViewStore.MAX_CHUNK_BYTES, Duration.ofMinutes(2));
+                    WorldViewStore.MAX_CHUNK_BYTES, Duration.ofMinutes(2), clock);
             store.save(view); // warm-up
             store.load();
             for (int round = 1; round <= rounds; round++) {
