@@ -1,7 +1,11 @@
 package org.vvmhost.services.cluster.demo;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +24,7 @@ import org.vvmhost.services.cluster.ReplicaSet;
 import org.vvmhost.services.cluster.Resource;
 
 /**
- * Reads and validates scenarios: timelines of planned faults.
+ * Reads and validates scenarios, timelines of planned faults:
  *
  * <pre>
  * horizon_s: 30            # optional; a horizon given by the caller wins; default 30
@@ -32,14 +36,18 @@ import org.vvmhost.services.cluster.Resource;
  *   - {id: grow,     kind: SCALE, target: demo-rs, t_start: 25, replicas: 4}
  * </pre>
  *
- * The rules, each with its own message: down and up come in pairs (a SERVER_DOWN has a t_end, which is its
+ * The YAML is bound to records with Jackson (an unknown field or a mistyped value is refused, named by its event
+ * and field), then the records are checked against the rules, each with its own message: down and up come in pairs (a SERVER_DOWN has a t_end, which is its
  * SERVER_UP); t_start is before t_end; times lie inside the horizon; targets exist in the manifests with the right
  * kind; ids are unique; one target is not down twice at once; and a service never has all its servers down at once
  * (computed over the overlapping intervals, END before START at equal times).
  */
 public final class Scenarios {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
     public static final Duration DEFAULT_HORIZON = Duration.ofSeconds(30);
     private static final List<String> EVENT_FIELDS =
             List.of("id", "kind", "target", "t_start", "t_end", "spike_s", "replicas");
@@ -63,6 +71,14 @@ public final class Scenarios {
         return parse(yaml, manifests, horizon, "scenario");
     }
 
+    /** The document as bound: every field optional, so that missing ones are named by the rules below. */
+    record Document(@JsonProperty("horizon_s") Double horizon, List<EventFields> events) {
+    }
+
+    record EventFields(String id, String kind, String target, @JsonProperty("t_start") Double start,
+                       @JsonProperty("t_end") Double end, @JsonProperty("spike_s") Double spike, Integer replicas) {
+    }
+
     private static Scenario parse(String yaml, List<Resource> manifests, Duration horizonOverride, String what) {
         JsonNode root;
         try {
@@ -71,35 +87,31 @@ public final class Scenarios {
             throw new InvalidInputException(what, List.of("not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
         }
-        List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {
             throw new InvalidInputException(what, List.of("must be a mapping with horizon_s and events"));
         }
-        root.fieldNames().forEachRemaining(field -> {
-            if (!field.equals("horizon_s") && !field.equals("events")) {
-                problems.add(field + ": unknown field; expected horizon_s, events");
-            }
-        });
+        Document document;
+        try {
+            document = YAML.treeToValue(root, Document.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(what, List.of(bindingProblem(e, root)));
+        }
+        List<String> problems = new ArrayList<>();
         Duration horizon = horizonOverride;
-        JsonNode horizonNode = root.get("horizon_s");
-        if (horizonNode != null && (!horizonNode.isNumber() || horizonNode.asDouble() <= 0)) {
-            problems.add("horizon_s: must be a positive number of seconds, not " + horizonNode);
-        } else if (horizon == null && horizonNode != null) {
-            horizon = seconds(horizonNode.asDouble());
+        if (document.horizon() != null && document.horizon() <= 0) {
+            problems.add("horizon_s: must be a positive number of seconds, not " + root.get("horizon_s"));
+        } else if (horizon == null && document.horizon() != null) {
+            horizon = seconds(document.horizon());
         }
         if (horizon == null) {
             horizon = DEFAULT_HORIZON;
         }
         List<ScenarioEvent> events = new ArrayList<>();
-        JsonNode list = root.get("events");
-        if (list != null && !list.isNull() && !list.isArray()) {
-            problems.add("events: must be a list");
-        } else if (list != null) {
-            for (int i = 0; i < list.size(); i++) {
-                ScenarioEvent event = event(i, list.get(i), problems);
-                if (event != null) {
-                    events.add(event);
-                }
+        List<EventFields> bound = document.events() == null ? List.of() : document.events();
+        for (int i = 0; i < bound.size(); i++) {
+            ScenarioEvent event = event(i, bound.get(i), problems);
+            if (event != null) {
+                events.add(event);
             }
         }
         if (!problems.isEmpty()) {
@@ -121,37 +133,65 @@ public final class Scenarios {
         }
     }
 
-    private static ScenarioEvent event(int index, JsonNode node, List<String> problems) {
+    /** What a field the document could not be bound to must be, named by its event and field. */
+    private static String bindingProblem(JsonProcessingException error, JsonNode root) {
+        List<JsonMappingException.Reference> path = error instanceof JsonMappingException mapping
+                ? mapping.getPath() : List.of();
+        if (path.isEmpty()) {
+            return error.getOriginalMessage();
+        }
+        String field = path.get(path.size() - 1).getFieldName();
+        if (path.size() == 1) {
+            return error instanceof UnrecognizedPropertyException
+                    ? field + ": unknown field; expected horizon_s, events"
+                    : field.equals("events") ? "events: must be a list"
+                    : "horizon_s: must be a positive number of seconds, not " + root.get(field);
+        }
+        int index = path.get(1).getIndex();
+        JsonNode node = root.path("events").path(index);
         String at = "events[" + index + "]";
-        if (!node.isObject()) {
+        if (path.size() == 2) {
+            return at + ": must be a mapping with id, kind, target, t_start";
+        }
+        String label = node.hasNonNull("id") ? at + " '" + node.get("id").asText() + "'" : at;
+        if (error instanceof UnrecognizedPropertyException) {
+            return label + ": " + field + ": unknown field; expected one of " + String.join(", ", EVENT_FIELDS);
+        }
+        JsonNode value = node.get(field);
+        return label + ": " + field + ": " + switch (field) {
+            case "spike_s" -> "a NETWORK_SPIKE needs the added latency in seconds, a positive number, not " + value;
+            case "replicas" -> "a SCALE needs the new replica count, a whole number of 0 or more, not " + value;
+            case "t_start", "t_end" -> "must be a number of seconds, not " + value;
+            default -> "must be a string, not " + value;
+        };
+    }
+
+    /** The rules of one event's fields; problems are added with the event's index and id. */
+    private static ScenarioEvent event(int index, EventFields fields, List<String> problems) {
+        String at = "events[" + index + "]";
+        if (fields == null) {
             problems.add(at + ": must be a mapping with id, kind, target, t_start");
             return null;
         }
-        String id = node.hasNonNull("id") ? node.get("id").asText() : null;
+        String id = fields.id();
         String label = id == null ? at : at + " '" + id + "'";
         int before = problems.size();
-        node.fieldNames().forEachRemaining(field -> {
-            if (!EVENT_FIELDS.contains(field)) {
-                problems.add(label + ": " + field + ": unknown field; expected one of " + String.join(", ", EVENT_FIELDS));
-            }
-        });
         if (id == null || id.isBlank()) {
             problems.add(label + ": id: is required");
         }
-        String target = node.hasNonNull("target") ? node.get("target").asText() : null;
+        String target = fields.target();
         if (target == null || target.isBlank()) {
             problems.add(label + ": target: is required");
         }
         EventKind kind = null;
-        String kindName = node.hasNonNull("kind") ? node.get("kind").asText() : null;
-        if (kindName == null) {
+        if (fields.kind() == null) {
             problems.add(label + ": kind: is required");
         } else {
             try {
-                kind = EventKind.valueOf(kindName);
+                kind = EventKind.valueOf(fields.kind());
             } catch (IllegalArgumentException e) {
                 problems.add(label + ": kind: must be SERVER_DOWN, NETWORK_SPIKE, CONTAINER_KILL, CONTAINER_STOP"
-                        + " or SCALE, not '" + kindName + "'");
+                        + " or SCALE, not '" + fields.kind() + "'");
             }
         }
         if (kind == EventKind.SERVER_UP) {
@@ -159,60 +199,45 @@ public final class Scenarios {
                     + " SERVER_DOWN event, because down and up come in pairs");
             kind = null;
         }
-        Duration start = time(node, "t_start", label, problems, true);
-        Duration end = time(node, "t_end", label, problems, false);
-        if (kind != null && kind.isInterval() && end == null && !node.has("t_end")) {
+        if (fields.start() == null) {
+            problems.add(label + ": t_start: is required (seconds from the start)");
+        }
+        if (kind != null && kind.isInterval() && fields.end() == null) {
             problems.add(label + ": t_end: is required: "
                     + (kind == EventKind.SERVER_DOWN
                     ? "a SERVER_DOWN needs the time of its SERVER_UP, because down and up come in pairs"
                     : "a NETWORK_SPIKE needs the time it ends"));
         }
-        if (kind != null && !kind.isInterval() && node.has("t_end")) {
+        if (kind != null && !kind.isInterval() && fields.end() != null) {
             problems.add(label + ": t_end: only SERVER_DOWN and NETWORK_SPIKE events have an end; remove it");
         }
         Duration spike = Duration.ZERO;
         if (kind == EventKind.NETWORK_SPIKE) {
-            JsonNode value = node.get("spike_s");
-            if (value == null || !value.isNumber() || value.asDouble() <= 0) {
+            if (fields.spike() == null || fields.spike() <= 0) {
                 problems.add(label + ": spike_s: a NETWORK_SPIKE needs the added latency in seconds, a positive"
-                        + " number" + (value == null ? "" : ", not " + value));
+                        + " number" + (fields.spike() == null ? "" : ", not " + fields.spike()));
             } else {
-                spike = seconds(value.asDouble());
+                spike = seconds(fields.spike());
             }
-        } else if (node.has("spike_s")) {
+        } else if (fields.spike() != null) {
             problems.add(label + ": spike_s: only NETWORK_SPIKE events have it; remove it");
         }
         int replicas = -1;
         if (kind == EventKind.SCALE) {
-            JsonNode value = node.get("replicas");
-            if (value == null || !value.isInt() || value.asInt() < 0) {
+            if (fields.replicas() == null || fields.replicas() < 0) {
                 problems.add(label + ": replicas: a SCALE needs the new replica count, a whole number of 0 or more"
-                        + (value == null ? "" : ", not " + value));
+                        + (fields.replicas() == null ? "" : ", not " + fields.replicas()));
             } else {
-                replicas = value.asInt();
+                replicas = fields.replicas();
             }
-        } else if (node.has("replicas")) {
+        } else if (fields.replicas() != null) {
             problems.add(label + ": replicas: only SCALE events have it; remove it");
         }
         if (problems.size() != before) {
             return null;
         }
-        return new ScenarioEvent(id, kind, target, start, end, spike, replicas);
-    }
-
-    private static Duration time(JsonNode node, String field, String label, List<String> problems, boolean required) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            if (required) {
-                problems.add(label + ": " + field + ": is required (seconds from the start)");
-            }
-            return null;
-        }
-        if (!value.isNumber()) {
-            problems.add(label + ": " + field + ": must be a number of seconds, not " + value);
-            return null;
-        }
-        return seconds(value.asDouble());
+        return new ScenarioEvent(id, kind, target, seconds(fields.start()),
+                fields.end() == null ? null : seconds(fields.end()), spike, replicas);
     }
 
     private static Duration seconds(double seconds) {

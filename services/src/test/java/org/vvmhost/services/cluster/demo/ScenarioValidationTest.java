@@ -132,6 +132,17 @@ class ScenarioValidationTest {
     }
 
     @Test
+    void unknownFieldsAndMistypedValuesAreNamedByEventAndField() {
+        rejects("  - {id: k, kind: CONTAINER_KILL, target: s1, t_start: 1, when: now}\n",
+                "events[0] 'k': when: unknown field; expected one of id, kind, target, t_start, t_end, spike_s,"
+                        + " replicas");
+        rejects("  - {id: k, kind: CONTAINER_KILL, target: s1, t_start: soon}\n",
+                "events[0] 'k': t_start: must be a number of seconds, not \"soon\"");
+        rejects("  - {id: sc, kind: SCALE, target: pool, t_start: 1, replicas: 1.5}\n",
+                "events[0] 'sc': replicas: a SCALE needs the new replica count, a whole number of 0 or more, not 1.5");
+    }
+
+    @Test
     void kindSpecificFieldsAreChecked() {
         rejects("  - {id: sp, kind: NETWORK_SPIKE, target: s1, t_start: 1, t_end: 2}\n",
                 "events[0] 'sp': spike_s: a NETWORK_SPIKE needs the added latency in seconds, a positive number");
