@@ -116,6 +116,27 @@ class ManifestsTest {
     }
 
     @Test
+    void aMistypedValueIsNamedWithItsDocumentAndField() {
+        assertThatThrownBy(() -> Manifests.parse("""
+                kind: ReplicaSet
+                metadata: {name: web}
+                spec:
+                  replicas: two
+                  selector: {app: web}
+                  template: {metadata: {labels: {app: web}}, spec: {image: count}}
+                ---
+                kind: Container
+                metadata: {name: c, labels: {app: [1]}}
+                spec: {image: count}
+                """))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).problems()).containsExactly(
+                        "document 1 (ReplicaSet 'web'): spec.replicas: must be a whole number of at least 0, not"
+                                + " \"two\"",
+                        "document 2: metadata.labels.app: must be a plain value (string or number)"));
+    }
+
+    @Test
     void duplicatesAndYamlErrorsAreReported() {
         assertThatThrownBy(() -> Manifests.parse("""
                 kind: Container
