@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.time.ClockWaits;
@@ -198,11 +199,7 @@ final class DefaultCluster implements Cluster {
 
     @Override
     public <R> CompletableFuture<R> request(String container, Request<R> message, Duration timeout) {
-        try {
-            return requestVia(edgeOf(container), message, timeout);
-        } catch (ClusterException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return requestVia(() -> edgeOf(container), message, timeout);
     }
 
     @Override
@@ -213,18 +210,20 @@ final class DefaultCluster implements Cluster {
 
     @Override
     public <R> CompletableFuture<R> requestService(String service, Request<R> message, Duration timeout) {
+        return requestVia(() -> pick(service), message, timeout);
+    }
+
+    /** A request to the edge {@code target} finds; what cannot be delivered fails the future, not the call. */
+    private <R> CompletableFuture<R> requestVia(Supplier<Edge> target, Request<R> message, Duration timeout) {
         try {
-            return requestVia(pick(service), message, timeout);
+            Edge edge = target.get();
+            CompletableFuture<R> reply = ClockWaits.within(new CompletableFuture<>(), timeout, options.clock(),
+                    "no reply from container '" + edge.container() + "'");
+            deliver(edge, new Envelope<>(message, reply, edge));
+            return reply;
         } catch (ClusterException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private <R> CompletableFuture<R> requestVia(Edge edge, Request<R> message, Duration timeout) {
-        CompletableFuture<R> reply = ClockWaits.within(new CompletableFuture<>(), timeout, options.clock(),
-                "no reply from container '" + edge.container() + "'");
-        deliver(edge, new Envelope<>(message, reply, edge));
-        return reply;
     }
 
     private void deliver(Edge edge, Envelope<?> envelope) {
