@@ -32,7 +32,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -53,7 +52,6 @@ final class HttpApi implements AutoCloseable {
     static final String JSON_TYPE = "application/json";
 
     private static final int MAX_THREADS = 16;
-    private static final int QUEUE_CAPACITY = 256;
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
     private static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
@@ -132,8 +130,8 @@ final class HttpApi implements AutoCloseable {
         this.routes = routes.stream().collect(Collectors.groupingBy(Route::path, LinkedHashMap::new,
                 Collectors.toList()));
         this.meters = meters;
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
-                new BlockingArrayQueue<>(QUEUE_CAPACITY));
+        // At most MAX_THREADS requests run at once, whatever clients send; the tick loop has threads of its own.
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("vvm-http");
         this.server = new Server(threads);
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
