@@ -56,7 +56,12 @@ final class HostProcess implements AutoCloseable {
 
     /** Like {@link #start(ImageCommand, List)}, with exactly {@code variables} as the VVM_ variables. */
     static HostProcess start(ImageCommand image, List<String> args, Map<String, String> variables) {
-        ProcessBuilder builder = new ProcessBuilder(image.commandLine(args)).redirectErrorStream(true);
+        return start(image.commandLine(args), variables);
+    }
+
+    /** Starts {@code commandLine} (for example the image's health check) with exactly these VVM_ variables. */
+    static HostProcess start(List<String> commandLine, Map<String, String> variables) {
+        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("VVM_"));
         builder.environment().putAll(variables);
         long startedNanos = System.nanoTime();

@@ -224,15 +224,17 @@ class HttpApiIT {
     }
 
     @Test
-    void theProbeCommandAnswersForTheImagesHealthcheck() throws Exception {
+    void theImagesHealthcheckAsksLivez() throws Exception {
         HostProcess host = start(List.of("run"));
         ApiClient api = api(host);
         await().atMost(TIMING.startBudget()).until(() -> api.status("/livez") == 200);
+        assertThat(image.healthcheck()).as("the Dockerfile's HEALTHCHECK").isNotEmpty();
 
-        HostProcess probe = HostProcess.start(image, List.of("probe"),
+        HostProcess probe = HostProcess.start(image.healthcheck(),
                 Map.of("VVM_HTTP_PORT", Integer.toString(api.base().getPort())));
         started.add(probe);
         assertThat(probe.awaitExit(TIMING.startBudget())).as(probe.output()).contains(0);
+        assertThat(probe.output()).contains("200 ", "/livez");
 
         host.sigterm();
         assertThat(host.awaitExit(TIMING.eventBudget())).as(host.output()).contains(0);
