@@ -116,6 +116,8 @@ class HttpApiIT {
 
         assertThat(first.value("vvmhost_leader")).contains(1.0);
         assertThat(other.value("vvmhost_leader")).contains(0.0);
+        assertThat(first.value("vvmhost_ready")).contains(1.0);
+        assertThat(other.value("vvmhost_ready")).as("a ready standby").contains(1.0);
         assertThat(first.value("vvmhost_fencing_token")).hasValueSatisfying(t -> assertThat(t).isPositive());
         assertThat(first.value("vvmhost_leadership_transitions_total", Map.of("reason", "acquired"))).contains(1.0);
         assertThat(other.value("vvmhost_leadership_transitions_total", Map.of("reason", "acquired"))).contains(0.0);

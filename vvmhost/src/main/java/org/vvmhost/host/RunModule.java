@@ -3,6 +3,7 @@ package org.vvmhost.host;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import io.micrometer.core.instrument.Gauge;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ abstract class RunModule {
     static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock) {
         ElectionReader election = new ElectionReader(settings.etcd(), settings.election(), clock);
         ApiRoutes routes = new ApiRoutes(status, election, metrics.registry(), clock, settings.host());
+        Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
+                .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
+                .register(metrics.registry());
         return new HttpApi(settings.http(), settings.host(), routes.routes(), metrics.registry());
     }
 
