@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,11 +86,18 @@ final class ApiRoutes {
                 term.leaderKey(), url));
         ReplicaView replica = new ReplicaView(status.instanceId(), role(state), state.phase().name().toLowerCase(
                 Locale.ROOT), state.since().toString(), url, host, pid, state.term().map(ApiRoutes::term).orElse(null),
-                state.problem().orElse(null), state.stopReason().orElse(null),
-                Map.of("livez", probes.live(), "readyz", probes.ready(), "leader", probes.leader(),
-                        "standby", probes.standby()));
+                state.problem().orElse(null), state.stopReason().orElse(null), verdicts(probes));
         return new StatusView(replica, election.read(self), status.observed().map(o -> world(o.world(),
                 o.backupInterval())).orElse(null));
+    }
+
+    private static Map<String, Probes.Verdict> verdicts(Probes probes) {
+        Map<String, Probes.Verdict> verdicts = new LinkedHashMap<>();
+        verdicts.put("livez", probes.live());
+        verdicts.put("readyz", probes.ready());
+        verdicts.put("leader", probes.leader());
+        verdicts.put("standby", probes.standby());
+        return verdicts;
     }
 
     private WorldView world(WorldSimulationService world, int backupInterval) {

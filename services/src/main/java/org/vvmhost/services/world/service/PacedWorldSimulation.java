@@ -76,7 +76,12 @@ final class PacedWorldSimulation implements WorldSimulationService {
         this.clock = clock;
         this.runtimes = runtimes;
         this.meters = new WorldMeters(registry);
+    }
+
+    /** Registers the gauges that read this service when scraped; called once it is fully built. */
+    PacedWorldSimulation observed() {
         meters.observe(this);
+        return this;
     }
 
     @Override

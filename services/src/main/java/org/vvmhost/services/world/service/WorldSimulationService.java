@@ -62,7 +62,7 @@ public interface WorldSimulationService extends Service {
         return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(meters, "meters"));
+                Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(meters, "meters")).observed();
     }
 
     /** The last completed tick; -1 before the world is up. */
