@@ -131,7 +131,7 @@ final class StatusCommand implements Callable<Integer> {
             return text.toString();
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "KEY"});
+        rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "API", "KEY"});
         ElectionStatus.Entry leader = status.leader().get();
         rows.add(row("leader", leader, time(leader.leaderSince()), Long.toString(leader.fencingToken())));
         for (ElectionStatus.Entry waiting : status.waiting()) {
@@ -157,7 +157,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private static String[] row(String role, ElectionStatus.Entry entry, String since, String token) {
         return new String[] {role, entry.id(), entry.host().isEmpty() ? "-" : entry.host(),
-            entry.pid() == 0 ? "-" : Long.toString(entry.pid()), since, token, time(entry.startedAt()), entry.key()};
+            entry.pid() == 0 ? "-" : Long.toString(entry.pid()), since, token, time(entry.startedAt()),
+            entry.advertiseUrl().isEmpty() ? "-" : entry.advertiseUrl(), entry.key()};
     }
 
     private static String time(Optional<Instant> instant) {
@@ -182,16 +183,20 @@ final class StatusCommand implements Callable<Integer> {
     record BackupView(long tick, String hash, long population, long seed) {
     }
 
-    /** One candidate; times are ISO-8601. The fencing token and leader-since are the leader's only. */
+    /**
+     * One candidate; times are ISO-8601. The fencing token and leader-since are the leader's only;
+     * {@code advertiseUrl} is where its HTTP API answers, if it advertises one.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, Long fencingToken,
-                         long createRevision, String key) {
+                         Long createRevision, String key, String advertiseUrl) {
 
         static CandidateView of(ElectionStatus.Entry entry, boolean leader) {
             return new CandidateView(entry.id(), entry.host().isEmpty() ? null : entry.host(),
                     entry.pid() == 0 ? null : entry.pid(), entry.startedAt().map(Instant::toString).orElse(null),
                     leader ? entry.leaderSince().map(Instant::toString).orElse(null) : null,
-                    leader ? entry.fencingToken() : null, entry.fencingToken(), entry.key());
+                    leader ? entry.fencingToken() : null, entry.fencingToken(), entry.key(),
+                    entry.advertiseUrl().isEmpty() ? null : entry.advertiseUrl());
         }
     }
 }

@@ -10,22 +10,24 @@ import java.util.Optional;
 import org.vvmhost.leadership.Candidate;
 
 /**
- * The JSON value of a candidate's election key: who campaigns, and since when it leads once it does. Times are
- * ISO-8601 strings, readable in {@code etcdctl} output.
+ * The JSON value of a candidate's election key: who campaigns, where its HTTP API answers, and since when it leads
+ * once it does. Times are ISO-8601 strings, readable in {@code etcdctl} output. Readers ignore fields they do not
+ * know, so a field added later is read by older replicas as absent.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record CandidateValue(String id, String host, long pid, String startedAt, String leaderSince) {
+record CandidateValue(String id, String host, long pid, String startedAt, String leaderSince, String advertiseUrl) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static CandidateValue of(Candidate candidate) {
         return new CandidateValue(candidate.id(), candidate.host(), candidate.pid(),
-                candidate.startedAt().toString(), null);
+                candidate.startedAt().toString(), null,
+                candidate.advertiseUrl().isEmpty() ? null : candidate.advertiseUrl());
     }
 
     CandidateValue leadingSince(Instant since) {
-        return new CandidateValue(id, host, pid, startedAt, since.toString());
+        return new CandidateValue(id, host, pid, startedAt, since.toString(), advertiseUrl);
     }
 
     byte[] toJson() {

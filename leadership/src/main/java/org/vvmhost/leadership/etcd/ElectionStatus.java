@@ -30,9 +30,10 @@ public record ElectionStatus(String election, Optional<Entry> leader, List<Entry
      * @param startedAt    when its process started, if known
      * @param leaderSince  when it confirmed its win, for the leader
      * @param fencingToken the key's create revision
+     * @param advertiseUrl the base URL of the candidate's HTTP API; empty if it advertises none
      */
     public record Entry(String key, String id, String host, long pid, Optional<Instant> startedAt,
-            Optional<Instant> leaderSince, long fencingToken) {
+            Optional<Instant> leaderSince, long fencingToken, String advertiseUrl) {
 
         public Entry {
             Objects.requireNonNull(key, "key");
@@ -40,6 +41,13 @@ public record ElectionStatus(String election, Optional<Entry> leader, List<Entry
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(startedAt, "startedAt");
             Objects.requireNonNull(leaderSince, "leaderSince");
+            Objects.requireNonNull(advertiseUrl, "advertiseUrl");
+        }
+
+        /** An entry with no advertised URL. */
+        public Entry(String key, String id, String host, long pid, Optional<Instant> startedAt,
+                     Optional<Instant> leaderSince, long fencingToken) {
+            this(key, id, host, pid, startedAt, leaderSince, fencingToken, "");
         }
     }
 }

@@ -101,7 +101,7 @@ public final class EtcdLeaderships {
         CandidateValue v = value.get();
         return new ElectionStatus.Entry(key, v.id(), v.host() == null ? "" : v.host(), v.pid(),
                 CandidateValue.instant(v.startedAt()), CandidateValue.instant(v.leaderSince()),
-                kv.getCreateRevision());
+                kv.getCreateRevision(), v.advertiseUrl() == null ? "" : v.advertiseUrl());
     }
 
     /**
