@@ -3,8 +3,6 @@ package org.vvmhost.services.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +17,7 @@ class OutageTest {
     }
 
     private void threeServers() {
-        for (String name : List.of("s1", "s2", "s3")) {
-            cluster.apply(Container.of(name, Map.of("app", "web"), ContainerSpec.of("count")));
-        }
-        cluster.apply(ClusterService.of("web", Map.of("app", "web"), BalancerKind.ROUND_ROBIN));
-        fixture.settle();
+        fixture.threeServers();
         assertThat(cluster.routable("web")).containsExactly("s1", "s2", "s3");
     }
 

@@ -18,6 +18,15 @@ public final class VirtualClusterFixture implements AutoCloseable {
             }));
     public final Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withSeed(11), functions);
 
+    /** Three containers of the counting function, s1..s3, behind the round-robin service {@code web}. */
+    public void threeServers() {
+        for (String name : List.of("s1", "s2", "s3")) {
+            cluster.apply(Container.of(name, Map.of("app", "web"), ContainerSpec.of("count")));
+        }
+        cluster.apply(ClusterService.of("web", Map.of("app", "web"), BalancerKind.ROUND_ROBIN));
+        settle();
+    }
+
     public void settle() {
         clock.runFor(Duration.ofMillis(50));
     }

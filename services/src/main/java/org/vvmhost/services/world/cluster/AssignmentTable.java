@@ -1,8 +1,10 @@
 package org.vvmhost.services.world.cluster;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -269,6 +271,27 @@ final class AssignmentTable {
             copy[i] = table[i].clone();
         }
         return copy;
+    }
+
+    /** Carries out an action that the table {@code before} decided on, and adds the events its outcome leads to. */
+    @FunctionalInterface
+    interface Executor {
+        void run(Action action, AssignmentTable before, Deque<Event> outcomes);
+    }
+
+    /** Applies {@code first} and, in order, every outcome it leads to; the table they end in. */
+    AssignmentTable run(Event first, Executor executor) {
+        AssignmentTable table = this;
+        Deque<Event> events = new ArrayDeque<>(List.of(first));
+        while (!events.isEmpty()) {
+            AssignmentTable before = table;
+            Decision decision = before.next(events.poll());
+            table = decision.table();
+            for (Action action : decision.actions()) {
+                executor.run(action, before, events);
+            }
+        }
+        return table;
     }
 
     /** The policy: this table and {@code event} give the next table and the actions to carry it out. */

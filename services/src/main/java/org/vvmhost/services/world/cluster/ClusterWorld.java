@@ -1,7 +1,6 @@
 package org.vvmhost.services.world.cluster;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,20 +113,7 @@ final class ClusterWorld implements World {
 
     private void launch(Partition[][] partitions) {
         String image = "world-simulator-" + runtime.name() + "-" + IMAGES.incrementAndGet();
-        SimulatorProtocol.Coordinator line = new SimulatorProtocol.Coordinator() {
-            @Override
-            public CompletableFuture<Void> handOver(SimulatorProtocol.HandOver handOver) {
-                CompletableFuture<Void> handedOver = new CompletableFuture<>();
-                distributor.post(new WorkloadDistributor.Leaving(handOver.container(), handOver.setIndex(),
-                        handOver.states(), handedOver));
-                return handedOver;
-            }
-
-            @Override
-            public boolean closing() {
-                return closing;
-            }
-        };
+        SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
         cluster.functions().register(image, () -> new SimulatorFunction(core, line, runtime.timeout()));
         watch = cluster.watchContainers(this::onContainer);
         setOfReplicaSet.forEach((replicaSet, s) -> {

@@ -1,15 +1,13 @@
 package org.vvmhost.services.world.cluster;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.Cluster;
-import org.vvmhost.services.world.cluster.AssignmentTable.Action;
 import org.vvmhost.services.world.cluster.AssignmentTable.Event;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.core.Partition;
@@ -74,6 +72,7 @@ final class WorkloadDistributor {
     void post(Notice notice) {
         inbox.add(notice);
     }
+
 
     /** Applies the queued notices, then places parked areas, rebalances and fills passives if membership changed. */
     void settle() {
@@ -187,21 +186,28 @@ final class WorkloadDistributor {
         apply(new AssignmentTable.Reset(entities));
     }
 
-    /** Runs the table on {@code first} and every outcome it leads to. */
+    /** Runs the table on {@code first} and every outcome it leads to; logs the areas it lost. */
     private void apply(Event first) {
-        Deque<Event> events = new ArrayDeque<>(List.of(first));
-        while (!events.isEmpty()) {
-            AssignmentTable before = table;
-            AssignmentTable.Decision decision = before.next(events.poll());
-            table = decision.table();
-            for (String loss : table.lost().subList(Math.min(before.lost().size(), table.lost().size()),
-                    table.lost().size())) {
-                LOG.error(loss);
+        List<String> lostBefore = table.lost();
+        table = table.run(first, handover::run);
+        table.lost().stream().filter(loss -> !lostBefore.contains(loss)).forEach(LOG::error);
+    }
+
+    /** The line a simulator of this world has to the coordinator: hand-overs come here. */
+    SimulatorProtocol.Coordinator line(BooleanSupplier closing) {
+        return new SimulatorProtocol.Coordinator() {
+            @Override
+            public CompletableFuture<Void> handOver(SimulatorProtocol.HandOver handOver) {
+                CompletableFuture<Void> handedOver = new CompletableFuture<>();
+                post(new Leaving(handOver.container(), handOver.setIndex(), handOver.states(), handedOver));
+                return handedOver;
             }
-            for (Action action : decision.actions()) {
-                handover.run(action, before, events);
+
+            @Override
+            public boolean closing() {
+                return closing.getAsBoolean();
             }
-        }
+        };
     }
 
     /** The assignments as they stand; read it between ticks, on the coordinator's thread. */

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.vvmhost.services.cluster.BalancerKind;
 import org.vvmhost.services.cluster.Cluster;
-import org.vvmhost.services.cluster.ClusterService;
-import org.vvmhost.services.cluster.Container;
-import org.vvmhost.services.cluster.ContainerSpec;
 import org.vvmhost.services.cluster.TestFunctions;
 import org.vvmhost.services.cluster.VirtualClusterFixture;
 
@@ -27,11 +22,7 @@ class ScenarioDriverTest {
     }
 
     private void threeServers() {
-        for (String name : List.of("s1", "s2", "s3")) {
-            cluster.apply(Container.of(name, Map.of("app", "web"), ContainerSpec.of("count")));
-        }
-        cluster.apply(ClusterService.of("web", Map.of("app", "web"), BalancerKind.ROUND_ROBIN));
-        fixture.settle();
+        fixture.threeServers();
         assertThat(cluster.routable("web")).containsExactly("s1", "s2", "s3");
     }
 

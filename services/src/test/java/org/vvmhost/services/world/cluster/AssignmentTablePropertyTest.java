@@ -2,7 +2,6 @@ package org.vvmhost.services.world.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
@@ -154,17 +153,9 @@ class AssignmentTablePropertyTest {
 
         /** The table, then the outcome of each action, as the hand-over part reports them. */
         private void apply(Event first) {
-            Deque<Event> events = new ArrayDeque<>(List.of(first));
-            while (!events.isEmpty()) {
-                AssignmentTable before = table;
-                AssignmentTable.Decision decision = before.next(events.poll());
-                table = decision.table();
-                assertThat(table.lastEpoch()).isGreaterThanOrEqualTo(epochs);
-                epochs = table.lastEpoch();
-                for (Action action : decision.actions()) {
-                    outcome(action, before, events);
-                }
-            }
+            table = table.run(first, this::outcome);
+            assertThat(table.lastEpoch()).isGreaterThanOrEqualTo(epochs);
+            epochs = table.lastEpoch();
         }
 
         private boolean fails() {
@@ -172,6 +163,7 @@ class AssignmentTablePropertyTest {
         }
 
         private void outcome(Action action, AssignmentTable before, Deque<Event> events) {
+            assertThat(before.lastEpoch()).as("epochs only grow").isGreaterThanOrEqualTo(epochs);
             if (action instanceof AssignmentTable.Place place) {
                 for (int i = 0; i < place.candidates().size(); i++) {
                     if (!fails()) {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.services.cluster.Cluster;
@@ -47,20 +46,7 @@ class WorkloadDistributorTest {
                 .withComponentSets(Map.of("physics", new WorldConfig.SetConfig(2))).withPassivesPerArea(1);
         WorldCore core = WorldCore.of(config, ComponentSetRegistry.builtIn());
         WorkloadDistributor distributor = new WorkloadDistributor(cluster, core, WAIT);
-        SimulatorProtocol.Coordinator line = new SimulatorProtocol.Coordinator() {
-            @Override
-            public CompletableFuture<Void> handOver(SimulatorProtocol.HandOver handOver) {
-                CompletableFuture<Void> handedOver = new CompletableFuture<>();
-                distributor.post(new WorkloadDistributor.Leaving(handOver.container(), handOver.setIndex(),
-                        handOver.states(), handedOver));
-                return handedOver;
-            }
-
-            @Override
-            public boolean closing() {
-                return closing;
-            }
-        };
+        SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
         cluster.functions().register("simulator", () -> new SimulatorFunction(core, line, WAIT));
         for (String name : List.of("sim-a", "sim-b")) {
             cluster.apply(Container.of(name, Map.of(), ContainerSpec.of("simulator")

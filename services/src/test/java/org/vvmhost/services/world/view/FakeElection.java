@@ -12,12 +12,6 @@ import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
-import org.vvmhost.services.world.ComponentSetRegistry;
-import org.vvmhost.services.world.TestWorlds;
-import org.vvmhost.services.world.World;
-import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViews;
 
 /**
  * A test double of an election's data: a sorted key space, and terms whose writes are fenced by the latest

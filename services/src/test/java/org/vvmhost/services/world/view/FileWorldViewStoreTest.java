@@ -13,7 +13,6 @@ import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.WorldViews;
 
 class FileWorldViewStoreTest {

@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service.bench;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
