@@ -14,6 +14,8 @@ import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 
@@ -49,8 +51,11 @@ class StatusOutputTest {
     @Test
     void theWorldsLastBackupShowsItsTickAndHash() throws Exception {
         WorldView.Header header;
-        try (World world = World.create(WorldConfig.defaults().withEntities(100), ComponentSetRegistry.builtIn(), 1)) {
-            world.advanceTo(3);
+        try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1))
+                .create(WorldConfig.defaults().withEntities(100))) {
+            world.step();
+            world.step();
+            world.step();
             header = world.snapshot().header();
         }
         WorldBackup backup = new WorldBackup("the election's data under 'world/'", Optional.of(header),

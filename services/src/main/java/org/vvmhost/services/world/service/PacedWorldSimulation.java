@@ -15,12 +15,14 @@ import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
+import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.ServiceContext;
 
 /**
@@ -129,12 +131,12 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (view.isEmpty()) {
             LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
-            World fresh = World.create(config, sets, runtime);
+            World fresh = WorldFactory.of(sets, runtime).create(config);
             backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty());
             return fresh;
         }
         try {
-            World restored = World.restore(config, sets, runtime, view.get());
+            World restored = WorldFactory.of(sets, runtime).restore(config, view.get());
             backupState = new BackupState(Optional.of(new BackupState.SavedView(view.get().header(),
                     view.get().bytes().length, Duration.ZERO, true)), view.get().tick(), clock.nanoTime(),
                     Optional.empty());
@@ -273,7 +275,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
             BackupState before = backupState;
             backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
                     new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
-            if (causedByFencing(e)) {
+            if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
                         + "written", view.tick());
@@ -296,15 +298,6 @@ final class PacedWorldSimulation implements WorldSimulationService {
                 Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
-    }
-
-    private static boolean causedByFencing(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof FencedWriteRejectedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void logProgress() {
