@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.vvmhost.services.world.service.BackupState;
 import org.vvmhost.services.world.service.TickStats;
 import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.Clock;
 
 /**
@@ -68,7 +69,15 @@ final class ApiRoutes {
 
     private Probes.World world() {
         return status.observed().map(o -> new Probes.World(o.world().backups(), o.world().tick(),
-                o.preloader().map(p -> p.caughtUp()), o.backupInterval())).orElse(Probes.World.NONE);
+                o.preloader().map(ApiRoutes::preloaded), o.backupInterval())).orElse(Probes.World.NONE);
+    }
+
+    /**
+     * A standby that holds a checked view can take over fast even while it reads a newer one (a takeover then reads
+     * the store): readiness does not flap at every backup.
+     */
+    private static boolean preloaded(WorldViewPreloader preloader) {
+        return preloader.caughtUp() || preloader.latest().isPresent();
     }
 
     private HttpApi.Reply metrics(String accept) {

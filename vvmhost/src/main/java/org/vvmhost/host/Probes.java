@@ -29,7 +29,7 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
      *
      * @param backups        empty until the world is up
      * @param tick           the last completed tick
-     * @param preloaded      a standby's preloader: caught up or not; empty when there is none (no view to preload)
+     * @param preloaded      a standby's preloader: holds a checked view or not; empty when there is none (no view to preload)
      * @param backupInterval ticks between world views
      */
     record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval) {
@@ -89,8 +89,8 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
         if (world.preloaded().isEmpty()) {
             return new Verdict(true, "standby campaigning; no world view to preload");
         }
-        return world.preloaded().get() ? new Verdict(true, "standby campaigning, newest world view preloaded")
-                : new Verdict(false, "standby campaigning, newest world view not preloaded yet");
+        return world.preloaded().get() ? new Verdict(true, "standby campaigning, a world view preloaded")
+                : new Verdict(false, "standby campaigning, world view not preloaded yet");
     }
 
     private static String notServing(ReplicaState state) {

@@ -10,11 +10,25 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.cluster.InProcessClusterService;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldFactory;
+import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.WorldServiceSettings;
+import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
@@ -38,6 +52,23 @@ class ApiRoutesTest {
         assertThat(status("/readyz")).isEqualTo(503);
         assertThat(json("/readyz").get("reason").asText()).contains("not launched");
         assertThat(json("/status").at("/replica/role").asText()).isEqualTo("starting");
+    }
+
+    @Test
+    void aStandbyHoldingACheckedViewStaysReadyWhileItReadsANewerOne() throws Exception {
+        StubPreloader preloader = new StubPreloader();
+        status.observe(new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
+                ComponentSetRegistry.builtIn(), context -> WorldViewStore.file(Path.of("unused")), Optional.empty(),
+                clock), Optional.of(preloader), InProcessClusterService.create(() -> ClusterOptions.threaded(clock),
+                FunctionRegistry.create()), 20));
+        status.launched();
+        assertThat(status("/standby")).as("nothing read yet").isEqualTo(503);
+        assertThat(json("/standby").get("reason").asText()).contains("not preloaded");
+
+        preloader.latest = Optional.of(smallWorldView());
+        assertThat(status("/standby")).as("a newer view is being read: the one held still serves a takeover")
+                .isEqualTo(200);
+        assertThat(status("/readyz")).isEqualTo(200);
     }
 
     @Test
@@ -144,6 +175,36 @@ class ApiRoutesTest {
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             return CompletableFuture.failedFuture(new IOException("not in this test"));
+        }
+    }
+    private static WorldView smallWorldView() {
+        try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1))
+                .create(WorldConfig.defaults())) {
+            return world.snapshot();
+        }
+    }
+
+    /** A preloader that has read whatever the test says, and is never caught up with a newer manifest. */
+    private static final class StubPreloader implements WorldViewPreloader {
+        volatile Optional<WorldView> latest = Optional.empty();
+
+        @Override
+        public Optional<WorldView> latest() {
+            return latest;
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return false;
+        }
+
+        @Override
+        public Optional<WorldView> claim() {
+            return latest;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
