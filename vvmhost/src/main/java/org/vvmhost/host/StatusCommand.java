@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vvmhost status}: who leads the election on etcd, who waits, and the world's last backup. Read-only. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows the election's leader (id, host, pid, since when, fencing token), the candidates "
-                + "waiting in line, as read from etcd, and the tick and world hash of the world's last backup.",
+        description = "Shows the election's leader (id, host, pid, since when, fencing token <epoch>:<revision>), the "
+                + "candidates waiting in line, as read from etcd, and the tick and world hash of the world's last "
+                + "backup.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the status was read (also when nobody leads)",
@@ -133,7 +135,8 @@ final class StatusCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "KEY"});
         ElectionStatus.Entry leader = status.leader().get();
-        rows.add(row("leader", leader, time(leader.leaderSince()), Long.toString(leader.fencingToken())));
+        rows.add(row("leader", leader, time(leader.leaderSince()),
+                leader.fencingToken().map(FencingToken::toString).orElse("-")));
         for (ElectionStatus.Entry waiting : status.waiting()) {
             rows.add(row("waiting", waiting, "-", "-"));
         }
@@ -182,16 +185,19 @@ final class StatusCommand implements Callable<Integer> {
     record BackupView(long tick, String hash, long population, long seed) {
     }
 
-    /** One candidate; times are ISO-8601. The fencing token and leader-since are the leader's only. */
+    /**
+     * One candidate; times are ISO-8601. The fencing token ({@code epoch}, {@code revision}) and leader-since are the
+     * leader's only, once it confirmed its win.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, Long fencingToken,
-                         long createRevision, String key) {
+    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince,
+                         FencingToken fencingToken, long createRevision, String key) {
 
         static CandidateView of(ElectionStatus.Entry entry, boolean leader) {
             return new CandidateView(entry.id(), entry.host().isEmpty() ? null : entry.host(),
                     entry.pid() == 0 ? null : entry.pid(), entry.startedAt().map(Instant::toString).orElse(null),
                     leader ? entry.leaderSince().map(Instant::toString).orElse(null) : null,
-                    leader ? entry.fencingToken() : null, entry.fencingToken(), entry.key());
+                    leader ? entry.fencingToken().orElse(null) : null, entry.createRevision(), entry.key());
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeaseSettings;
@@ -27,9 +28,9 @@ class StatusOutputTest {
     private static final WorldBackup NO_BACKUP = new WorldBackup("file:/var/lib/world", Optional.empty(), List.of());
 
     private final ElectionStatus.Entry leader = new ElectionStatus.Entry("vvmhost/694d", "node-1-41-ab", "node-1", 41,
-            Optional.of(STARTED), Optional.of(LEADS), 17);
+            Optional.of(STARTED), Optional.of(LEADS), 17, OptionalLong.of(3));
     private final ElectionStatus.Entry standby = new ElectionStatus.Entry("vvmhost/694e", "node-2-42-cd", "node-2", 42,
-            Optional.of(STARTED), Optional.empty(), 19);
+            Optional.of(STARTED), Optional.empty(), 19, OptionalLong.empty());
 
     @Test
     void theTableShowsTheLeaderWithItsTokenAndTheWaitingInLine() {
@@ -38,8 +39,9 @@ class StatusOutputTest {
 
         assertThat(table.lines()).hasSize(6);
         assertThat(table.lines().toList().get(0)).isEqualTo("election 'vvmhost' on etcd [http://etcd:2379]");
+        assertThat(table.lines().toList().get(1)).containsPattern("LEADER SINCE +FENCING TOKEN +STARTED");
         assertThat(table.lines().toList().get(2)).startsWith("leader ").contains("node-1-41-ab", "node-1", "41",
-                LEADS.toString(), "17", "vvmhost/694d");
+                LEADS.toString(), " 3:17 ", "vvmhost/694d");
         assertThat(table.lines().toList().get(3)).startsWith("waiting").contains("node-2-42-cd", "42", "vvmhost/694e")
                 .doesNotContain("19");
         assertThat(table.lines().toList().get(4)).isEqualTo("1 waiting");
@@ -89,7 +91,9 @@ class StatusOutputTest {
         assertThat(json.at("/leader/host").asText()).isEqualTo("node-1");
         assertThat(json.at("/leader/pid").asLong()).isEqualTo(41);
         assertThat(json.at("/leader/leaderSince").asText()).isEqualTo(LEADS.toString());
-        assertThat(json.at("/leader/fencingToken").asLong()).isEqualTo(17);
+        assertThat(json.at("/leader/fencingToken/epoch").asLong()).isEqualTo(3);
+        assertThat(json.at("/leader/fencingToken/revision").asLong()).isEqualTo(17);
+        assertThat(json.at("/leader/createRevision").asLong()).isEqualTo(17);
         assertThat(json.get("waiting")).hasSize(1);
         assertThat(json.at("/waiting/0/id").asText()).isEqualTo("node-2-42-cd");
         assertThat(json.at("/waiting/0/createRevision").asLong()).isEqualTo(19);

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * Who leads an election and who waits, as read from etcd by {@link EtcdLeaderships#status}.
@@ -28,11 +30,12 @@ public record ElectionStatus(String election, Optional<Entry> leader, List<Entry
      * @param host         where the candidate runs; empty if unknown
      * @param pid          its process id; 0 if unknown
      * @param startedAt    when its process started, if known
-     * @param leaderSince  when it confirmed its win, for the leader
-     * @param fencingToken the key's create revision
+     * @param leaderSince    when it confirmed its win, for the leader
+     * @param createRevision the key's create revision
+     * @param epoch          the fencing epoch it leads in, once it confirmed its win
      */
     public record Entry(String key, String id, String host, long pid, Optional<Instant> startedAt,
-            Optional<Instant> leaderSince, long fencingToken) {
+            Optional<Instant> leaderSince, long createRevision, OptionalLong epoch) {
 
         public Entry {
             Objects.requireNonNull(key, "key");
@@ -40,6 +43,13 @@ public record ElectionStatus(String election, Optional<Entry> leader, List<Entry
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(startedAt, "startedAt");
             Objects.requireNonNull(leaderSince, "leaderSince");
+            Objects.requireNonNull(epoch, "epoch");
+        }
+
+        /** The term's fencing token, once the candidate confirmed its win; empty for one still waiting or claiming. */
+        public Optional<FencingToken> fencingToken() {
+            return epoch.isPresent() ? Optional.of(new FencingToken(epoch.getAsLong(), createRevision))
+                    : Optional.empty();
         }
     }
 }

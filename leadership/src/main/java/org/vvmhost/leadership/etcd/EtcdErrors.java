@@ -36,6 +36,9 @@ final class EtcdErrors {
         }
         ErrorCode code = code(cause);
         String detail = describe(cause);
+        if (isNoSpace(cause)) {
+            return new LeadershipUnavailableException(action + ": etcd is out of space (" + detail + ")", cause);
+        }
         switch (code) {
             case UNAUTHENTICATED:
                 return new LeadershipAccessException(action + ": etcd refused the credentials (" + detail
@@ -60,6 +63,17 @@ final class EtcdErrors {
     static boolean isLeaseGone(Throwable failure) {
         Throwable cause = unwrap(failure);
         return code(cause) == ErrorCode.NOT_FOUND;
+    }
+
+    /** True if etcd refused the request because its database is full: its NOSPACE alarm. */
+    static boolean isNoSpace(Throwable failure) {
+        // By its message: a client-side "message too large" has the same gRPC code, RESOURCE_EXHAUSTED.
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("database space exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable unwrap(Throwable failure) {
@@ -89,7 +103,7 @@ final class EtcdErrors {
         return root.equals(message) || message.contains(root) ? message : message + ": " + root;
     }
 
-    private static String rootMessage(Throwable cause) {
+    static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

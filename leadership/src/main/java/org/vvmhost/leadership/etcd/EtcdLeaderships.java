@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -86,8 +87,8 @@ public final class EtcdLeaderships {
             Thread.currentThread().interrupt();
             throw new LeadershipException("interrupted while reading the election " + settings.election(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw EtcdErrors.translate("read the election " + settings.election() + " from " + settings.endpoints(),
-                    e);
+            throw TlsProbe.explain(EtcdErrors.translate("read the election " + settings.election() + " from "
+                    + settings.endpoints(), e), settings.endpoints(), settings.tls().flatMap(EtcdSettings.Tls::caFile));
         }
     }
 
@@ -96,12 +97,12 @@ public final class EtcdLeaderships {
         Optional<CandidateValue> value = CandidateValue.parse(kv.getValue().getBytes());
         if (value.isEmpty()) {
             return new ElectionStatus.Entry(key, kv.getValue().toString(StandardCharsets.UTF_8), "", 0,
-                    Optional.empty(), Optional.empty(), kv.getCreateRevision());
+                    Optional.empty(), Optional.empty(), kv.getCreateRevision(), OptionalLong.empty());
         }
         CandidateValue v = value.get();
         return new ElectionStatus.Entry(key, v.id(), v.host() == null ? "" : v.host(), v.pid(),
                 CandidateValue.instant(v.startedAt()), CandidateValue.instant(v.leaderSince()),
-                kv.getCreateRevision());
+                kv.getCreateRevision(), v.epoch() == null ? OptionalLong.empty() : OptionalLong.of(v.epoch()));
     }
 
     /**

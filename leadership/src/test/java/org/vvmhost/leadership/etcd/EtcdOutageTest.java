@@ -53,7 +53,7 @@ class EtcdOutageTest {
 
     @BeforeEach
     void freshElection(TestInfo test) {
-        election = EtcdTestSupport.freshElection(test.getTestMethod().orElseThrow().getName());
+        election = EtcdTestSupport.establishedElection(ETCD, test.getTestMethod().orElseThrow().getName());
     }
 
     @AfterEach
@@ -81,7 +81,7 @@ class EtcdOutageTest {
 
     @Test
     void aLeaderCutOffFromEtcdDeclaresLossAtItsRenewDeadlineBeforeTheTtl() {
-        RecordingClock clock = new RecordingClock(systemClock, LEASE.renewDeadline().dividedBy(2));
+        RecordingClock clock = new RecordingClock(systemClock, LEASE.renewDeadline());
         Term term = await(join("a", clock).campaign().elected());
         Awaitility.await("two renewals").atMost(TIMING.eventBudget()).until(() -> clock.renewals() >= 2);
 
@@ -121,7 +121,7 @@ class EtcdOutageTest {
         ElectionStatus status = EtcdLeaderships.status(EtcdTestSupport.settings(ETCD.endpoint(), election));
         assertThat(status.leader()).hasValueSatisfying(leader -> {
             assertThat(leader.key()).isEqualTo(winner.leaderKey());
-            assertThat(leader.fencingToken()).isEqualTo(winner.fencingToken());
+            assertThat(leader.fencingToken()).contains(winner.fencingToken());
         });
     }
 

@@ -27,6 +27,16 @@ final class EtcdTestSupport {
         return "vvm-test/" + test + "-" + ProcessHandle.current().pid() + "-" + ELECTIONS.incrementAndGet();
     }
 
+    /**
+     * A fresh election whose data already holds fencing epoch 1, as after its first leader: its first leader then
+     * does not wait out the lock-delay that a fresh or wiped etcd costs (see {@code EtcdIncarnationTest}).
+     */
+    static String establishedElection(EtcdExtension etcd, String test) {
+        String election = freshElection(test);
+        etcd.put(election + "-data/epoch", "1");
+        return election;
+    }
+
     static EtcdSettings settings(URI endpoint, String election) {
         return new EtcdSettings(List.of(endpoint), election, LEASE, Optional.empty(), Optional.empty());
     }

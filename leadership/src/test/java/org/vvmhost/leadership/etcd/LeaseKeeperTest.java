@@ -42,7 +42,7 @@ class LeaseKeeperTest {
     void aSlowReplyExtendsTheDeadlineOnlyFromWhenItsRequestWasSent() {
         long granted = clock.nanoTime();
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, granted, "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard);
+        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
         guard.start();
         keeper.start();
 
@@ -65,7 +65,7 @@ class LeaseKeeperTest {
     @Test
     void aReplyWithoutTtlIsALoss() {
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard);
+        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
         guard.start();
         keeper.start();
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
@@ -216,7 +217,8 @@ class WorldSimulationServiceTest {
             @Override
             public void save(WorldView view) {
                 attempts.incrementAndGet();
-                throw new FencedWriteRejectedException(1, "the term with fencing token 1 no longer leads");
+                throw new FencedWriteRejectedException(new FencingToken(1, 1),
+                        "the term with fencing token 1:1 no longer leads");
             }
 
             @Override
