@@ -113,6 +113,19 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
                 .getAsInt();
     }
 
+    /** Like {@code etcdctl put}. */
+    public void put(String key, String value) {
+        try {
+            admin().getKVClient().put(EtcdExtension.bytes(key), EtcdExtension.bytes(value))
+                    .get(TestTiming.current().eventBudget().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted talking to etcd", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("etcd admin call failed: " + e, e);
+        }
+    }
+
     /** Kills member {@code index} (SIGKILL), keeping its data. */
     public void kill(int index) {
         members.get(index).kill();

@@ -2,8 +2,7 @@ package org.vvmhost.leadership.etcd;
 
 import static org.vvmhost.leadership.etcd.ElectionLayout.bytes;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
+import dev.failsafe.Execution;
 import dev.failsafe.RetryPolicy;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -116,23 +115,8 @@ final class EtcdCampaign implements Campaign {
     }
 
     private void run() {
-        RetryPolicy<Term> retry = RetryPolicy.<Term>builder()
-                .handle(LeadershipException.class)
-                .abortOn(LeadershipAccessException.class)
-                .abortIf((result, failure) -> cancelRequested.get())
-                .withBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
-                .withMaxRetries(-1)
-                .onRetryScheduled(event -> {
-                    Throwable last = event.getLastException();
-                    // A full etcd is reported once, with what to do; each retry would only repeat it.
-                    if (!context.space().refused("the campaign for " + context.candidate().id(), last)) {
-                        LOG.warn("campaign for {} in {}: {}; trying again in {} ms", context.candidate().id(),
-                                context.description(), last.getMessage(), event.getDelay().toMillis());
-                    }
-                })
-                .build();
         try {
-            Term term = Failsafe.with(retry).get(this::attempt);
+            Term term = attemptUntilElected();
             consumeCancelSignal();
             if (elected.complete(term)) {
                 LOG.info("won the election {} as {} (fencing token {})", context.layout().election(),
@@ -141,7 +125,7 @@ final class EtcdCampaign implements Campaign {
                 // Cancelled while confirming: the withdrawal includes giving this term back.
                 withdrawals.add(term.release().exceptionally(failure -> null));
             }
-        } catch (CampaignCancelled | FailsafeException e) {
+        } catch (CampaignCancelled e) {
             consumeCancelSignal();
             elected.cancel(false);
         } catch (LeadershipAccessException e) {
@@ -155,6 +139,53 @@ final class EtcdCampaign implements Campaign {
         } finally {
             cleanUp();
         }
+    }
+
+    /**
+     * Attempts until one wins, waiting between attempts with capped exponential backoff on the clock. Failsafe's
+     * policy decides the delays and gives up only on an access refusal, which it rethrows.
+     */
+    private Term attemptUntilElected() {
+        RetryPolicy<Term> retry = RetryPolicy.<Term>builder()
+                .handle(LeadershipException.class)
+                .abortOn(LeadershipAccessException.class)
+                .withBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
+                .withMaxRetries(-1)
+                .build();
+        Execution<Term> execution = Execution.of(retry);
+        while (true) {
+            try {
+                return attempt();
+            } catch (LeadershipException e) {
+                execution.recordException(e);
+                if (execution.isComplete()) {
+                    throw e;
+                }
+                // A full etcd is reported once, with what to do; each retry would only repeat it.
+                if (!context.space().refused("the campaign for " + context.candidate().id(), e)) {
+                    LOG.warn("campaign for {} in {}: {}; trying again in {} ms", context.candidate().id(),
+                            context.description(), e.getMessage(), execution.getDelay().toMillis());
+                }
+                pause(execution.getDelay());
+            }
+        }
+    }
+
+    /** Waits {@code delay} on the clock; a cancel ends the wait, and the campaign. */
+    private void pause(Duration delay) {
+        CompletableFuture<Void> over = new CompletableFuture<>();
+        Clock.Scheduled timer = context.clock().schedule(delay, () -> over.complete(null));
+        try {
+            over.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CampaignCancelled();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a timer cannot fail", e);
+        } finally {
+            timer.cancel();
+        }
+        checkNotCancelled();
     }
 
     /**
