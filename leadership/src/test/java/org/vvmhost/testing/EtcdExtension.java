@@ -133,6 +133,26 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
                 .map(alarm -> alarm.getAlarmType().name()).toList();
     }
 
+    /**
+     * What an operator does about a NOSPACE alarm: compacts the history to the current revision, defragments, and
+     * disarms every alarm ({@code etcdctl compact}, {@code defrag}, {@code alarm disarm}).
+     */
+    public void reclaimSpace() {
+        long current = call(admin().getKVClient().get(bytes("/"))).getHeader().getRevision();
+        try {
+            call(admin().getKVClient().compact(current));
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).contains("compacted")) {
+                throw e;
+            }
+        }
+        call(admin().getMaintenanceClient().defragmentMember(endpoint().getAuthority()));
+        for (io.etcd.jetcd.maintenance.AlarmMember alarm : call(admin().getMaintenanceClient().listAlarms())
+                .getAlarms()) {
+            call(admin().getMaintenanceClient().alarmDisarm(alarm));
+        }
+    }
+
     /** A client for what {@code etcdctl} would do, over http; closed after the class. */
     public synchronized Client admin() {
         if (admin == null) {
@@ -154,6 +174,12 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
     /** Like {@code etcdctl del}. Returns how many keys were deleted. */
     public long delete(String key) {
         return call(admin().getKVClient().delete(bytes(key), DeleteOption.DEFAULT)).getDeleted();
+    }
+
+    /** Like {@code etcdctl del --prefix}. Returns how many keys were deleted. */
+    public long deletePrefix(String prefix) {
+        return call(admin().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()))
+                .getDeleted();
     }
 
     /** Like {@code etcdctl get --prefix}, in key order. */
