@@ -122,4 +122,31 @@ class StatusOutputTest {
         assertThat(AccessErrors.describe(new LeadershipAccessException("TLS handshake with etcd failed", null)))
                 .contains("--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file");
     }
+
+    @Test
+    void anUntrustedCertificateNamesItsSubjectTheReasonAndTheCaOption() {
+        assertThat(AccessErrors.describe(new LeadershipAccessException("TLS: etcd's certificate at "
+                + "https://10.0.0.1:2379 (subject CN=etcd-0) is not trusted: unknown issuer (no CA this replica trusts "
+                + "signed it)", null))).isEqualTo("etcd's certificate at https://10.0.0.1:2379 (subject CN=etcd-0) is "
+                        + "not trusted: unknown issuer (no CA this replica trusts signed it). To fix: give the CA that "
+                        + "signed it with --etcd-ca-file <pem> (VVM_ETCD_CA_FILE)");
+        assertThat(AccessErrors.describe(new LeadershipAccessException("TLS: etcd's certificate at "
+                + "https://10.0.0.1:2379 (subject CN=etcd-0) is not trusted: hostname mismatch (it is not issued for "
+                + "10.0.0.1)", null))).isEqualTo("etcd's certificate at https://10.0.0.1:2379 (subject CN=etcd-0) is "
+                        + "not trusted: hostname mismatch (it is not issued for 10.0.0.1). To fix: give "
+                        + "--etcd-endpoints a host name or address the certificate is issued for, or have it reissued "
+                        + "for this one (--etcd-ca-file cannot fix a name)");
+    }
+
+    @Test
+    void credentialsForAnEtcdWithoutAuthenticationAreNamedAsSuch() {
+        assertThat(AccessErrors.describe(new LeadershipAccessException("read the election vvmhost from "
+                + "[http://etcd:2379]: etcd has authentication disabled, but a user and password were given "
+                + "(UNAUTHENTICATED: FAILED_PRECONDITION: etcdserver: authentication is not enabled)", null)))
+                .isEqualTo("etcd refused access: read the election vvmhost from [http://etcd:2379]: etcd has "
+                        + "authentication disabled, but a user and password were given (UNAUTHENTICATED: "
+                        + "FAILED_PRECONDITION: etcdserver: authentication is not enabled). To fix: drop --etcd-user "
+                        + "and the password (--etcd-password, --etcd-password-file, VVM_ETCD_USER, "
+                        + "VVM_ETCD_PASSWORD), or enable authentication on etcd");
+    }
 }

@@ -39,6 +39,10 @@ final class EtcdErrors {
         if (isNoSpace(cause)) {
             return new LeadershipUnavailableException(action + ": etcd is out of space (" + detail + ")", cause);
         }
+        if (detail.contains("authentication is not enabled")) {
+            return new LeadershipAccessException(action + ": etcd has authentication disabled, but a user and "
+                    + "password were given (" + detail + ")", cause);
+        }
         switch (code) {
             case UNAUTHENTICATED:
                 return new LeadershipAccessException(action + ": etcd refused the credentials (" + detail
@@ -49,7 +53,7 @@ final class EtcdErrors {
             case INVALID_ARGUMENT:
             case FAILED_PRECONDITION:
                 if (detail.contains("authentication failed") || detail.contains("user name")
-                        || detail.contains("invalid auth") || detail.contains("authentication is not enabled")) {
+                        || detail.contains("invalid auth")) {
                     return new LeadershipAccessException(action + ": etcd refused the credentials (" + detail
                             + "); check the etcd user and password", cause);
                 }
@@ -111,7 +115,7 @@ final class EtcdErrors {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    private static boolean hasSslCause(Throwable cause) {
+    static boolean hasSslCause(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {
                 return true;

@@ -45,11 +45,12 @@ final class TlsProbe {
     }
 
     /**
-     * {@code failure} itself, or an access refusal if it is an unavailability of https endpoints whose certificate
-     * is not trusted.
+     * {@code failure} itself, or, if it is an unavailability or a failed handshake of https endpoints and their
+     * certificate is not trusted, an access refusal that says whose certificate and why.
      */
     static LeadershipException explain(LeadershipException failure, List<URI> endpoints, Optional<Path> caFile) {
-        if (!(failure instanceof LeadershipUnavailableException)) {
+        boolean handshake = failure instanceof LeadershipAccessException && EtcdErrors.hasSslCause(failure);
+        if (!(failure instanceof LeadershipUnavailableException) && !handshake) {
             return failure;
         }
         for (URI endpoint : endpoints) {

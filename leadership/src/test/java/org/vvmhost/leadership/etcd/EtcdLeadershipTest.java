@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
@@ -300,6 +301,18 @@ class EtcdLeadershipTest {
             await(campaign.cancel());
             assertThatThrownBy(() -> campaign.elected().getNow(null)).isInstanceOf(CancellationException.class);
         }
+    }
+
+    @Test
+    void credentialsForAnEtcdWithoutAuthenticationAreNamedAsSuch() {
+        EtcdSettings withUser = EtcdTestSupport.settings(ETCD.endpoint(), election)
+                .withCredentials(new EtcdSettings.Credentials("root", "secret"));
+
+        assertThatThrownBy(() -> EtcdLeaderships.status(withUser))
+                .isInstanceOf(LeadershipAccessException.class)
+                .hasMessage("read the election " + election + " from [" + ETCD.endpoint() + "]: etcd has "
+                        + "authentication disabled, but a user and password were given (UNAUTHENTICATED: "
+                        + "FAILED_PRECONDITION: etcdserver: authentication is not enabled)");
     }
 
     @Test
