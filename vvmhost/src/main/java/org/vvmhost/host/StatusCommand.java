@@ -22,6 +22,7 @@ import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCode.ACCESS_DENIED.code();
         } catch (LeadershipException e) {
             err.println("cannot read the election '" + etcd.election() + "' from etcd " + etcd.endpoints()
-                    + " within " + timeout.toMillis() + "ms: " + e.getMessage()
+                    + " within " + Durations.text(timeout) + ": " + e.getMessage()
                     + ". Check --etcd-endpoints, and that etcd runs; --timeout waits longer.");
             err.flush();
             return ExitCode.STARTUP_FAILED.code();

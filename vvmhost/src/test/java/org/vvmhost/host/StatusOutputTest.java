@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.time.ManualClock;
 
 /** What {@code vvmhost status} prints for a given election status, and how a refusal is explained. */
 class StatusOutputTest {
@@ -69,6 +75,19 @@ class StatusOutputTest {
         assertThat(json.at("/world/lastBackup/tick").asLong()).isEqualTo(3);
         assertThat(json.at("/world/lastBackup/hash").asText()).isEqualTo(hash);
         assertThat(json.at("/world/problems/0").asText()).contains("checksum mismatch");
+    }
+
+    @Test
+    void noViewInTheElectionsDataHintsAtTheWorldStore() {
+        Leadership reader = InMemoryElection.create(new ManualClock(), LeaseSettings.defaults())
+                .join(new Candidate("vvmhost-status", "", 0, STARTED));
+
+        WorldBackup backup = WorldBackup.read(WorldViewLocation.inElection(Duration.ofSeconds(5)), reader.data());
+
+        assertThat(backup.line()).isEqualTo("world: no backup (the election's data under 'world/'); if the replicas "
+                + "run with --world-store, give status the same --world-store (env VVM_WORLD_STORE)");
+        assertThat(NO_BACKUP.line()).as("no hint where status looked in the store given").isEqualTo(
+                "world: no backup (file:/var/lib/world)");
     }
 
     @Test
