@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.ManualClock;
 

@@ -25,6 +25,7 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
 
@@ -228,9 +230,23 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
+    /**
+     * Waits for one read or write, at most the store timeout, and no longer than the term leads: once it is lost
+     * nothing waits on etcd (the fence would refuse the write anyway), so a deposed leader stops at once.
+     */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture<?> lost = term == null ? new CompletableFuture<>() : term.lost();
+            CompletableFuture.anyOf(future, lost).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!future.isDone()) {
+                future.cancel(true);
+                LeadershipLostException reason = term.lost().join();
+                throw new WorldViewException(what + " was abandoned: leadership was lost (" + reason.getMessage()
+                        + ")", reason);
+            }
+            return future.join();
+        } catch (CompletionException e) {
+            throw new WorldViewException(what + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);

@@ -3,14 +3,17 @@ package org.vvmhost.services.world.service;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
@@ -20,6 +23,7 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.WorldViewStore;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 import org.vvmhost.vvm.ServiceContext;
 
 /**
@@ -184,14 +188,20 @@ final class PacedWorldSimulation implements WorldSimulationService {
                     + (world.tick() + 1) + ": " + e, e));
         }
         try {
-            awaitUninterruptibly(pendingBackup);
+            // The writes at the end of a term are bounded: the one in flight and the final one share the store
+            // timeout, and once leadership is lost the store abandons at once.
+            long deadline = clock.nanoTime() + settings.storeTimeout().toNanos();
+            if (!finishedBy(pendingBackup, deadline)) {
+                LOG.warn("the world view being written did not finish within {}; it is given up",
+                        Durations.text(settings.storeTimeout()));
+            }
             WorldView.Header saved = lastBackup;
             boolean unsaved = world.tick() != restoredTick && (saved == null || saved.tick() != world.tick());
             // Stopping because leadership was lost: the fence would refuse the write, and the successor restores
             // the last backup this term saved.
             boolean leading = context.term().status() != Term.Status.LOST;
             if (healthy && !deposed && unsaved && leading) {
-                save(world.snapshot(), true);
+                saveFinal(world.snapshot(), deadline);
             } else if (unsaved && !leading) {
                 LOG.warn("leadership was lost: no final backup of tick {}; the successor restores the last saved one "
                         + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
@@ -203,6 +213,39 @@ final class PacedWorldSimulation implements WorldSimulationService {
             finalFailure = e;
         } finally {
             world.close();
+        }
+    }
+
+    /**
+     * Writes the final view on the backup thread and waits for it until {@code deadline}. A write that has not
+     * finished by then is given up (stop interrupts it) and counts as not saved.
+     */
+    private void saveFinal(WorldView view, long deadline) {
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);
+        if (finishedBy(write, deadline)) {
+            try {
+                write.join();
+            } catch (CompletionException e) {
+                // The failure that save logged; stop rethrows it.
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            }
+            return;
+        }
+        WorldView.Header saved = lastBackup;
+        LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
+                + "restores the last saved one ({})", view.tick(), Durations.text(settings.storeTimeout()),
+                saved == null ? "none" : "tick " + saved.tick());
+        throw new WorldViewException("the world view of tick " + view.tick() + " was not saved within "
+                + Durations.text(settings.storeTimeout()));
+    }
+
+    /** Waits for {@code write} until {@code deadline} on the clock; false if it was still running then. */
+    private boolean finishedBy(CompletableFuture<Void> write, long deadline) {
+        try {
+            clock.orTimeout(write.copy(), Duration.ofNanos(Math.max(0, deadline - clock.nanoTime()))).join();
+            return true;
+        } catch (CompletionException e) {
+            return !(e.getCause() instanceof TimeoutException);
         }
     }
 
@@ -247,7 +290,17 @@ final class PacedWorldSimulation implements WorldSimulationService {
             // wrapper must still depose this leader, and a periodic write's failure must not vanish in its future.
             WorldViewException failure = e instanceof WorldViewException known ? known
                     : new WorldViewException("the world view of tick " + view.tick() + " was not saved: " + e, e);
-            if (causedByFencing(e)) {
+            if (causedBy(e, LeadershipLostException.class)) {
+                // The term ended while the view was being written: the store gave it up, and the monitor reports
+                // the loss; nothing more is written.
+                deposed = true;
+                WorldView.Header saved = lastBackup;
+                LOG.warn("leadership was lost while the world view of tick {} was being written: given up; the "
+                        + "successor restores the last saved one ({})", view.tick(),
+                        saved == null ? "none" : "tick " + saved.tick());
+                return;
+            }
+            if (causedBy(e, FencedWriteRejectedException.class)) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
                         + "written", view.tick());
@@ -268,9 +321,9 @@ final class PacedWorldSimulation implements WorldSimulationService {
                 view.bytes().length, store.description(), (clock.nanoTime() - began) / 1_000_000);
     }
 
-    private static boolean causedByFencing(Throwable error) {
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof FencedWriteRejectedException) {
+            if (type.isInstance(cause)) {
                 return true;
             }
         }
@@ -311,11 +364,9 @@ final class PacedWorldSimulation implements WorldSimulationService {
         stopping = true;
         wakeups.release();
         loop.join();
-        backups.shutdown();
-        if (!backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-            backups.shutdownNow();
-            backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
+        // The loop waited, within its bound, for every write it wanted; a write still running was given up.
+        backups.shutdownNow();
+        backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         Thread backupWorker = backupThread;
         if (backupWorker != null) {
             backupWorker.join(settings.storeTimeout().toMillis());
