@@ -187,18 +187,20 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * One candidate; times are ISO-8601. The fencing token ({@code epoch}, {@code revision}) and leader-since are the
-     * leader's only, once it confirmed its win.
+     * One candidate; times are ISO-8601. The fencing token ({@code <epoch>:<revision>}, as in the logs), its epoch and
+     * leader-since are the leader's only, once it confirmed its win.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince,
-                         FencingToken fencingToken, long createRevision, String key) {
+    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, String fencingToken,
+                         Long epoch, long createRevision, String key) {
 
         static CandidateView of(ElectionStatus.Entry entry, boolean leader) {
+            Optional<FencingToken> token = leader ? entry.fencingToken() : Optional.empty();
             return new CandidateView(entry.id(), entry.host().isEmpty() ? null : entry.host(),
                     entry.pid() == 0 ? null : entry.pid(), entry.startedAt().map(Instant::toString).orElse(null),
                     leader ? entry.leaderSince().map(Instant::toString).orElse(null) : null,
-                    leader ? entry.fencingToken().orElse(null) : null, entry.createRevision(), entry.key());
+                    token.map(FencingToken::toString).orElse(null), token.map(FencingToken::epoch).orElse(null),
+                    entry.createRevision(), entry.key());
         }
     }
 }

@@ -110,13 +110,14 @@ class StatusOutputTest {
         assertThat(json.at("/leader/host").asText()).isEqualTo("node-1");
         assertThat(json.at("/leader/pid").asLong()).isEqualTo(41);
         assertThat(json.at("/leader/leaderSince").asText()).isEqualTo(LEADS.toString());
-        assertThat(json.at("/leader/fencingToken/epoch").asLong()).isEqualTo(3);
-        assertThat(json.at("/leader/fencingToken/revision").asLong()).isEqualTo(17);
+        assertThat(json.at("/leader/fencingToken").asText()).isEqualTo("3:17");
+        assertThat(json.at("/leader/epoch").asLong()).isEqualTo(3);
         assertThat(json.at("/leader/createRevision").asLong()).isEqualTo(17);
         assertThat(json.get("waiting")).hasSize(1);
         assertThat(json.at("/waiting/0/id").asText()).isEqualTo("node-2-42-cd");
         assertThat(json.at("/waiting/0/createRevision").asLong()).isEqualTo(19);
         assertThat(json.at("/waiting/0").has("fencingToken")).as("only the leader holds a token").isFalse();
+        assertThat(json.at("/waiting/0").has("epoch")).isFalse();
     }
 
     @Test

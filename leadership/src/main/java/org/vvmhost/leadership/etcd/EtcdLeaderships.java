@@ -120,8 +120,11 @@ public final class EtcdLeaderships {
         settings.credentials().ifPresent(credentials -> builder
                 .user(ByteSequence.from(credentials.user(), StandardCharsets.UTF_8))
                 .password(ByteSequence.from(credentials.password(), StandardCharsets.UTF_8)));
-        if (settings.tls().isPresent()) {
-            EtcdSettings.Tls tls = settings.tls().get();
+        // jetcd speaks plaintext to an https:// endpoint unless it has a TLS context: give https endpoints one always,
+        // trusting the JVM's store unless a CA file is given.
+        if (settings.endpoints().stream().anyMatch(endpoint -> "https".equals(endpoint.getScheme()))) {
+            EtcdSettings.Tls tls = settings.tls().orElse(new EtcdSettings.Tls(Optional.empty(), Optional.empty(),
+                    Optional.empty()));
             tls.checkReadable();
             try {
                 builder.sslContext(ssl -> {

@@ -68,9 +68,15 @@ class EtcdTlsTest {
 
     @Test
     void withoutTheCaTheCertificateIsRefusedAsOfAnUnknownIssuer() {
-        assertThatThrownBy(() -> EtcdLeaderships.status(settings(ETCD.endpoint(), Optional.empty())))
+        EtcdSettings noTlsOptions = new EtcdSettings(List.of(ETCD.endpoint()), EtcdTestSupport.freshElection("tls"),
+                EtcdTestSupport.LEASE, Optional.empty(), Optional.empty());
+
+        assertThatThrownBy(() -> EtcdLeaderships.status(noTlsOptions))
                 .isInstanceOf(LeadershipAccessException.class)
-                .hasMessage(untrusted(ETCD.endpoint(), "unknown issuer (no CA this replica trusts signed it)"));
+                .hasMessage(untrusted(ETCD.endpoint(), "unknown issuer (no CA this replica trusts signed it)"))
+                .as("TLS was negotiated with the JVM's trust store, not plaintext spoken to a TLS port")
+                .hasCauseInstanceOf(LeadershipAccessException.class)
+                .cause().hasMessageContaining("TLS handshake with etcd failed");
     }
 
     @Test
