@@ -107,11 +107,14 @@ public final class EtcdLeaderships {
 
     /**
      * One jetcd client. Calls fail fast instead of waiting for a connection, and jetcd retries only briefly:
-     * the campaign owns retrying, with its own backoff and log lines.
+     * the campaign and the lease keeper own retrying, with their own backoff and log lines. Calls are balanced
+     * round robin over the endpoints, skipping a member that cannot be reached, so a retry after a member died goes
+     * to another one.
      */
     static Client client(EtcdSettings settings) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .loadBalancerPolicy("round_robin")
                 .connectTimeout(CONNECT_TIMEOUT)
                 .waitForReady(false)
                 .retryMaxAttempts(1)
