@@ -5,9 +5,7 @@ import static org.vvmhost.leadership.etcd.ElectionLayout.bytes;
 import dev.failsafe.Execution;
 import dev.failsafe.RetryPolicy;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -166,26 +164,26 @@ final class EtcdCampaign implements Campaign {
                     LOG.warn("campaign for {} in {}: {}; trying again in {} ms", context.candidate().id(),
                             context.description(), e.getMessage(), execution.getDelay().toMillis());
                 }
-                pause(execution.getDelay());
+                waitOnClock(execution.getDelay(), new CompletableFuture<>());
+                checkNotCancelled();
             }
         }
     }
 
-    /** Waits {@code delay} on the clock; a cancel ends the wait, and the campaign. */
-    private void pause(Duration delay) {
+    /** Waits {@code delay} on the clock, or until {@code sooner} completes; a cancel ends the wait, and the campaign. */
+    private void waitOnClock(Duration delay, CompletableFuture<?> sooner) {
         CompletableFuture<Void> over = new CompletableFuture<>();
         Clock.Scheduled timer = context.clock().schedule(delay, () -> over.complete(null));
         try {
-            over.get();
+            CompletableFuture.anyOf(over, sooner).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CampaignCancelled();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a timer cannot fail", e);
+            throw EtcdErrors.translate("a wait", e);
         } finally {
             timer.cancel();
         }
-        checkNotCancelled();
     }
 
     /**
@@ -412,18 +410,7 @@ final class EtcdCampaign implements Campaign {
             return false;
         }
         LOG.info("{}", owed.get().describe(lockDelay));
-        CompletableFuture<Void> over = new CompletableFuture<>();
-        Clock.Scheduled timer = context.clock().schedule(owed.get().remaining(), () -> over.complete(null));
-        try {
-            CompletableFuture.anyOf(over, mine.guard().lost()).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CampaignCancelled();
-        } catch (ExecutionException e) {
-            throw EtcdErrors.translate("the lock-delay", e);
-        } finally {
-            timer.cancel();
-        }
+        waitOnClock(owed.get().remaining(), mine.guard().lost());
         checkStanding(mine);
         return true;
     }
