@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
@@ -42,6 +44,7 @@ class EtcdIncarnationTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdIncarnationTest.class);
     private static final TestTiming TIMING = TestTiming.current();
     private static final LeaseSettings LEASE = LeaseSettings.ofTtl(Duration.ofSeconds(4));
     private static final int WIPES = 2;
@@ -119,6 +122,9 @@ class EtcdIncarnationTest {
             term = next.await();
             assertThat(next.nanos()).as("wipe %d: the next leader starts after the old one noticed its loss", wipe)
                     .isGreaterThan(lost.nanos());
+            LOG.info("wipe {}: the next leader started {} ms after the old one noticed its loss; tokens {} -> {}",
+                    wipe, (next.nanos() - lost.nanos()) / 1_000_000, tokens.get(tokens.size() - 1),
+                    term.fencingToken());
             assertThat(term.fencingToken().epoch()).as("wipe %d: a new incarnation has a new epoch", wipe)
                     .isEqualTo(wipe + 1);
             await(term.write(List.of(WriteOp.put("after-wipe", new byte[] {(byte) wipe}))));
