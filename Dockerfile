@@ -15,6 +15,12 @@ RUN groupadd --system --gid 10001 vvmhost \
 WORKDIR /app
 COPY --from=build /src/vvmhost/target/vvmhost.jar /app/vvmhost.jar
 USER 10001:10001
+# The HTTP API: probes, status, metrics (VVM_HTTP_PORT, default 8080).
+EXPOSE 8080
+# The runtime image has no curl: `vvmhost probe` asks /livez on loopback with the JDK's own HTTP client, honouring
+# VVM_HTTP_PORT (and VVM_HTTP_TLS_CERT_FILE for HTTPS). A small, short-lived JVM: it exits 0 on 200, else 1.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-jar", "/app/vvmhost.jar", "probe"]
 # Exec form: java is PID 1 and gets SIGTERM itself; vvmhost shuts down gracefully and exits 0.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/vvmhost.jar"]

@@ -4,16 +4,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One {@code vvmhost} process, started from the image's command line. A named thread reads its output (stdout
@@ -28,7 +32,11 @@ final class HostProcess implements AutoCloseable {
     private final Process process;
     private final long startedNanos;
     private final Thread reader;
+    private static final Pattern LISTENING = Pattern.compile("HTTP API listening on (https?)://\\S+?:(\\d+) ");
+
     private final List<Line> lines = new ArrayList<>();
+    /** Guarded by lines. */
+    private boolean ended;
     /** Lines not yet awaited; an empty element marks the end of the output. */
     private final BlockingQueue<Optional<String>> unread = new LinkedBlockingQueue<>();
 
@@ -43,10 +51,24 @@ final class HostProcess implements AutoCloseable {
         reader.setDaemon(true);
     }
 
-    /** Starts {@code image}'s command line with {@code args} (none: the image's CMD), without any VVM_ variable. */
+    /**
+     * Starts {@code image}'s command line with {@code args} (none: the image's CMD), without any VVM_ variable but
+     * {@code VVM_HTTP_PORT=0}: replicas of one machine each get a free port for their HTTP API (an option wins).
+     */
     static HostProcess start(ImageCommand image, List<String> args) {
-        ProcessBuilder builder = new ProcessBuilder(image.commandLine(args)).redirectErrorStream(true);
+        return start(image, args, Map.of("VVM_HTTP_PORT", "0"));
+    }
+
+    /** Like {@link #start(ImageCommand, List)}, with exactly {@code variables} as the VVM_ variables. */
+    static HostProcess start(ImageCommand image, List<String> args, Map<String, String> variables) {
+        return start(image.commandLine(args), variables);
+    }
+
+    /** Starts {@code commandLine} (for example the image's health check) with exactly these VVM_ variables. */
+    static HostProcess start(List<String> commandLine, Map<String, String> variables) {
+        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("VVM_"));
+        builder.environment().putAll(variables);
         long startedNanos = System.nanoTime();
         try {
             HostProcess host = new HostProcess(builder.start(), startedNanos);
@@ -59,6 +81,29 @@ final class HostProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * The base URL of its HTTP API on loopback (http or https, with the port it logged as bound), once it logged it;
+     * empty if it did not within {@code budget}. Reads the lines already read, so it consumes none.
+     */
+    Optional<URI> apiUrl(Duration budget) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        synchronized (lines) {
+            while (true) {
+                for (Line line : lines) {
+                    Matcher m = LISTENING.matcher(line.text());
+                    if (m.find()) {
+                        return Optional.of(URI.create(m.group(1) + "://127.0.0.1:" + m.group(2)));
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || ended) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedWait(lines, left);
+            }
+        }
     }
 
     /** {@link System#nanoTime()} just before the process was started. */
@@ -165,12 +210,17 @@ final class HostProcess implements AutoCloseable {
             for (String line = output.readLine(); line != null; line = output.readLine()) {
                 synchronized (lines) {
                     lines.add(new Line(System.nanoTime(), line));
+                    lines.notifyAll();
                 }
                 unread.add(Optional.of(line));
             }
         } catch (IOException e) {
             // The stream closes when the process is killed; what was read stays.
         } finally {
+            synchronized (lines) {
+                ended = true;
+                lines.notifyAll();
+            }
             unread.add(Optional.empty());
         }
     }

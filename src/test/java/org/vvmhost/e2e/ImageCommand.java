@@ -15,13 +15,14 @@ import java.util.Locale;
  * {@code CMD}. Tests launch exactly that, with the jar's path (and {@code java}) resolved on this machine, so the
  * image runs a command line that the tests have run.
  */
-record ImageCommand(List<String> entrypoint, List<String> defaultArgs) {
+public record ImageCommand(List<String> entrypoint, List<String> defaultArgs, List<String> healthcheck) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    ImageCommand {
+    public ImageCommand {
         entrypoint = List.copyOf(entrypoint);
         defaultArgs = List.copyOf(defaultArgs);
+        healthcheck = List.copyOf(healthcheck);
     }
 
     /** From the paths the build passes in system properties {@code vvmhost.dockerfile} and {@code vvmhost.jar}. */
@@ -33,28 +34,40 @@ record ImageCommand(List<String> entrypoint, List<String> defaultArgs) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no jar at " + jar + "; build it with mvn package first");
         }
+        ImageCommand declared = declared(dockerfile);
+        return new ImageCommand(resolve(declared.entrypoint(), jar), declared.defaultArgs(),
+                declared.healthcheck().isEmpty() ? List.of() : resolve(declared.healthcheck(), jar));
+    }
+
+    /** The last stage's ENTRYPOINT and CMD exactly as the Dockerfile declares them, paths as in the image. */
+    public static ImageCommand declared(Path dockerfile) {
         List<String> entrypoint = null;
         List<String> cmd = List.of();
+        List<String> healthcheck = List.of();
         for (String instruction : instructions(dockerfile)) {
             String keyword = instruction.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
             if (keyword.equals("FROM")) {
                 // Only the last stage, the runtime image, counts.
                 entrypoint = null;
                 cmd = List.of();
+                healthcheck = List.of();
             } else if (keyword.equals("ENTRYPOINT")) {
                 entrypoint = execForm(instruction);
             } else if (keyword.equals("CMD")) {
                 cmd = execForm(instruction);
+            } else if (keyword.equals("HEALTHCHECK")) {
+                // HEALTHCHECK [--option=value...] CMD [exec form]
+                healthcheck = execForm(instruction.substring(instruction.indexOf(" CMD ") + 1));
             }
         }
         if (entrypoint == null) {
             throw new IllegalStateException(dockerfile + " has no ENTRYPOINT in its last stage");
         }
-        return new ImageCommand(resolve(entrypoint, jar), cmd);
+        return new ImageCommand(entrypoint, cmd, healthcheck);
     }
 
     /** The image's command line for {@code args}; no args means the image's default {@code CMD}. */
-    List<String> commandLine(List<String> args) {
+    public List<String> commandLine(List<String> args) {
         List<String> line = new ArrayList<>(entrypoint);
         line.addAll(args.isEmpty() ? defaultArgs : args);
         return line;

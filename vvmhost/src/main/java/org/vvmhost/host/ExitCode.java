@@ -14,7 +14,8 @@ public enum ExitCode {
     STARTUP_FAILED(3, "startup failure: leadership not acquired (acquire timeout or campaign failure)"),
     LEADERSHIP_LOST(4, "leadership lost"),
     SERVICE_FAILED(5, "a service failed to start or failed while running"),
-    ACCESS_DENIED(6, "the leadership backend refused access (credentials, permissions or TLS)");
+    ACCESS_DENIED(6, "the leadership backend refused access (credentials, permissions or TLS)"),
+    HTTP_UNAVAILABLE(7, "the HTTP API could not listen (the port is in use, or the address is not this machine's)");
 
     private final int code;
     private final String description;

@@ -35,6 +35,11 @@ abstract class HostModule {
 
     @Binds
     @IntoMap
+    @ClassKey(ProbeCommand.class)
+    abstract Object probeCommand(ProbeCommand command);
+
+    @Binds
+    @IntoMap
     @ClassKey(ClusterCommand.class)
     abstract Object clusterCommand(ClusterCommand command);
 

@@ -46,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private WorldOptions worldOptions;
 
+    @Mixin
+    private HttpOptions httpOptions;
+
     @Option(names = "--instance-id", paramLabel = "<id>",
             description = "This replica's id in the election. Default: <host>-<pid>-<random>, unique per process. "
                     + "Env: VVM_INSTANCE_ID.")
@@ -104,8 +107,20 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(fallbackHook);
         StopSignals signals = StopSignals.install(stopRequested::complete);
         SystemClock clock = run.clock();
+        HostMetrics metrics = run.metrics();
+        HttpApi api = run.httpApi();
         ExitCode exitCode = ExitCode.INTERNAL_ERROR;
         try {
+            // First, so that a port in use stops the run before anything campaigns or connects to etcd.
+            try {
+                api.start();
+            } catch (HttpApiUnavailableException e) {
+                log.error(e.getMessage());
+                exitCode = ExitCode.HTTP_UNAVAILABLE;
+                log.info("exit code {}: {}", exitCode.code(), exitCode.description());
+                return exitCode.code();
+            }
+            run.status().advertise(api.advertiseUrl());
             Leadership leadership;
             try {
                 settings.etcd().ifPresent(RunCommand::checkAccess);
@@ -120,6 +135,9 @@ final class RunCommand implements Callable<Integer> {
             try {
                 // A standby starts preloading before the VVM campaigns, so that a takeover finds the view read.
                 preloader = run.preloader();
+                Observed observed = run.observed();
+                metrics.observeCluster(observed.cluster());
+                run.status().observe(observed);
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
             } finally {
@@ -130,9 +148,12 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            // Last: it answers (livez 503 after a loss, readyz 503 while stopping) until the VVM is done.
+            api.close();
+            metrics.close();
             // Whatever the first problem was, a loss of leadership may have armed the killer on this clock: keep it
             // armed until the process has exited. Only a graceful shutdown stops the clock.
-            if (exitCode == ExitCode.GRACEFUL) {
+            if (exitCode == ExitCode.GRACEFUL || exitCode == ExitCode.HTTP_UNAVAILABLE) {
                 clock.close();
             }
             signals.close();
@@ -178,7 +199,8 @@ final class RunCommand implements Callable<Integer> {
             }
             etcd = etcd.map(settings -> settings.withCompactionRetention(compactionRetention));
         }
-        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings());
+        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings(),
+                httpOptions.settings());
     }
 
     private <T> T validated(String option, Supplier<T> build) {

@@ -17,6 +17,16 @@ interface RunComponent {
 
     SystemClock clock();
 
+    HostMetrics metrics();
+
+    /** Started first and closed last: it answers while the replica starts, campaigns, leads and stops. */
+    HttpApi httpApi();
+
+    ReplicaStatus status();
+
+    /** The world service, the preloader and the cluster, for the HTTP API once the run has built them. */
+    Observed observed();
+
     Leadership leadership();
 
     VvmRunner runner();

@@ -3,6 +3,7 @@ package org.vvmhost.host;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import io.micrometer.core.instrument.Gauge;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,6 @@ import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.Terminator;
 import org.vvmhost.vvm.Vvm;
-import org.vvmhost.vvm.VvmListener;
 import org.vvmhost.vvm.Vvms;
 
 /** The VVM and what it runs on: the clock, the leadership, the killer's terminator. */
@@ -37,9 +37,34 @@ abstract class RunModule {
         return SystemClock.create("vvm-clock");
     }
 
+    /** Built once the HTTP API listens, so that it advertises the port actually bound. */
     @Provides
-    static Candidate candidate(RunSettings settings, Clock clock) {
-        return new Candidate(settings.instanceId(), settings.host(), ProcessHandle.current().pid(), clock.instant());
+    static Candidate candidate(RunSettings settings, Clock clock, HttpApi api) {
+        return new Candidate(settings.instanceId(), settings.host(), ProcessHandle.current().pid(), clock.instant(),
+                api.advertiseUrl().toString());
+    }
+
+    @Provides
+    @RunScope
+    static HostMetrics metrics() {
+        return new HostMetrics();
+    }
+
+    @Provides
+    @RunScope
+    static ReplicaStatus status(RunSettings settings, Clock clock, HostMetrics metrics) {
+        return new ReplicaStatus(clock, settings.instanceId(), metrics.registry());
+    }
+
+    @Provides
+    @RunScope
+    static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock) {
+        ElectionReader election = new ElectionReader(settings.etcd(), settings.election(), clock);
+        ApiRoutes routes = new ApiRoutes(status, election, metrics.registry(), clock, settings.host());
+        Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
+                .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
+                .register(metrics.registry());
+        return new HttpApi(settings.http(), settings.host(), routes.routes(), metrics.registry());
     }
 
     /**
@@ -70,8 +95,8 @@ abstract class RunModule {
     @Provides
     @RunScope
     static Vvm vvm(RunSettings settings, Leadership leadership, List<Service> services, Clock clock,
-                   Terminator terminator) {
-        // The VVM logs its lifecycle itself, so the host needs no listener.
-        return Vvms.provide(settings.vvm(), leadership, services, clock, terminator, VvmListener.NONE);
+                   Terminator terminator, ReplicaStatus status) {
+        // The VVM logs its lifecycle itself; the listener keeps the replica's state for the HTTP API.
+        return Vvms.provide(settings.vvm(), leadership, services, clock, terminator, status);
     }
 }

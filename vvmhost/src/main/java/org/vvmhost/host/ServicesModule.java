@@ -45,12 +45,18 @@ final class ServicesModule {
     @Provides
     @RunScope
     static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock,
-                                        InProcessClusterService cluster) {
+                                        InProcessClusterService cluster, HostMetrics metrics) {
         WorldViewLocation location = settings.world().location();
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
         return WorldSimulationService.create(settings.world().service(), ComponentSetRegistry.builtIn(),
                 location::open, preloader, clock,
-                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store));
+                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), metrics.registry());
+    }
+
+    @Provides
+    static Observed observed(WorldSimulationService world, Optional<WorldViewPreloader> preloader,
+                             InProcessClusterService cluster, RunSettings settings) {
+        return new Observed(world, preloader, cluster, settings.world().service().config().backupInterval());
     }
 
     /**

@@ -134,7 +134,7 @@ final class StatusCommand implements Callable<Integer> {
             return text.toString();
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "KEY"});
+        rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "API", "KEY"});
         ElectionStatus.Entry leader = status.leader().get();
         rows.add(row("leader", leader, time(leader.leaderSince()),
                 leader.fencingToken().map(FencingToken::toString).orElse("-")));
@@ -161,7 +161,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private static String[] row(String role, ElectionStatus.Entry entry, String since, String token) {
         return new String[] {role, entry.id(), entry.host().isEmpty() ? "-" : entry.host(),
-            entry.pid() == 0 ? "-" : Long.toString(entry.pid()), since, token, time(entry.startedAt()), entry.key()};
+            entry.pid() == 0 ? "-" : Long.toString(entry.pid()), since, token, time(entry.startedAt()),
+            entry.advertiseUrl().isEmpty() ? "-" : entry.advertiseUrl(), entry.key()};
     }
 
     private static String time(Optional<Instant> instant) {
@@ -188,11 +189,12 @@ final class StatusCommand implements Callable<Integer> {
 
     /**
      * One candidate; times are ISO-8601. The fencing token ({@code <epoch>:<revision>}, as in the logs), its epoch and
-     * leader-since are the leader's only, once it confirmed its win.
+     * leader-since are the leader's only, once it confirmed its win; {@code advertiseUrl} is where its HTTP API
+     * answers, if it advertises one.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, String fencingToken,
-                         Long epoch, long createRevision, String key) {
+                         Long epoch, Long createRevision, String key, String advertiseUrl) {
 
         static CandidateView of(ElectionStatus.Entry entry, boolean leader) {
             Optional<FencingToken> token = leader ? entry.fencingToken() : Optional.empty();
@@ -200,7 +202,7 @@ final class StatusCommand implements Callable<Integer> {
                     entry.pid() == 0 ? null : entry.pid(), entry.startedAt().map(Instant::toString).orElse(null),
                     leader ? entry.leaderSince().map(Instant::toString).orElse(null) : null,
                     token.map(FencingToken::toString).orElse(null), token.map(FencingToken::epoch).orElse(null),
-                    entry.createRevision(), entry.key());
+                    entry.createRevision(), entry.key(), entry.advertiseUrl().isEmpty() ? null : entry.advertiseUrl());
         }
     }
 }

@@ -19,15 +19,21 @@ final class VvmRunner {
     private static final Logger log = LoggerFactory.getLogger(VvmRunner.class);
 
     private final Vvm vvm;
+    private final ReplicaStatus status;
 
     @Inject
-    VvmRunner(Vvm vvm) {
+    VvmRunner(Vvm vvm, ReplicaStatus status) {
         this.vvm = vvm;
+        this.status = status;
     }
 
     /** Runs until {@code stopRequested} completes (with the reason) or the VVM has a problem. */
     ExitCode run(CompletableFuture<String> stopRequested) {
         CompletableFuture<VvmProblem> problem = vvm.launch();
+        status.launched();
+        // At once, on the thread that completes them: readiness turns the moment a stop or a problem arrives.
+        problem.thenAccept(status::failed);
+        stopRequested.thenAccept(status::stopRequested);
         try {
             CompletableFuture.anyOf(stopRequested, problem).get();
         } catch (InterruptedException e) {
@@ -41,6 +47,7 @@ final class VvmRunner {
             log.info("{} received: shutting down gracefully", stopRequested.join());
         }
         Optional<VvmProblem> outcome = vvm.shutdown();
+        status.shutDown();
         ExitCode exitCode = ExitCode.of(outcome);
         // The VVM has logged the problem with its cause already.
         outcome.ifPresent(p -> log.error("the VVM stopped because of a problem ({}): {}", p.kind(), accessRefusal(p)

@@ -91,6 +91,19 @@ class StatusOutputTest {
     }
 
     @Test
+    void theAdvertisedUrlShowsInTheTableAndTheJson() throws Exception {
+        ElectionStatus.Entry advertised = new ElectionStatus.Entry("vvmhost/694d", "node-1-41-ab", "node-1", 41,
+                Optional.of(STARTED), Optional.of(LEADS), 17, OptionalLong.of(3), "http://10.0.0.7:8080");
+        ElectionStatus status = new ElectionStatus("vvmhost", Optional.of(advertised), List.of(standby));
+
+        assertThat(StatusCommand.table(ETCD, status, NO_BACKUP).lines().toList().get(2))
+                .contains("http://10.0.0.7:8080");
+        JsonNode json = new ObjectMapper().readTree(StatusCommand.json(ETCD, status, NO_BACKUP));
+        assertThat(json.at("/leader/advertiseUrl").asText()).isEqualTo("http://10.0.0.7:8080");
+        assertThat(json.at("/waiting/0").has("advertiseUrl")).as("a candidate that advertises none").isFalse();
+    }
+
+    @Test
     void theTableSaysWhenNobodyLeads() {
         String table = StatusCommand.table(ETCD, new ElectionStatus("vvmhost", Optional.empty(), List.of()),
                 NO_BACKUP);

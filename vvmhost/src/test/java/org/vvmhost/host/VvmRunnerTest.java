@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Candidate;
@@ -141,7 +142,7 @@ class VvmRunnerTest {
 
     private CompletableFuture<ExitCode> run(Vvm vvm, CompletableFuture<String> stopRequested) {
         CompletableFuture<ExitCode> exit = new CompletableFuture<>();
-        Thread runner = new Thread(() -> exit.complete(new VvmRunner(vvm).run(stopRequested)),
+        Thread runner = new Thread(() -> exit.complete(new VvmRunner(vvm, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry())).run(stopRequested)),
                 "test-runner-" + runners.size());
         runners.add(runner);
         runner.start();

@@ -102,7 +102,8 @@ public final class EtcdLeaderships {
         CandidateValue v = value.get();
         return new ElectionStatus.Entry(key, v.id(), v.host() == null ? "" : v.host(), v.pid(),
                 CandidateValue.instant(v.startedAt()), CandidateValue.instant(v.leaderSince()),
-                kv.getCreateRevision(), v.epoch() == null ? OptionalLong.empty() : OptionalLong.of(v.epoch()));
+                kv.getCreateRevision(), v.epoch() == null ? OptionalLong.empty() : OptionalLong.of(v.epoch()),
+                v.advertiseUrl() == null ? "" : v.advertiseUrl());
     }
 
     /**

@@ -35,6 +35,8 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     private boolean stopped;
     private Preloaded preloaded;
     private DataStore.Subscription subscription;
+    /** The last read answered the newest manifest seen. */
+    private boolean current;
 
     private ManifestWatchingPreloader(DataStore data, WorldViewLocation.InElection location) {
         this.data = data;
@@ -63,6 +65,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
         if (!stopped) {
             pendingManifest = manifest;
             changed = true;
+            current = false;
             notifyAll();
         }
     }
@@ -88,6 +91,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
             if (manifest.isEmpty()) {
                 synchronized (this) {
                     preloaded = null;
+                    current = !changed;
                 }
                 continue;
             }
@@ -97,6 +101,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
                 if (view.isPresent() && !stopped) {
                     preloaded = new Preloaded(manifest.get(), view.get());
                 }
+                current = view.isPresent() && !changed;
             }
             view.ifPresent(v -> LOG.info("standby: preloaded {}", v.header()));
         }
@@ -105,6 +110,11 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     @Override
     public synchronized Optional<WorldView> latest() {
         return Optional.ofNullable(preloaded).map(Preloaded::view);
+    }
+
+    @Override
+    public synchronized boolean caughtUp() {
+        return current && !stopped;
     }
 
     @Override

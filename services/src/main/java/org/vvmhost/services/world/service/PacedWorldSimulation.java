@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private final Clock clock;
     private final RuntimeChooser runtimes;
     private final TickTimes tickTimes = new TickTimes();
+    private final WorldMeters meters;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     /** Released by the pacing timer and by stop. */
@@ -54,6 +56,8 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private volatile boolean deposed;
     private volatile long tick = -1;
     private volatile WorldView.Header lastBackup;
+    private volatile WorldProgress progress;
+    private volatile BackupState backupState;
 
     // Set in start, before the threads start.
     private ServiceContext context;
@@ -67,13 +71,21 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private volatile RuntimeException finalFailure;
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
-                         Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes) {
+                         Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
+                         MeterRegistry registry) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
         this.clock = clock;
         this.runtimes = runtimes;
+        this.meters = new WorldMeters(registry);
+    }
+
+    /** Registers the gauges that read this service when scraped; called once it is fully built. */
+    PacedWorldSimulation observed() {
+        meters.observe(this);
+        return this;
     }
 
     @Override
@@ -91,6 +103,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
         WorldRuntime runtime = runtimes.runtime(store);
         this.world = openWorld(runtime);
         this.tick = world.tick();
+        this.progress = new WorldProgress(world.tick(), world.hash(), world.population());
         this.backups = Executors.newSingleThreadExecutor(task -> {
             backupThread = new Thread(task, "world-backup");
             return backupThread;
@@ -120,10 +133,16 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (view.isEmpty()) {
             LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
-            return World.create(config, sets, runtime);
+            World fresh = World.create(config, sets, runtime);
+            backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty());
+            return fresh;
         }
         try {
-            return World.restore(config, sets, runtime, view.get());
+            World restored = World.restore(config, sets, runtime, view.get());
+            backupState = new BackupState(Optional.of(new BackupState.SavedView(view.get().header(),
+                    view.get().bytes().length, Duration.ZERO, true)), view.get().tick(), clock.nanoTime(),
+                    Optional.empty());
+            return restored;
         } catch (WorldViewException e) {
             throw new WorldViewException("cannot restore the world from " + store.description() + ": "
                     + e.getMessage() + ". Run with the world config that view was written with, or move the world "
@@ -164,7 +183,9 @@ final class PacedWorldSimulation implements WorldSimulationService {
                 boolean late = period > 0 && now - (origin + n * period) > period;
                 long began = clock.nanoTime();
                 world.step();
-                tickTimes.record(clock.nanoTime() - began, late);
+                long took = clock.nanoTime() - began;
+                tickTimes.record(took, late);
+                meters.ticked(took, late);
                 tick = world.tick();
                 n++;
                 if (tick % backupInterval == 0 && !deposed) {
@@ -290,6 +311,11 @@ final class PacedWorldSimulation implements WorldSimulationService {
             // wrapper must still depose this leader, and a periodic write's failure must not vanish in its future.
             WorldViewException failure = e instanceof WorldViewException known ? known
                     : new WorldViewException("the world view of tick " + view.tick() + " was not saved: " + e, e);
+            String reason = WorldMeters.reason(e);
+            meters.failed(reason);
+            BackupState before = backupState;
+            backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
+                    new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
             if (causedBy(e, LeadershipLostException.class)) {
                 // The term ended while the view was being written: the store gave it up, and the monitor reports
                 // the loss; nothing more is written.
@@ -316,9 +342,13 @@ final class PacedWorldSimulation implements WorldSimulationService {
             }
             return;
         }
+        long took = clock.nanoTime() - began;
         lastBackup = view.header();
+        meters.saved(view.bytes().length, took);
+        backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
+                Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
-                view.bytes().length, store.description(), (clock.nanoTime() - began) / 1_000_000);
+                view.bytes().length, store.description(), took / 1_000_000);
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
@@ -331,8 +361,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
     }
 
     private void logProgress() {
-        LOG.info("world tick {}, hash {}, {} entities; tick time: {}", world.tick(),
-                String.format("%016x", world.hash()), world.population(), tickTimes.stats());
+        WorldProgress now = new WorldProgress(world.tick(), world.hash(), world.population());
+        progress = now;
+        LOG.info("world tick {}, hash {}, {} entities; tick time: {}", now.tick(), now.hexHash(), now.population(),
+                tickTimes.stats());
     }
 
     private static void awaitUninterruptibly(CompletableFuture<Void> future) {
@@ -391,5 +423,26 @@ final class PacedWorldSimulation implements WorldSimulationService {
     @Override
     public TickStats tickStats() {
         return tickTimes.stats();
+    }
+
+    @Override
+    public Optional<WorldProgress> progress() {
+        return Optional.ofNullable(progress);
+    }
+
+    @Override
+    public Optional<BackupState> backups() {
+        return Optional.ofNullable(backupState);
+    }
+
+    /** Nanoseconds since the newest view was saved or restored (or the world started); NaN with no world. */
+    double backupAgeNanos() {
+        BackupState state = backupState;
+        return state == null ? Double.NaN : clock.nanoTime() - state.sinceNanos();
+    }
+
+    double backupAgeTicks() {
+        BackupState state = backupState;
+        return state == null ? Double.NaN : tick - state.sinceTick();
     }
 }

@@ -1,5 +1,7 @@
 package org.vvmhost.services.world.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Objects;
 import java.util.Optional;
 import org.vvmhost.services.world.ComponentSetRegistry;
@@ -49,10 +51,18 @@ public interface WorldSimulationService extends Service {
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Clock clock,
                                          RuntimeChooser runtime) {
+        // A composite with no registries in it records nothing.
+        return create(settings, sets, store, preloader, clock, runtime, new CompositeMeterRegistry());
+    }
+
+    /** Like the others, recording its tick and backup figures in {@code meters} ({@code vvmhost.world.*}). */
+    static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
+                                         Optional<WorldViewPreloader> preloader, Clock clock,
+                                         RuntimeChooser runtime, MeterRegistry meters) {
         return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(runtime, "runtime"));
+                Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(meters, "meters")).observed();
     }
 
     /** The last completed tick; -1 before the world is up. */
@@ -63,4 +73,10 @@ public interface WorldSimulationService extends Service {
 
     /** Tick times so far. */
     TickStats tickStats();
+
+    /** The world's tick, hash and population at its last progress report; empty before the world is up. */
+    Optional<WorldProgress> progress();
+
+    /** Where the backups stand: the newest view, and a save that failed since; empty before the world is up. */
+    Optional<BackupState> backups();
 }

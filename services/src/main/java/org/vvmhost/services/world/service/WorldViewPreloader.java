@@ -23,6 +23,13 @@ public interface WorldViewPreloader extends AutoCloseable {
     Optional<WorldView> latest();
 
     /**
+     * Whether a takeover now would find its view read: the view the manifest names was read and checked, or there is
+     * no manifest. False before the first answer, while a newer view is being read, and after a read that found no
+     * intact view.
+     */
+    boolean caughtUp();
+
+    /**
      * For a new leader: stops preloading (a leader writes the views itself), and hands over the preloaded view if
      * the manifest still names the one it was read for. Empty if nothing was preloaded or the manifest moved on:
      * then read the store.

@@ -1,0 +1,137 @@
+package org.vvmhost.services.world.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.LeadershipUnavailableException;
+
+/**
+ * The world service's meters, named by Prometheus conventions once exported ({@code vvmhost_world_...}, base units).
+ * Recording is a few atomic adds, cheap enough for every tick.
+ */
+final class WorldMeters {
+
+    /** Failure reasons, in the order a cause chain is checked. */
+    static final List<String> FAILURE_REASONS = List.of("fenced", "timeout", "unavailable", "io", "other");
+
+    private static final Duration[] TICK_BUCKETS = durations(0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000);
+    private static final Duration[] BACKUP_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+            10_000, 30_000);
+
+    private final MeterRegistry registry;
+    private final Timer tickTime;
+    private final Counter lateTicks;
+    private final Timer backupTime;
+    private final DistributionSummary backupSize;
+    private final Counter fencedWrites;
+
+    WorldMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.tickTime = Timer.builder("vvmhost.world.tick.duration")
+                .description("Time to compute one world tick")
+                .serviceLevelObjectives(TICK_BUCKETS)
+                .register(registry);
+        this.lateTicks = Counter.builder("vvmhost.world.late.ticks")
+                .description("Ticks that started more than one period after their scheduled time")
+                .register(registry);
+        this.backupTime = Timer.builder("vvmhost.world.backup.duration")
+                .description("Time to write one world view to its store")
+                .serviceLevelObjectives(BACKUP_BUCKETS)
+                .register(registry);
+        this.backupSize = DistributionSummary.builder("vvmhost.world.backup.size")
+                .baseUnit("bytes")
+                .description("Size of each world view written")
+                .register(registry);
+        this.fencedWrites = Counter.builder("vvmhost.fenced.writes.refused")
+                .description("Writes refused because this leader's term no longer leads")
+                .register(registry);
+        // Present from the start, so that a rate over them is defined before the first failure.
+        FAILURE_REASONS.forEach(this::failures);
+    }
+
+    /** Gauges read from {@code service} when scraped. */
+    void observe(PacedWorldSimulation service) {
+        Gauge.builder("vvmhost.world.tick", service, s -> s.tick() < 0 ? Double.NaN : s.tick())
+                .description("The last completed world tick; NaN while this replica runs no world")
+                .register(registry);
+        Gauge.builder("vvmhost.world.entities", service,
+                        s -> s.progress().map(p -> (double) p.population()).orElse(Double.NaN))
+                .description("Entities in the world at its last progress report")
+                .register(registry);
+        Gauge.builder("vvmhost.world.backup.age", service, s -> s.backupAgeNanos() / 1e9)
+                .baseUnit("seconds")
+                .description("Seconds since the newest world view was saved (or restored); NaN with no world")
+                .register(registry);
+        Gauge.builder("vvmhost.world.backup.age.ticks", service, PacedWorldSimulation::backupAgeTicks)
+                .description("Ticks a crash would lose now: the world tick minus the newest world view's")
+                .register(registry);
+    }
+
+    void ticked(long nanos, boolean late) {
+        tickTime.record(nanos, TimeUnit.NANOSECONDS);
+        if (late) {
+            lateTicks.increment();
+        }
+    }
+
+    void saved(long bytes, long nanos) {
+        backupTime.record(nanos, TimeUnit.NANOSECONDS);
+        backupSize.record(bytes);
+    }
+
+    void failed(String reason) {
+        failures(reason).increment();
+        if (reason.equals("fenced")) {
+            fencedWrites.increment();
+        }
+    }
+
+    private Counter failures(String reason) {
+        return Counter.builder("vvmhost.world.backups.failed")
+                .tag("reason", reason)
+                .description("World views that could not be saved, by reason")
+                .register(registry);
+    }
+
+    /** Why a save failed, from its cause chain: one of {@link #FAILURE_REASONS}. */
+    static String reason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FencedWriteRejectedException) {
+                return "fenced";
+            }
+            if (cause instanceof LeadershipLostException) {
+                return "lost";
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return "timeout";
+            }
+            if (cause instanceof LeadershipUnavailableException) {
+                return "unavailable";
+            }
+            if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+                return "io";
+            }
+        }
+        return "other";
+    }
+
+    private static Duration[] durations(double... millis) {
+        Duration[] durations = new Duration[millis.length];
+        for (int i = 0; i < millis.length; i++) {
+            durations[i] = Duration.ofNanos((long) (millis[i] * 1_000_000));
+        }
+        return durations;
+    }
+}

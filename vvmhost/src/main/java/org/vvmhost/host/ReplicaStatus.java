@@ -1,0 +1,136 @@
+package org.vvmhost.host;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.time.Clock;
+import org.vvmhost.vvm.VvmListener;
+import org.vvmhost.vvm.VvmProblem;
+
+/**
+ * Holds this replica's {@link ReplicaState}: the VVM's listener events and the runner's (launch, stop request,
+ * problem, end) each swap in the next snapshot; the HTTP handlers read the current one and never wait. It also keeps
+ * the leadership meters: {@code vvmhost_leader}, {@code vvmhost_fencing_token} and
+ * {@code vvmhost_leadership_transitions_total}.
+ */
+final class ReplicaStatus implements VvmListener {
+
+    /** The reasons of {@code vvmhost_leadership_transitions_total}. */
+    static final List<String> TRANSITIONS = List.of("acquired", "released", "lost");
+
+    private final Clock clock;
+    private final String instanceId;
+    private final AtomicReference<ReplicaState> state;
+    private final MeterRegistry meters;
+    /** The current term's token as numbers, for the gauges; 0 with no term. */
+    private volatile long fencingToken;
+    private volatile long fencingEpoch;
+    private volatile Observed observed;
+    private volatile URI advertiseUrl;
+
+    ReplicaStatus(Clock clock, String instanceId, MeterRegistry meters) {
+        this.clock = clock;
+        this.instanceId = instanceId;
+        this.meters = meters;
+        this.state = new AtomicReference<>(ReplicaState.starting(clock.instant()));
+        Gauge.builder("vvmhost.leader", this, status -> status.current().leading() ? 1 : 0)
+                .description("1 while this replica holds a leadership term, else 0")
+                .register(meters);
+        Gauge.builder("vvmhost.fencing.token", this, status -> status.fencingToken)
+                .description("The revision of the fencing token of the term this replica holds; 0 with no term")
+                .register(meters);
+        Gauge.builder("vvmhost.fencing.epoch", this, status -> status.fencingEpoch)
+                .description("The epoch of the fencing token of the term this replica holds; 0 with no term")
+                .register(meters);
+        TRANSITIONS.forEach(this::transitions);
+    }
+
+    ReplicaState current() {
+        return state.get();
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** What the world and the cluster look like, once the run has built them; empty before. */
+    Optional<Observed> observed() {
+        return Optional.ofNullable(observed);
+    }
+
+    void observe(Observed sources) {
+        this.observed = sources;
+    }
+
+    /** The URL this replica advertises in the election, once its HTTP API listens. */
+    Optional<URI> advertiseUrl() {
+        return Optional.ofNullable(advertiseUrl);
+    }
+
+    void advertise(URI url) {
+        this.advertiseUrl = url;
+    }
+
+    void launched() {
+        update(s -> s.launched(clock.instant()));
+    }
+
+    void stopRequested(String reason) {
+        update(s -> s.stopRequested(reason, clock.instant()));
+    }
+
+    void failed(VvmProblem problem) {
+        update(s -> s.failed(problem.kind() + ": " + problem.getMessage(), clock.instant()));
+    }
+
+    void shutDown() {
+        update(s -> s.shutDown(clock.instant()));
+    }
+
+    @Override
+    public void leadershipAcquired(Term term) {
+        fencingToken = term.fencingToken().revision();
+        fencingEpoch = term.fencingToken().epoch();
+        update(s -> s.acquired(String.valueOf(term.fencingToken()), term.leaderKey(), instanceId, clock.instant()));
+        transitions("acquired").increment();
+    }
+
+    @Override
+    public void servicesStarted() {
+        update(s -> s.servicesStarted(clock.instant()));
+    }
+
+    @Override
+    public void leadershipReleased(Term term) {
+        fencingToken = 0;
+        fencingEpoch = 0;
+        update(s -> s.released(clock.instant()));
+        transitions("released").increment();
+    }
+
+    @Override
+    public void leadershipLost(Term term, Throwable reason) {
+        fencingToken = 0;
+        fencingEpoch = 0;
+        String why = reason == null || reason.getMessage() == null ? "no reason given" : reason.getMessage();
+        update(s -> s.lost(why, clock.instant()));
+        transitions("lost").increment();
+    }
+
+    private void update(UnaryOperator<ReplicaState> event) {
+        state.updateAndGet(event);
+    }
+
+    private Counter transitions(String reason) {
+        return Counter.builder("vvmhost.leadership.transitions")
+                .tag("reason", reason)
+                .description("Leadership terms this replica began or ended, by how")
+                .register(meters);
+    }
+}
