@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -160,13 +157,6 @@ class EtcdIncarnationTest {
     }
 
     private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMING.startBudget().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("expected an event within " + TIMING.startBudget(), e);
-        }
+        return EtcdTestSupport.await(future, TIMING.startBudget());
     }
 }

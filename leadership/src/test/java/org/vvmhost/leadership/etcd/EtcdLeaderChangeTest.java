@@ -27,9 +27,10 @@ import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
 
 /**
- * etcd keeps leases alive across its own leader elections, and so must we: in a 3-member cluster with etcd's default
- * Raft timing, the member that leads Raft is killed and started again, ten times, and our leader must hold its term
- * through every election. No keepalive succeeds until etcd has a new leader (up to two election timeouts, 2 s).
+ * etcd keeps leases alive across its own leader elections, and so must we: in a 3-member cluster, the member that
+ * leads Raft is killed and started again, ten times, and our leader must hold its term through every election. No
+ * keepalive succeeds until etcd has a new leader (up to two election timeouts; the cluster's is 500 ms, as a TTL of a
+ * few seconds needs), so the keeper must retry at once, not wait for its next round.
  */
 class EtcdLeaderChangeTest {
 

@@ -89,14 +89,7 @@ class EtcdLeadershipTest {
     }
 
     private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMING.eventBudget().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("expected an event within " + TIMING.eventBudget(), e);
-        }
+        return EtcdTestSupport.await(future, TIMING.eventBudget());
     }
 
     private void awaitCandidates(int count) {

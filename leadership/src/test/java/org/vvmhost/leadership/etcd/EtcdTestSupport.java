@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.LeaseSettings;
@@ -43,6 +47,18 @@ final class EtcdTestSupport {
 
     static Candidate candidate(String id) {
         return new Candidate(id, "test-host", ProcessHandle.current().pid(), Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /** The value of {@code future}, which must come within {@code budget}. */
+    static <T> T await(CompletableFuture<T> future, Duration budget) {
+        try {
+            return future.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("expected an event within " + budget, e);
+        }
     }
 
     /** The candidate key whose value names {@code candidateId}, if any. */

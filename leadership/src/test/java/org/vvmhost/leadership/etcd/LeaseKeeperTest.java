@@ -35,6 +35,14 @@ class LeaseKeeperTest {
                 throw new UnsupportedOperationException(method.getName());
             });
 
+    /** A keeper of the scripted lease, started with {@code guard}. */
+    private LeaseKeeper started(LeaseGuard guard) {
+        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
+        guard.start();
+        keeper.start();
+        return keeper;
+    }
+
     private static LeaseKeepAliveResponse reply(long ttlSeconds) {
         return new LeaseKeepAliveResponse(io.etcd.jetcd.api.LeaseKeepAliveResponse.newBuilder()
                 .setID(LEASE_ID).setTTL(ttlSeconds).build());
@@ -44,9 +52,7 @@ class LeaseKeeperTest {
     void aSlowReplyExtendsTheDeadlineOnlyFromWhenItsRequestWasSent() {
         long granted = clock.nanoTime();
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, granted, "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
-        guard.start();
-        keeper.start();
+        LeaseKeeper keeper = started(guard);
 
         clock.advance(PERIOD);
         CompletableFuture<LeaseKeepAliveResponse> first = requests.poll();
@@ -68,9 +74,7 @@ class LeaseKeeperTest {
     void aFailedKeepaliveIsRetriedAtOnceWithShortBackoffUntilOneSucceeds() {
         List<Status> changes = new ArrayList<>();
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", changes::add);
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
-        guard.start();
-        keeper.start();
+        LeaseKeeper keeper = started(guard);
         clock.advance(PERIOD);
 
         // etcd's leader died: the member answers UNAVAILABLE at once, four times; then one renews.
@@ -98,9 +102,7 @@ class LeaseKeeperTest {
     @Test
     void aKeepaliveThatHangsIsAbandonedAfterAPeriodOnTheClockAndRetried() {
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
-        guard.start();
-        keeper.start();
+        LeaseKeeper keeper = started(guard);
         clock.advance(PERIOD);
         CompletableFuture<LeaseKeepAliveResponse> hung = requests.remove();
 
@@ -118,9 +120,7 @@ class LeaseKeeperTest {
     @Test
     void retriesEndWhenTheRenewDeadlinePasses() {
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
-        guard.start();
-        keeper.start();
+        LeaseKeeper keeper = started(guard);
         clock.advance(PERIOD);
         while (guard.status() != Status.LOST) {
             CompletableFuture<LeaseKeepAliveResponse> request = requests.poll();
@@ -140,9 +140,7 @@ class LeaseKeeperTest {
     @Test
     void aReplyWithoutTtlIsALoss() {
         LeaseGuard guard = new LeaseGuard(clock, DEADLINE, clock.nanoTime(), "election/1", status -> { });
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
-        guard.start();
-        keeper.start();
+        LeaseKeeper keeper = started(guard);
 
         clock.advance(PERIOD);
         requests.remove().complete(reply(0));
