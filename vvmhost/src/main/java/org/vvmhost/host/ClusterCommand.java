@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
-import org.vvmhost.services.cluster.ClusterScenarioRunner;
 import org.vvmhost.services.cluster.InvalidInputException;
+import org.vvmhost.services.cluster.demo.ClusterScenarioRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code vvmhost cluster run}: runs the in-process cluster of seed 003 with the outage timeline of seed 004. */
+/** {@code vvmhost cluster run}: runs the in-process cluster under load, with a timeline of planned faults. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "The in-process cluster: containers, replica sets and load-balanced services in one JVM.",
         subcommands = ClusterCommand.Run.class)
@@ -43,7 +43,8 @@ final class ClusterCommand implements Callable<Integer> {
                 description = "Multi-document YAML of Container, ReplicaSet and Service.")
         private Path file;
 
-        @Option(names = "--scenario", paramLabel = "SCENARIO", description = "YAML timeline of events (seed 004).")
+        @Option(names = "--scenario", paramLabel = "SCENARIO",
+                description = "YAML timeline of planned faults: outages, latency spikes, kills, stops, scaling.")
         private Path scenario;
 
         @Option(names = "--virtual-time",

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.VvmProblem;
 
 /** The exit codes of {@code vvmhost}; README.md documents the same table. */
@@ -40,10 +41,8 @@ public enum ExitCode {
 
     static ExitCode of(VvmProblem problem) {
         // A refusal is a configuration error whatever stage met it, so it wins over the kind.
-        for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
-            if (cause instanceof LeadershipAccessException) {
-                return ACCESS_DENIED;
-            }
+        if (Causes.find(problem, LeadershipAccessException.class).isPresent()) {
+            return ACCESS_DENIED;
         }
         switch (problem.kind()) {
             case ACQUISITION_FAILED:

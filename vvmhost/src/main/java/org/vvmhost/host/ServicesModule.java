@@ -49,7 +49,7 @@ final class ServicesModule {
         WorldViewLocation location = settings.world().location();
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
         return WorldSimulationService.create(settings.world().service(), ComponentSetRegistry.builtIn(),
-                location::open, preloader, clock,
+                context -> location.open(context, clock), preloader, clock,
                 store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), metrics.registry());
     }
 
@@ -65,9 +65,9 @@ final class ServicesModule {
      */
     @Provides
     @RunScope
-    static Optional<WorldViewPreloader> preloader(RunSettings settings, Leadership leadership) {
+    static Optional<WorldViewPreloader> preloader(RunSettings settings, Leadership leadership, Clock clock) {
         if (!settings.embedded() && settings.world().location() instanceof WorldViewLocation.InElection election) {
-            return Optional.of(WorldViewPreloader.start(leadership.data(), election));
+            return Optional.of(WorldViewPreloader.start(leadership.data(), election, clock));
         }
         return Optional.empty();
     }

@@ -105,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
         try (SystemClock clock = SystemClock.create("vvm-status-clock");
              Leadership reader = EtcdLeaderships.connect(etcd, new Candidate("vvmhost-status", "", 0,
                      clock.instant()), clock)) {
-            return WorldBackup.read(location, reader.data());
+            return WorldBackup.read(location, reader.data(), clock);
         } catch (RuntimeException e) {
             return new WorldBackup(location.description(), Optional.empty(),
                     List.of(e.getMessage() != null ? e.getMessage() : e.toString()));

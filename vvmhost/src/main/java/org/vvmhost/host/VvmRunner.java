@@ -7,6 +7,7 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.Vvm;
 import org.vvmhost.vvm.VvmProblem;
 
@@ -57,11 +58,6 @@ final class VvmRunner {
     }
 
     private static Optional<LeadershipAccessException> accessRefusal(VvmProblem problem) {
-        for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
-            if (cause instanceof LeadershipAccessException refusal) {
-                return Optional.of(refusal);
-            }
-        }
-        return Optional.empty();
+        return Causes.find(problem, LeadershipAccessException.class);
     }
 }

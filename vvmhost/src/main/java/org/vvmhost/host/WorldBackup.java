@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.time.Clock;
 
 /**
  * The newest world view (backup), as {@code vvmhost status} shows it.
@@ -38,8 +39,8 @@ record WorldBackup(String store, Optional<WorldView.Header> last, List<String> p
      * Reads the newest intact view. The world hash lives in the view's header, so this reads the view (and checks
      * its checksum), not only the manifest.
      */
-    static WorldBackup read(WorldViewLocation location, DataStore data) {
-        WorldViewStore.LoadResult loaded = location.reader(data).load();
+    static WorldBackup read(WorldViewLocation location, DataStore data, Clock clock) {
+        WorldViewStore.LoadResult loaded = location.reader(data, clock).load();
         boolean noneInElection = loaded.view().isEmpty() && loaded.rejected().isEmpty()
                 && location instanceof WorldViewLocation.InElection;
         return new WorldBackup(location.description(), loaded.view().map(WorldView::header),

@@ -19,6 +19,8 @@ import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.service.WorldViewLocation;
@@ -57,8 +59,11 @@ class StatusOutputTest {
     @Test
     void theWorldsLastBackupShowsItsTickAndHash() throws Exception {
         WorldView.Header header;
-        try (World world = World.create(WorldConfig.defaults().withEntities(100), ComponentSetRegistry.builtIn(), 1)) {
-            world.advanceTo(3);
+        try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1))
+                .create(WorldConfig.defaults().withEntities(100))) {
+            world.step();
+            world.step();
+            world.step();
             header = world.snapshot().header();
         }
         WorldBackup backup = new WorldBackup("the election's data under 'world/'", Optional.of(header),
@@ -79,10 +84,12 @@ class StatusOutputTest {
 
     @Test
     void noViewInTheElectionsDataHintsAtTheWorldStore() {
-        Leadership reader = InMemoryElection.create(new ManualClock(), LeaseSettings.defaults())
+        ManualClock clock = new ManualClock();
+        Leadership reader = InMemoryElection.create(clock, LeaseSettings.defaults())
                 .join(new Candidate("vvmhost-status", "", 0, STARTED));
 
-        WorldBackup backup = WorldBackup.read(WorldViewLocation.inElection(Duration.ofSeconds(5)), reader.data());
+        WorldBackup backup = WorldBackup.read(WorldViewLocation.inElection(Duration.ofSeconds(5)), reader.data(),
+                clock);
 
         assertThat(backup.line()).isEqualTo("world: no backup (the election's data under 'world/'); if the replicas "
                 + "run with --world-store, give status the same --world-store (env VVM_WORLD_STORE)");

@@ -1,6 +1,5 @@
 package org.vvmhost.services.cluster;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -12,11 +11,11 @@ import org.vvmhost.time.Clock;
  * {@link ContainerFunction}s, and services that load-balance over a routable edge set.
  *
  * <pre>{@code
- * FunctionRegistry functions = FunctionRegistry.create().register("echo", () -> (msg, ctx) -> msg);
+ * FunctionRegistry functions = DemoFunction.register(FunctionRegistry.create());
  * try (Cluster cluster = Cluster.start(ClusterOptions.threaded(clock), functions)) {
- *     cluster.apply(ReplicaSet.of("echo", 3, Map.of("app", "echo"), ContainerSpec.of("echo")));
- *     cluster.apply(ClusterService.of("echo", Map.of("app", "echo"), BalancerKind.ROUND_ROBIN));
- *     Object reply = cluster.requestService("echo", "hi", Duration.ofSeconds(1)).get();
+ *     cluster.apply(ReplicaSet.of("demo", 3, Map.of("app", "demo"), ContainerSpec.of(DemoFunction.IMAGE)));
+ *     cluster.apply(ClusterService.of("demo", Map.of("app", "demo"), BalancerKind.ROUND_ROBIN));
+ *     String servedBy = cluster.requestService("demo", new DemoFunction.Work(1), Duration.ofSeconds(1)).get();
  * }
  * }</pre>
  *
@@ -63,14 +62,8 @@ public interface Cluster extends Messaging, AutoCloseable {
     /** Ungraceful stop, like a crash: the container becomes FAILED and its restart policy applies. */
     void kill(String container);
 
-    /** Makes a container unroutable in every service (it keeps running). O(1) per service. */
-    void markDown(String container);
-
-    /** Makes a container routable again; it rejoins each service's order at the end. O(1) per service. */
-    void markUp(String container);
-
-    /** Adds latency to the edge of a container (negative removes it); spikes add up. */
-    void addLatency(String container, Duration extra);
+    /** Planned faults on the cluster's network: outages and latency spikes. */
+    FaultInjection faults();
 
     /** The service's routable containers in balancing order (round robin picks the head next). */
     List<String> routable(String service);

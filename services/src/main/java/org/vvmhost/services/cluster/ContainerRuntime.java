@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,11 +44,11 @@ final class ContainerRuntime {
     private final Clock clock;
     private final Duration gracePeriod;
     private final ExitListener listener;
-    private final ArrayBlockingQueue<Envelope> mailbox;
+    private final ArrayBlockingQueue<Envelope<?>> mailbox;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Context context;
-    private volatile Envelope current;
+    private volatile Envelope<?> current;
     private boolean busy;
 
     ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Clock clock,
@@ -93,7 +95,7 @@ final class ContainerRuntime {
     }
 
     /** Queues a message; throws if the container does not accept messages or its mailbox is full. */
-    void enqueue(Envelope envelope) {
+    void enqueue(Envelope<?> envelope) {
         State now = state.get();
         if (now != State.RUNNING) {
             throw new ContainerUnavailableException("container '" + name() + "' does not accept messages: it is "
@@ -134,9 +136,9 @@ final class ContainerRuntime {
         }
         ContainerFailedException killed = new ContainerFailedException(
                 "container '" + name() + "' was killed (" + reason + ")");
-        Envelope running = current;
+        Envelope<?> running = current;
         if (running != null) {
-            running.settle(null, killed);
+            running.fail(killed);
         }
         failQueued(killed);
         executor.shutdownNow();
@@ -164,7 +166,7 @@ final class ContainerRuntime {
             if (state.get() == State.ENDED || busy) {
                 return;
             }
-            Envelope envelope = mailbox.poll();
+            Envelope<?> envelope = mailbox.poll();
             if (envelope == null) {
                 if (state.get() == State.STOPPING) {
                     runStopHook();
@@ -181,11 +183,11 @@ final class ContainerRuntime {
         }
     }
 
-    private void handle(Envelope envelope) {
+    private <R> void handle(Envelope<R> envelope) {
         current = envelope;
-        Object result;
+        CompletableFuture<R> result;
         try {
-            result = function.handle(envelope.payload, context);
+            result = function.handle(envelope.request, context).toCompletableFuture();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             crash(envelope, e);
@@ -194,16 +196,23 @@ final class ContainerRuntime {
             crash(envelope, e);
             return;
         }
-        if (result instanceof CompletionStage<?> stage) {
+        if (!result.isDone()) {
             busy = true;
-            stage.whenComplete((value, error) -> resumeAfter(envelope, value, error));
+            result.whenComplete((value, error) -> resumeAfter(envelope, value, error));
             return;
         }
         current = null;
-        envelope.settle(result, null);
+        R value;
+        try {
+            value = result.join();
+        } catch (CompletionException | CancellationException e) {
+            complete(envelope, null, e);
+            return;
+        }
+        envelope.settle(value, null);
     }
 
-    private void resumeAfter(Envelope envelope, Object value, Throwable error) {
+    private <R> void resumeAfter(Envelope<R> envelope, R value, Throwable error) {
         try {
             executor.execute(() -> {
                 busy = false;
@@ -212,26 +221,26 @@ final class ContainerRuntime {
                 drain();
             });
         } catch (RejectedExecutionException e) {
-            envelope.settle(null, new ContainerFailedException("container '" + name() + "' ended before replying"));
+            envelope.fail(new ContainerFailedException("container '" + name() + "' ended before replying"));
         }
     }
 
-    private void complete(Envelope envelope, Object value, Throwable error) {
+    private <R> void complete(Envelope<R> envelope, R value, Throwable error) {
         if (error == null) {
             envelope.settle(value, null);
             return;
         }
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         if (envelope.reply == null) {
             log.warn("Container '{}': handling a sent message failed: {}", name(), cause.toString());
         }
-        envelope.settle(null, cause);
+        envelope.fail(cause);
     }
 
-    private void crash(Envelope envelope, Throwable error) {
+    private void crash(Envelope<?> envelope, Throwable error) {
         current = null;
-        envelope.settle(null, new ContainerFailedException(
+        envelope.fail(new ContainerFailedException(
                 "the function of container '" + name() + "' threw: " + error, error));
         log.warn("Container '{}' crashed: its function threw {}", name(), error.toString());
         end(ContainerStatus.Phase.FAILED, "Error: " + error);
@@ -262,10 +271,10 @@ final class ContainerRuntime {
     }
 
     private void failQueued(ClusterException error) {
-        List<Envelope> left = new ArrayList<>();
+        List<Envelope<?>> left = new ArrayList<>();
         mailbox.drainTo(left);
-        for (Envelope envelope : left) {
-            if (envelope.settle(null, error) && envelope.reply == null) {
+        for (Envelope<?> envelope : left) {
+            if (envelope.fail(error) && envelope.reply == null) {
                 log.warn("Container '{}': a sent message was not handled: {}", name(), error.getMessage());
             }
         }

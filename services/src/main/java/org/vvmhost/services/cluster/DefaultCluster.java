@@ -7,13 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.time.Clock;
 
 final class DefaultCluster implements Cluster {
@@ -32,6 +33,7 @@ final class DefaultCluster implements Cluster {
     private final ContainerController containers;
     private final ReplicaSetController replicaSets;
     private final ServiceController services;
+    private final FaultInjection faults = new Faults();
     private Subscription watch;
 
     private DefaultCluster(ClusterOptions options, FunctionRegistry functions) {
@@ -166,28 +168,8 @@ final class DefaultCluster implements Cluster {
     }
 
     @Override
-    public void markDown(String container) {
-        requireContainer(container);
-        down.add(container);
-        for (ServiceEndpoints service : endpoints.values()) {
-            service.markDown(container);
-        }
-    }
-
-    @Override
-    public void markUp(String container) {
-        requireContainer(container);
-        down.remove(container);
-        Edge edge = edges.get(container);
-        for (ServiceEndpoints service : endpoints.values()) {
-            service.markUp(container, edge);
-        }
-    }
-
-    @Override
-    public void addLatency(String container, Duration extra) {
-        requireContainer(container);
-        edges.computeIfAbsent(container, Edge::new).addLatency(extra.toNanos());
+    public FaultInjection faults() {
+        return faults;
     }
 
     @Override
@@ -210,47 +192,41 @@ final class DefaultCluster implements Cluster {
     // Messaging
 
     @Override
-    public void send(String container, Object message) {
+    public void send(String container, Request<?> message) {
         Edge edge = edgeOf(container);
-        deliver(edge, new Envelope(message, null, edge));
+        deliver(edge, Envelope.send(message, edge));
     }
 
     @Override
-    public CompletableFuture<Object> request(String container, Object message, Duration timeout) {
-        try {
-            return requestVia(edgeOf(container), message, timeout);
-        } catch (ClusterException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public <R> CompletableFuture<R> request(String container, Request<R> message, Duration timeout) {
+        return requestVia(() -> edgeOf(container), message, timeout);
     }
 
     @Override
-    public void sendToService(String service, Object message) {
+    public void sendToService(String service, Request<?> message) {
         Edge edge = pick(service);
-        deliver(edge, new Envelope(message, null, edge));
+        deliver(edge, Envelope.send(message, edge));
     }
 
     @Override
-    public CompletableFuture<Object> requestService(String service, Object message, Duration timeout) {
+    public <R> CompletableFuture<R> requestService(String service, Request<R> message, Duration timeout) {
+        return requestVia(() -> pick(service), message, timeout);
+    }
+
+    /** A request to the edge {@code target} finds; what cannot be delivered fails the future, not the call. */
+    private <R> CompletableFuture<R> requestVia(Supplier<Edge> target, Request<R> message, Duration timeout) {
         try {
-            return requestVia(pick(service), message, timeout);
+            Edge edge = target.get();
+            CompletableFuture<R> reply = ClockWaits.within(new CompletableFuture<>(), timeout, options.clock(),
+                    "no reply from container '" + edge.container() + "'");
+            deliver(edge, new Envelope<>(message, reply, edge));
+            return reply;
         } catch (ClusterException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<Object> requestVia(Edge edge, Object message, Duration timeout) {
-        CompletableFuture<Object> reply = new CompletableFuture<>();
-        Envelope envelope = new Envelope(message, reply, edge);
-        Clock.Scheduled timer = options.clock().schedule(timeout, () -> reply.completeExceptionally(
-                new TimeoutException("no reply from container '" + edge.container() + "' within "
-                        + timeout.toMillis() + " ms")));
-        reply.whenComplete((value, error) -> timer.cancel());
-        deliver(edge, envelope);
-        return reply;
-    }
-
-    private void deliver(Edge edge, Envelope envelope) {
+    private void deliver(Edge edge, Envelope<?> envelope) {
         edge.acquire();
         long latency = edge.extraLatencyNanos();
         if (latency <= 0) {
@@ -271,7 +247,7 @@ final class DefaultCluster implements Cluster {
     }
 
     /** Enqueues, or settles the envelope with the error and rethrows it. */
-    private void enqueue(Edge edge, Envelope envelope) {
+    private void enqueue(Edge edge, Envelope<?> envelope) {
         try {
             ContainerRuntime runtime = edge.runtime();
             if (runtime == null) {
@@ -279,7 +255,7 @@ final class DefaultCluster implements Cluster {
             }
             runtime.enqueue(envelope);
         } catch (ClusterException e) {
-            envelope.settle(null, e);
+            envelope.fail(e);
             throw e;
         }
     }
@@ -332,5 +308,33 @@ final class DefaultCluster implements Cluster {
         containers.close();
         replicaSets.close(CONTROLLER_JOIN);
         services.close(CONTROLLER_JOIN);
+    }
+
+    /** The cluster's network faults: a view of its edges and services. */
+    private final class Faults implements FaultInjection {
+        @Override
+        public void markDown(String container) {
+            requireContainer(container);
+            down.add(container);
+            for (ServiceEndpoints service : endpoints.values()) {
+                service.markDown(container);
+            }
+        }
+
+        @Override
+        public void markUp(String container) {
+            requireContainer(container);
+            down.remove(container);
+            Edge edge = edges.get(container);
+            for (ServiceEndpoints service : endpoints.values()) {
+                service.markUp(container, edge);
+            }
+        }
+
+        @Override
+        public void addLatency(String container, Duration extra) {
+            requireContainer(container);
+            edges.computeIfAbsent(container, Edge::new).addLatency(extra.toNanos());
+        }
     }
 }

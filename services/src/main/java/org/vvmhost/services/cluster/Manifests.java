@@ -1,18 +1,21 @@
 package org.vvmhost.services.cluster;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads multi-document YAML manifests of kind Container, ReplicaSet and Service:
@@ -38,7 +41,9 @@ import java.util.Set;
  */
 public final class Manifests {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
     private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
 
     private Manifests() {
@@ -109,12 +114,42 @@ public final class Manifests {
         return List.copyOf(resources);
     }
 
-    /** One document; problems are added with its index and the path of the field. */
+    /** One document as bound; unknown fields are kept aside so that the rules name them all, in order. */
+    record DocumentFields(String apiVersion, String kind, MetadataFields metadata, JsonNode spec,
+                          @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record MetadataFields(String name, Map<String, String> labels, @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record ContainerSpecFields(String image, String restartPolicy, Integer mailboxCapacity,
+                               Map<String, String> config, @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record ReplicaSetSpecFields(Integer replicas, Map<String, String> selector, TemplateFields template,
+                                @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record TemplateFields(TemplateMetadataFields metadata, ContainerSpecFields spec,
+                          @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record TemplateMetadataFields(Map<String, String> labels, @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    record ServiceSpecFields(Map<String, String> selector, String balancer,
+                             @JsonAnySetter Map<String, Object> unknown) {
+    }
+
+    /** One document: bound, then checked; problems are added with its index and the path of the field. */
     private static final class Document {
         private final int index;
         private final JsonNode root;
         private final List<String> problems;
         private String label;
+        /** The node being bound, and its path: the document, then its spec. */
+        private JsonNode bound;
+        private String boundPath = "";
 
         Document(int index, JsonNode root, List<String> problems) {
             this.index = index;
@@ -124,13 +159,23 @@ public final class Manifests {
         }
 
         Resource parse() {
-            int before = problems.size();
             if (!root.isObject()) {
                 problem(null, "must be a mapping with kind, metadata and spec");
                 return null;
             }
-            unknownFields(root, "", TOP_FIELDS);
-            String kindName = text(root, "kind", true);
+            try {
+                bound = root;
+                return check(YAML.treeToValue(root, DocumentFields.class));
+            } catch (JsonProcessingException e) {
+                bindingProblem(e);
+                return null;
+            }
+        }
+
+        private Resource check(DocumentFields document) throws JsonProcessingException {
+            int before = problems.size();
+            unknownFields(document.unknown(), "", TOP_FIELDS);
+            String kindName = required(document.kind(), "kind");
             Kind kind = null;
             for (Kind candidate : Kind.values()) {
                 if (candidate.manifestName().equals(kindName)) {
@@ -140,56 +185,64 @@ public final class Manifests {
             if (kindName != null && kind == null) {
                 problem("kind", "must be Container, ReplicaSet or Service, not '" + kindName + "'");
             }
-            JsonNode metadata = object(root, "metadata", "", true);
-            String name = metadata == null ? null : text(metadata, "name", "metadata.", true);
+            MetadataFields metadata = required(document.metadata(), "metadata");
+            String name = metadata == null ? null : required(metadata.name(), "metadata.name");
             if (kind != null && name != null) {
                 label = "document " + index + " (" + kind.manifestName() + " '" + name + "')";
             }
             Map<String, String> labels = Map.of();
             if (metadata != null) {
-                unknownFields(metadata, "metadata.", List.of("name", "labels"));
-                labels = labels(metadata, "labels", "metadata.", false);
+                unknownFields(metadata.unknown(), "metadata.", List.of("name", "labels"));
+                labels = labels(metadata.labels(), "metadata.labels", false);
                 if (name != null) {
                     Labels.nameProblem(name).ifPresent(p -> problem("metadata.name", p));
                 }
             }
-            JsonNode spec = object(root, "spec", "", true);
+            JsonNode spec = required(document.spec(), "spec");
+            if (spec != null && !spec.isObject()) {
+                problem("spec", "must be a mapping");
+                spec = null;
+            }
             if (kind == null || spec == null || name == null) {
                 return null;
             }
+            bound = spec;
+            boundPath = "spec.";
             Resource resource = switch (kind) {
                 case CONTAINER -> {
-                    ContainerSpec containerSpec = containerSpec(spec, "spec.");
+                    ContainerSpec containerSpec = containerSpec(YAML.treeToValue(spec, ContainerSpecFields.class),
+                            "spec.");
                     yield containerSpec == null ? null : Container.of(name, labels, containerSpec);
                 }
-                case REPLICA_SET -> replicaSet(name, labels, spec);
-                case SERVICE -> service(name, labels, spec);
+                case REPLICA_SET -> replicaSet(name, labels, YAML.treeToValue(spec, ReplicaSetSpecFields.class));
+                case SERVICE -> service(name, labels, YAML.treeToValue(spec, ServiceSpecFields.class));
             };
             return problems.size() == before ? resource : null;
         }
 
-        private ReplicaSet replicaSet(String name, Map<String, String> labels, JsonNode spec) {
-            unknownFields(spec, "spec.", List.of("replicas", "selector", "template"));
+        private ReplicaSet replicaSet(String name, Map<String, String> labels, ReplicaSetSpecFields spec) {
+            unknownFields(spec.unknown(), "spec.", List.of("replicas", "selector", "template"));
             if (name.length() > Labels.MAX_NAME - 6) {
                 problem("metadata.name", "a ReplicaSet's name must be at most " + (Labels.MAX_NAME - 6)
                         + " characters, so that '<name>-<5 letters>' is a valid container name");
             }
-            Integer replicas = integer(spec, "replicas", "spec.", true, 0);
-            Map<String, String> selector = labels(spec, "selector", "spec.", true);
+            Integer replicas = atLeast(required(spec.replicas(), "spec.replicas"), "spec.replicas", 0);
+            Map<String, String> selector = labels(spec.selector(), "spec.selector", true);
             Labels.selectorProblem(selector).ifPresent(p -> problem("spec.selector", p));
-            JsonNode template = object(spec, "template", "spec.", true);
+            TemplateFields template = required(spec.template(), "spec.template");
             if (template == null) {
                 return null;
             }
-            unknownFields(template, "spec.template.", List.of("metadata", "spec"));
-            JsonNode templateMetadata = object(template, "metadata", "spec.template.", true);
+            unknownFields(template.unknown(), "spec.template.", List.of("metadata", "spec"));
+            TemplateMetadataFields templateMetadata = required(template.metadata(), "spec.template.metadata");
             Map<String, String> templateLabels = Map.of();
             if (templateMetadata != null) {
-                unknownFields(templateMetadata, "spec.template.metadata.", List.of("labels"));
-                templateLabels = labels(templateMetadata, "labels", "spec.template.metadata.", true);
+                unknownFields(templateMetadata.unknown(), "spec.template.metadata.", List.of("labels"));
+                templateLabels = labels(templateMetadata.labels(), "spec.template.metadata.labels", true);
             }
-            JsonNode templateSpec = object(template, "spec", "spec.template.", true);
-            ContainerSpec containerSpec = templateSpec == null ? null : containerSpec(templateSpec, "spec.template.spec.");
+            ContainerSpecFields templateSpec = required(template.spec(), "spec.template.spec");
+            ContainerSpec containerSpec = templateSpec == null ? null
+                    : containerSpec(templateSpec, "spec.template.spec.");
             if (!selector.isEmpty() && !Labels.selects(selector, templateLabels)) {
                 problem("spec.selector", "does not match spec.template.metadata.labels " + templateLabels
                         + ": every selector pair must be among the template's labels");
@@ -201,49 +254,48 @@ public final class Manifests {
                     new ContainerTemplate(templateLabels, containerSpec));
         }
 
-        private ClusterService service(String name, Map<String, String> labels, JsonNode spec) {
-            unknownFields(spec, "spec.", List.of("selector", "balancer"));
-            Map<String, String> selector = labels(spec, "selector", "spec.", true);
+        private ClusterService service(String name, Map<String, String> labels, ServiceSpecFields spec) {
+            unknownFields(spec.unknown(), "spec.", List.of("selector", "balancer"));
+            Map<String, String> selector = labels(spec.selector(), "spec.selector", true);
             Labels.selectorProblem(selector).ifPresent(p -> problem("spec.selector", p));
-            String balancerName = text(spec, "balancer", "spec.", false);
             BalancerKind balancer = BalancerKind.ROUND_ROBIN;
-            if (balancerName != null) {
+            if (spec.balancer() != null) {
                 balancer = null;
                 for (BalancerKind kind : BalancerKind.values()) {
-                    if (kind.manifestName().equals(balancerName)) {
+                    if (kind.manifestName().equals(spec.balancer())) {
                         balancer = kind;
                     }
                 }
                 if (balancer == null) {
                     problem("spec.balancer", "must be RoundRobin, LeastConnections or Random, not '"
-                            + balancerName + "'");
+                            + spec.balancer() + "'");
                     return null;
                 }
             }
             return new ClusterService(Metadata.of(name, labels), selector, balancer);
         }
 
-        private ContainerSpec containerSpec(JsonNode spec, String path) {
-            unknownFields(spec, path, List.of("image", "restartPolicy", "mailboxCapacity", "config"));
-            String image = text(spec, "image", path, true);
+        private ContainerSpec containerSpec(ContainerSpecFields spec, String path) {
+            unknownFields(spec.unknown(), path, List.of("image", "restartPolicy", "mailboxCapacity", "config"));
+            String image = required(spec.image(), path + "image");
             if (image != null && image.isBlank()) {
                 problem(path + "image", "must not be blank");
             }
-            String policyName = text(spec, "restartPolicy", path, false);
             RestartPolicy policy = RestartPolicy.ALWAYS;
-            if (policyName != null) {
-                policy = switch (policyName) {
+            if (spec.restartPolicy() != null) {
+                policy = switch (spec.restartPolicy()) {
                     case "Always" -> RestartPolicy.ALWAYS;
                     case "OnFailure" -> RestartPolicy.ON_FAILURE;
                     case "Never" -> RestartPolicy.NEVER;
                     default -> {
-                        problem(path + "restartPolicy", "must be Always, OnFailure or Never, not '" + policyName + "'");
+                        problem(path + "restartPolicy", "must be Always, OnFailure or Never, not '"
+                                + spec.restartPolicy() + "'");
                         yield null;
                     }
                 };
             }
-            Integer capacity = integer(spec, "mailboxCapacity", path, false, 1);
-            Map<String, String> config = scalars(spec, "config", path);
+            Integer capacity = atLeast(spec.mailboxCapacity(), path + "mailboxCapacity", 1);
+            Map<String, String> config = spec.config() == null ? Map.of() : spec.config();
             if (image == null || image.isBlank() || policy == null) {
                 return null;
             }
@@ -251,91 +303,64 @@ public final class Manifests {
                     config);
         }
 
-        private void unknownFields(JsonNode node, String path, List<String> allowed) {
-            Set<String> known = Set.copyOf(allowed);
-            node.fieldNames().forEachRemaining(field -> {
-                if (!known.contains(field)) {
-                    problem(path + field, "unknown field; expected one of " + String.join(", ", allowed));
-                }
-            });
+        private void unknownFields(Map<String, Object> unknown, String path, List<String> allowed) {
+            for (String field : unknown == null ? List.<String>of() : unknown.keySet()) {
+                problem(path + field, "unknown field; expected one of " + String.join(", ", allowed));
+            }
         }
 
-        private JsonNode object(JsonNode parent, String field, String path, boolean required) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
+        private <T> T required(T value, String path) {
+            if (value == null) {
+                problem(path, "is required");
+            }
+            return value;
+        }
+
+        private Integer atLeast(Integer value, String path, int min) {
+            if (value != null && value < min) {
+                problem(path, "must be a whole number of at least " + min + ", not " + value);
+                return null;
+            }
+            return value;
+        }
+
+        private Map<String, String> labels(Map<String, String> pairs, String path, boolean required) {
+            if (pairs == null) {
                 if (required) {
-                    problem(path + field, "is required");
+                    problem(path, "is required");
                 }
-                return null;
+                return Map.of();
             }
-            if (!node.isObject()) {
-                problem(path + field, "must be a mapping");
-                return null;
-            }
-            return node;
-        }
-
-        private String text(JsonNode parent, String field, boolean required) {
-            return text(parent, field, "", required);
-        }
-
-        private String text(JsonNode parent, String field, String path, boolean required) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                if (required) {
-                    problem(path + field, "is required");
-                }
-                return null;
-            }
-            if (!node.isTextual()) {
-                problem(path + field, "must be a string");
-                return null;
-            }
-            return node.asText();
-        }
-
-        private Integer integer(JsonNode parent, String field, String path, boolean required, int min) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                if (required) {
-                    problem(path + field, "is required");
-                }
-                return null;
-            }
-            if (!node.isInt() || node.asInt() < min) {
-                problem(path + field, "must be a whole number of at least " + min + ", not " + node);
-                return null;
-            }
-            return node.asInt();
-        }
-
-        private Map<String, String> labels(JsonNode parent, String field, String path, boolean required) {
-            Map<String, String> pairs = scalars(parent, field, path);
-            if (required && parent.get(field) == null) {
-                problem(path + field, "is required");
-            }
-            Labels.labelsProblem(pairs).ifPresent(p -> problem(path + field, p));
+            Labels.labelsProblem(pairs).ifPresent(p -> problem(path, p));
             return pairs;
         }
 
-        private Map<String, String> scalars(JsonNode parent, String field, String path) {
-            JsonNode node = parent.get(field);
-            Map<String, String> pairs = new LinkedHashMap<>();
-            if (node == null || node.isNull()) {
-                return pairs;
+        /** A value the document could not be bound to, named by its field. */
+        private void bindingProblem(JsonProcessingException error) {
+            List<JsonMappingException.Reference> path = error instanceof JsonMappingException mapping
+                    ? mapping.getPath() : List.of();
+            String relative = path.stream().map(JsonMappingException.Reference::getFieldName)
+                    .collect(Collectors.joining("."));
+            String field = boundPath + relative;
+            String last = path.isEmpty() ? "" : path.get(path.size() - 1).getFieldName();
+            JsonNode value = bound.at("/" + relative.replace(".", "/"));
+            Class<?> type = error instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+            if (type == Integer.class) {
+                problem(field, "must be a whole number of at least " + (last.equals("replicas") ? 0 : 1) + ", not "
+                        + value);
+            } else if (type == String.class && path.size() >= 2 && isMap(path.get(path.size() - 2).getFieldName())) {
+                problem(field, "must be a plain value (string or number)");
+            } else if (type == String.class) {
+                problem(field, "must be a string");
+            } else if (type != null && Map.class.isAssignableFrom(type)) {
+                problem(field, "must be a mapping of names to values");
+            } else {
+                problem(field.isEmpty() ? null : field, "must be a mapping");
             }
-            if (!node.isObject()) {
-                problem(path + field, "must be a mapping of names to values");
-                return pairs;
-            }
-            node.fields().forEachRemaining(entry -> {
-                if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
-                    problem(path + field + "." + entry.getKey(), "must be a plain value (string or number)");
-                } else {
-                    pairs.put(entry.getKey(), entry.getValue().asText());
-                }
-            });
-            return pairs;
+        }
+
+        private static boolean isMap(String field) {
+            return List.of("labels", "selector", "config").contains(field);
         }
 
         private void problem(String field, String message) {

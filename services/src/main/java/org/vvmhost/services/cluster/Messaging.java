@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  *       {@link MailboxFullException} or {@link NoRoutableEndpointException};</li>
  *   <li>{@code request*} never throw: the future fails with one of those, with {@link ContainerFailedException}
  *       if the function threw or the container was killed, or with {@link java.util.concurrent.TimeoutException}
- *       when no reply came within the timeout.</li>
+ *       when no reply came within the timeout (measured on the cluster's clock).</li>
  * </ul>
  *
  * A message that waits on added edge latency (a network spike) is delivered later; if delivery then fails, a
@@ -19,15 +19,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Messaging {
 
-    /** Fire-and-forget to one container. */
-    void send(String container, Object message);
+    /** Fire-and-forget to one container; its reply, if any, is dropped. */
+    void send(String container, Request<?> message);
 
     /** Request/response with one container; the future completes with the function's reply. */
-    CompletableFuture<Object> request(String container, Object message, Duration timeout);
+    <R> CompletableFuture<R> request(String container, Request<R> message, Duration timeout);
 
     /** Fire-and-forget to a container the service's balancer picks. */
-    void sendToService(String service, Object message);
+    void sendToService(String service, Request<?> message);
 
     /** Request/response with a container the service's balancer picks. */
-    CompletableFuture<Object> requestService(String service, Object message, Duration timeout);
+    <R> CompletableFuture<R> requestService(String service, Request<R> message, Duration timeout);
 }

@@ -3,12 +3,12 @@ package org.vvmhost.services.world;
 import java.util.List;
 
 /** physics = {Position, Velocity}: moves entities in straight lines and bounces them off the world's bounds. */
-final class PhysicsSet implements ComponentSet {
+public final class PhysicsSet implements ComponentSet {
 
-    static final int X = 0;
-    static final int Y = 1;
-    static final int VX = 2;
-    static final int VY = 3;
+    public static final int X = 0;
+    public static final int Y = 1;
+    public static final int VX = 2;
+    public static final int VY = 3;
 
     private static final ComponentSchema SCHEMA = new ComponentSchema(List.of("x", "y", "vx", "vy"), List.of());
 

@@ -1,30 +1,59 @@
 package org.vvmhost.services.world;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
- * Walks the YAML tree by hand rather than binding it, so that every error names the full field path and unknown
- * fields are caught with the list of known ones.
+ * Binds a world config document to records with Jackson, strictly (unknown fields, a text where a number belongs
+ * and a fraction where a whole number belongs are all refused), then validates the records; every error names the
+ * field's full path. Overrides ({@code world.entities=5000}) are merged into the document before binding.
  */
 final class WorldConfigParser {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
 
-    private static final Set<String> WORLD_FIELDS = Set.of("size", "areas", "entities", "seed", "tick-rate",
-            "component-sets", "passives-per-area", "backup-interval");
+    /** The document: every field optional. */
+    record Document(WorldFields world) {
+    }
+
+    record WorldFields(Size size, Areas areas, Integer entities, Long seed, @JsonProperty("tick-rate") Object tickRate,
+                 @JsonProperty("component-sets") Map<String, SetFields> componentSets,
+                 @JsonProperty("passives-per-area") Integer passivesPerArea,
+                 @JsonProperty("backup-interval") Integer backupInterval) {
+    }
+
+    record Size(Double width, Double height) {
+    }
+
+    record Areas(Integer rows, Integer cols) {
+    }
+
+    record SetFields(Integer simulators) {
+    }
 
     private WorldConfigParser() {
     }
@@ -56,77 +85,96 @@ final class WorldConfigParser {
             throw new WorldConfigException("world config", source + " must be a mapping with a 'world' key");
         }
         ObjectNode document = (ObjectNode) root;
-        requireKnown(document, "", Set.of("world"));
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             applyOverride(document, override.getKey(), override.getValue());
         }
-        JsonNode world = document.path("world");
-        if (world.isMissingNode() || world.isNull()) {
-            world = JsonNodeFactory.instance.objectNode();
+        Document bound;
+        try {
+            bound = YAML.treeToValue(document, Document.class);
+        } catch (JsonProcessingException e) {
+            throw translate(e, document);
         }
-        return toConfig(object(world, "world"));
+        return validate(bound.world() == null ? new WorldFields(null, null, null, null, null, null, null, null)
+                : bound.world());
     }
 
-    private static WorldConfig toConfig(ObjectNode world) {
+    /** The records, with defaults for what is missing, into a config whose constructors check the rules. */
+    private static WorldConfig validate(WorldFields world) {
         WorldConfig defaults = WorldConfig.defaults();
-        requireKnown(world, "world", WORLD_FIELDS);
-
-        ObjectNode size = optionalObject(world, "size", "world.size");
-        requireKnown(size, "world.size", Set.of("width", "height"));
-        float width = (float) number(size, "width", "world.size.width", defaults.size().width());
-        float height = (float) number(size, "height", "world.size.height", defaults.size().height());
-
-        ObjectNode areas = optionalObject(world, "areas", "world.areas");
-        requireKnown(areas, "world.areas", Set.of("rows", "cols"));
-        int rows = integer(areas, "rows", "world.areas.rows", defaults.areas().rows());
-        int cols = integer(areas, "cols", "world.areas.cols", defaults.areas().cols());
-
-        int entities = integer(world, "entities", "world.entities", defaults.entities());
-        long seed = longInteger(world, "seed", "world.seed", defaults.seed());
-        WorldConfig.TickRate tickRate = tickRate(world.get("tick-rate"), defaults.tickRate());
-        Map<String, WorldConfig.SetConfig> sets = componentSets(world.get("component-sets"), defaults);
-        int passives = integer(world, "passives-per-area", "world.passives-per-area", defaults.passivesPerArea());
-        int backup = integer(world, "backup-interval", "world.backup-interval", defaults.backupInterval());
-
-        return new WorldConfig(new WorldConfig.Size(width, height), new WorldConfig.Areas(rows, cols), entities,
-                seed, tickRate, sets, passives, backup);
+        Size size = world.size() == null ? new Size(null, null) : world.size();
+        Areas areas = world.areas() == null ? new Areas(null, null) : world.areas();
+        return new WorldConfig(
+                new WorldConfig.Size(or(size.width(), defaults.size().width()),
+                        or(size.height(), defaults.size().height())),
+                new WorldConfig.Areas(or(areas.rows(), defaults.areas().rows()),
+                        or(areas.cols(), defaults.areas().cols())),
+                or(world.entities(), defaults.entities()), or(world.seed(), defaults.seed()),
+                tickRate(world.tickRate(), defaults.tickRate()), componentSets(world.componentSets(), defaults),
+                or(world.passivesPerArea(), defaults.passivesPerArea()),
+                or(world.backupInterval(), defaults.backupInterval()));
     }
 
-    private static WorldConfig.TickRate tickRate(JsonNode node, WorldConfig.TickRate fallback) {
-        if (node == null || node.isNull()) {
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static float or(Double value, float fallback) {
+        return value == null ? fallback : value.floatValue();
+    }
+
+    private static WorldConfig.TickRate tickRate(Object value, WorldConfig.TickRate fallback) {
+        if (value == null) {
             return fallback;
         }
-        if (node.isTextual() && node.asText().trim().equalsIgnoreCase("max")) {
+        if (value instanceof String text && text.trim().equalsIgnoreCase("max")) {
             return WorldConfig.TickRate.MAX;
         }
-        if (!node.isNumber()) {
-            throw new WorldConfigException("world.tick-rate",
-                    "must be a number of Hz > 0, or max, got '" + node.asText() + "'");
+        if (!(value instanceof Number hertz)) {
+            throw new WorldConfigException("world.tick-rate", "must be a number of Hz > 0, or max, got '"
+                    + (value instanceof String text ? text : "") + "'");
         }
-        return new WorldConfig.TickRate(node.asDouble());
+        return new WorldConfig.TickRate(hertz.doubleValue());
     }
 
-    private static Map<String, WorldConfig.SetConfig> componentSets(JsonNode node, WorldConfig defaults) {
-        if (node == null || node.isNull()) {
+    private static Map<String, WorldConfig.SetConfig> componentSets(Map<String, SetFields> sets,
+            WorldConfig defaults) {
+        if (sets == null) {
             return defaults.componentSets();
         }
-        ObjectNode sets = object(node, "world.component-sets");
         Map<String, WorldConfig.SetConfig> result = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : sets.properties()) {
-            String path = "world.component-sets." + entry.getKey();
-            JsonNode value = entry.getValue();
-            ObjectNode set = value == null || value.isNull()
-                    ? JsonNodeFactory.instance.objectNode() : object(value, path);
-            requireKnown(set, path, Set.of("simulators"));
-            int simulators = integer(set, "simulators", path + ".simulators", 1);
+        sets.forEach((name, set) -> {
             try {
-                result.put(entry.getKey(), new WorldConfig.SetConfig(simulators));
+                result.put(name, new WorldConfig.SetConfig(set == null || set.simulators() == null ? 1
+                        : set.simulators()));
             } catch (WorldConfigException e) {
-                throw new WorldConfigException(path + "." + e.field(),
+                throw new WorldConfigException("world.component-sets." + name + "." + e.field(),
                         e.getMessage().substring(e.field().length() + 2));
             }
-        }
+        });
         return result;
+    }
+
+    /** A binding error as the field it is about and what that field must be. */
+    private static WorldConfigException translate(JsonProcessingException error, JsonNode document) {
+        String path = error instanceof JsonMappingException mapping ? mapping.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                        : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")) : "world config";
+        if (error instanceof UnrecognizedPropertyException unknown) {
+            return new WorldConfigException(path, "unknown field; known fields: " + String.join(", ",
+                    new TreeSet<>(unknown.getKnownPropertyIds().stream().map(String::valueOf).toList())));
+        }
+        JsonNode given = document.at("/" + path.replace(".", "/"));
+        if (error.getCause() instanceof InputCoercionException || error instanceof InputCoercionException) {
+            return new WorldConfigException(path, "must fit in 32 bits, got " + given.asText());
+        }
+        if (error instanceof MismatchedInputException mismatch) {
+            Class<?> type = mismatch.getTargetType();
+            String rule = type == Integer.class || type == Long.class ? "must be a whole number"
+                    : type == Double.class ? "must be a number" : "must be a mapping";
+            return new WorldConfigException(path, rule + ", got '" + given.asText() + "'");
+        }
+        return new WorldConfigException(path, error.getOriginalMessage());
     }
 
     private static void applyOverride(ObjectNode document, String dottedPath, String value) {
@@ -140,8 +188,11 @@ final class WorldConfigParser {
             JsonNode child = parent.get(parts[i]);
             if (child == null || child.isNull()) {
                 parent = parent.putObject(parts[i]);
+            } else if (child.isObject()) {
+                parent = (ObjectNode) child;
             } else {
-                parent = object(child, String.join(".", java.util.Arrays.copyOf(parts, i + 1)));
+                throw new WorldConfigException(String.join(".", Arrays.copyOf(parts, i + 1)),
+                        "must be a mapping, got '" + child.asText() + "'");
             }
         }
         JsonNode parsed;
@@ -151,58 +202,6 @@ final class WorldConfigParser {
             throw new WorldConfigException(dottedPath, "the override value '" + value + "' is not valid YAML");
         }
         parent.set(parts[parts.length - 1], parsed == null ? JsonNodeFactory.instance.nullNode() : parsed);
-    }
-
-    private static ObjectNode object(JsonNode node, String path) {
-        if (!node.isObject()) {
-            throw new WorldConfigException(path, "must be a mapping, got '" + node.asText() + "'");
-        }
-        return (ObjectNode) node;
-    }
-
-    private static ObjectNode optionalObject(ObjectNode parent, String field, String path) {
-        JsonNode node = parent.get(field);
-        return node == null || node.isNull() ? JsonNodeFactory.instance.objectNode() : object(node, path);
-    }
-
-    private static void requireKnown(ObjectNode node, String path, Set<String> known) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new WorldConfigException(path.isEmpty() ? name : path + "." + name,
-                        "unknown field; known fields: " + String.join(", ", new java.util.TreeSet<>(known)));
-            }
-        }
-    }
-
-    private static double number(ObjectNode parent, String field, String path, double fallback) {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isNumber()) {
-            throw new WorldConfigException(path, "must be a number, got '" + node.asText() + "'");
-        }
-        return node.asDouble();
-    }
-
-    private static int integer(ObjectNode parent, String field, String path, int fallback) {
-        long value = longInteger(parent, field, path, fallback);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw new WorldConfigException(path, "must fit in 32 bits, got " + value);
-        }
-        return (int) value;
-    }
-
-    private static long longInteger(ObjectNode parent, String field, String path, long fallback) {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new WorldConfigException(path, "must be a whole number, got '" + node.asText() + "'");
-        }
-        return node.asLong();
     }
 
     private static String locationOf(JsonProcessingException e) {

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.services.cluster.Cluster;
 
 /**

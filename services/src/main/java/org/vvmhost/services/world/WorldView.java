@@ -2,11 +2,12 @@ package org.vvmhost.services.world;
 
 import java.util.List;
 import java.util.Objects;
+import org.vvmhost.services.world.view.WorldViewCodec;
 
 /**
  * A backup of the whole world after one tick: a versioned binary document whose header carries the tick, the seed,
  * the world hash and a CRC32C checksum. Make one with {@link World#snapshot()}, check one with {@link #decode},
- * and bring a world back with {@link World#restore}.
+ * and bring a world back with {@link WorldFactory#restore}.
  *
  * @param bytes the encoded document; shared, not copied (it can be tens of MB), so do not modify it
  */

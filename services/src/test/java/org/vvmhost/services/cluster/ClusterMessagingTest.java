@@ -3,6 +3,9 @@ package org.vvmhost.services.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.vvmhost.services.cluster.TestFunctions.answering;
+import static org.vvmhost.services.cluster.TestFunctions.msg;
+import static org.vvmhost.services.cluster.TestFunctions.replying;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,20 +28,20 @@ class ClusterMessagingTest {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final FunctionRegistry functions = FunctionRegistry.create()
-            .register("echo", () -> (msg, ctx) -> "re:" + msg)
-            .register("record", () -> (msg, ctx) -> {
+            .register("echo", () -> replying((msg, ctx) -> "re:" + msg))
+            .register("record", () -> replying((msg, ctx) -> {
                 received.add(msg);
                 return null;
-            })
-            .register("blocking", () -> (msg, ctx) -> {
+            }))
+            .register("blocking", () -> replying((msg, ctx) -> {
                 received.add(msg);
                 release.await();
                 return msg;
-            })
-            .register("never", () -> (msg, ctx) -> new CompletableFuture<>())
-            .register("crashing", () -> (msg, ctx) -> {
+            }))
+            .register("never", () -> answering((msg, ctx) -> new CompletableFuture<>()))
+            .register("crashing", () -> replying((msg, ctx) -> {
                 throw new IllegalStateException("boom on " + msg);
-            });
+            }));
     private final Cluster cluster = Cluster.start(ClusterOptions.threaded(clock)
             .withRestartBackoff(Duration.ofMillis(10)).withStopGracePeriod(Duration.ofMillis(300)), functions);
 
@@ -54,9 +57,9 @@ class ClusterMessagingTest {
         cluster.apply(Container.of("rec", "record"));
         awaitReady("rec");
 
-        cluster.send("rec", "a");
-        cluster.send("rec", "b");
-        cluster.send("rec", "c");
+        cluster.send("rec", msg("a"));
+        cluster.send("rec", msg("b"));
+        cluster.send("rec", msg("c"));
 
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("a");
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("b");
@@ -68,7 +71,7 @@ class ClusterMessagingTest {
         cluster.apply(Container.of("echo-1", "echo"));
         awaitReady("echo-1");
 
-        assertThat(cluster.request("echo-1", "hi", WAIT).get(10, TimeUnit.SECONDS)).isEqualTo("re:hi");
+        assertThat(cluster.request("echo-1", msg("hi"), WAIT).get(10, TimeUnit.SECONDS)).isEqualTo("re:hi");
     }
 
     @Test
@@ -77,22 +80,22 @@ class ClusterMessagingTest {
         cluster.apply(ClusterService.of("echo-svc", Map.of("app", "echo"), BalancerKind.ROUND_ROBIN));
         await().atMost(WAIT).until(() -> cluster.routable("echo-svc").size() == 2);
 
-        assertThat(cluster.requestService("echo-svc", "x", WAIT).get(10, TimeUnit.SECONDS)).isEqualTo("re:x");
+        assertThat(cluster.requestService("echo-svc", msg("x"), WAIT).get(10, TimeUnit.SECONDS)).isEqualTo("re:x");
     }
 
     @Test
     void aFullMailboxIsAnErrorNotADrop() throws InterruptedException {
         cluster.apply(Container.of("slow", Map.of(), ContainerSpec.of("blocking").withMailboxCapacity(2)));
         awaitReady("slow");
-        cluster.send("slow", 1);
+        cluster.send("slow", msg(1));
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
-        cluster.send("slow", 2);
-        cluster.send("slow", 3);
+        cluster.send("slow", msg(2));
+        cluster.send("slow", msg(3));
 
-        assertThatThrownBy(() -> cluster.send("slow", 4))
+        assertThatThrownBy(() -> cluster.send("slow", msg(4)))
                 .isInstanceOf(MailboxFullException.class)
                 .hasMessageContaining("mailbox of container 'slow' is full");
-        CompletableFuture<Object> refused = cluster.request("slow", 5, WAIT);
+        CompletableFuture<Object> refused = cluster.request("slow", msg(5), WAIT);
         assertThat(refused).isCompletedExceptionally();
         assertThatThrownBy(refused::get).hasCauseInstanceOf(MailboxFullException.class);
 
@@ -103,11 +106,11 @@ class ClusterMessagingTest {
 
     @Test
     void unknownTargetsAreRejected() {
-        assertThatThrownBy(() -> cluster.send("ghost", "x"))
+        assertThatThrownBy(() -> cluster.send("ghost", msg("x")))
                 .isInstanceOf(UnknownTargetException.class).hasMessage("no container named 'ghost'");
-        assertThatThrownBy(() -> cluster.sendToService("ghost-svc", "x"))
+        assertThatThrownBy(() -> cluster.sendToService("ghost-svc", msg("x")))
                 .isInstanceOf(UnknownTargetException.class).hasMessage("no service named 'ghost-svc'");
-        assertThatThrownBy(() -> cluster.request("ghost", "x", WAIT).get())
+        assertThatThrownBy(() -> cluster.request("ghost", msg("x"), WAIT).get())
                 .hasCauseInstanceOf(UnknownTargetException.class);
     }
 
@@ -115,10 +118,10 @@ class ClusterMessagingTest {
     void aServiceWithNoReadyContainerHasNoRoutableEndpoint() {
         cluster.apply(ClusterService.of("empty", Map.of("app", "nothing"), BalancerKind.ROUND_ROBIN));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> cluster.sendToService("empty", "x"))
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> cluster.sendToService("empty", msg("x")))
                 .isInstanceOf(NoRoutableEndpointException.class)
                 .hasMessageContaining("service 'empty' has no routable endpoint"));
-        assertThatThrownBy(() -> cluster.requestService("empty", "x", WAIT).get())
+        assertThatThrownBy(() -> cluster.requestService("empty", msg("x"), WAIT).get())
                 .hasCauseInstanceOf(NoRoutableEndpointException.class);
     }
 
@@ -127,7 +130,7 @@ class ClusterMessagingTest {
         cluster.apply(Container.of("mute", "never"));
         awaitReady("mute");
 
-        assertThatThrownBy(() -> cluster.request("mute", "x", Duration.ofMillis(50)).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> cluster.request("mute", msg("x"), Duration.ofMillis(50)).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TimeoutException.class)
                 .hasMessageContaining("no reply from container 'mute' within 50 ms");
@@ -138,7 +141,7 @@ class ClusterMessagingTest {
         cluster.apply(Container.of("crash", Map.of(), ContainerSpec.of("crashing")));
         awaitReady("crash");
 
-        assertThatThrownBy(() -> cluster.request("crash", "x", WAIT).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> cluster.request("crash", msg("x"), WAIT).get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(ContainerFailedException.class)
                 .hasMessageContaining("boom on x");
 
@@ -154,14 +157,14 @@ class ClusterMessagingTest {
         cluster.apply(Container.of("crash", Map.of(),
                 ContainerSpec.of("crashing").withRestartPolicy(RestartPolicy.NEVER)));
         awaitReady("crash");
-        cluster.send("crash", "x");
+        cluster.send("crash", msg("x"));
 
         await().atMost(WAIT).untilAsserted(() -> {
             ContainerStatus status = cluster.container("crash").orElseThrow().status();
             assertThat(status.phase()).isEqualTo(ContainerStatus.Phase.FAILED);
             assertThat(status.reason()).contains("IllegalStateException: boom on x");
         });
-        assertThatThrownBy(() -> cluster.send("crash", "y")).isInstanceOf(ContainerUnavailableException.class);
+        assertThatThrownBy(() -> cluster.send("crash", msg("y"))).isInstanceOf(ContainerUnavailableException.class);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.time.SystemClock;
+import java.util.concurrent.CompletionStage;
 
 class ContainerLifecycleTest {
 
@@ -25,9 +26,11 @@ class ContainerLifecycleTest {
         }
 
         @Override
-        public Object handle(Object message, ContainerContext context) {
-            log.add("handle " + message);
-            return message;
+        public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) throws Exception {
+            return TestFunctions.replying((message, ctx) -> {
+                log.add("handle " + message);
+                return message;
+            }).handle(request, context);
         }
 
         @Override
@@ -44,8 +47,8 @@ class ContainerLifecycleTest {
             assertThat(log.poll(10, TimeUnit.SECONDS)).isEqualTo("start h on container-h");
             await().atMost(WAIT).until(() -> cluster.container("h").orElseThrow().status().ready());
 
-            cluster.send("h", 1);
-            cluster.send("h", 2);
+            cluster.send("h", TestFunctions.msg(1));
+            cluster.send("h", TestFunctions.msg(2));
             cluster.stop("h");
 
             assertThat(List.of(poll(), poll(), poll())).containsExactly("handle 1", "handle 2", "stop hook h");

@@ -116,6 +116,27 @@ class ManifestsTest {
     }
 
     @Test
+    void aMistypedValueIsNamedWithItsDocumentAndField() {
+        assertThatThrownBy(() -> Manifests.parse("""
+                kind: ReplicaSet
+                metadata: {name: web}
+                spec:
+                  replicas: two
+                  selector: {app: web}
+                  template: {metadata: {labels: {app: web}}, spec: {image: count}}
+                ---
+                kind: Container
+                metadata: {name: c, labels: {app: [1]}}
+                spec: {image: count}
+                """))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).problems()).containsExactly(
+                        "document 1 (ReplicaSet 'web'): spec.replicas: must be a whole number of at least 0, not"
+                                + " \"two\"",
+                        "document 2: metadata.labels.app: must be a plain value (string or number)"));
+    }
+
+    @Test
     void duplicatesAndYamlErrorsAreReported() {
         assertThatThrownBy(() -> Manifests.parse("""
                 kind: Container
@@ -137,7 +158,7 @@ class ManifestsTest {
 
         assertThat(fixture.cluster.serviceProblem("bad")).contains(
                 "spec.selector must not be empty: give at least one label, for example {app: demo}");
-        assertThatThrownBy(() -> fixture.cluster.sendToService("bad", 1))
+        assertThatThrownBy(() -> fixture.cluster.sendToService("bad", TestFunctions.msg(1)))
                 .isInstanceOf(NoRoutableEndpointException.class).hasMessageContaining("spec.selector must not be empty");
     }
 }

@@ -7,22 +7,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A cluster on a virtual clock with a counting function: every test step is deterministic and instant. */
-final class VirtualClusterFixture implements AutoCloseable {
+public final class VirtualClusterFixture implements AutoCloseable {
 
-    final VirtualClock clock = VirtualClock.create();
-    final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
-    final FunctionRegistry functions = FunctionRegistry.create()
-            .register("count", () -> (msg, ctx) -> {
+    public final VirtualClock clock = VirtualClock.create();
+    public final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
+    public final FunctionRegistry functions = FunctionRegistry.create()
+            .register("count", () -> TestFunctions.replying((msg, ctx) -> {
                 served.computeIfAbsent(ctx.name(), n -> new AtomicLong()).incrementAndGet();
                 return ctx.name();
-            });
-    final Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withSeed(11), functions);
+            }));
+    public final Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withSeed(11), functions);
 
-    void settle() {
+    /** Three containers of the counting function, s1..s3, behind the round-robin service {@code web}. */
+    public void threeServers() {
+        for (String name : List.of("s1", "s2", "s3")) {
+            cluster.apply(Container.of(name, Map.of("app", "web"), ContainerSpec.of("count")));
+        }
+        cluster.apply(ClusterService.of("web", Map.of("app", "web"), BalancerKind.ROUND_ROBIN));
+        settle();
+    }
+
+    public void settle() {
         clock.runFor(Duration.ofMillis(50));
     }
 
-    long servedBy(String container) {
+    public long servedBy(String container) {
         AtomicLong count = served.get(container);
         return count == null ? 0 : count.get();
     }

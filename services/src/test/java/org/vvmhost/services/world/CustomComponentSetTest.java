@@ -20,16 +20,16 @@ class CustomComponentSetTest {
                     hunger: {simulators: 1}
                 """, Map.of());
         long reference;
-        try (World world = World.create(config, SETS, 1)) {
-            world.advanceTo(800);
+        try (World world = TestWorlds.create(config, SETS, 1)) {
+            TestWorlds.advanceTo(world, 800);
             reference = world.hash();
             assertThat(world.population()).isEqualTo(2000);
             // Satiety starts at 500..755, so by tick 800 every first-generation entity has starved and been reborn.
             assertThat(world.snapshot().header().nextEntityId()).isGreaterThanOrEqualTo(4000);
         }
-        try (World world = World.create(config.withComponentSets(Map.of(
+        try (World world = TestWorlds.create(config.withComponentSets(Map.of(
                 "physics", new WorldConfig.SetConfig(4), "hunger", new WorldConfig.SetConfig(3))), SETS, 2)) {
-            world.advanceTo(800);
+            TestWorlds.advanceTo(world, 800);
             assertThat(world.hash()).isEqualTo(reference);
         }
     }

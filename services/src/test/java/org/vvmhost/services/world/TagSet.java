@@ -3,9 +3,9 @@ package org.vvmhost.services.world;
 import java.util.List;
 
 /** A test component set: a tag derived from the id at birth that never changes, and a tick counter. */
-final class TagSet implements ComponentSet {
+public final class TagSet implements ComponentSet {
 
-    static int tagOf(long id) {
+    public static int tagOf(long id) {
         return (int) (id * 7 + 3);
     }
 

@@ -108,7 +108,7 @@ class WorldConfigTest {
     void anUnknownComponentSetIsNamedWhenTheWorldIsCreated() {
         WorldConfig config = WorldConfig.parse("world: {component-sets: {gravity: {}}}", Map.of());
 
-        assertThatThrownBy(() -> World.create(config, ComponentSetRegistry.builtIn(), 1))
+        assertThatThrownBy(() -> TestWorlds.create(config, ComponentSetRegistry.builtIn(), 1))
                 .isInstanceOf(WorldConfigException.class)
                 .hasMessage("world.component-sets.gravity: unknown component set; registered: physics, vitality");
     }

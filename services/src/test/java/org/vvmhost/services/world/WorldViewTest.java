@@ -61,7 +61,7 @@ class WorldViewTest {
         tampered[tampered.length - 4] ^= 1;
         WorldView resealed = WorldView.decode(WorldViews.resealed(tampered));
 
-        assertThatThrownBy(() -> World.restore(WorldViews.config(1000), SETS, 1, resealed))
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(1000), SETS, 1, resealed))
                 .isInstanceOf(WorldViewException.class)
                 .hasMessageContaining("world view of tick 10 does not reproduce its world hash");
     }
@@ -70,15 +70,15 @@ class WorldViewTest {
     void aViewOfAnotherWorldNamesTheFieldThatDiffers() {
         WorldView view = WorldViews.viewAt(1000, 3);
 
-        assertThatThrownBy(() -> World.restore(WorldViews.config(1000).withSeed(1), SETS, 1, view))
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(1000).withSeed(1), SETS, 1, view))
                 .isInstanceOf(WorldViewException.class)
                 .hasMessage("the world view was written for another world: world.seed is 42 in the view but 1 in "
                         + "the config");
-        assertThatThrownBy(() -> World.restore(WorldViews.config(1000).withAreas(2, 2), SETS, 1, view))
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(1000).withAreas(2, 2), SETS, 1, view))
                 .hasMessageContaining("world.areas is 4 × 4 in the view but 2 × 2 in the config");
-        assertThatThrownBy(() -> World.restore(WorldViews.config(999), SETS, 1, view))
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(999), SETS, 1, view))
                 .hasMessageContaining("world.entities is 1000 in the view but 999 in the config");
-        assertThatThrownBy(() -> World.restore(WorldViews.config(1000).withComponentSets(
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(1000).withComponentSets(
                         java.util.Map.of("physics", new WorldConfig.SetConfig(1))), SETS, 1, view))
                 .hasMessageContaining("world.component-sets is");
     }

@@ -3,13 +3,13 @@ package org.vvmhost.services.world.service;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
+import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
+import org.vvmhost.time.Clock;
 
 /**
  * The watch listener only records the newest manifest; the thread reads the view it names. Changes that arrive
@@ -26,6 +26,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
 
     private final DataStore data;
     private final WorldViewLocation.InElection location;
+    private final Clock clock;
     private final WorldViewStore reader;
     private final Thread thread;
 
@@ -38,15 +39,16 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     /** The last read answered the newest manifest seen. */
     private boolean current;
 
-    private ManifestWatchingPreloader(DataStore data, WorldViewLocation.InElection location) {
+    private ManifestWatchingPreloader(DataStore data, WorldViewLocation.InElection location, Clock clock) {
         this.data = data;
         this.location = location;
-        this.reader = location.reader(data);
+        this.clock = clock;
+        this.reader = location.reader(data, clock);
         this.thread = new Thread(this::run, "world-view-preload");
     }
 
-    static ManifestWatchingPreloader start(DataStore data, WorldViewLocation.InElection location) {
-        ManifestWatchingPreloader preloader = new ManifestWatchingPreloader(data, location);
+    static ManifestWatchingPreloader start(DataStore data, WorldViewLocation.InElection location, Clock clock) {
+        ManifestWatchingPreloader preloader = new ManifestWatchingPreloader(data, location, clock);
         preloader.thread.start();
         DataStore.Subscription subscription = data.watch(location.manifestKey(), preloader::manifestChanged);
         boolean closeNow;
@@ -129,13 +131,14 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
         }
         Optional<byte[]> current;
         try {
-            current = data.get(location.manifestKey()).get(location.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            current = ClockWaits.within(data.get(location.manifestKey()), location.timeout(), clock,
+                    "reading the world view manifest").get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             LOG.warn("cannot check the preloaded world view against the manifest ({}); reading the store instead",
-                    e.toString());
+                    e.getCause().toString());
             return Optional.empty();
         }
         if (current.isPresent() && Arrays.equals(current.get(), candidate.manifest())) {

@@ -18,13 +18,15 @@ import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
+import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.ServiceContext;
 
 /**
@@ -133,12 +135,12 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (view.isEmpty()) {
             LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
-            World fresh = World.create(config, sets, runtime);
+            World fresh = WorldFactory.of(sets, runtime).create(config);
             backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty());
             return fresh;
         }
         try {
-            World restored = World.restore(config, sets, runtime, view.get());
+            World restored = WorldFactory.of(sets, runtime).restore(config, view.get());
             backupState = new BackupState(Optional.of(new BackupState.SavedView(view.get().header(),
                     view.get().bytes().length, Duration.ZERO, true)), view.get().tick(), clock.nanoTime(),
                     Optional.empty());
@@ -316,7 +318,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
             BackupState before = backupState;
             backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
                     new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
-            if (causedBy(e, LeadershipLostException.class)) {
+            if (Causes.find(e, LeadershipLostException.class).isPresent()) {
                 // The term ended while the view was being written: the store gave it up, and the monitor reports
                 // the loss; nothing more is written.
                 deposed = true;
@@ -326,7 +328,7 @@ final class PacedWorldSimulation implements WorldSimulationService {
                         saved == null ? "none" : "tick " + saved.tick());
                 return;
             }
-            if (causedBy(e, FencedWriteRejectedException.class)) {
+            if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
                         + "written", view.tick());
@@ -349,15 +351,6 @@ final class PacedWorldSimulation implements WorldSimulationService {
                 Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
-    }
-
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void logProgress() {

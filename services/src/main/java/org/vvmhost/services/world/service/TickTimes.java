@@ -1,18 +1,29 @@
 package org.vvmhost.services.world.service;
 
 import java.time.Duration;
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
-/** Records tick durations in a ring of the last {@link TickStats#WINDOW}; written by the loop, read by anyone. */
+/**
+ * Records tick durations in histograms of fixed size (3 significant digits): the current window and the one
+ * before it, each of {@link TickStats#WINDOW} ticks, so percentiles follow the recent ticks. Written by the loop,
+ * read by anyone.
+ */
 final class TickTimes {
 
-    private final long[] ring = new long[TickStats.WINDOW];
+    private Histogram current = new Histogram(3);
+    private Histogram previous = new Histogram(3);
     private long ticks;
     private long late;
     private long max;
 
     synchronized void record(long nanos, boolean wasLate) {
-        ring[(int) (ticks % ring.length)] = nanos;
+        if (current.getTotalCount() == TickStats.WINDOW) {
+            Histogram recycled = previous;
+            recycled.reset();
+            previous = current;
+            current = recycled;
+        }
+        current.recordValue(Math.max(0, nanos));
         ticks++;
         max = Math.max(max, nanos);
         if (wasLate) {
@@ -20,28 +31,13 @@ final class TickTimes {
         }
     }
 
-    TickStats stats() {
-        long[] window;
-        long count;
-        long lateCount;
-        long maximum;
-        synchronized (this) {
-            count = ticks;
-            lateCount = late;
-            maximum = max;
-            window = Arrays.copyOf(ring, (int) Math.min(ticks, ring.length));
-        }
-        if (window.length == 0) {
+    synchronized TickStats stats() {
+        if (ticks == 0) {
             return TickStats.NONE;
         }
-        Arrays.sort(window);
-        return new TickStats(count, Duration.ofNanos(percentile(window, 0.50)), Duration.ofNanos(percentile(window,
-                0.99)), Duration.ofNanos(maximum), lateCount);
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    private static long percentile(long[] sorted, double fraction) {
-        int rank = (int) Math.ceil(fraction * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        Histogram recent = current.copy();
+        recent.add(previous);
+        return new TickStats(ticks, Duration.ofNanos(recent.getValueAtPercentile(50)),
+                Duration.ofNanos(recent.getValueAtPercentile(99)), Duration.ofNanos(max), late);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.ServiceContext;

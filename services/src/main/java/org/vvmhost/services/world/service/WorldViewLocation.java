@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
+import org.vvmhost.time.Clock;
 import org.vvmhost.vvm.ServiceContext;
 
 /**
@@ -18,11 +19,11 @@ public sealed interface WorldViewLocation {
     /** The prefix of the world views in the election's data, unless told otherwise. */
     String DEFAULT_PREFIX = "world";
 
-    /** Opens the store for the leader that runs under {@code context}. */
-    WorldViewStore open(ServiceContext context);
+    /** Opens the store for the leader that runs under {@code context}; its timeouts run on {@code clock}. */
+    WorldViewStore open(ServiceContext context, Clock clock);
 
     /** A store that reads what the leader wrote, for a process that does not lead; it refuses to save. */
-    WorldViewStore reader(DataStore data);
+    WorldViewStore reader(DataStore data, Clock clock);
 
     /** For log lines. */
     String description();
@@ -35,14 +36,14 @@ public sealed interface WorldViewLocation {
         }
 
         @Override
-        public WorldViewStore open(ServiceContext context) {
+        public WorldViewStore open(ServiceContext context, Clock clock) {
             return WorldViewStore.leadership(context.data(), context.term(), prefix, WorldViewStore.MAX_CHUNK_BYTES,
-                    timeout);
+                    timeout, clock);
         }
 
         @Override
-        public WorldViewStore reader(DataStore data) {
-            return WorldViewStore.leadershipReader(data, prefix, timeout);
+        public WorldViewStore reader(DataStore data, Clock clock) {
+            return WorldViewStore.leadershipReader(data, prefix, timeout, clock);
         }
 
         /** The key a leader switches after each save; standbys watch it. */
@@ -63,12 +64,12 @@ public sealed interface WorldViewLocation {
         }
 
         @Override
-        public WorldViewStore open(ServiceContext context) {
+        public WorldViewStore open(ServiceContext context, Clock clock) {
             return WorldViewStore.file(directory);
         }
 
         @Override
-        public WorldViewStore reader(DataStore data) {
+        public WorldViewStore reader(DataStore data, Clock clock) {
             return WorldViewStore.file(directory);
         }
 
@@ -101,7 +102,7 @@ public sealed interface WorldViewLocation {
      * The header of the newest intact world view (its tick, world hash and population), read without leading. The
      * world hash is in the view's own header, so this reads the view and checks its checksum.
      */
-    default Optional<WorldView.Header> lastBackup(DataStore data) {
-        return reader(data).load().view().map(WorldView::header);
+    default Optional<WorldView.Header> lastBackup(DataStore data, Clock clock) {
+        return reader(data, clock).load().view().map(WorldView::header);
     }
 }

@@ -3,6 +3,7 @@ package org.vvmhost.services.world.service;
 import java.util.Optional;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.time.Clock;
 
 /**
  * Runs while this process is a standby: it watches the world view manifest in the election's data and reads and
@@ -13,10 +14,10 @@ public interface WorldViewPreloader extends AutoCloseable {
 
     /**
      * Starts watching {@code location}'s manifest in {@code data}; reads happen on one named thread,
-     * {@code world-view-preload}.
+     * {@code world-view-preload}; reads time out on {@code clock}.
      */
-    static WorldViewPreloader start(DataStore data, WorldViewLocation.InElection location) {
-        return ManifestWatchingPreloader.start(data, location);
+    static WorldViewPreloader start(DataStore data, WorldViewLocation.InElection location, Clock clock) {
+        return ManifestWatchingPreloader.start(data, location, clock);
     }
 
     /** The newest view read so far, if any. */

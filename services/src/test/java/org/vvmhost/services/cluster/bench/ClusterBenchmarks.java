@@ -11,8 +11,8 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import org.vvmhost.services.cluster.ClusterScenarioRunner;
-import org.vvmhost.services.cluster.ScenarioMetrics;
+import org.vvmhost.services.cluster.demo.ClusterScenarioRunner;
+import org.vvmhost.services.cluster.demo.ScenarioMetrics;
 
 /**
  * Runs the cluster benchmarks with short iterations, then measures a virtual-time scenario of 10^6 requests.

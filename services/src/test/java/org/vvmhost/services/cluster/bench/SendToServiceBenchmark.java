@@ -22,6 +22,7 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.MailboxFullException;
 import org.vvmhost.services.cluster.ReplicaSet;
 import org.vvmhost.time.SystemClock;
+import org.vvmhost.services.cluster.TestFunctions;
 
 /** Messages per second through {@code sendToService} (round robin) to 4 containers whose function counts. A full
  *  mailbox is backpressure: the sender spins and retries, so the figure is the sustained delivery rate. */
@@ -32,15 +33,17 @@ public class SendToServiceBenchmark {
 
     private final LongAdder handled = new LongAdder();
     private SystemClock clock;
+    private static final TestFunctions.Msg TRUE = TestFunctions.msg(Boolean.TRUE);
+
     private Cluster cluster;
 
     @Setup
     public void setUp() {
         clock = SystemClock.create("bench-clock");
-        FunctionRegistry functions = FunctionRegistry.create().register("count", () -> (msg, ctx) -> {
+        FunctionRegistry functions = FunctionRegistry.create().register("count", () -> TestFunctions.replying((msg, ctx) -> {
             handled.increment();
             return null;
-        });
+        }));
         cluster = Cluster.start(ClusterOptions.threaded(clock), functions);
         cluster.apply(ReplicaSet.of("sink", 4, Map.of("app", "sink"), ContainerSpec.of("count")));
         cluster.apply(ClusterService.of("sink", Map.of("app", "sink"), BalancerKind.ROUND_ROBIN));
@@ -54,7 +57,7 @@ public class SendToServiceBenchmark {
     public void sendToService() {
         while (true) {
             try {
-                cluster.sendToService("sink", Boolean.TRUE);
+                cluster.sendToService("sink", TRUE);
                 return;
             } catch (MailboxFullException e) {
                 Thread.onSpinWait();

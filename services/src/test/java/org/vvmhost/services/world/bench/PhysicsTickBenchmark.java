@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -39,7 +40,7 @@ public class PhysicsTickBenchmark {
                 .withEntities(entities)
                 .withAreas(1, threads)
                 .withComponentSets(Map.of("physics", new WorldConfig.SetConfig(threads)));
-        world = World.create(config, ComponentSetRegistry.builtIn(), threads);
+        world = TestWorlds.create(config, ComponentSetRegistry.builtIn(), threads);
     }
 
     @TearDown(Level.Trial)

@@ -16,11 +16,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 
 /**
  * World view backup and restore of a physics + vitality world, to files. {@code write} = snapshot (hash, encode,
@@ -43,8 +44,8 @@ public class WorldViewBenchmark {
     @Setup(Level.Trial)
     public void spawn() throws IOException {
         config = WorldConfig.defaults().withEntities(entities);
-        world = World.create(config, ComponentSetRegistry.builtIn(), 1);
-        world.advanceTo(10);
+        world = TestWorlds.create(config, ComponentSetRegistry.builtIn(), 1);
+        TestWorlds.advanceTo(world, 10);
         directory = Files.createTempDirectory("world-view-bench");
         store = WorldViewStore.file(directory);
         WorldView view = world.snapshot();
@@ -72,7 +73,7 @@ public class WorldViewBenchmark {
     @Benchmark
     public long restore() {
         WorldView view = store.load().view().orElseThrow();
-        try (World restored = World.restore(config, ComponentSetRegistry.builtIn(), 1, view)) {
+        try (World restored = TestWorlds.restore(config, ComponentSetRegistry.builtIn(), 1, view)) {
             return restored.tick();
         }
     }

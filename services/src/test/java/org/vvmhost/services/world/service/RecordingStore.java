@@ -4,7 +4,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 
 /** A real store, with every saved view queued and loads counted, for the test to follow. */
 final class RecordingStore implements WorldViewStore {

@@ -79,7 +79,7 @@ class WorldHandoverOnEtcdTest {
         await().atMost(timing.startBudget()).until(() -> firstService.tick() >= 1);
 
         // The second replica waits as a standby, preloading what the leader backs up.
-        preloader = WorldViewPreloader.start(second.data(), location);
+        preloader = WorldViewPreloader.start(second.data(), location, clock);
         WorldSimulationService secondService = service(Optional.of(preloader));
         Vvm secondVvm = vvm(second, secondService);
         secondVvm.launch();
@@ -100,12 +100,12 @@ class WorldHandoverOnEtcdTest {
         WorldView.Header last = secondService.lastBackup().orElseThrow();
         assertThat(last.tick()).isEqualTo(LAST_TICK);
         assertThat(last.worldHash()).isEqualTo(WorldSimulationServiceTest.referenceHash(CONFIG, LAST_TICK));
-        assertThat(location.lastBackup(first.data()).map(WorldView.Header::worldHash)).contains(last.worldHash());
+        assertThat(location.lastBackup(first.data(), clock).map(WorldView.Header::worldHash)).contains(last.worldHash());
     }
 
     private WorldSimulationService service(Optional<WorldViewPreloader> preload) {
         return WorldSimulationService.create(WorldServiceSettings.of(CONFIG).withThreads(1).withLastTick(LAST_TICK),
-                ComponentSetRegistry.builtIn(), location::open, preload, clock);
+                ComponentSetRegistry.builtIn(), context -> location.open(context, clock), preload, clock);
     }
 
     private Vvm vvm(Leadership leadership, WorldSimulationService service) {

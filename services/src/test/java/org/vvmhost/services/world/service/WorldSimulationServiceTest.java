@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.FencingToken;
@@ -32,7 +33,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
@@ -80,7 +81,7 @@ class WorldSimulationServiceTest {
     @Test
     void ticksOnAScheduleThatDoesNotDriftBacksUpEveryIntervalAndOnceMoreAtStop() throws Exception {
         Leader leader = lead("first");
-        RecordingStore store = new RecordingStore(location.open(leader.context));
+        RecordingStore store = new RecordingStore(location.open(leader.context, clock));
         WorldSimulationService service = WorldSimulationService.create(WorldServiceSettings.of(PACED).withThreads(1),
                 ComponentSetRegistry.builtIn(), context -> store, Optional.empty(), clock);
 
@@ -108,14 +109,14 @@ class WorldSimulationServiceTest {
         assertThat(store.saved).isEmpty();
         assertThat(service.lastBackup().map(WorldView.Header::tick)).contains(12L);
         assertThat(leader.context.failures).isEmpty();
-        assertThat(location.lastBackup(leader.leadership.data()).map(WorldView.Header::worldHash))
+        assertThat(location.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::worldHash))
                 .contains(referenceHash(PACED, 12));
     }
 
     @Test
     void aNewLeaderRestoresTheFinalBackupAndReachesTheSameHashAsAnUninterruptedRun() throws Exception {
         Leader first = lead("first");
-        RecordingStore firstStore = new RecordingStore(location.open(first.context));
+        RecordingStore firstStore = new RecordingStore(location.open(first.context, clock));
         WorldSimulationService firstService = fast(firstStore, 37, Optional.empty());
         firstService.start(first.context);
         await().atMost(BUDGET).until(() -> firstService.tick() == 37);
@@ -128,7 +129,7 @@ class WorldSimulationServiceTest {
         first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
 
         Leader second = lead("second");
-        RecordingStore secondStore = new RecordingStore(location.open(second.context));
+        RecordingStore secondStore = new RecordingStore(location.open(second.context, clock));
         WorldSimulationService secondService = fast(secondStore, 60, Optional.empty());
         secondService.start(second.context);
         assertThat(secondStore.loads).hasValue(1);
@@ -143,10 +144,10 @@ class WorldSimulationServiceTest {
     void aStandbyPreloadsTheNewestViewAndTakesOverWithoutReadingTheStore() throws Exception {
         Leader first = lead("first");
         Leadership standby = join("standby");
-        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location);
+        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
         toClose.add(preloader);
 
-        WorldSimulationService firstService = fast(location.open(first.context), 25, Optional.empty());
+        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
         firstService.start(first.context);
         await().atMost(BUDGET).until(() -> firstService.tick() == 25);
         firstService.stop();
@@ -156,7 +157,7 @@ class WorldSimulationServiceTest {
         first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         Term term = campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         ElectionContext context = new ElectionContext(term, standby.data());
-        RecordingStore store = new RecordingStore(location.open(context));
+        RecordingStore store = new RecordingStore(location.open(context, clock));
         WorldSimulationService takeover = fast(store, 30, Optional.of(preloader));
         takeover.start(context);
 
@@ -176,7 +177,7 @@ class WorldSimulationServiceTest {
 
         Leadership leadership = join("current");
         WorldSimulationService service = fast(context -> location.open(new ElectionContext(deposed.term,
-                context.data())), 1_000_000, Optional.empty());
+                context.data()), clock), 1_000_000, Optional.empty());
         Vvm vvm = Vvms.provide(VvmSettings.defaults(), leadership, List.of(service), clock, () -> {
         }, VvmListener.NONE);
         VvmProblem problem = vvm.launch().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
@@ -187,13 +188,13 @@ class WorldSimulationServiceTest {
                 .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
         assertThat(service.tick()).as("the first backup was refused").isLessThan(1_000_000);
         assertThat(service.lastBackup()).isEmpty();
-        assertThat(location.lastBackup(leadership.data())).as("nothing of the deposed writer is stored").isEmpty();
+        assertThat(location.lastBackup(leadership.data(), clock)).as("nothing of the deposed writer is stored").isEmpty();
     }
 
     @Test
     void aLeaderStoppingBecauseItLostLeadershipWritesNoFinalBackupAndStopsCleanly() throws Exception {
         Leader leader = lead("first");
-        RecordingStore store = new RecordingStore(location.open(leader.context));
+        RecordingStore store = new RecordingStore(location.open(leader.context, clock));
         WorldSimulationService service = fast(store, 15, Optional.empty());
         service.start(leader.context);
         toClose.add(service::stop);
@@ -206,7 +207,7 @@ class WorldSimulationServiceTest {
 
         assertThat(store.saved).as("no final backup of tick 15 was attempted").isEmpty();
         assertThat(leader.context.failures).as("losing leadership is not a service failure").isEmpty();
-        assertThat(location.lastBackup(leader.leadership.data()).map(WorldView.Header::tick)).contains(10L);
+        assertThat(location.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::tick)).contains(10L);
     }
 
     @Test
@@ -249,7 +250,7 @@ class WorldSimulationServiceTest {
     void aGracefulStopBoundsItsFinalBackupByTheStoreTimeoutOnTheClockAndSaysWhatItDid() throws Exception {
         Leader leader = lead("first");
         CountDownLatch neverAnswers = new CountDownLatch(1);
-        WorldViewStore etcd = location.open(leader.context);
+        WorldViewStore etcd = location.open(leader.context, clock);
         RecordingStore store = new RecordingStore(new WorldViewStore() {
             @Override
             public String description() {
@@ -302,22 +303,22 @@ class WorldSimulationServiceTest {
             assertThat(log.messages(Level.ERROR)).contains("final backup: the world view of tick 15 was not saved "
                     + "within 30s; given up, so the successor restores the last saved one (tick 10)");
         }
-        assertThat(location.lastBackup(leader.leadership.data()).map(WorldView.Header::tick)).contains(10L);
+        assertThat(location.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::tick)).contains(10L);
     }
 
     @Test
     void aWorldViewOfAnotherWorldFailsTheStartAndNamesWhatDiffers(@TempDir Path directory) throws Exception {
         WorldViewLocation files = WorldViewLocation.parse("file:" + directory);
         Leader leader = lead("first");
-        WorldSimulationService writer = fast(files::open, 10, Optional.empty());
+        WorldSimulationService writer = fast(context -> files.open(context, clock), 10, Optional.empty());
         writer.start(leader.context);
         await().atMost(BUDGET).until(() -> writer.tick() == 10);
         writer.stop();
-        assertThat(files.lastBackup(leader.leadership.data()).map(WorldView.Header::tick)).contains(10L);
+        assertThat(files.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::tick)).contains(10L);
 
         WorldSimulationService other = WorldSimulationService.create(
                 WorldServiceSettings.of(FAST.withEntities(3000)).withThreads(1), ComponentSetRegistry.builtIn(),
-                files::open, Optional.empty(), clock);
+                context -> files.open(context, clock), Optional.empty(), clock);
         assertThatThrownBy(() -> other.start(leader.context))
                 .isInstanceOf(WorldViewException.class)
                 .hasMessageContaining("cannot restore the world from file:")
@@ -338,7 +339,7 @@ class WorldSimulationServiceTest {
                 ComponentSetRegistry.builtIn(), store, preloader, clock);
     }
 
-    private WorldSimulationService fast(org.vvmhost.services.world.WorldViewStore store, long lastTick,
+    private WorldSimulationService fast(WorldViewStore store, long lastTick,
                                         Optional<WorldViewPreloader> preloader) {
         return fast(context -> store, lastTick, preloader);
     }
@@ -350,8 +351,8 @@ class WorldSimulationServiceTest {
     }
 
     static long referenceHash(WorldConfig config, long tick) {
-        try (World world = World.create(config, ComponentSetRegistry.builtIn(), 1)) {
-            world.advanceTo(tick);
+        try (World world = TestWorlds.create(config, ComponentSetRegistry.builtIn(), 1)) {
+            TestWorlds.advanceTo(world, tick);
             return world.hash();
         }
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
@@ -22,7 +23,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
@@ -53,17 +54,17 @@ class WorldViewStoreOnEtcdTest {
     void aViewOfSeveralChunksRoundTripsKeepsTwoGenerationsAndRefusesADeposedLeader() throws Exception {
         Term term = first.campaign().elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
         WorldViewStore store = WorldViewStore.leadership(first.data(), term, PREFIX, WorldViewStore.MAX_CHUNK_BYTES,
-                budget);
-        try (World world = World.create(CONFIG, ComponentSetRegistry.builtIn(), 1)) {
+                budget, clock);
+        try (World world = TestWorlds.create(CONFIG, ComponentSetRegistry.builtIn(), 1)) {
             for (long tick : new long[] {3, 6, 9}) {
-                world.advanceTo(tick);
+                TestWorlds.advanceTo(world, tick);
                 store.save(world.snapshot());
             }
             // Above the etcd client's 4 MiB message limit: the chunks must not come back in one response.
             assertThat(world.snapshot().bytes().length).as("several chunks, more than 4 MiB in all")
                     .isGreaterThan(4 * WorldViewStore.MAX_CHUNK_BYTES);
 
-            WorldView read = WorldViewStore.leadershipReader(second.data(), PREFIX, budget).load().view()
+            WorldView read = WorldViewStore.leadershipReader(second.data(), PREFIX, budget, clock).load().view()
                     .orElseThrow();
             assertThat(read.tick()).isEqualTo(9);
             assertThat(read.bytes()).isEqualTo(world.snapshot().bytes());
@@ -75,12 +76,12 @@ class WorldViewStoreOnEtcdTest {
         var campaign = second.campaign();
         term.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
         Term next = campaign.elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-        assertThatThrownBy(() -> store.save(WorldViewStore.leadershipReader(first.data(), PREFIX, budget).load()
+        assertThatThrownBy(() -> store.save(WorldViewStore.leadershipReader(first.data(), PREFIX, budget, clock).load()
                 .view().orElseThrow()))
                 .isInstanceOf(WorldViewException.class)
                 .hasRootCauseInstanceOf(FencedWriteRejectedException.class);
-        try (World restored = World.restore(CONFIG, ComponentSetRegistry.builtIn(), 1,
-                WorldViewStore.leadership(second.data(), next, PREFIX, WorldViewStore.MAX_CHUNK_BYTES, budget).load()
+        try (World restored = TestWorlds.restore(CONFIG, ComponentSetRegistry.builtIn(), 1,
+                WorldViewStore.leadership(second.data(), next, PREFIX, WorldViewStore.MAX_CHUNK_BYTES, budget, clock).load()
                         .view().orElseThrow())) {
             assertThat(restored.tick()).isEqualTo(9);
         }

@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service.bench;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,8 @@ public final class SteadyTickRun {
              Leadership leadership = InMemoryElection.create(clock, LeaseSettings.defaults())
                      .join(new Candidate("bench", "bench", 0, Instant.now()))) {
             WorldSimulationService service = WorldSimulationService.create(settings, ComponentSetRegistry.builtIn(),
-                    WorldViewLocation.inElection(settings.storeTimeout())::open, java.util.Optional.empty(), clock);
+                    context -> WorldViewLocation.inElection(settings.storeTimeout()).open(context, clock),
+                    java.util.Optional.empty(), clock);
             Vvm vvm = Vvms.provide(VvmSettings.defaults(), leadership, java.util.List.of(service), clock, () -> {
             }, VvmListener.NONE);
             vvm.launch();

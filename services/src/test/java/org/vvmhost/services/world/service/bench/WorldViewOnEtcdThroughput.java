@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
@@ -14,7 +15,7 @@ import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
-import org.vvmhost.services.world.WorldViewStore;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.SystemClock;
 
 /**
@@ -33,8 +34,8 @@ public final class WorldViewOnEtcdThroughput {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         WorldConfig config = WorldConfig.parse("", Map.of("world.entities", Integer.toString(entities)));
         WorldView view;
-        try (World world = World.create(config, ComponentSetRegistry.builtIn(), 2)) {
-            world.advanceTo(10);
+        try (World world = TestWorlds.create(config, ComponentSetRegistry.builtIn(), 2)) {
+            TestWorlds.advanceTo(world, 10);
             view = world.snapshot();
         }
         double megabytes = view.bytes().length / 1e6;
@@ -46,7 +47,7 @@ public final class WorldViewOnEtcdThroughput {
                      clock)) {
             Term term = leadership.campaign().elected().get(30, TimeUnit.SECONDS);
             WorldViewStore store = WorldViewStore.leadership(leadership.data(), term, "world",
-                    WorldViewStore.MAX_CHUNK_BYTES, Duration.ofMinutes(2));
+                    WorldViewStore.MAX_CHUNK_BYTES, Duration.ofMinutes(2), clock);
             store.save(view); // warm-up
             store.load();
             for (int round = 1; round <= rounds; round++) {
@@ -57,7 +58,7 @@ public final class WorldViewOnEtcdThroughput {
                 WorldView loaded = store.load().view().orElseThrow();
                 double read = (System.nanoTime() - began) / 1e9;
                 began = System.nanoTime();
-                try (World restored = World.restore(config, ComponentSetRegistry.builtIn(), 2, loaded)) {
+                try (World restored = TestWorlds.restore(config, ComponentSetRegistry.builtIn(), 2, loaded)) {
                     restored.tick();
                 }
                 double restore = (System.nanoTime() - began) / 1e9;

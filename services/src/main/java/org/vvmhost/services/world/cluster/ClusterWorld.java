@@ -1,0 +1,539 @@
+package org.vvmhost.services.world.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.services.cluster.Cluster;
+import org.vvmhost.services.cluster.Container;
+import org.vvmhost.services.cluster.ContainerSpec;
+import org.vvmhost.services.cluster.ContainerStatus;
+import org.vvmhost.services.cluster.Kind;
+import org.vvmhost.services.cluster.ReplicaSet;
+import org.vvmhost.services.cluster.RestartPolicy;
+import org.vvmhost.services.cluster.Subscription;
+import org.vvmhost.services.cluster.WatchEvent;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldGeometry;
+import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldStatus;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.OpenLatch;
+import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.TickEvents;
+import org.vvmhost.services.world.core.Transfer;
+import org.vvmhost.services.world.core.WorldCore;
+import org.vvmhost.services.world.core.WorldState;
+import org.vvmhost.services.world.view.WorldViewCodec;
+import org.vvmhost.time.Clock;
+
+/**
+ * The tick coordinator of a world whose simulators are containers of an in-process cluster: one ReplicaSet per
+ * component set ({@code <name>-<set>}), each container running {@link SimulatorFunction}. A tick is three
+ * request/response rounds through the cluster's messaging (simulate, detach, attach), each a barrier; the
+ * structural events are merged here in a fixed order, exactly as in the in-thread world, so the hash at tick N does
+ * not depend on how many simulators run or who holds what.
+ *
+ * <p>When a simulator does not answer a step, the coordinator waits until the cluster reports it stopped or gone,
+ * lets the {@link WorkloadDistributor} hand its areas over, and resends the step (and the earlier steps of the tick)
+ * to the new holders; steps are idempotent per area (see {@link SimulatorProtocol}). When an area is lost with no
+ * passive, the whole world rewinds to the latest world view: every area then comes from one consistent backup, so
+ * no entity is lost or duplicated, and determinism brings the world back to the same hash at every later tick.
+ * The ticks lost are logged and kept in {@link #status()}.
+ */
+final class ClusterWorld implements World {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWorld.class);
+    /** Keeps image names unique when one cluster hosts worlds one after another (images cannot be unregistered). */
+    private static final AtomicLong IMAGES = new AtomicLong();
+    private static final int MAX_RECOVERIES = 16;
+
+    private final WorldCore core;
+    private final WorldGeometry geometry;
+    private final WorldRuntime runtime;
+    private final Cluster cluster;
+    private final WorkloadDistributor distributor;
+    /** Rejected writes the simulators reported; the coordinator's own ledger counts none. */
+    private long rejectedBySimulators;
+    /** Set when the world begins closing: stop hooks then hand nothing over. */
+    private volatile boolean closing;
+    private final Map<String, Integer> setOfReplicaSet = new LinkedHashMap<>();
+    private final Semaphore containerChanges = new Semaphore(0);
+    private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
+    private Subscription watch;
+    private long tick;
+    private long nextEntityId;
+    private final OpenLatch open = new OpenLatch();
+
+    private ClusterWorld(WorldCore core, WorldRuntime runtime, long tick, long nextEntityId) {
+        this.core = core;
+        this.geometry = core.geometry();
+        this.runtime = runtime;
+        this.cluster = runtime.cluster().orElseThrow();
+        this.tick = tick;
+        this.nextEntityId = nextEntityId;
+        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
+        for (int s = 0; s < core.sets().size(); s++) {
+            setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
+        }
+    }
+
+    /** Starts the simulator containers and hands them {@code state}'s areas. */
+    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state) {
+        ClusterWorld world = new ClusterWorld(core, runtime, state.tick(), state.nextEntityId());
+        try {
+            world.launch(state.partitions());
+            return world;
+        } catch (RuntimeException e) {
+            world.close();
+            throw e;
+        }
+    }
+
+    private void launch(Partition[][] partitions) {
+        String image = "world-simulator-" + runtime.name() + "-" + IMAGES.incrementAndGet();
+        SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
+        cluster.functions().register(image, () -> new SimulatorFunction(core, line, runtime.timeout()));
+        watch = cluster.watchContainers(this::onContainer);
+        setOfReplicaSet.forEach((replicaSet, s) -> {
+            String set = core.sets().get(s).name();
+            ContainerSpec spec = ContainerSpec.of(image).withRestartPolicy(RestartPolicy.NEVER)
+                    .withConfig(Map.of(SimulatorFunction.SET, set));
+            cluster.apply(ReplicaSet.of(replicaSet, core.simulators(s),
+                    Map.of("world", runtime.name(), "component-set", set), spec));
+        });
+        distributor.awaitSimulators(wantedSimulators());
+        distributor.assignAll(partitions, tick);
+        LOG.info("World on the cluster at tick {}: {}", tick, distributor.table().activeAreas());
+    }
+
+    private int[] wantedSimulators() {
+        int[] wanted = new int[core.sets().size()];
+        for (int s = 0; s < wanted.length; s++) {
+            wanted[s] = core.simulators(s);
+        }
+        return wanted;
+    }
+
+    /** Runs on the cluster's watch thread: only translates and queues. */
+    private void onContainer(WatchEvent event) {
+        containerChanges.release();
+        Container container = (Container) event.resource();
+        Integer s = setOfReplicaSet.get(container.owner());
+        if (s == null) {
+            return;
+        }
+        ContainerStatus status = container.status();
+        if (event.type() == WatchEvent.Type.DELETED) {
+            // A running container that is deleted stops gracefully and hands over from its stop hook.
+            distributor.post(status.isEnded() || status.phase() == ContainerStatus.Phase.PENDING
+                    ? new WorkloadDistributor.Down(container.name(), "deleted")
+                    : new WorkloadDistributor.Stopping(container.name(), true));
+        } else if (status.phase() == ContainerStatus.Phase.RUNNING && status.ready()) {
+            distributor.post(new WorkloadDistributor.Up(container.name(), s));
+        } else if (status.phase() == ContainerStatus.Phase.RUNNING) {
+            distributor.post(new WorkloadDistributor.Stopping(container.name(), false));
+        } else if (status.isEnded()) {
+            distributor.post(new WorkloadDistributor.Down(container.name(), status.phase() + " " + status.reason()));
+        }
+    }
+
+    @Override
+    public long tick() {
+        return tick;
+    }
+
+    /** What the steps of one tick share. */
+    private static final class TickInputs {
+        final long tick;
+        BoundaryPlan plan;
+        List<List<Transfer>> incoming;
+
+        TickInputs(long tick) {
+            this.tick = tick;
+        }
+    }
+
+    /** One simulator's answer, with the set it simulates. */
+    private record Reply(String container, int setIndex, Ran ran) {
+    }
+
+    /** An area was lost during a step with no passive: the step is abandoned and the world rewinds. */
+    private static final class AreaLost extends RuntimeException {
+        AreaLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public long step() {
+        open.requireOpen();
+        for (int attempt = 0; ; attempt++) {
+            prepare();
+            TickInputs in = new TickInputs(tick + 1);
+            try {
+                List<TickEvents> events = new ArrayList<>();
+                for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
+                    events.add(reply.ran().events());
+                }
+                in.plan = core.merge(events, nextEntityId);
+                in.incoming = new ArrayList<>();
+                for (int s = 0; s < core.sets().size(); s++) {
+                    in.incoming.add(new ArrayList<>());
+                }
+                if (!in.plan.isEmpty()) {
+                    for (Reply reply : runStep(in, Step.DETACH, distributor.table().activeAreas())) {
+                        in.incoming.get(reply.setIndex()).addAll(reply.ran().outgoing());
+                    }
+                }
+                replicate(runStep(in, Step.ATTACH, distributor.table().activeAreas()));
+            } catch (AreaLost e) {
+                if (attempt >= MAX_RECOVERIES) {
+                    throw new IllegalStateException("tick " + in.tick + " kept losing areas: "
+                            + distributor.table().lost(), e);
+                }
+                continue;
+            }
+            nextEntityId += in.plan.bornIds().length;
+            tick = in.tick;
+            return tick;
+        }
+    }
+
+    /** Between ticks: applies what happened in the cluster; rewinds if an area was lost; waits for simulators. */
+    private void prepare() {
+        distributor.settle();
+        if (!distributor.table().lost().isEmpty()) {
+            rewind();
+        }
+        if (!distributor.table().allHeld()) {
+            distributor.awaitSimulators(new int[core.sets().size()]);
+            if (!distributor.table().allHeld()) {
+                throw new IllegalStateException("areas without a simulator: " + distributor.table().roles());
+            }
+        }
+    }
+
+    /** Sends {@code step} to {@code targets}; recovers from simulators that do not answer (see the class doc). */
+    private List<Reply> runStep(TickInputs in, Step step, Map<String, Set<Integer>> targets) {
+        List<Reply> replies = new ArrayList<>();
+        Map<String, Set<Integer>> pending = targets;
+        for (int recovery = 0; ; recovery++) {
+            Map<String, CompletableFuture<Ran>> sent = new TreeMap<>();
+            Map<String, Integer> setOf = new HashMap<>();
+            pending.forEach((container, areas) -> {
+                setOf.put(container, distributor.table().setOf(container));
+                sent.put(container, cluster.request(container, runMessage(in, step, container, areas),
+                        runtime.timeout()));
+            });
+            Map<Integer, Set<Integer>> affected = new TreeMap<>();
+            List<String> failed = new ArrayList<>();
+            for (Map.Entry<String, CompletableFuture<Ran>> entry : sent.entrySet()) {
+                String container = entry.getKey();
+                int s = setOf.get(container);
+                try {
+                    Ran ran = SimulatorFailure.await(container, entry.getValue());
+                    replies.add(new Reply(container, s, ran));
+                    rejectedBySimulators += ran.rejected();
+                    if (ran.missing().length > 0) {
+                        distributor.missing(container, ran.missing());
+                        affected.computeIfAbsent(s, k -> new TreeSet<>())
+                                .addAll(SimulatorProtocol.areas(ran.missing()));
+                    }
+                } catch (SimulatorFailure e) {
+                    if (!e.containerGone()) {
+                        throw new IllegalStateException("simulator " + container + " refused " + step + " of tick "
+                                + in.tick, e);
+                    }
+                    LOG.warn("Simulator {} did not answer {} of tick {}: {}", container, step, in.tick,
+                            e.getMessage());
+                    if (e.getCause() instanceof TimeoutException) {
+                        killQuietly(container);
+                    }
+                    failed.add(container);
+                    affected.computeIfAbsent(s, k -> new TreeSet<>()).addAll(pending.get(container));
+                }
+            }
+            if (affected.isEmpty()) {
+                return replies;
+            }
+            if (recovery >= MAX_RECOVERIES) {
+                throw new IllegalStateException(step + " of tick " + in.tick + " failed " + recovery + " times");
+            }
+            for (String container : failed) {
+                distributor.awaitResolution(container);
+            }
+            distributor.settle();
+            if (!distributor.table().lost().isEmpty()) {
+                throw new AreaLost();
+            }
+            if (!distributor.table().allHeld()) {
+                distributor.awaitSimulators(new int[core.sets().size()]);
+            }
+            pending = holdersOf(affected);
+            // The new holders may be behind this step (a passive holds the last completed tick): bring them up.
+            for (Step earlier : Step.values()) {
+                if (earlier == step) {
+                    break;
+                }
+                if (earlier == Step.DETACH && in.plan.isEmpty()) {
+                    continue;
+                }
+                runStep(in, earlier, pending);
+            }
+        }
+    }
+
+    private Run runMessage(TickInputs in, Step step, String container, Set<Integer> areas) {
+        int s = distributor.table().setOf(container);
+        int[] held = SimulatorProtocol.areas(areas);
+        long[] epochs = new long[held.length];
+        for (int i = 0; i < held.length; i++) {
+            int area = held[i];
+            epochs[i] = distributor.table().epoch(s, area);
+        }
+        if (step == Step.SIMULATE) {
+            return new Run(in.tick, step, held, epochs, null, List.of(), new int[0]);
+        }
+        if (step == Step.DETACH) {
+            return new Run(in.tick, step, held, epochs, in.plan, List.of(), new int[0]);
+        }
+        Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
+        replicate.retainAll(areas);
+        return new Run(in.tick, step, held, epochs, in.plan, in.incoming.get(s), SimulatorProtocol.areas(replicate));
+    }
+
+    /** The current holders of the given areas of each set. */
+    private Map<String, Set<Integer>> holdersOf(Map<Integer, Set<Integer>> areasBySet) {
+        Map<String, Set<Integer>> holders = new TreeMap<>();
+        distributor.table().activeAreas().forEach((container, areas) -> {
+            Set<Integer> wanted = areasBySet.getOrDefault(distributor.table().setOf(container), Set.of());
+            Set<Integer> held = new TreeSet<>(areas);
+            held.retainAll(wanted);
+            if (!held.isEmpty()) {
+                holders.put(container, held);
+            }
+        });
+        return holders;
+    }
+
+    /** Sends each active's end-of-tick state to its passives and waits for their acknowledgements. */
+    private void replicate(List<Reply> attached) {
+        record Sync(int setIndex, int area, String passive, CompletableFuture<SimulatorProtocol.Ack> ack) {
+        }
+        List<Sync> syncs = new ArrayList<>();
+        for (Reply reply : attached) {
+            distributor.recordSizes(reply.ran().sizedAreas(), reply.ran().sizes());
+            for (AreaState state : reply.ran().replicas()) {
+                for (String passive : distributor.table().passives(reply.setIndex(), state.area())) {
+                    syncs.add(new Sync(reply.setIndex(), state.area(), passive,
+                            cluster.request(passive, new Follow(state), runtime.timeout())));
+                }
+            }
+        }
+        for (Sync sync : syncs) {
+            try {
+                SimulatorFailure.await(sync.passive(), sync.ack());
+            } catch (SimulatorFailure e) {
+                LOG.warn("Passive {} of {} area {} missed its sync: {}", sync.passive(),
+                        core.sets().get(sync.setIndex()).name(), sync.area(), e.getMessage());
+                distributor.passiveFailed(sync.setIndex(), sync.area(), sync.passive());
+            }
+        }
+    }
+
+    /** The whole world goes back to the latest world view, because an area was lost with no passive. */
+    private void rewind() {
+        String reason = String.join("; ", distributor.table().lost());
+        Optional<WorldView> view = runtime.worldViews().get();
+        if (view.isEmpty()) {
+            throw new IllegalStateException(reason + "; there is no world view to restore from, so the world "
+                    + "cannot go on");
+        }
+        WorldState restored = WorldViewCodec.decode(core, view.get());
+        distributor.awaitSimulators(new int[core.sets().size()]);
+        distributor.assignAll(restored.partitions(), restored.tick());
+        WorldStatus.Rewind rewind = new WorldStatus.Rewind(tick, restored.tick(), reason);
+        rewinds.add(rewind);
+        LOG.error("World rewound from tick {} to the world view of tick {}: {} tick(s) lost ({})", tick,
+                restored.tick(), rewind.ticksLost(), reason);
+        tick = restored.tick();
+        nextEntityId = restored.nextEntityId();
+    }
+
+    private void killQuietly(String container) {
+        try {
+            cluster.kill(container);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not kill unresponsive simulator {}: {}", container, e.toString());
+        }
+    }
+
+    /** Asks every holder between ticks, recovering from simulators that have gone in the meantime. */
+    private <R> Map<String, R> askHolders(Function<int[], SimulatorRequest<R>> message) {
+        for (int recovery = 0; ; recovery++) {
+            prepare();
+            Map<String, CompletableFuture<R>> sent = new TreeMap<>();
+            distributor.table().activeAreas().forEach((container, areas) ->
+                    sent.put(container, cluster.request(container, message.apply(SimulatorProtocol.areas(areas)),
+                            runtime.timeout())));
+            Map<String, R> replies = new TreeMap<>();
+            List<String> failed = new ArrayList<>();
+            for (Map.Entry<String, CompletableFuture<R>> entry : sent.entrySet()) {
+                try {
+                    replies.put(entry.getKey(),
+                            SimulatorFailure.await(entry.getKey(), entry.getValue()));
+                } catch (SimulatorFailure e) {
+                    if (!e.containerGone() || recovery >= MAX_RECOVERIES) {
+                        throw new IllegalStateException("simulator " + entry.getKey() + " did not answer", e);
+                    }
+                    failed.add(entry.getKey());
+                }
+            }
+            if (failed.isEmpty()) {
+                return replies;
+            }
+            for (String container : failed) {
+                distributor.awaitResolution(container);
+            }
+        }
+    }
+
+    @Override
+    public long hash() {
+        open.requireOpen();
+        long[][] sizes = new long[core.sets().size()][geometry.areaCount()];
+        long[][] hashes = new long[core.sets().size()][geometry.areaCount()];
+        boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
+        askHolders(Measure::new).forEach((container, measured) -> {
+            int s = distributor.table().setOf(container);
+            for (int i = 0; i < measured.areas().length; i++) {
+                int area = measured.areas()[i];
+                sizes[s][area] = measured.sizes()[i];
+                hashes[s][area] = measured.hashes()[i];
+                seen[s][area] = true;
+            }
+        });
+        requireComplete(seen);
+        return core.hash(sizes, hashes, nextEntityId);
+    }
+
+    private void requireComplete(boolean[][] seen) {
+        for (int s = 0; s < seen.length; s++) {
+            for (int area = 0; area < seen[s].length; area++) {
+                if (!seen[s][area]) {
+                    throw new IllegalStateException("no simulator answered for " + core.sets().get(s).name() + " area "
+                            + area);
+                }
+            }
+        }
+    }
+
+    @Override
+    public long population() {
+        open.requireOpen();
+        long population = 0;
+        for (WorldStatus.AreaRoles roles : distributor.table().roles()) {
+            if (roles.set().equals(core.sets().get(0).name())) {
+                population += roles.entities();
+            }
+        }
+        return population;
+    }
+
+    @Override
+    public WorldView snapshot() {
+        open.requireOpen();
+        Partition[][] partitions = new Partition[core.sets().size()][geometry.areaCount()];
+        boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
+        long progress = SimulatorProtocol.completed(tick);
+        askHolders(Copy::new).forEach((container, states) -> {
+            int s = distributor.table().setOf(container);
+            for (AreaState state : states) {
+                if (state.progress() != progress) {
+                    throw new IllegalStateException(core.sets().get(s).name() + " area " + state.area() + " is at step "
+                            + state.progress() + ", not at the end of tick " + tick);
+                }
+                partitions[s][state.area()] = Partition.restore(core.sets().get(s), state.snapshot());
+                seen[s][state.area()] = true;
+            }
+        });
+        requireComplete(seen);
+        return WorldViewCodec.encode(core, new WorldState(partitions, tick, nextEntityId));
+    }
+
+    @Override
+    public WorldStatus status() {
+        long lost = 0;
+        for (WorldStatus.Rewind rewind : rewinds) {
+            lost += rewind.ticksLost();
+        }
+        AssignmentTable table = distributor.table();
+        return new WorldStatus(tick, table.roles(), rejectedBySimulators, table.promotions(), table.migrations(),
+                table.moves(), lost, rewinds);
+    }
+
+    /** Deletes the simulator ReplicaSets and waits (up to the timeout) until their containers are gone. */
+    @Override
+    public void close() {
+        if (!open.close()) {
+            return;
+        }
+        closing = true;
+        distributor.close();
+        for (String replicaSet : setOfReplicaSet.keySet()) {
+            try {
+                cluster.delete(Kind.REPLICA_SET, replicaSet);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete ReplicaSet {}: {}", replicaSet, e.toString());
+            }
+        }
+        long deadline = cluster.clock().nanoTime() + runtime.timeout().toNanos();
+        // Each change of a container releases a permit, and so does the deadline, on the cluster's clock.
+        Clock.Scheduled alarm = cluster.clock().schedule(runtime.timeout(), containerChanges::release);
+        try {
+            while (setOfReplicaSet.keySet().stream().anyMatch(rs -> !cluster.containersOf(rs).isEmpty())) {
+                if (cluster.clock().nanoTime() >= deadline) {
+                    LOG.warn("Simulator containers still present {} after closing the world", runtime.timeout());
+                    break;
+                }
+                containerChanges.acquire();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            alarm.cancel();
+            if (watch != null) {
+                watch.close();
+            }
+            distributor.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "world at tick " + tick + " on the cluster (" + core.config().entities() + " entities, "
+                + geometry.rows() + " × " + geometry.cols() + " areas)";
+    }
+}

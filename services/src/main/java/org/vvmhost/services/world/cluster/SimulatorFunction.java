@@ -1,0 +1,274 @@
+package org.vvmhost.services.world.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.services.cluster.ContainerContext;
+import org.vvmhost.services.cluster.ContainerFunction;
+import org.vvmhost.services.cluster.Request;
+import org.vvmhost.services.time.ClockWaits;
+import org.vvmhost.services.world.ComponentSet;
+import org.vvmhost.services.world.core.AuthorityGrant;
+import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.Simulator;
+import org.vvmhost.services.world.core.TickEvents;
+import org.vvmhost.services.world.core.Transfer;
+import org.vvmhost.services.world.core.WorldCore;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Ack;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Adopt;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.HandOver;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Measured;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Release;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Reset;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Unfollow;
+
+/**
+ * A component-set simulator as a cluster container: the active areas it holds (a {@link Simulator}), the copies it
+ * follows as a passive, and the progress of each. The state lives here only, so a killed container loses it, as a
+ * crashed pod would. It knows its world only through the {@link WorldCore} (the config and the sets' code) and its
+ * coordinator only through the protocol. On a graceful stop its hook hands every active area to the coordinator
+ * and waits until it confirms the hand-over (a passive promoted after an acknowledged sync, or a migration).
+ */
+final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Simulating {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatorFunction.class);
+
+    /** The container config key naming the component set. */
+    static final String SET = "set";
+
+    private final WorldCore core;
+    private final SimulatorProtocol.Coordinator coordinator;
+    private final Duration timeout;
+    private final Map<Integer, Long> progress = new HashMap<>();
+    private final Map<Integer, AreaState> copies = new HashMap<>();
+    /** The epoch each area of the running step must be held under. */
+    private final Map<Integer, Long> epochs = new HashMap<>();
+    private long rejected;
+    private Simulator simulator;
+    private ComponentSet set;
+    private int setIndex;
+
+    SimulatorFunction(WorldCore core, SimulatorProtocol.Coordinator coordinator, Duration timeout) {
+        this.core = core;
+        this.coordinator = coordinator;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void start(ContainerContext context) {
+        setIndex = core.setIndex(context.config().get(SET));
+        set = core.sets().get(setIndex);
+        simulator = new Simulator(context.name(), set, setIndex, this::admit);
+    }
+
+    /** A write is admitted under the grant the running step names; anything else is stale. */
+    private boolean admit(AuthorityGrant grant) {
+        Long current = epochs.get(grant.area());
+        if (current != null && current == grant.epoch()) {
+            return true;
+        }
+        rejected++;
+        LOG.warn("Rejected a write by {} to {} area {}: its grant {} is not the current one (epoch {})",
+                grant.simulator(), grant.set(), grant.area(), grant, current == null ? "none" : current);
+        return false;
+    }
+
+    @Override
+    public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) {
+        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
+            throw new IllegalArgumentException("a simulator does not understand " + request);
+        }
+        try {
+            return CompletableFuture.completedFuture(simulatorRequest.handledBy(this));
+        } catch (IllegalStateException e) {
+            // A request this simulator cannot serve fails that request only; it does not crash the container.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Ack follow(Follow follow) {
+        copies.put(follow.state().area(), follow.state());
+        return Ack.OK;
+    }
+
+    @Override
+    public Ack unfollow(Unfollow unfollow) {
+        copies.remove(unfollow.area());
+        return Ack.OK;
+    }
+
+    @Override
+    public List<AreaState> copy(Copy copy) {
+        List<AreaState> states = new ArrayList<>();
+        for (int area : copy.areas()) {
+            states.add(copyOf(area));
+        }
+        return states;
+    }
+
+    @Override
+    public Measured measure(Measure measure) {
+        int[] areas = measure.areas();
+        long[] sizes = new long[areas.length];
+        long[] hashes = new long[areas.length];
+        for (int i = 0; i < areas.length; i++) {
+            Partition partition = requireHeld(areas[i]);
+            sizes[i] = partition.size();
+            hashes[i] = partition.contentHash(setIndex);
+        }
+        return new Measured(areas, sizes, hashes);
+    }
+
+    @Override
+    public Ack reset(Reset reset) {
+        for (int area : simulator.areas()) {
+            simulator.release(area, 0);
+        }
+        progress.clear();
+        copies.clear();
+        return Ack.OK;
+    }
+
+    @Override
+    public Ran run(Run run) {
+        List<Integer> missing = new ArrayList<>();
+        epochs.clear();
+        for (int i = 0; i < run.areas().length; i++) {
+            epochs.put(run.areas()[i], run.epochs()[i]);
+            if (simulator.partition(run.areas()[i]) == null) {
+                missing.add(run.areas()[i]);
+            }
+        }
+        long target = SimulatorProtocol.progress(run.tick(), run.step());
+        // ATTACH may follow SIMULATE directly: the coordinator skips DETACH when the tick moved and killed nobody.
+        long lowest = run.step() == Step.ATTACH ? SimulatorProtocol.progress(run.tick(), Step.SIMULATE) : target - 1;
+        List<Integer> due = new ArrayList<>();
+        for (int area : run.areas()) {
+            Long done = progress.get(area);
+            if (done == null || done >= target) {
+                continue;
+            }
+            if (done < lowest) {
+                throw new IllegalStateException(simulator.id() + " is asked for " + run.step() + " of tick "
+                        + run.tick() + " on area " + area + ", which is at step " + done + ", not " + lowest);
+            }
+            due.add(area);
+        }
+        long rejectedBefore = rejected;
+        IntPredicate isDue = due::contains;
+        TickEvents events = null;
+        List<Transfer> outgoing = List.of();
+        switch (run.step()) {
+            case SIMULATE -> events = simulator.simulate(run.tick(), core.seed(), core.geometry(), isDue);
+            case DETACH -> outgoing = simulator.detach(run.plan(), index(run.plan()), isDue);
+            case ATTACH -> simulator.attach(run.plan(), index(run.plan()), run.incoming(), core.seed(),
+                    core.geometry(), isDue);
+        }
+        for (int area : due) {
+            if (simulator.partition(area) != null) {
+                progress.put(area, target);
+            } else if (!missing.contains(area)) {
+                // The grant went stale during the step: the write was rejected and the partition dropped.
+                missing.add(area);
+            }
+        }
+        List<Integer> sized = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        List<AreaState> replicas = new ArrayList<>();
+        if (run.step() == Step.ATTACH) {
+            List<Integer> replicate = SimulatorProtocol.areas(run.replicate());
+            for (int area : run.areas()) {
+                Partition partition = simulator.partition(area);
+                if (partition != null) {
+                    sized.add(area);
+                    sizes.add(partition.size());
+                    if (replicate.contains(area)) {
+                        replicas.add(copyOf(area));
+                    }
+                }
+            }
+        }
+        return new Ran(events, outgoing, SimulatorProtocol.areas(sized), SimulatorProtocol.areas(sizes), replicas,
+                SimulatorProtocol.areas(missing), rejected - rejectedBefore);
+    }
+
+    private BoundaryPlan.ByArea index(BoundaryPlan plan) {
+        return plan.byArea(core.geometry().areaCount());
+    }
+
+    @Override
+    public Boolean adopt(Adopt adopt) {
+        AuthorityGrant grant = adopt.grant();
+        AreaState copy = copies.remove(grant.area());
+        if (copy == null) {
+            return false;
+        }
+        simulator.assume(grant, Partition.restore(set, copy.snapshot()));
+        progress.put(grant.area(), copy.progress());
+        return true;
+    }
+
+    @Override
+    public AreaState release(Release release) {
+        return release(release.area());
+    }
+
+    private AreaState release(int area) {
+        requireHeld(area);
+        long done = progress.remove(area);
+        return new AreaState(area, done, simulator.release(area, done / 3));
+    }
+
+    private AreaState copyOf(int area) {
+        Partition partition = requireHeld(area);
+        long done = progress.get(area);
+        return new AreaState(area, done, partition.snapshot(done / 3, simulator.grant(area).epoch()));
+    }
+
+    private Partition requireHeld(int area) {
+        Partition partition = simulator.partition(area);
+        if (partition == null) {
+            throw new IllegalStateException(simulator.id() + " holds no " + set.name() + " area " + area);
+        }
+        return partition;
+    }
+
+    /** The hand-over of a graceful stop: every active area goes to the coordinator, which confirms. */
+    @Override
+    public void stop(ContainerContext context) throws Exception {
+        if (coordinator.closing()) {
+            return;
+        }
+        List<AreaState> states = new ArrayList<>();
+        for (int area : simulator.areas()) {
+            states.add(release(area));
+        }
+        LOG.info("Simulator {} is stopping: handing over {} area(s) {}", context.name(), set.name(),
+                states.stream().map(AreaState::area).toList());
+        CompletableFuture<Void> handedOver = ClockWaits.within(coordinator.handOver(new HandOver(context.name(),
+                setIndex, states)), timeout, context.clock(), "the coordinator did not confirm the hand-over");
+        if (coordinator.closing()) {
+            // The world began closing after the check above: its distributor may have drained its notices before
+            // this one arrived, and nobody would confirm it. The world does not need the areas any more.
+            return;
+        }
+        handedOver.get();
+    }
+}

@@ -1,0 +1,185 @@
+package org.vvmhost.services.world.cluster;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.vvmhost.services.cluster.Request;
+import org.vvmhost.services.world.core.AreaSnapshot;
+import org.vvmhost.services.world.core.AuthorityGrant;
+import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.TickEvents;
+import org.vvmhost.services.world.core.Transfer;
+
+/**
+ * The messages between the tick coordinator (and its workload distributor) and the simulator containers: a sealed
+ * family of requests, each naming its reply type. They are plain values (primitives, arrays, ids and records of
+ * those), with no reference into the coordinator's memory, so that they can cross a process boundary; a partition
+ * only ever crosses as an {@link AreaSnapshot} copy. Authority travels with the work: a step names the epoch of the
+ * grant each area must be held under.
+ *
+ * <p>Progress: every held area counts the steps it has completed, {@code 3 × tick + step} (simulate 0, detach 1,
+ * attach 2; a world at tick T is at {@code 3T + 2}). A simulator runs a step only on areas exactly one step
+ * behind it and skips areas already past it, so a step can be resent safely after a handover.
+ */
+final class SimulatorProtocol {
+
+    private SimulatorProtocol() {
+    }
+
+    enum Step { SIMULATE, DETACH, ATTACH }
+
+    static long progress(long tick, Step step) {
+        return 3 * tick + step.ordinal();
+    }
+
+    /** The progress of a world whose last completed tick is {@code tick}. */
+    static long completed(long tick) {
+        return progress(tick, Step.ATTACH);
+    }
+
+    /** Areas as the protocol carries them. */
+    static int[] areas(Collection<Integer> areas) {
+        return areas.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Areas as the protocol carries them, back in a list. */
+    static List<Integer> areas(int[] areas) {
+        return Arrays.stream(areas).boxed().toList();
+    }
+
+    /** One area's state with its progress: a passive's copy, a migration, a stop hook's hand-over. */
+    record AreaState(int area, long progress, AreaSnapshot snapshot) {
+        AreaState {
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
+    }
+
+    /** A request to a simulator container; each names its reply type and is answered by {@link Simulating}. */
+    sealed interface SimulatorRequest<R> extends Request<R>
+            permits Run, Follow, Unfollow, Adopt, Release, Copy, Measure, Reset {
+        R handledBy(Simulating simulator);
+    }
+
+    /** What a simulator container does with each request. */
+    interface Simulating {
+        Ran run(Run run);
+
+        Ack follow(Follow follow);
+
+        Ack unfollow(Unfollow unfollow);
+
+        Boolean adopt(Adopt adopt);
+
+        AreaState release(Release release);
+
+        List<AreaState> copy(Copy copy);
+
+        Measured measure(Measure measure);
+
+        Ack reset(Reset reset);
+    }
+
+    /**
+     * Runs one step of {@code tick} on {@code areas}, each under the grant of epoch {@code epochs[i]} (a grant of
+     * another epoch is stale: the write is rejected and the area dropped). {@code plan}: the tick's boundary plan
+     * (null for SIMULATE); {@code incoming}: ATTACH's arrivals for this set; {@code replicate}: areas whose state
+     * the ATTACH reply must carry, for their passives.
+     */
+    record Run(long tick, Step step, int[] areas, long[] epochs, BoundaryPlan plan, List<Transfer> incoming,
+               int[] replicate) implements SimulatorRequest<Ran> {
+        @Override
+        public Ran handledBy(Simulating simulator) {
+            return simulator.run(this);
+        }
+    }
+
+    /**
+     * @param events     SIMULATE: what the areas reported
+     * @param outgoing   DETACH: the rows that left the areas
+     * @param sizedAreas ATTACH: the areas held after the tick, and {@code sizes}: their entities, index by index
+     * @param replicas   ATTACH: the state of the areas asked to replicate
+     * @param missing    areas the coordinator expected this simulator to hold but it does not (a stale grant)
+     * @param rejected   writes rejected during this step because their grant was stale
+     */
+    record Ran(TickEvents events, List<Transfer> outgoing, int[] sizedAreas, int[] sizes, List<AreaState> replicas,
+               int[] missing, long rejected) {
+    }
+
+    /** Keep a copy of an area (a passive following its active, or the first half of a migration). */
+    record Follow(AreaState state) implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.follow(this);
+        }
+    }
+
+    /** Stop following {@code area}. */
+    record Unfollow(int area) implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.unfollow(this);
+        }
+    }
+
+    /** Take authority with {@code grant}, from the copy last followed. Replies whether there was a copy. */
+    record Adopt(AuthorityGrant grant) implements SimulatorRequest<Boolean> {
+        @Override
+        public Boolean handledBy(Simulating simulator) {
+            return simulator.adopt(this);
+        }
+    }
+
+    /** Give {@code area} up; replies its state. */
+    record Release(int area) implements SimulatorRequest<AreaState> {
+        @Override
+        public AreaState handledBy(Simulating simulator) {
+            return simulator.release(this);
+        }
+    }
+
+    /** Copies of held areas, kept held. */
+    record Copy(int[] areas) implements SimulatorRequest<List<AreaState>> {
+        @Override
+        public List<AreaState> handledBy(Simulating simulator) {
+            return simulator.copy(this);
+        }
+    }
+
+    /** Size and content hash of each held area. */
+    record Measure(int[] areas) implements SimulatorRequest<Measured> {
+        @Override
+        public Measured handledBy(Simulating simulator) {
+            return simulator.measure(this);
+        }
+    }
+
+    /** The size and content hash of each measured area, index by index. */
+    record Measured(int[] areas, long[] sizes, long[] hashes) {
+    }
+
+    /** Drop everything held and followed (the world is rewinding). */
+    record Reset() implements SimulatorRequest<Ack> {
+        @Override
+        public Ack handledBy(Simulating simulator) {
+            return simulator.reset(this);
+        }
+    }
+
+    /** The reply of a message that only needs acknowledging. */
+    enum Ack { OK }
+
+    /** From a simulator that stops gracefully to its coordinator: the state of every area it was active for. */
+    record HandOver(String container, int setIndex, List<AreaState> states) {
+    }
+
+    /** A simulator's line to its coordinator. */
+    interface Coordinator {
+        /** Takes a stopping simulator's areas; completes once they are placed (or refused). */
+        CompletableFuture<Void> handOver(HandOver handOver);
+
+        /** Whether the world is closing: then a stopping simulator hands nothing over. */
+        boolean closing();
+    }
+}

@@ -1,0 +1,236 @@
+package org.vvmhost.services.world.core;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.vvmhost.services.world.Columns;
+import org.vvmhost.services.world.ComponentSet;
+import org.vvmhost.services.world.WorldRandom;
+
+/**
+ * The components of one set in one area: a primitive array per column, rows packed in {@code [0, size)}, and an
+ * entity id → row map. Removal swaps the last row into the hole, so every operation is O(1).
+ *
+ * <p>Not thread-safe: it belongs to the one simulator that holds authority over it.
+ */
+public final class Partition implements Columns {
+
+    private static final int MIN_CAPACITY = 16;
+
+    private final ComponentSet set;
+    private final int area;
+    private final int floatCount;
+    private final int intCount;
+    private final float[][] floats;
+    private final int[][] ints;
+    private final Long2IntOpenHashMap rowById;
+    private long[] ids;
+    private int size;
+
+    public Partition(ComponentSet set, int area, int expected) {
+        this.set = set;
+        this.area = area;
+        this.floatCount = set.schema().floatColumns().size();
+        this.intCount = set.schema().intColumns().size();
+        int capacity = Math.max(MIN_CAPACITY, expected);
+        this.ids = new long[capacity];
+        this.floats = new float[floatCount][capacity];
+        this.ints = new int[intCount][capacity];
+        this.rowById = new Long2IntOpenHashMap(capacity);
+        this.rowById.defaultReturnValue(-1);
+    }
+
+    public ComponentSet set() {
+        return set;
+    }
+
+    public int area() {
+        return area;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public long[] ids() {
+        return ids;
+    }
+
+    @Override
+    public float[] floats(int column) {
+        return floats[column];
+    }
+
+    @Override
+    public int[] ints(int column) {
+        return ints[column];
+    }
+
+    /** The row of {@code id}, or -1. */
+    public int rowOf(long id) {
+        return rowById.get(id);
+    }
+
+    /** Appends a zeroed row for {@code id} and returns it. */
+    public int add(long id) {
+        if (rowById.containsKey(id)) {
+            throw new IllegalStateException("entity " + id + " is already in " + set.name() + " area " + area);
+        }
+        if (size == ids.length) {
+            grow();
+        }
+        int row = size++;
+        ids[row] = id;
+        for (float[] column : floats) {
+            column[row] = 0;
+        }
+        for (int[] column : ints) {
+            column[row] = 0;
+        }
+        rowById.put(id, row);
+        return row;
+    }
+
+    /** Deletes {@code id}'s row by moving the last row into it. */
+    public void remove(long id) {
+        int row = rowById.remove(id);
+        if (row < 0) {
+            throw new IllegalStateException("entity " + id + " is not in " + set.name() + " area " + area);
+        }
+        int last = --size;
+        if (row != last) {
+            long moved = ids[last];
+            ids[row] = moved;
+            for (float[] column : floats) {
+                column[row] = column[last];
+            }
+            for (int[] column : ints) {
+                column[row] = column[last];
+            }
+            rowById.put(moved, row);
+        }
+    }
+
+    /** Copies {@code id}'s components into {@code into}, then removes it. */
+    void moveOut(long id, Rows into) {
+        int row = rowById.get(id);
+        if (row < 0) {
+            throw new IllegalStateException("entity " + id + " is not in " + set.name() + " area " + area);
+        }
+        into.append(this, row);
+        remove(id);
+    }
+
+    /** Adds row {@code index} of {@code from}, with its components. */
+    void moveIn(Transfer from, int index) {
+        int row = add(from.id(index));
+        for (int c = 0; c < floatCount; c++) {
+            floats[c][row] = from.floatAt(index, c);
+        }
+        for (int c = 0; c < intCount; c++) {
+            ints[c][row] = from.intAt(index, c);
+        }
+    }
+
+    private void grow() {
+        int capacity = ids.length + (ids.length >> 1) + 1;
+        ids = Arrays.copyOf(ids, capacity);
+        for (int c = 0; c < floatCount; c++) {
+            floats[c] = Arrays.copyOf(floats[c], capacity);
+        }
+        for (int c = 0; c < intCount; c++) {
+            ints[c] = Arrays.copyOf(ints[c], capacity);
+        }
+    }
+
+    /**
+     * The sum over rows of a well-mixed hash of (set index, entity id, every component). A sum does not depend on
+     * the row order, which differs with the history of swap-removals, but does on every value.
+     */
+    public long contentHash(int setIndex) {
+        long salt = WorldRandom.fmix(setIndex);
+        long sum = 0;
+        for (int row = 0; row < size; row++) {
+            long h = WorldRandom.fmix(ids[row] ^ salt);
+            for (float[] column : floats) {
+                h = WorldRandom.fmix(h ^ Float.floatToRawIntBits(column[row]));
+            }
+            for (int[] column : ints) {
+                h = WorldRandom.fmix(h ^ column[row]);
+            }
+            sum += h;
+        }
+        return sum;
+    }
+
+    /** Bytes {@link #encode} writes. */
+    public long encodedSize() {
+        return Integer.BYTES + (long) size * set.schema().bytesPerEntity();
+    }
+
+    /** Writes the row count, then each column whole (ids, floats, ints), little-endian. */
+    public void encode(ByteBuffer out) {
+        out.order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(size);
+        out.asLongBuffer().put(ids, 0, size);
+        out.position(out.position() + size * Long.BYTES);
+        for (float[] column : floats) {
+            out.asFloatBuffer().put(column, 0, size);
+            out.position(out.position() + size * Float.BYTES);
+        }
+        for (int[] column : ints) {
+            out.asIntBuffer().put(column, 0, size);
+            out.position(out.position() + size * Integer.BYTES);
+        }
+    }
+
+    /** Reads what {@link #encode} wrote. */
+    public static Partition decode(ComponentSet set, int area, ByteBuffer in) {
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int size = in.getInt();
+        long needed = (long) size * set.schema().bytesPerEntity();
+        if (size < 0 || needed > in.remaining()) {
+            throw new IllegalArgumentException(set.name() + " area " + area + " claims " + size
+                    + " entities, but only " + in.remaining() + " bytes remain");
+        }
+        Partition partition = new Partition(set, area, size);
+        in.asLongBuffer().get(partition.ids, 0, size);
+        in.position(in.position() + size * Long.BYTES);
+        for (float[] column : partition.floats) {
+            in.asFloatBuffer().get(column, 0, size);
+            in.position(in.position() + size * Float.BYTES);
+        }
+        for (int[] column : partition.ints) {
+            in.asIntBuffer().get(column, 0, size);
+            in.position(in.position() + size * Integer.BYTES);
+        }
+        for (int row = 0; row < size; row++) {
+            if (partition.rowById.put(partition.ids[row], row) >= 0) {
+                throw new IllegalArgumentException(set.name() + " area " + area + " holds entity "
+                        + partition.ids[row] + " twice");
+            }
+        }
+        partition.size = size;
+        return partition;
+    }
+
+    /** A copy of this partition, for a passive or a migration. */
+    public AreaSnapshot snapshot(long tick, long epoch) {
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(encodedSize()));
+        encode(buffer);
+        return new AreaSnapshot(set.name(), area, tick, epoch, buffer.array());
+    }
+
+    public static Partition restore(ComponentSet set, AreaSnapshot snapshot) {
+        ByteBuffer in = ByteBuffer.wrap(snapshot.bytes());
+        Partition partition = decode(set, snapshot.area(), in);
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException("snapshot of " + set.name() + " area " + snapshot.area() + " has "
+                    + in.remaining() + " trailing bytes");
+        }
+        return partition;
+    }
+}

@@ -1,0 +1,87 @@
+package org.vvmhost.services.cluster.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.services.cluster.InvalidInputException;
+
+class ScenarioRunnerTest {
+
+    private static final Path EXAMPLES = Path.of("..", "examples", "cluster");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVirtualRunWithAFixedSeedGivesIdenticalJsonTwice() throws Exception {
+        ClusterScenarioRunner.Settings settings = ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
+                .withScenario(EXAMPLES.resolve("scenario.yaml"))
+                .withVirtualTime(true)
+                .withRate(500)
+                .withSeed(42);
+
+        ScenarioMetrics first = ClusterScenarioRunner.run(settings.withJsonOut(dir.resolve("a.json")), quiet());
+        ScenarioMetrics second = ClusterScenarioRunner.run(settings.withJsonOut(dir.resolve("b.json")), quiet());
+
+        assertThat(first.sent()).isGreaterThan(10_000);
+        assertThat(first.succeeded()).isGreaterThan(first.sent() * 9 / 10);
+        assertThat(first.events()).hasSize(9);
+        assertThat(Files.readString(dir.resolve("a.json"))).isEqualTo(Files.readString(dir.resolve("b.json")));
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void anotherSeedGivesOtherMetrics() {
+        ClusterScenarioRunner.Settings settings = ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
+                .withVirtualTime(true).withRate(200).withDuration(Duration.ofSeconds(5));
+
+        ScenarioMetrics one = ClusterScenarioRunner.run(settings.withSeed(1), quiet());
+        ScenarioMetrics two = ClusterScenarioRunner.run(settings.withSeed(2), quiet());
+
+        assertThat(one.latencyMs()).isNotEqualTo(two.latencyMs());
+    }
+
+    @Test
+    void theTablePrintsLatencyThroughputErrorsAndContainers() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
+                .withScenario(EXAMPLES.resolve("scenario.yaml")).withVirtualTime(true).withRate(100).withSeed(7),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains("latency p50 (ms)", "latency p99 (ms)", "throughput mean (req/s)",
+                "served by demo-a", "served by demo-b", "SERVER_DOWN", "SERVER_UP", "CONTAINER_KILL");
+    }
+
+    @Test
+    void aWallClockRunServesRequests() {
+        ScenarioMetrics metrics = ClusterScenarioRunner.run(
+                ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
+                        .withDuration(Duration.ofSeconds(1)).withRate(200).withSeed(3), quiet());
+
+        assertThat(metrics.mode()).isEqualTo("wall-clock");
+        assertThat(metrics.succeeded()).isPositive();
+        assertThat(metrics.requestsPerContainer()).containsKeys("demo-a", "demo-b");
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        assertThatThrownBy(() -> ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml")).withRate(0))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--rate: must be a positive number");
+        assertThatThrownBy(() -> ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(dir.resolve("none.yaml")),
+                quiet()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cannot be read");
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}

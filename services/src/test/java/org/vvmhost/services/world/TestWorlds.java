@@ -1,0 +1,46 @@
+package org.vvmhost.services.world;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Test helpers over the public world API. */
+public final class TestWorlds {
+
+    private TestWorlds() {
+    }
+
+    /** A world whose simulators run on {@code threads} threads of its own. */
+    public static World create(WorldConfig config, ComponentSetRegistry sets, int threads) {
+        return WorldFactory.of(sets, WorldRuntime.threads(threads)).create(config);
+    }
+
+    public static World create(WorldConfig config, ComponentSetRegistry sets, WorldRuntime runtime) {
+        return WorldFactory.of(sets, runtime).create(config);
+    }
+
+    public static World restore(WorldConfig config, ComponentSetRegistry sets, int threads, WorldView view) {
+        return WorldFactory.of(sets, WorldRuntime.threads(threads)).restore(config, view);
+    }
+
+    public static World restore(WorldConfig config, ComponentSetRegistry sets, WorldRuntime runtime, WorldView view) {
+        return WorldFactory.of(sets, runtime).restore(config, view);
+    }
+
+    /** Steps until the world's tick is {@code tick}. */
+    public static void advanceTo(World world, long tick) {
+        while (world.tick() < tick) {
+            world.step();
+        }
+    }
+
+    /** The simulators that are active for some area, each with its areas, by name. */
+    public static Map<String, List<Integer>> assignments(World world) {
+        Map<String, List<Integer>> byName = world.status().areas().stream().collect(Collectors.groupingBy(
+                WorldStatus.AreaRoles::active, TreeMap::new,
+                Collectors.mapping(WorldStatus.AreaRoles::area, Collectors.toList())));
+        return new LinkedHashMap<>(byName);
+    }
+}

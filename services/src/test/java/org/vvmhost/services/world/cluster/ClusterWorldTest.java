@@ -1,0 +1,334 @@
+package org.vvmhost.services.world.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vvmhost.services.cluster.Cluster;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.Container;
+import org.vvmhost.services.cluster.ContainerStatus;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.TestWorlds;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldStatus;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.time.SystemClock;
+
+/**
+ * The world on a real threaded cluster: every flow of the workload distributor ends in the same world hash as an
+ * uninterrupted in-thread reference run of the same config. Events are injected between ticks; the coordinator
+ * copes with them landing mid-tick too, since stop and kill act asynchronously.
+ */
+class ClusterWorldTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ComponentSetRegistry SETS = ComponentSetRegistry.builtIn();
+    private static final Map<Long, Long> REFERENCE = new HashMap<>();
+
+    private final SystemClock clock = SystemClock.create("cluster-world-test-clock");
+    private final Cluster cluster = Cluster.start(ClusterOptions.threaded(clock)
+            .withRestartBackoff(Duration.ofMillis(10)), FunctionRegistry.create());
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+        clock.close();
+    }
+
+    /** 1200 entities in 3 × 3 areas: small enough to be quick, busy enough that entities cross and die. */
+    private static WorldConfig config(int simulators, int passives) {
+        return WorldConfig.defaults().withEntities(1200).withAreas(3, 3).withSeed(7)
+                .withComponentSets(Map.of("physics", new WorldConfig.SetConfig(simulators),
+                        "vitality", new WorldConfig.SetConfig(simulators)))
+                .withPassivesPerArea(passives);
+    }
+
+    /** The hash of an uninterrupted in-thread run; simulators and passives do not enter it. */
+    private static synchronized long reference(long ticks) {
+        return REFERENCE.computeIfAbsent(ticks, n -> {
+            try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
+                TestWorlds.advanceTo(world, n);
+                return world.hash();
+            }
+        });
+    }
+
+    private World create(WorldConfig config) {
+        return TestWorlds.create(config, SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT));
+    }
+
+    /** A physics simulator that is active for at least one area. */
+    private static String anActivePhysicsSimulator(World world) {
+        return world.status().areas().stream()
+                .filter(roles -> roles.set().equals("physics"))
+                .map(WorldStatus.AreaRoles::active)
+                .findFirst().orElseThrow();
+    }
+
+    private static List<Integer> activeAreasOf(World world, String simulator) {
+        return world.status().areas().stream()
+                .filter(roles -> roles.active().equals(simulator))
+                .map(WorldStatus.AreaRoles::area)
+                .toList();
+    }
+
+    /**
+     * Steps until {@code simulator} holds no role. A graceful stop acts asynchronously (the cluster's controller
+     * stops the container on its own thread, then its stop hook waits for the coordinator), so on a loaded machine
+     * the hand-over may land many ticks after the stop was asked for: a fixed number of ticks is not enough.
+     */
+    private static void stepUntilHandedOver(World world, String simulator) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (world.status().areas().stream()
+                .anyMatch(roles -> roles.active().equals(simulator) || roles.passives().contains(simulator))) {
+            assertThat(System.nanoTime()).as("%s handed over its areas within %s", simulator, WAIT)
+                    .isLessThan(deadline);
+            world.step();
+        }
+    }
+
+    private void awaitEnded(String container) {
+        await().atMost(WAIT).until(() -> cluster.container(container)
+                .map(c -> c.status().isEnded()).orElse(true));
+    }
+
+    private void awaitReadySimulators(String replicaSet, int count) {
+        await().atMost(WAIT).until(() -> cluster.containersOf(replicaSet).stream()
+                .map(Container::status)
+                .filter(status -> status.phase() == ContainerStatus.Phase.RUNNING && status.ready())
+                .count() == count);
+    }
+
+    @ParameterizedTest(name = "{0} simulator(s) per set")
+    @ValueSource(ints = {1, 2, 4})
+    void theHashAfterNTicksDoesNotDependOnHowManySimulatorsRun(int simulators) {
+        try (World world = create(config(simulators, 1))) {
+            assertThat(TestWorlds.assignments(world)).hasSize(2 * simulators);
+
+            TestWorlds.advanceTo(world, 40);
+
+            assertThat(world.tick()).isEqualTo(40);
+            assertThat(world.hash()).isEqualTo(reference(40));
+            assertThat(world.population()).isEqualTo(1200);
+            assertThat(world.status().rejectedWrites()).isZero();
+        }
+    }
+
+    @Test
+    void everyAreaHasOneActiveAndItsPassivesOnOtherSimulators() {
+        try (World world = create(config(3, 2))) {
+            TestWorlds.advanceTo(world, 2);
+
+            WorldStatus status = world.status();
+            assertThat(status.areas()).hasSize(2 * 9);
+            for (WorldStatus.AreaRoles roles : status.areas()) {
+                assertThat(roles.passives()).hasSize(2).doesNotContain(roles.active()).doesNotHaveDuplicates();
+            }
+            // Balanced by entity count: no simulator of a set holds more than half of its set's entities.
+            Map<String, Long> load = new HashMap<>();
+            status.areas().forEach(roles -> load.merge(roles.active(), roles.entities(), Long::sum));
+            assertThat(load).hasSize(6);
+            assertThat(load.values()).allSatisfy(entities -> assertThat(entities).isLessThan(600));
+        }
+    }
+
+    @Test
+    void gracefulStopOfAnActiveWithAPassivePromotesThePassive() {
+        try (World world = create(config(2, 1))) {
+            TestWorlds.advanceTo(world, 10);
+            String leaving = anActivePhysicsSimulator(world);
+            int held = activeAreasOf(world, leaving).size();
+
+            cluster.stop(leaving);
+            stepUntilHandedOver(world, leaving);
+            long end = world.tick() + 20;
+            TestWorlds.advanceTo(world, end);
+
+            WorldStatus status = world.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.migrations()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.areas()).noneMatch(roles -> roles.active().equals(leaving)
+                    || roles.passives().contains(leaving));
+            assertThat(world.hash()).isEqualTo(reference(end));
+        }
+    }
+
+    @Test
+    void gracefulStopOfAnActiveWithNoPassiveMigratesItsAreas() {
+        try (World world = create(config(2, 0))) {
+            TestWorlds.advanceTo(world, 10);
+            String leaving = anActivePhysicsSimulator(world);
+            int held = activeAreasOf(world, leaving).size();
+
+            cluster.stop(leaving);
+            stepUntilHandedOver(world, leaving);
+            long end = world.tick() + 20;
+            TestWorlds.advanceTo(world, end);
+
+            WorldStatus status = world.status();
+            assertThat(status.migrations()).isEqualTo(held);
+            assertThat(status.promotions()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.areas()).noneMatch(roles -> roles.active().equals(leaving));
+            assertThat(world.hash()).isEqualTo(reference(end));
+        }
+    }
+
+    @Test
+    void gracefulStopOfTheOnlySimulatorParksItsAreasUntilTheReplacementTakesThem() {
+        try (World world = create(config(1, 0))) {
+            TestWorlds.advanceTo(world, 5);
+            String leaving = anActivePhysicsSimulator(world);
+
+            cluster.stop(leaving);
+            stepUntilHandedOver(world, leaving);
+            long end = world.tick() + 10;
+            TestWorlds.advanceTo(world, end);
+
+            assertThat(world.status().areas()).noneMatch(roles -> roles.active().equals(leaving));
+            assertThat(world.status().rewinds()).isEmpty();
+            assertThat(world.hash()).isEqualTo(reference(end));
+        }
+    }
+
+    @Test
+    void crashOfAnActiveWithAPassivePromotesThePassiveWithoutLosingATick() {
+        try (World world = create(config(2, 1))) {
+            TestWorlds.advanceTo(world, 10);
+            String crashing = anActivePhysicsSimulator(world);
+            int held = activeAreasOf(world, crashing).size();
+
+            cluster.kill(crashing);
+            awaitEnded(crashing);
+            TestWorlds.advanceTo(world, 30);
+
+            WorldStatus status = world.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.ticksLost()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(world.hash()).isEqualTo(reference(30));
+        }
+    }
+
+    @Test
+    void crashOfAnActiveWithNoPassiveRewindsToTheLastWorldViewAndReportsTheTicksLost() {
+        AtomicReference<WorldView> lastBackup = new AtomicReference<>();
+        WorldConfig config = config(2, 0).withBackupInterval(5);
+        try (World world = TestWorlds.create(config, SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT)
+                .withWorldViews(() -> Optional.ofNullable(lastBackup.get())))) {
+            while (world.tick() < 12) {
+                world.step();
+                if (world.tick() % config.backupInterval() == 0) {
+                    lastBackup.set(world.snapshot());
+                }
+            }
+            String crashing = anActivePhysicsSimulator(world);
+
+            cluster.kill(crashing);
+            awaitEnded(crashing);
+            long next = world.step();
+
+            assertThat(next).isEqualTo(11);
+            WorldStatus status = world.status();
+            assertThat(status.rewinds()).singleElement().satisfies(rewind -> {
+                assertThat(rewind.fromTick()).isEqualTo(12);
+                assertThat(rewind.toTick()).isEqualTo(10);
+                assertThat(rewind.reason()).contains("physics area").contains(crashing);
+            });
+            assertThat(status.ticksLost()).isEqualTo(2);
+
+            TestWorlds.advanceTo(world, 30);
+            assertThat(world.hash()).isEqualTo(reference(30));
+            assertThat(world.population()).isEqualTo(1200);
+        }
+    }
+
+    @Test
+    void crashWithNoPassiveAndNoWorldViewStopsTheWorldWithAClearError() {
+        try (World world = create(config(2, 0))) {
+            TestWorlds.advanceTo(world, 3);
+            String crashing = anActivePhysicsSimulator(world);
+
+            cluster.kill(crashing);
+            awaitEnded(crashing);
+
+            assertThatThrownBy(world::step)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("had no passive")
+                    .hasMessageContaining("no world view to restore from");
+        }
+    }
+
+    @Test
+    void scaleUpMidRunSpreadsTheAreasAndScaleDownHandsThemBack() {
+        try (World world = create(config(1, 1))) {
+            TestWorlds.advanceTo(world, 10);
+            assertThat(TestWorlds.assignments(world)).hasSize(2);
+
+            cluster.scale("world-physics", 3);
+            awaitReadySimulators("world-physics", 3);
+            TestWorlds.advanceTo(world, 20);
+
+            Map<String, List<Integer>> spread = TestWorlds.assignments(world);
+            List<String> physics = spread.keySet().stream().filter(name -> name.startsWith("world-physics-")).toList();
+            assertThat(physics).hasSize(3);
+            assertThat(physics).allSatisfy(name -> assertThat(spread.get(name)).isNotEmpty());
+            assertThat(world.status().moves()).isPositive();
+            assertThat(world.status().areas()).filteredOn(roles -> roles.set().equals("physics"))
+                    .allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+            assertThat(world.hash()).isEqualTo(reference(20));
+
+            cluster.scale("world-physics", 1);
+            awaitReadySimulators("world-physics", 1);
+            TestWorlds.advanceTo(world, 40);
+
+            assertThat(TestWorlds.assignments(world).keySet().stream().filter(name -> name.startsWith("world-physics-")))
+                    .hasSize(1);
+            assertThat(world.status().rewinds()).isEmpty();
+            assertThat(world.hash()).isEqualTo(reference(40));
+        }
+    }
+
+    @Test
+    void aRestoredWorldOnTheClusterGoesOnLikeTheOriginal() {
+        WorldView view;
+        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
+            TestWorlds.advanceTo(world, 12);
+            view = world.snapshot();
+        }
+        try (World world = TestWorlds.restore(config(2, 1), SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT),
+                view)) {
+            assertThat(world.tick()).isEqualTo(12);
+            TestWorlds.advanceTo(world, 25);
+            assertThat(world.hash()).isEqualTo(reference(25));
+            assertThat(world.snapshot().worldHash()).isEqualTo(reference(25));
+        }
+    }
+
+    @Test
+    void closeRemovesTheSimulatorContainers() {
+        World world = create(config(2, 1));
+        TestWorlds.advanceTo(world, 2);
+
+        world.close();
+
+        assertThat(cluster.containersOf("world-physics")).isEmpty();
+        assertThat(cluster.containersOf("world-vitality")).isEmpty();
+        assertThatThrownBy(world::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+}

@@ -1,0 +1,97 @@
+package org.vvmhost.services.world.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.TestWorlds;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViews;
+
+class FileWorldViewStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSavedViewLoadsBackByteForByteAndRestoresTheWorld() {
+        WorldViewStore store = WorldViewStore.parse("file:" + dir);
+        WorldView view = WorldViews.viewAt(2000, 40);
+
+        store.save(view);
+        WorldViewStore.LoadResult loaded = store.load();
+
+        assertThat(loaded.rejected()).isEmpty();
+        assertThat(loaded.view()).hasValueSatisfying(v -> assertThat(v.bytes()).isEqualTo(view.bytes()));
+        try (World world = TestWorlds.restore(WorldViews.config(2000), ComponentSetRegistry.builtIn(), 1,
+                loaded.view().orElseThrow())) {
+            assertThat(world.tick()).isEqualTo(40);
+            assertThat(world.hash()).isEqualTo(view.worldHash());
+        }
+    }
+
+    @Test
+    void anEmptyStoreLoadsNothing() {
+        assertThat(WorldViewStore.file(dir.resolve("absent")).load().view()).isEmpty();
+    }
+
+    @Test
+    void keepsTheNewestTwo() throws IOException {
+        WorldViewStore store = WorldViewStore.file(dir);
+        for (long tick = 1; tick <= 3; tick++) {
+            store.save(WorldViews.viewAt(100, tick));
+        }
+
+        assertThat(files()).containsExactly("world-view-000000000002.bin", "world-view-000000000003.bin");
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(3);
+    }
+
+    @Test
+    void aCorruptNewestViewGivesAClearErrorAndThePreviousOneIsUsed() throws IOException {
+        WorldViewStore store = WorldViewStore.file(dir);
+        store.save(WorldViews.viewAt(500, 10));
+        store.save(WorldViews.viewAt(500, 20));
+        Path newest = dir.resolve("world-view-000000000002.bin");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 100] ^= 0x40;
+        Files.write(newest, bytes);
+
+        WorldViewStore.LoadResult loaded = store.load();
+
+        assertThat(loaded.view().orElseThrow().tick()).isEqualTo(10);
+        assertThat(loaded.rejected()).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .contains("world-view-000000000002.bin")
+                .contains("world view checksum mismatch"));
+    }
+
+    @Test
+    void aCrashedSaveLeavesOnlyATemporaryFileThatLoadIgnores() throws IOException {
+        WorldViewStore store = WorldViewStore.file(dir);
+        store.save(WorldViews.viewAt(100, 7));
+        Files.write(dir.resolve("world-view.tmp"), new byte[] {1, 2, 3});
+
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(7);
+        store.save(WorldViews.viewAt(100, 8));
+        assertThat(files()).containsExactly("world-view-000000000001.bin", "world-view-000000000002.bin");
+    }
+
+    @Test
+    void anUnknownStoreSpecNamesTheOption() {
+        assertThatThrownBy(() -> WorldViewStore.parse("s3://bucket"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--world-store: expected file:DIR, got 's3://bucket'");
+    }
+
+    private java.util.List<String> files() throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

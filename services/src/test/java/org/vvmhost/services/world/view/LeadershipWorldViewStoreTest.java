@@ -1,0 +1,178 @@
+package org.vvmhost.services.world.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
+import org.vvmhost.time.ManualClock;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.WorldViews;
+
+class LeadershipWorldViewStoreTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int CHUNK = 64 * 1024;
+
+    private final FakeElection election = new FakeElection();
+    private final ManualClock clock = new ManualClock();
+
+    private WorldViewStore storeOf(Term term) {
+        return WorldViewStore.leadership(election, term, "world", CHUNK, TIMEOUT, clock);
+    }
+
+    @Test
+    void aViewIsWrittenInChunksAndReadBackWhole() {
+        WorldView view = WorldViews.viewAt(20_000, 12);
+        assertThat(view.bytes().length).isGreaterThan(5 * CHUNK);
+
+        storeOf(election.elect()).save(view);
+        WorldViewStore.LoadResult loaded = WorldViewStore.leadershipReader(election, "world", TIMEOUT, clock).load();
+
+        assertThat(loaded.rejected()).isEmpty();
+        assertThat(loaded.view().orElseThrow().bytes()).isEqualTo(view.bytes());
+        assertThat(election.putSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(CHUNK));
+        assertThat(election.contents().keySet())
+                .contains("world/manifest", "world/g-000000000001/chunk-000000", "world/g-000000000001/chunk-000005");
+    }
+
+    @Test
+    void aWriteInFlightIsAbandonedAsSoonAsTheTermIsLost() {
+        Term leading = election.elect();
+        CompletableFuture<LeadershipLostException> lost = new CompletableFuture<>();
+        CompletableFuture<Void> neverAnswered = new CompletableFuture<>();
+        Term partitioned = new Term() {
+            @Override
+            public FencingToken fencingToken() {
+                return leading.fencingToken();
+            }
+
+            @Override
+            public String leaderKey() {
+                return leading.leaderKey();
+            }
+
+            @Override
+            public Status status() {
+                return lost.isDone() ? Status.LOST : Status.SUSPENDED;
+            }
+
+            @Override
+            public CompletableFuture<LeadershipLostException> lost() {
+                return lost;
+            }
+
+            @Override
+            public CompletableFuture<Void> release() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> write(List<WriteOp> ops) {
+                return neverAnswered; // etcd is partitioned away
+            }
+        };
+        CompletableFuture<Void> save = CompletableFuture.runAsync(() -> storeOf(partitioned)
+                .save(WorldViews.viewAt(1000, 7)));
+
+        lost.complete(new LeadershipLostException("no keepalive succeeded within the renew deadline"));
+
+        assertThat(save).as("well before the %s store timeout", TIMEOUT).failsWithin(TIMEOUT.dividedBy(2))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(WorldViewException.class)
+                .withMessageContaining("the world view of tick 7 was not saved: the removal of leftovers was "
+                        + "abandoned: leadership was lost (no keepalive succeeded within the renew deadline)")
+                .havingRootCause().isInstanceOf(LeadershipLostException.class);
+        assertThat(neverAnswered).as("the write is given up").isCancelled();
+    }
+
+    @Test
+    void theSwitchKeepsThePreviousViewAndDeletesOlderOnes() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(1000, 1));
+        store.save(WorldViews.viewAt(1000, 2));
+        store.save(WorldViews.viewAt(1000, 3));
+
+        assertThat(election.contents().keySet()).noneMatch(key -> key.startsWith("world/g-000000000001/"));
+        assertThat(election.contents().keySet()).anyMatch(key -> key.startsWith("world/g-000000000002/"));
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(3);
+    }
+
+    @Test
+    void aCorruptChunkGivesAClearErrorAndThePreviousViewIsUsed() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(5000, 10));
+        store.save(WorldViews.viewAt(5000, 20));
+        election.corrupt("world/g-000000000002/chunk-000001", 77);
+
+        WorldViewStore.LoadResult loaded = store.load();
+
+        assertThat(loaded.view().orElseThrow().tick()).isEqualTo(10);
+        assertThat(loaded.rejected()).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .startsWith("world view generation 2 (tick 20): world view checksum mismatch"));
+    }
+
+    @Test
+    void aManifestThatCannotBeReadFailsTheSaveAndLeavesTheStoredViewsAlone() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(5000, 10));
+        election.failNextRead("world/manifest", new IllegalStateException("connection lost"));
+        // Should the save go ahead anyway, it is cut short after its first write.
+        election.failWritesAfter(1);
+
+        assertThatThrownBy(() -> store.save(WorldViews.viewAt(5000, 20)))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("the world view of tick 20 was not saved")
+                .hasMessageContaining("connection lost");
+        election.failWritesAfter(-1);
+
+        WorldViewStore.LoadResult loaded = store.load();
+        assertThat(loaded.rejected()).isEmpty();
+        assertThat(loaded.view().orElseThrow().tick()).isEqualTo(10);
+    }
+
+    @Test
+    void aStaleFencingTokenRejectsTheBackupAndLeavesTheStoredOneAlone() {
+        Term deposed = election.elect();
+        storeOf(deposed).save(WorldViews.viewAt(1000, 5));
+        Term current = election.elect();
+
+        assertThatThrownBy(() -> storeOf(deposed).save(WorldViews.viewAt(1000, 6)))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("the world view of tick 6 was not saved: the term with fencing token "
+                        + deposed.fencingToken() + " no longer leads")
+                .hasCauseInstanceOf(FencedWriteRejectedException.class);
+        assertThat(election.contents().keySet()).noneMatch(key -> key.startsWith("world/g-000000000002/"));
+        assertThat(storeOf(current).load().view().orElseThrow().tick()).isEqualTo(5);
+
+        storeOf(current).save(WorldViews.viewAt(1000, 7));
+        assertThat(storeOf(current).load().view().orElseThrow().tick()).isEqualTo(7);
+    }
+
+    @Test
+    void aStandbyReadsButCannotWrite() {
+        WorldViewStore reader = WorldViewStore.leadershipReader(election, "world", TIMEOUT, clock);
+
+        assertThat(reader.load().view()).isEmpty();
+        assertThatThrownBy(() -> reader.save(WorldViews.viewAt(10, 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read only");
+    }
+
+    @Test
+    void chunksAboveOneMebibyteAreRefused() {
+        assertThatThrownBy(() -> WorldViewStore.leadership(election, election.elect(), "world",
+                        WorldViewStore.MAX_CHUNK_BYTES + 1, TIMEOUT, clock))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chunk size must be 1..1048576 bytes");
+    }
+}
