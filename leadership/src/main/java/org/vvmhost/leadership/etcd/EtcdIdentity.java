@@ -3,9 +3,7 @@ package org.vvmhost.leadership.etcd;
 import io.etcd.jetcd.Response;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -17,17 +15,18 @@ import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
 
 /**
- * What one leadership has learned of etcd from the header of every answer: the cluster id, the highest revision each
- * member has shown, and the highest revision of a linearizable answer (a read or a transaction, which no member serves
- * before it has applied every write acknowledged so far). An answer that contradicts what was known when its request
- * was sent (another cluster id, or a revision going back) means etcd's history broke: it was wiped, or restored from an
- * older snapshot. Every claim standing at that moment is then lost at once, before any further write, and the next
- * claim waits out the lock-delay. A wipe with the same member configuration keeps the cluster id, so the revision is
- * the signal that must not be missed.
+ * What one leadership has learned of etcd from the header of every answer: the cluster id, and the highest revision of
+ * a linearizable answer (a read, a transaction, a lease grant or a compaction, which no member serves before it has
+ * applied every write acknowledged so far). An answer that contradicts what was known when its request was sent
+ * (another cluster id, or a linearizable revision going back) means etcd's history broke: it was wiped, or restored
+ * from an older snapshot. Every claim standing at that moment is then lost at once, and the next claim waits out the
+ * lock-delay. A wipe with the same member configuration keeps the cluster id, so the revision is the signal that must
+ * not be missed; a wiped etcd also no longer knows the lease, which the next keepalive finds.
  *
  * <p>Judging against the knowledge at send time, not at arrival, keeps answers that merely arrive out of order from
- * looking like a break; judging revisions of answers that are not linearizable (keepalives, watches) only against the
- * same member keeps a follower that applies a little behind from looking like one.
+ * looking like a break. Revisions of answers that are not linearizable (keepalives, watch events, lease TTLs) are not
+ * judged: a member that applies behind, or that restarted and replays its log, shows an older revision without any
+ * break.
  *
  * <p>It also remembers the highest fencing epoch seen, and which epochs a break made stale. Thread-safe; claims are
  * told of a break outside the lock.
@@ -40,25 +39,19 @@ final class EtcdIdentity {
      * What was known at one moment. {@code generation} counts the breaks seen: an answer to a request sent before the
      * latest break is neither judged nor learned from, since it may belong to the previous history.
      */
-    record Known(long generation, long clusterId, Map<Long, Long> memberRevisions, long linearizableRevision) {
+    record Known(long generation, long clusterId, long linearizableRevision) {
 
-        static final Known NOTHING = new Known(0, 0, Map.of(), 0);
-
-        Known {
-            memberRevisions = Map.copyOf(memberRevisions);
-        }
+        static final Known NOTHING = new Known(0, 0, 0);
 
         /** What is known after an answer that did not break the history. */
-        Known learn(long clusterId, long memberId, long revision, boolean linearizable) {
-            Map<Long, Long> members = new HashMap<>(memberRevisions);
-            members.merge(memberId, revision, Math::max);
-            return new Known(generation, clusterId, members,
+        Known learn(long clusterId, long revision, boolean linearizable) {
+            return new Known(generation, clusterId,
                     linearizable ? Math.max(linearizableRevision, revision) : linearizableRevision);
         }
 
         /** What is known right after a break: only the answer that revealed it. */
-        Known restartedAt(long clusterId, long memberId, long revision, boolean linearizable) {
-            return new Known(generation + 1, clusterId, Map.of(memberId, revision), linearizable ? revision : 0);
+        Known restartedAt(long clusterId, long revision, boolean linearizable) {
+            return new Known(generation + 1, clusterId, linearizable ? revision : 0);
         }
     }
 
@@ -67,15 +60,10 @@ final class EtcdIdentity {
      *
      * @param linearizable whether etcd answered it only after applying every write acknowledged before it was sent
      */
-    static Optional<String> judge(Known sent, long clusterId, long memberId, long revision, boolean linearizable) {
+    static Optional<String> judge(Known sent, long clusterId, long revision, boolean linearizable) {
         if (sent.clusterId() != 0 && clusterId != sent.clusterId()) {
             return Optional.of("etcd answered with cluster id " + Long.toHexString(clusterId) + ", not "
                     + Long.toHexString(sent.clusterId()));
-        }
-        Long memberBefore = sent.memberRevisions().get(memberId);
-        if (memberBefore != null && revision < memberBefore) {
-            return Optional.of("etcd member " + Long.toHexString(memberId) + " answered at revision " + revision
-                    + ", below revision " + memberBefore + " it had shown");
         }
         if (linearizable && revision < sent.linearizableRevision()) {
             return Optional.of("etcd answered at revision " + revision + ", below revision "
@@ -124,7 +112,6 @@ final class EtcdIdentity {
             return; // no header: nothing to judge
         }
         long clusterId = header.getClusterId();
-        long memberId = header.getMemberId();
         long revision = header.getRevision();
         List<LeaseGuard> broken = List.of();
         String reason;
@@ -133,15 +120,15 @@ final class EtcdIdentity {
             if (sent.generation() != known.generation()) {
                 return; // sent before the latest break: it may belong to the previous history
             }
-            Optional<String> verdict = judge(sent, clusterId, memberId, revision, linearizable);
+            Optional<String> verdict = judge(sent, clusterId, revision, linearizable);
             if (verdict.isEmpty()) {
                 if (known.clusterId() == 0 || known.clusterId() == clusterId) {
-                    known = known.learn(clusterId, memberId, revision, linearizable);
+                    known = known.learn(clusterId, revision, linearizable);
                 }
                 return;
             }
             reason = verdict.get();
-            known = known.restartedAt(clusterId, memberId, revision, linearizable);
+            known = known.restartedAt(clusterId, revision, linearizable);
             noteNewHistory(reason);
             broken = claims.stream().filter(guard -> !guard.ended()).toList();
             claims.clear();
