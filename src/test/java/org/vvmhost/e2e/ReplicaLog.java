@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * What one {@code vvmhost run} replica's log says, read from its lines and the times they arrived: its term, the world
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 final class ReplicaLog {
 
     private static final Pattern ACQUIRED =
-            Pattern.compile("leadership acquired: fencing token (\\d+), leader key (\\S+?),");
+            Pattern.compile("leadership acquired: fencing token (\\d+:\\d+), leader key (\\S+?),");
     private static final Pattern WAITING = Pattern.compile("waiting for \\S+ to go \\(we are (\\S+)\\)");
     private static final Pattern WORLD_TICK = Pattern.compile("world tick (\\d+), hash ([0-9a-f]{16})");
     private static final Pattern VIEW = Pattern.compile("of tick (\\d+) \\(seed -?\\d+, hash ([0-9a-f]{16})");
@@ -41,8 +42,8 @@ final class ReplicaLog {
     }
 
     /** The fencing token of this replica's term, if it led. */
-    OptionalLong fencingToken() {
-        return first(ACQUIRED).map(m -> OptionalLong.of(Long.parseLong(m.group(1)))).orElse(OptionalLong.empty());
+    Optional<FencingToken> fencingToken() {
+        return first(ACQUIRED).map(m -> FencingToken.parse(m.group(1)));
     }
 
     /** Its key in the election, whether it led or waited. */

@@ -12,6 +12,12 @@ import java.util.function.Consumer;
  */
 public interface DataStore {
 
+    /**
+     * The election's fencing epoch, written by the first leader of each incarnation of the data (see
+     * {@link FencingToken}). Readable like any key; no {@link Term#write} may touch it.
+     */
+    String EPOCH_KEY = "epoch";
+
     CompletableFuture<Optional<byte[]>> get(String key);
 
     /** All keys that start with {@code prefix}, in key order. */

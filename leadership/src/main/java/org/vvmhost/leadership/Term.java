@@ -14,8 +14,11 @@ public interface Term {
 
     enum Status { LEADING, SUSPENDED, LOST, RELEASED }
 
-    /** The fencing token: on etcd, the create revision of this leader's key. Strictly grows from term to term. */
-    long fencingToken();
+    /**
+     * The fencing token: the epoch of the election's data and, on etcd, the create revision of this leader's key.
+     * Strictly grows from term to term, also across etcd's incarnations (a wipe, a restore from a snapshot).
+     */
+    FencingToken fencingToken();
 
     /** The leader's election key, for log lines. */
     String leaderKey();
@@ -36,8 +39,10 @@ public interface Term {
 
     /**
      * Applies {@code ops} atomically, if and only if this term still leads (on etcd: a transaction guarded by
-     * {@code CreateRevision(leaderKey) == fencingToken}). Completes exceptionally with
-     * {@link FencedWriteRejectedException} when the guard fails; then nothing was written.
+     * {@code CreateRevision(leaderKey) == token.revision && Value(epoch) == token.epoch}). Completes exceptionally with
+     * {@link FencedWriteRejectedException} when the guard fails; then nothing was written. The data key
+     * {@link DataStore#EPOCH_KEY} is the election's own: an operation on it is refused with an
+     * {@link IllegalArgumentException}.
      */
     CompletableFuture<Void> write(List<WriteOp> ops);
 }

@@ -1,5 +1,6 @@
 package org.vvmhost.leadership;
 
+import java.util.List;
 import java.util.Objects;
 
 /** One operation of a fenced {@link Term#write}. Keys are relative to the election's data namespace. */
@@ -21,6 +22,32 @@ public sealed interface WriteOp {
     record DeletePrefix(String prefix) implements WriteOp {
         public DeletePrefix {
             Objects.requireNonNull(prefix, "prefix");
+        }
+    }
+
+    /** Whether this operation writes or deletes {@code key}. */
+    default boolean touches(String key) {
+        if (this instanceof Put put) {
+            return put.key().equals(key);
+        }
+        if (this instanceof Delete delete) {
+            return delete.key().equals(key);
+        }
+        return key.startsWith(((DeletePrefix) this).prefix());
+    }
+
+    /**
+     * Refuses operations on {@link DataStore#EPOCH_KEY}, which belongs to the election: a service that overwrote or
+     * deleted it would break the fencing of every later term.
+     *
+     * @throws IllegalArgumentException naming the operation
+     */
+    static void refuseReserved(List<WriteOp> ops) {
+        for (WriteOp op : ops) {
+            if (op.touches(DataStore.EPOCH_KEY)) {
+                throw new IllegalArgumentException("the data key '" + DataStore.EPOCH_KEY + "' holds the election's "
+                        + "fencing epoch; no term may write or delete it, but " + op + " would");
+            }
         }
     }
 

@@ -107,7 +107,8 @@ public abstract class LeadershipContract {
         int leader = awaitSoleLeader(campaigns);
         Term term = await(campaigns.get(leader).elected());
         assertThat(term.status()).isEqualTo(Term.Status.LEADING);
-        assertThat(term.fencingToken()).isPositive();
+        assertThat(term.fencingToken().epoch()).isPositive();
+        assertThat(term.fencingToken().revision()).isPositive();
         assertThat(term.leaderKey()).isNotBlank();
     }
 
@@ -124,12 +125,14 @@ public abstract class LeadershipContract {
         for (int i = 0; i < 5; i++) {
             campaigns.add(candidate("c" + i).campaign());
         }
-        long previous = 0;
+        FencingToken previous = null;
         for (int round = 0; round < campaigns.size(); round++) {
             List<Campaign> remaining = campaigns.subList(round, campaigns.size());
             int leader = awaitSoleLeader(remaining);
             Term term = await(remaining.get(leader).elected());
-            assertThat(term.fencingToken()).isGreaterThan(previous);
+            if (previous != null) {
+                assertThat(term.fencingToken()).isGreaterThan(previous);
+            }
             previous = term.fencingToken();
             // Move the leader to the front, so that the waiting ones stay in the rest of the list.
             campaigns.add(round, campaigns.remove(round + leader));
@@ -301,15 +304,33 @@ public abstract class LeadershipContract {
     void fencingTokensGrowFromTermToTerm() {
         Leadership a = candidate("a");
         Leadership b = candidate("b");
-        long previous = 0;
+        List<FencingToken> tokens = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (Leadership leadership : List.of(a, b)) {
                 Term term = await(leadership.campaign().elected());
-                assertThat(term.fencingToken()).isGreaterThan(previous);
-                previous = term.fencingToken();
+                tokens.add(term.fencingToken());
                 await(term.release());
             }
         }
+        assertThat(tokens).isSortedAccordingTo(FencingToken::compareTo).doesNotHaveDuplicates();
+        assertThat(tokens).extracting(FencingToken::epoch).as("one incarnation of the data keeps one epoch")
+                .containsOnly(tokens.get(0).epoch());
+    }
+
+    @Test
+    void theEpochKeyHoldsTheTermsEpochAndNoTermMayTouchIt() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+
+        assertThat(text(await(a.data().get(DataStore.EPOCH_KEY))))
+                .isEqualTo(Long.toString(term.fencingToken().epoch()));
+        for (WriteOp op : List.of(WriteOp.put(DataStore.EPOCH_KEY, bytes("99")), WriteOp.delete(DataStore.EPOCH_KEY),
+                WriteOp.deletePrefix("ep"), WriteOp.deletePrefix(""))) {
+            assertThatThrownBy(() -> term.write(List.of(WriteOp.put("k", bytes("v")), op)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + DataStore.EPOCH_KEY + "' holds the election's fencing epoch");
+        }
+        assertThat(await(a.data().get("k"))).as("nothing of a refused write").isEmpty();
     }
 
     @Test
@@ -362,6 +383,6 @@ public abstract class LeadershipContract {
         await(term.write(List.of(WriteOp.put("snapshot", bytes("s1")))));
 
         assertThat(text(await(b.data().get("snapshot")))).isEqualTo("s1");
-        assertThat(await(b.data().scan("")).keySet()).containsExactly("snapshot");
+        assertThat(await(b.data().scan("")).keySet()).containsExactly(DataStore.EPOCH_KEY, "snapshot");
     }
 }

@@ -91,7 +91,7 @@ final class ApiRoutes {
         Probes probes = Probes.evaluate(state, world());
         String url = status.advertiseUrl().map(URI::toString).orElse(null);
         Optional<StatusCommand.CandidateView> self = state.term().map(term -> new StatusCommand.CandidateView(
-                status.instanceId(), host, pid, startedAt.toString(), term.from().toString(), null, null,
+                status.instanceId(), host, pid, startedAt.toString(), term.from().toString(), null, null, null,
                 term.leaderKey(), url));
         ReplicaView replica = new ReplicaView(status.instanceId(), role(state), state.phase().name().toLowerCase(
                 Locale.ROOT), state.since().toString(), url, host, pid, state.term().map(ApiRoutes::term).orElse(null),

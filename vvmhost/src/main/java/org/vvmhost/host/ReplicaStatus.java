@@ -28,8 +28,9 @@ final class ReplicaStatus implements VvmListener {
     private final String instanceId;
     private final AtomicReference<ReplicaState> state;
     private final MeterRegistry meters;
-    /** The current term's token as a number, for the gauge; 0 with no term. */
+    /** The current term's token as numbers, for the gauges; 0 with no term. */
     private volatile long fencingToken;
+    private volatile long fencingEpoch;
     private volatile Observed observed;
     private volatile URI advertiseUrl;
 
@@ -42,7 +43,10 @@ final class ReplicaStatus implements VvmListener {
                 .description("1 while this replica holds a leadership term, else 0")
                 .register(meters);
         Gauge.builder("vvmhost.fencing.token", this, status -> status.fencingToken)
-                .description("The fencing token of the term this replica holds; 0 with no term")
+                .description("The revision of the fencing token of the term this replica holds; 0 with no term")
+                .register(meters);
+        Gauge.builder("vvmhost.fencing.epoch", this, status -> status.fencingEpoch)
+                .description("The epoch of the fencing token of the term this replica holds; 0 with no term")
                 .register(meters);
         TRANSITIONS.forEach(this::transitions);
     }
@@ -91,7 +95,8 @@ final class ReplicaStatus implements VvmListener {
 
     @Override
     public void leadershipAcquired(Term term) {
-        fencingToken = tokenNumber(term);
+        fencingToken = term.fencingToken().revision();
+        fencingEpoch = term.fencingToken().epoch();
         update(s -> s.acquired(String.valueOf(term.fencingToken()), term.leaderKey(), instanceId, clock.instant()));
         transitions("acquired").increment();
     }
@@ -104,6 +109,7 @@ final class ReplicaStatus implements VvmListener {
     @Override
     public void leadershipReleased(Term term) {
         fencingToken = 0;
+        fencingEpoch = 0;
         update(s -> s.released(clock.instant()));
         transitions("released").increment();
     }
@@ -111,14 +117,10 @@ final class ReplicaStatus implements VvmListener {
     @Override
     public void leadershipLost(Term term, Throwable reason) {
         fencingToken = 0;
+        fencingEpoch = 0;
         String why = reason == null || reason.getMessage() == null ? "no reason given" : reason.getMessage();
         update(s -> s.lost(why, clock.instant()));
         transitions("lost").increment();
-    }
-
-    /** The one place that reads the token as a number: the gauge needs one. */
-    private static long tokenNumber(Term term) {
-        return term.fencingToken();
     }
 
     private void update(UnaryOperator<ReplicaState> event) {

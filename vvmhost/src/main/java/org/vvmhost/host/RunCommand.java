@@ -18,6 +18,7 @@ import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.VvmSettings;
 import picocli.CommandLine.Command;
@@ -75,6 +76,11 @@ final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: VVM_KILL_DELAY.")
     private Duration killDelay;
 
+    @Option(names = "--etcd-compaction-retention", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How much of etcd's history the leader keeps when it compacts: every <duration> it compacts "
+                    + "to the revision of the round before. Default: 5m. Env: VVM_ETCD_COMPACTION_RETENTION.")
+    private Duration compactionRetention;
+
     private final RunComponent.Factory runComponents;
     private final Environment environment;
 
@@ -89,9 +95,9 @@ final class RunCommand implements Callable<Integer> {
         RunSettings settings = settings();
         LogConfiguration.apply(settings.logFormat());
         Logger log = LoggerFactory.getLogger(RunCommand.class);
-        log.info("vvmhost {} starting: instance {}, election '{}', lease TTL {}s, renew deadline {}ms",
+        log.info("vvmhost {} starting: instance {}, election '{}', lease TTL {}, renew deadline {}",
                 ManifestVersionProvider.version(), settings.instanceId(), settings.election(),
-                settings.lease().ttl().toSeconds(), settings.lease().renewDeadline().toMillis());
+                Durations.text(settings.lease().ttl()), Durations.text(settings.lease().renewDeadline()));
 
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -186,6 +192,13 @@ final class RunCommand implements Callable<Integer> {
         // The converter already rejects durations that are not above 0, which is all VvmSettings checks.
         VvmSettings vvm = new VvmSettings(Optional.ofNullable(acquireTimeout), killDelay);
         Optional<EtcdSettings> etcd = leadershipOptions.etcdSettings(lease);
+        if (compactionRetention != null) {
+            if (etcd.isEmpty()) {
+                throw usageError("--etcd-compaction-retention", "it applies to etcd only; give --etcd-endpoints "
+                        + "(VVM_ETCD_ENDPOINTS) too, or drop it");
+            }
+            etcd = etcd.map(settings -> settings.withCompactionRetention(compactionRetention));
+        }
         return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings(),
                 httpOptions.settings());
     }
@@ -215,7 +228,7 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LoggerFactory.getLogger(RunCommand.class)
-                    .error("the VVM did not shut down within {}ms; exiting anyway", limit.toMillis());
+                    .error("the VVM did not shut down within {}; exiting anyway", Durations.text(limit));
         }
     }
 

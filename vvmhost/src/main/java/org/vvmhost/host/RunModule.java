@@ -84,7 +84,7 @@ abstract class RunModule {
         }
         log.warn("no etcd endpoints configured (--etcd-endpoints, VVM_ETCD_ENDPOINTS): this process leads through "
                 + "an in-memory election of its own, and its state is not shared with any other replica");
-        return InMemoryElection.create(clock, settings.lease()).join(candidate);
+        return InMemoryElection.create(settings.election(), clock, settings.lease()).join(candidate);
     }
 
     @Provides

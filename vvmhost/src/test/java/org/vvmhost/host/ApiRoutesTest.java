@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.services.cluster.ClusterOptions;
 import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.InProcessClusterService;
@@ -29,9 +33,6 @@ import org.vvmhost.services.world.service.WorldServiceSettings;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.services.world.view.WorldViewStore;
-import org.vvmhost.leadership.LeadershipLostException;
-import org.vvmhost.leadership.Term;
-import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.VvmProblem;
@@ -44,7 +45,7 @@ class ApiRoutesTest {
     private final ReplicaStatus status = new ReplicaStatus(clock, "replica-a", registry);
     private final ApiRoutes routes = new ApiRoutes(status, new ElectionReader(Optional.empty(), "world-1", clock),
             registry, clock, "node-1");
-    private final Term term = new FixedTerm(42, "world-1/7e57");
+    private final Term term = new FixedTerm(new FencingToken(1, 42), "world-1/7e57");
 
     @Test
     void aReplicaIsAliveButNotReadyBeforeItLaunches() throws Exception {
@@ -83,7 +84,7 @@ class ApiRoutesTest {
         status.servicesStarted();
 
         assertThat(status("/leader")).isEqualTo(200);
-        assertThat(json("/leader").get("fencingToken").asText()).isEqualTo("42");
+        assertThat(json("/leader").get("fencingToken").asText()).isEqualTo("1:42");
         assertThat(status("/standby")).isEqualTo(503);
         JsonNode replica = json("/status").get("replica");
         assertThat(replica.get("role").asText()).isEqualTo("leader");
@@ -156,7 +157,7 @@ class ApiRoutesTest {
     }
 
     /** A term as the listener sees it: a token and a key. */
-    private record FixedTerm(long fencingToken, String leaderKey) implements Term {
+    private record FixedTerm(FencingToken fencingToken, String leaderKey) implements Term {
         @Override
         public Status status() {
             return Status.LEADING;

@@ -13,16 +13,29 @@ import org.vvmhost.time.Clock;
 /** What a campaign and its terms share with their leadership. */
 record EtcdContext(
         Candidate candidate,
+        EtcdSettings settings,
         String description,
-        ElectionLayout layout,
-        LeaseSettings lease,
         Clock clock,
         KV kv,
         Lease leases,
         Watch watches,
         Executor notifier,
-        Duration operationTimeout,
+        EtcdIdentity identity,
+        SpaceAlarm space,
         Consumer<EtcdTerm> onTerm) {
+
+    ElectionLayout layout() {
+        return new ElectionLayout(settings.election());
+    }
+
+    LeaseSettings lease() {
+        return settings.lease();
+    }
+
+    /** The bound on one etcd call of a campaign or a release. */
+    Duration operationTimeout() {
+        return settings.lease().ttl();
+    }
 
     void termStarted(EtcdTerm term) {
         onTerm.accept(term);

@@ -39,20 +39,22 @@ final class EtcdDataStore implements DataStore {
     private final ElectionLayout layout;
     private final Executor notifier;
     private final Clock clock;
+    private final EtcdIdentity identity;
     private final Set<KeyWatch> open = ConcurrentHashMap.newKeySet();
 
-    EtcdDataStore(KV kv, Watch watches, ElectionLayout layout, Executor notifier, Clock clock) {
+    EtcdDataStore(KV kv, Watch watches, ElectionLayout layout, Executor notifier, Clock clock, EtcdIdentity identity) {
         this.kv = kv;
         this.watches = watches;
         this.layout = layout;
         this.notifier = notifier;
         this.clock = clock;
+        this.identity = identity;
     }
 
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
         Objects.requireNonNull(key, "key");
-        return kv.get(bytes(layout.dataKey(key)))
+        return identity.track(() -> kv.get(bytes(layout.dataKey(key))), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw EtcdErrors.translate("read " + key, failure);
@@ -66,7 +68,7 @@ final class EtcdDataStore implements DataStore {
     public CompletableFuture<SortedMap<String, byte[]>> scan(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         GetOption option = GetOption.builder().isPrefix(true).build();
-        return kv.get(bytes(layout.dataKey(prefix)), option)
+        return identity.track(() -> kv.get(bytes(layout.dataKey(prefix)), option), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw EtcdErrors.translate("scan " + prefix, failure);
@@ -115,7 +117,7 @@ final class EtcdDataStore implements DataStore {
             if (closed.get()) {
                 return;
             }
-            kv.get(bytes(layout.dataKey(key))).whenComplete(this::startWatch);
+            identity.track(() -> kv.get(bytes(layout.dataKey(key))), true).whenComplete(this::startWatch);
         }
 
         private void startWatch(GetResponse current, Throwable failure) {
@@ -135,9 +137,11 @@ final class EtcdDataStore implements DataStore {
             deliver(current.getKvs().isEmpty() ? Optional.empty()
                     : Optional.of(current.getKvs().get(0).getValue().getBytes()));
             WatchOption option = WatchOption.builder().withRevision(current.getHeader().getRevision() + 1).build();
+            EtcdIdentity.Known sent = identity.mark();
             watcher = watches.watch(bytes(layout.dataKey(key)), option, new Watch.Listener() {
                 @Override
                 public void onNext(WatchResponse response) {
+                    identity.observe(sent, response.getHeader(), false);
                     for (WatchEvent event : response.getEvents()) {
                         deliver(event.getEventType() == WatchEvent.EventType.PUT
                                 ? Optional.of(event.getKeyValue().getValue().getBytes())

@@ -49,11 +49,13 @@ final class EtcdLeadership implements Leadership {
             notifierThread = thread;
             return thread;
         });
-        ElectionLayout layout = new ElectionLayout(settings.election());
         String description = "etcd " + settings.endpoints() + " election " + settings.election();
-        this.context = new EtcdContext(candidate, description, layout, settings.lease(), clock, client.getKVClient(),
-                client.getLeaseClient(), client.getWatchClient(), notifier, settings.lease().ttl(), terms::add);
-        this.data = new EtcdDataStore(client.getKVClient(), client.getWatchClient(), layout, notifier, clock);
+        EtcdIdentity identity = new EtcdIdentity(clock);
+        this.context = new EtcdContext(candidate, settings, description, clock, client.getKVClient(),
+                client.getLeaseClient(), client.getWatchClient(), notifier, identity,
+                new SpaceAlarm(settings.election()), terms::add);
+        this.data = new EtcdDataStore(client.getKVClient(), client.getWatchClient(), context.layout(), notifier, clock,
+                identity);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.vvmhost.leadership.memory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,12 +22,14 @@ import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /**
  * The in-memory election. One lock guards the whole keyspace, as etcd serialises its revisions. Work that calls
@@ -37,9 +40,11 @@ final class MemoryElection implements InMemoryElection {
 
     private static final Logger log = LoggerFactory.getLogger(MemoryElection.class);
 
-    /** The prefix of election keys; data lives in its own map, so the two namespaces cannot collide. */
-    static final String ELECTION_PREFIX = "election/";
+    /** Never wiped, so one epoch serves every term. */
+    static final long EPOCH = 1;
 
+    /** The prefix of election keys; data lives in its own map, so the two namespaces cannot collide. */
+    private final String electionPrefix;
     private final Clock clock;
     private final LeaseSettings lease;
     private final ReentrantLock lock = new ReentrantLock();
@@ -52,7 +57,12 @@ final class MemoryElection implements InMemoryElection {
     private final TreeMap<String, byte[]> data = new TreeMap<>();
     private final Map<String, List<Watch>> watches = new HashMap<>();
 
-    MemoryElection(Clock clock, LeaseSettings lease) {
+    MemoryElection(String name, Clock clock, LeaseSettings lease) {
+        if (Objects.requireNonNull(name, "name").isBlank() || name.startsWith("/") || name.endsWith("/")) {
+            throw new IllegalArgumentException("an election's name must not be blank or start or end with '/'; got '"
+                    + name + "'");
+        }
+        this.electionPrefix = name + "/";
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
     }
@@ -157,6 +167,11 @@ final class MemoryElection implements InMemoryElection {
             return;
         }
         Candidacy leader = first.getValue();
+        if (!data.containsKey(DataStore.EPOCH_KEY)) {
+            // The first leader writes the epoch, as on etcd; it never changes here.
+            revision++;
+            apply(WriteOp.put(DataStore.EPOCH_KEY, Long.toString(EPOCH).getBytes(StandardCharsets.US_ASCII)), after);
+        }
         MemoryTerm term = new MemoryTerm(leader);
         leader.term = term;
         after.add(() -> leader.campaign.elected.complete(term));
@@ -185,7 +200,7 @@ final class MemoryElection implements InMemoryElection {
             this.owner = owner;
             this.campaign = campaign;
             this.leaseId = leaseId;
-            this.key = ELECTION_PREFIX + Long.toHexString(leaseId);
+            this.key = electionPrefix + Long.toHexString(leaseId);
             this.createRevision = createRevision;
         }
     }
@@ -202,7 +217,8 @@ final class MemoryElection implements InMemoryElection {
 
         @Override
         public String description() {
-            return "in-memory election (embedded, lease TTL " + lease.ttl().toSeconds() + "s)";
+            return "in-memory election '" + electionPrefix.substring(0, electionPrefix.length() - 1)
+                    + "' (embedded, lease TTL " + Durations.text(lease.ttl()) + ")";
         }
 
         @Override
@@ -289,8 +305,8 @@ final class MemoryElection implements InMemoryElection {
         }
 
         @Override
-        public long fencingToken() {
-            return candidacy.createRevision;
+        public FencingToken fencingToken() {
+            return new FencingToken(EPOCH, candidacy.createRevision);
         }
 
         @Override
@@ -323,12 +339,13 @@ final class MemoryElection implements InMemoryElection {
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             List<WriteOp> copy = List.copyOf(ops);
+            WriteOp.refuseReserved(copy);
             return locked(after -> {
                 // The etcd guard: CreateRevision(leaderKey) == token. A live key always has its own revision.
                 if (!candidacy.live) {
                     return CompletableFuture.<Void>failedFuture(new FencedWriteRejectedException(fencingToken(),
                             "fenced write rejected: leader key " + candidacy.key + " with create revision "
-                                    + fencingToken() + " no longer exists"));
+                                    + candidacy.createRevision + " no longer exists"));
                 }
                 revision++;
                 for (WriteOp op : copy) {

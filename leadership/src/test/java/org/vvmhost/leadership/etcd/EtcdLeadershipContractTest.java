@@ -45,7 +45,7 @@ class EtcdLeadershipContractTest extends LeadershipContract {
 
     @BeforeEach
     void freshElection(TestInfo test) {
-        election = EtcdTestSupport.freshElection(test.getTestMethod().orElseThrow().getName());
+        election = EtcdTestSupport.establishedElection(ETCD, test.getTestMethod().orElseThrow().getName());
     }
 
     @Override

@@ -126,7 +126,7 @@ class LeaseGuardTest {
 
     @ParameterizedTest
     @EnumSource(value = LeaseGuard.Event.class,
-            names = {"LEASE_GONE", "KEY_DELETED", "WATCH_ENDED", "DEADLINE_PASSED", "CLOSED"})
+            names = {"LEASE_GONE", "KEY_DELETED", "WATCH_ENDED", "DEADLINE_PASSED", "HISTORY_BROKEN", "CLOSED"})
     void certainLossEndsTheClaimAtOnce(LeaseGuard.Event event) {
         guard.on(event, "detail");
 

@@ -3,11 +3,11 @@ package org.vvmhost.leadership.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipContract;
 import org.vvmhost.leadership.LeadershipLostException;
@@ -97,9 +97,16 @@ class InMemoryLeadershipTest extends LeadershipContract {
     }
 
     @Test
-    void leaderKeysAreEtcdStyleLeaseKeys() {
-        Term term = await(candidate("a").campaign().elected());
-        assertThat(term.leaderKey()).matches("election/[0-9a-f]+");
-        assertThat(List.of(term.fencingToken())).allMatch(token -> token > 0);
+    void leaderKeysAreEtcdStyleLeaseKeysUnderTheElectionsName() {
+        Leadership named = InMemoryElection.create("world-1", clock, LEASE).join(new Candidate("a", "test-host", 1,
+                clock.instant()));
+        try {
+            Term term = await(named.campaign().elected());
+            assertThat(term.leaderKey()).matches("world-1/[0-9a-f]+");
+            assertThat(term.fencingToken()).isEqualTo(new FencingToken(1, term.fencingToken().revision()));
+            assertThat(named.description()).isEqualTo("in-memory election 'world-1' (embedded, lease TTL 5s)");
+        } finally {
+            named.close();
+        }
     }
 }

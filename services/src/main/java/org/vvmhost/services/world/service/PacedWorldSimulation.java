@@ -4,14 +4,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
@@ -22,6 +25,7 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.ServiceContext;
 
@@ -207,14 +211,20 @@ final class PacedWorldSimulation implements WorldSimulationService {
                     + (world.tick() + 1) + ": " + e, e));
         }
         try {
-            awaitUninterruptibly(pendingBackup);
+            // The writes at the end of a term are bounded: the one in flight and the final one share the store
+            // timeout, and once leadership is lost the store abandons at once.
+            long deadline = clock.nanoTime() + settings.storeTimeout().toNanos();
+            if (!finishedBy(pendingBackup, deadline)) {
+                LOG.warn("the world view being written did not finish within {}; it is given up",
+                        Durations.text(settings.storeTimeout()));
+            }
             WorldView.Header saved = lastBackup;
             boolean unsaved = world.tick() != restoredTick && (saved == null || saved.tick() != world.tick());
             // Stopping because leadership was lost: the fence would refuse the write, and the successor restores
             // the last backup this term saved.
             boolean leading = context.term().status() != Term.Status.LOST;
             if (healthy && !deposed && unsaved && leading) {
-                save(world.snapshot(), true);
+                saveFinal(world.snapshot(), deadline);
             } else if (unsaved && !leading) {
                 LOG.warn("leadership was lost: no final backup of tick {}; the successor restores the last saved one "
                         + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
@@ -226,6 +236,39 @@ final class PacedWorldSimulation implements WorldSimulationService {
             finalFailure = e;
         } finally {
             world.close();
+        }
+    }
+
+    /**
+     * Writes the final view on the backup thread and waits for it until {@code deadline}. A write that has not
+     * finished by then is given up (stop interrupts it) and counts as not saved.
+     */
+    private void saveFinal(WorldView view, long deadline) {
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);
+        if (finishedBy(write, deadline)) {
+            try {
+                write.join();
+            } catch (CompletionException e) {
+                // The failure that save logged; stop rethrows it.
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            }
+            return;
+        }
+        WorldView.Header saved = lastBackup;
+        LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
+                + "restores the last saved one ({})", view.tick(), Durations.text(settings.storeTimeout()),
+                saved == null ? "none" : "tick " + saved.tick());
+        throw new WorldViewException("the world view of tick " + view.tick() + " was not saved within "
+                + Durations.text(settings.storeTimeout()));
+    }
+
+    /** Waits for {@code write} until {@code deadline} on the clock; false if it was still running then. */
+    private boolean finishedBy(CompletableFuture<Void> write, long deadline) {
+        try {
+            clock.orTimeout(write.copy(), Duration.ofNanos(Math.max(0, deadline - clock.nanoTime()))).join();
+            return true;
+        } catch (CompletionException e) {
+            return !(e.getCause() instanceof TimeoutException);
         }
     }
 
@@ -275,6 +318,16 @@ final class PacedWorldSimulation implements WorldSimulationService {
             BackupState before = backupState;
             backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
                     new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
+            if (Causes.find(e, LeadershipLostException.class).isPresent()) {
+                // The term ended while the view was being written: the store gave it up, and the monitor reports
+                // the loss; nothing more is written.
+                deposed = true;
+                WorldView.Header saved = lastBackup;
+                LOG.warn("leadership was lost while the world view of tick {} was being written: given up; the "
+                        + "successor restores the last saved one ({})", view.tick(),
+                        saved == null ? "none" : "tick " + saved.tick());
+                return;
+            }
             if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
@@ -336,11 +389,9 @@ final class PacedWorldSimulation implements WorldSimulationService {
         stopping = true;
         wakeups.release();
         loop.join();
-        backups.shutdown();
-        if (!backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-            backups.shutdownNow();
-            backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
+        // The loop waited, within its bound, for every write it wanted; a write still running was given up.
+        backups.shutdownNow();
+        backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         Thread backupWorker = backupThread;
         if (backupWorker != null) {
             backupWorker.join(settings.storeTimeout().toMillis());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeadershipUnavailableException;
 
 /**
@@ -107,6 +108,9 @@ final class WorldMeters {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof FencedWriteRejectedException) {
                 return "fenced";
+            }
+            if (cause instanceof LeadershipLostException) {
+                return "lost";
             }
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.services.time.ClockWaits;
@@ -234,10 +235,23 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
-    /** The outcome of {@code future}; past the timeout on the clock, the future fails and is abandoned. */
+    /**
+     * The outcome of {@code future}: past the timeout on the clock the future fails and is abandoned, and it is
+     * abandoned at once when the term is lost: nothing waits on etcd after that (the fence would refuse the write
+     * anyway), so a deposed leader stops at once.
+     */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
-            return ClockWaits.within(future, timeout, clock, what).get();
+            ClockWaits.within(future, timeout, clock, what);
+            CompletableFuture<?> lost = term == null ? new CompletableFuture<>() : term.lost();
+            CompletableFuture.anyOf(future, lost).get();
+            if (!future.isDone()) {
+                future.cancel(true);
+                LeadershipLostException reason = term.lost().join();
+                throw new WorldViewException(what + " was abandoned: leadership was lost (" + reason.getMessage()
+                        + ")", reason);
+            }
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
@@ -29,6 +34,7 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
@@ -217,7 +223,8 @@ class WorldSimulationServiceTest {
             @Override
             public void save(WorldView view) {
                 attempts.incrementAndGet();
-                throw new FencedWriteRejectedException(1, "the term with fencing token 1 no longer leads");
+                throw new FencedWriteRejectedException(new FencingToken(1, 1),
+                        "the term with fencing token 1:1 no longer leads");
             }
 
             @Override
@@ -237,6 +244,66 @@ class WorldSimulationServiceTest {
 
         assertThat(attempts).as("writes after the refusal (backups at 10, 20, 30 and the final one)").hasValue(1);
         assertThat(service.lastBackup()).isEmpty();
+    }
+
+    @Test
+    void aGracefulStopBoundsItsFinalBackupByTheStoreTimeoutOnTheClockAndSaysWhatItDid() throws Exception {
+        Leader leader = lead("first");
+        CountDownLatch neverAnswers = new CountDownLatch(1);
+        WorldViewStore etcd = location.open(leader.context, clock);
+        RecordingStore store = new RecordingStore(new WorldViewStore() {
+            @Override
+            public String description() {
+                return etcd.description();
+            }
+
+            @Override
+            public void save(WorldView view) {
+                if (view.tick() == 15) {
+                    try {
+                        neverAnswers.await(); // a write etcd never answers; stop interrupts it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new WorldViewException("interrupted", e);
+                    }
+                }
+                etcd.save(view);
+            }
+
+            @Override
+            public LoadResult load() {
+                return etcd.load();
+            }
+        });
+        WorldServiceSettings settings = WorldServiceSettings.of(FAST).withThreads(2).withLastTick(15);
+        WorldSimulationService service = WorldSimulationService.create(settings, ComponentSetRegistry.builtIn(),
+                context -> store, Optional.empty(), clock);
+        service.start(leader.context);
+        await().atMost(BUDGET).until(() -> service.tick() == 15);
+        assertThat(savedTick(store)).isEqualTo(10);
+
+        try (LogCapture log = new LogCapture(PacedWorldSimulation.class)) {
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                try {
+                    service.stop();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(settings.storeTimeout()));
+            clock.advance(settings.storeTimeout().minusMillis(1));
+            assertThat(stopped).isNotDone();
+            clock.advance(Duration.ofMillis(1));
+
+            assertThat(stopped).failsWithin(BUDGET).withThrowableOfType(ExecutionException.class)
+                    .withMessageContaining("the final world view was not saved: the world view of tick 15 was not "
+                            + "saved within 30s");
+            assertThat(log.messages(Level.ERROR)).contains("final backup: the world view of tick 15 was not saved "
+                    + "within 30s; given up, so the successor restores the last saved one (tick 10)");
+        }
+        assertThat(location.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::tick)).contains(10L);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
@@ -80,7 +81,7 @@ final class FakeElection implements DataStore {
 
     private synchronized CompletableFuture<Void> write(long token, List<WriteOp> ops) {
         if (token != leaderToken) {
-            return CompletableFuture.failedFuture(new FencedWriteRejectedException(token,
+            return CompletableFuture.failedFuture(new FencedWriteRejectedException(new FencingToken(1, token),
                     "fencing token " + token + " is stale; the leader holds " + leaderToken));
         }
         if (writesBeforeFailure == 0) {
@@ -110,8 +111,8 @@ final class FakeElection implements DataStore {
         }
 
         @Override
-        public long fencingToken() {
-            return token;
+        public FencingToken fencingToken() {
+            return new FencingToken(1, token);
         }
 
         @Override

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
@@ -37,6 +43,56 @@ class LeadershipWorldViewStoreTest {
         assertThat(election.putSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(CHUNK));
         assertThat(election.contents().keySet())
                 .contains("world/manifest", "world/g-000000000001/chunk-000000", "world/g-000000000001/chunk-000005");
+    }
+
+    @Test
+    void aWriteInFlightIsAbandonedAsSoonAsTheTermIsLost() {
+        Term leading = election.elect();
+        CompletableFuture<LeadershipLostException> lost = new CompletableFuture<>();
+        CompletableFuture<Void> neverAnswered = new CompletableFuture<>();
+        Term partitioned = new Term() {
+            @Override
+            public FencingToken fencingToken() {
+                return leading.fencingToken();
+            }
+
+            @Override
+            public String leaderKey() {
+                return leading.leaderKey();
+            }
+
+            @Override
+            public Status status() {
+                return lost.isDone() ? Status.LOST : Status.SUSPENDED;
+            }
+
+            @Override
+            public CompletableFuture<LeadershipLostException> lost() {
+                return lost;
+            }
+
+            @Override
+            public CompletableFuture<Void> release() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> write(List<WriteOp> ops) {
+                return neverAnswered; // etcd is partitioned away
+            }
+        };
+        CompletableFuture<Void> save = CompletableFuture.runAsync(() -> storeOf(partitioned)
+                .save(WorldViews.viewAt(1000, 7)));
+
+        lost.complete(new LeadershipLostException("no keepalive succeeded within the renew deadline"));
+
+        assertThat(save).as("well before the %s store timeout", TIMEOUT).failsWithin(TIMEOUT.dividedBy(2))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(WorldViewException.class)
+                .withMessageContaining("the world view of tick 7 was not saved: the removal of leftovers was "
+                        + "abandoned: leadership was lost (no keepalive succeeded within the renew deadline)")
+                .havingRootCause().isInstanceOf(LeadershipLostException.class);
+        assertThat(neverAnswered).as("the write is given up").isCancelled();
     }
 
     @Test
