@@ -2,60 +2,139 @@ package org.vvmhost.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 
 /**
- * A short failover drill, through the same code as {@link FailoverDrill}: two replicas against a real etcd, one
- * SIGTERM round and one SIGKILL round. It asserts the promises, not the times: one leader at a time, nothing lost on
- * SIGTERM, at most a backup interval (plus the write in flight) lost on SIGKILL, no write of a deposed leader in
- * etcd's history, fencing tokens that strictly increase, and a world identical to an uninterrupted run.
+ * {@code vvmhost drill} as a user runs it, {@code java -jar vvmhost.jar drill}, from a directory that is not the
+ * project's: one round of every kind (signals of the leader, a partition from etcd, etcd's Raft leader killed and
+ * frozen, quorum lost, the whole etcd restarted) on a small world. It asserts the verdicts, not the times: every
+ * leader change kept every promise, nothing written by a deposed leader, no two leaders at once, the world identical
+ * to an uninterrupted run; then that report.html parses as HTML with one SVG lane per replica, and that a real browser
+ * renders its timeline (a screenshot is kept in target/).
  */
 class FailoverDrillIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
-
     private static final TestTiming TIMING = TestTiming.current();
-    private static final int BACKUP_INTERVAL = 20;
+    private static final List<String> KINDS = List.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION",
+            "ETCD_MEMBER_KILL", "ETCD_MEMBER_PAUSE", "ETCD_QUORUM_LOSS", "ETCD_RESTART");
+    private static final Set<String> MUST_CHANGE = Set.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION",
+            "ETCD_QUORUM_LOSS");
+
+    @TempDir
+    static Path workDir;
+
+    private static DrillRun drill;
+
+    @BeforeAll
+    static void runTheDrill() throws Exception {
+        EtcdExtension.requireBinary();
+        drill = DrillRun.run(workDir, List.of("--kinds", String.join(",", KINDS), "--replicas", "2",
+                "--lease-ttl", "2s", "--dwell", "1500ms", "--world-entities", "2000",
+                "--world-set", "world.backup-interval=10", "--timeout", durationText(TIMING.startBudget())),
+                TIMING.scaled(Duration.ofMinutes(6)));
+    }
 
     @Test
-    void aSigtermAndASigkillRoundKeepEveryPromise() throws Exception {
-        Drill.Settings settings = new Drill.Settings("drill-it-" + ProcessHandle.current().pid(), 2, 2,
-                List.of(Drill.Kind.SIGTERM, Drill.Kind.SIGKILL), Duration.ofSeconds(2), 5_000, 20, BACKUP_INTERVAL,
-                Duration.ofSeconds(2), TIMING.startBudget(), true, 7);
+    void everyKindKeepsEveryPromise() throws Exception {
+        assertThat(drill.exitCode()).as("exit code; output:\n%s", drill.output()).isZero();
+        JsonNode report = drill.json();
+        assertThat(report.get("verdict").asText()).isEqualTo("PASS");
+        assertThat(report.get("failures")).isEmpty();
+        List<String> kinds = new ArrayList<>();
+        for (JsonNode round : report.get("rounds")) {
+            String kind = round.get("kind").asText();
+            kinds.add(kind);
+            assertThat(round.get("problems")).as("round %s", kind).isEmpty();
+            if (MUST_CHANGE.contains(kind)) {
+                assertThat(round.get("leaderChanged").asBoolean()).as("%s changed the leader", kind).isTrue();
+            }
+            if (round.get("leaderChanged").asBoolean()) {
+                assertThat(round.get("gapMs").asDouble()).as("%s: the old leader stopped before its successor "
+                        + "acquired leadership", kind).isNotNegative();
+                assertThat(round.get("lost").asLong()).as("%s: ticks lost", kind)
+                        .isBetween(0L, round.get("bound").asLong());
+                assertThat(round.get("restoredTick").asLong()).as("%s: restored a saved view", kind).isPositive();
+            }
+        }
+        assertThat(kinds).containsExactlyElementsOf(KINDS);
+        JsonNode audit = report.get("audit");
+        assertThat(audit.get("deposedWrites")).as("writes of deposed leaders in etcd's history").isEmpty();
+        assertThat(audit.get("tokensIncrease").asBoolean()).isTrue();
+        assertThat(audit.get("overlaps")).as("leaders acting at once").isEmpty();
+        assertThat(audit.get("manifestWrites").asLong()).isPositive();
+        assertThat(audit.get("continuityCompared").asInt()).as("ticks compared with the reference").isPositive();
+        for (JsonNode verdict : report.get("verdicts")) {
+            assertThat(verdict.get("pass").asBoolean()).as(verdict.toString()).isTrue();
+        }
+        assertThat(drill.output()).contains("verdict: PASS").contains("election timeout 500");
+        assertThat(drill.report().resolve("logs/r1.log")).exists();
+        assertThat(drill.report().resolve("logs/etcd-0.log")).exists();
+    }
 
-        DrillReport report = Drill.run(ImageCommand.fromBuild(), ETCD.endpoint(), settings, System.out);
-        System.out.print(report.table());
-        System.out.print(report.summary());
+    @Test
+    void theReportIsOneHtmlPageWithAnSvgLanePerReplica() throws Exception {
+        Document page = Jsoup.parse(drill.html().toFile(), "UTF-8");
+        List<String> replicas = new ArrayList<>();
+        drill.json().get("lanes").forEach(lane -> replicas.add(lane.get("replica").asText()));
+        assertThat(replicas).hasSizeGreaterThanOrEqualTo(2 + MUST_CHANGE.size());
 
-        assertThat(report.rounds()).extracting(Drill.Round::kind)
-                .containsExactly(Drill.Kind.SIGTERM, Drill.Kind.SIGKILL);
-        Drill.Round sigterm = report.rounds().get(0);
-        Drill.Round sigkill = report.rounds().get(1);
-        assertThat(report.leaderOverlaps()).as("one leader at a time").isEmpty();
-        assertThat(sigterm.restoredTick()).as("the successor restored the final backup").isPositive();
-        assertThat(sigterm.lost()).as("ticks lost on SIGTERM").isZero();
-        assertThat(sigterm.oldExitCode()).isZero();
-        assertThat(sigkill.restoredTick()).as("the newest view the killed leader saved is kept")
-                .isGreaterThanOrEqualTo(sigkill.lastSaved());
-        assertThat(sigkill.lost()).as("ticks lost on SIGKILL, the write in flight included")
-                .isBetween(0L, sigkill.bound());
-        assertThat(sigkill.bound()).isLessThanOrEqualTo(2L * BACKUP_INTERVAL);
-        EtcdHistory.Audit audit = report.audit();
-        assertThat(audit.manifestWrites()).as("manifest switches in etcd's history").isNotEmpty();
-        assertThat(audit.deposedWrites()).as("writes of deposed leaders in etcd's history").isEmpty();
-        assertThat(audit.tokensIncrease()).isTrue();
-        assertThat(audit.tenures()).extracting(EtcdHistory.Tenure::token)
-                .containsExactly(sigterm.oldToken(), sigterm.newToken(), sigkill.newToken());
-        assertThat(sigterm.newToken().orElseThrow()).isGreaterThan(sigterm.oldToken().orElseThrow())
-                .isEqualTo(sigkill.oldToken().orElseThrow());
-        assertThat(sigkill.newToken().orElseThrow()).isGreaterThan(sigkill.oldToken().orElseThrow());
-        assertThat(report.continuity().compared()).as("ticks compared with the reference run").isPositive();
-        assertThat(report.failures()).isEmpty();
+        Element overview = page.selectFirst("svg#overview");
+        assertThat(overview).isNotNull();
+        assertThat(overview.select("g.lane").eachAttr("data-replica")).containsExactlyElementsOf(replicas);
+        for (Element lane : overview.select("g.lane")) {
+            assertThat(lane.select("rect.span")).as("spans of %s", lane.attr("data-replica")).isNotEmpty();
+        }
+        assertThat(overview.select("rect.span.leading")).hasSizeGreaterThanOrEqualTo(1 + MUST_CHANGE.size());
+        assertThat(overview.select("g.mark.saved-view")).isNotEmpty();
+        assertThat(overview.select("g.mark.signal text").eachText()).contains("SIGTERM", "SIGKILL", "SIGSTOP",
+                "partition");
+        assertThat(overview.select("g.gap text").eachText()).allMatch(text -> text.matches("gap \\d+ ms"));
+        assertThat(page.select("svg.timeline[id^=round-]")).hasSize(KINDS.size());
+        assertThat(page.select("#rounds tbody tr")).hasSize(KINDS.size());
+        assertThat(page.select("#audit li.verdict .ok")).hasSameSizeAs(page.select("#audit li.verdict"));
+        assertThat(page.select("script, link[href^=http], img[src^=http]")).as("nothing fetched, no script").isEmpty();
+        assertThat(page.select("#logs a").eachAttr("href")).contains("logs/r1.log");
+    }
+
+    @Test
+    void aBrowserRendersTheTimeline() throws Exception {
+        ChromeDriver browser = Browser.start(workDir.resolve("chromium-profile"));
+        try {
+            browser.get(drill.html().toUri().toString());
+            WebElement overview = browser.findElement(By.id("overview"));
+            assertThat(overview.getRect().getWidth()).as("the timeline's width on screen").isGreaterThan(600);
+            List<WebElement> lanes = overview.findElements(By.cssSelector("g.lane"));
+            assertThat(lanes).isNotEmpty().allMatch(WebElement::isDisplayed);
+            WebElement leading = overview.findElement(By.cssSelector("rect.span.leading"));
+            assertThat(leading.getRect().getWidth()).as("a leading span drawn").isPositive();
+            assertThat(browser.findElement(By.id("verdict")).getText()).isEqualTo("PASS");
+            Path screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(screenshot, Path.of("target", "drill-report.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static String durationText(Duration duration) {
+        return duration.toSeconds() + "s";
     }
 }

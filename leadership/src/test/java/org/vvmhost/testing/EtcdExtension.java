@@ -234,7 +234,7 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
      * The local {@code etcd} binary. Without it (and without a Docker engine, which the caller tried first) the class
      * is skipped with one loud message, or fails under {@code VVM_REQUIRE_ETCD=1}.
      */
-    static Path requireBinary() {
+    public static Path requireBinary() {
         Optional<Path> binary = LocalEtcdServer.findBinary();
         if (binary.isPresent()) {
             return binary.get();

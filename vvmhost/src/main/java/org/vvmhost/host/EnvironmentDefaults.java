@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Takes an option's default from a {@code VVM_}-prefixed environment variable: {@code --lease-ttl} reads
  * {@code VVM_LEASE_TTL}. When the variable is unset, the option's own default applies. The options of
- * {@code cluster run} read none.
+ * {@code cluster run} and {@code drill} read none.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -31,8 +31,10 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         if (option.usageHelp() || option.versionHelp()) {
             return null;
         }
-        // cluster run's options have generic names (--file, --seed, --timeout) and document no variable.
-        if (option.command() != null && option.command().userObject() instanceof ClusterCommand.Run) {
+        // cluster run's and drill's options have generic names (--file, --seed, --timeout) and document no variable;
+        // a drill's settings come from its command line only, not from the environment its replicas would read.
+        if (option.command() != null && (option.command().userObject() instanceof ClusterCommand.Run
+                || option.command().userObject() instanceof DrillCommand)) {
             return null;
         }
         return environment.get(variableName(option)).orElse(null);

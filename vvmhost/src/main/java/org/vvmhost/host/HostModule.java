@@ -48,6 +48,11 @@ abstract class HostModule {
     @ClassKey(ClusterCommand.Run.class)
     abstract Object clusterRunCommand(ClusterCommand.Run command);
 
+    @Binds
+    @IntoMap
+    @ClassKey(DrillCommand.class)
+    abstract Object drillCommand(DrillCommand command);
+
     @Provides
     static CommandLine commandLine(CommandFactory factory, EnvironmentDefaults environmentDefaults) {
         CommandLine commandLine = new CommandLine(VvmhostCommand.class, factory);

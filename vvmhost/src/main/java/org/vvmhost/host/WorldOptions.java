@@ -91,6 +91,29 @@ final class WorldOptions {
         }
     }
 
+    /**
+     * These options as given, for another process to run with (a drill's replicas): the config file's path made
+     * absolute, so that it holds from any working directory. {@code --world-store} is refused: the caller keeps the
+     * world views in the election's data.
+     */
+    java.util.List<String> forwarded(String why) {
+        if (store != null && !store.isBlank()) {
+            throw usageError("--world-store", why);
+        }
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (configFile != null) {
+            args.addAll(java.util.List.of("--world-config", configFile.toAbsolutePath().toString()));
+        }
+        overrides.forEach((field, value) -> args.addAll(java.util.List.of("--world-set", field + "=" + value)));
+        if (entities != null) {
+            args.addAll(java.util.List.of("--world-entities", entities));
+        }
+        if (tickRate != null) {
+            args.addAll(java.util.List.of("--world-tick-rate", tickRate));
+        }
+        return args;
+    }
+
     private ParameterException usageError(String option, String problem) {
         return new ParameterException(mixee.commandLine(), "Invalid value for option '" + option + "': " + problem);
     }

@@ -66,8 +66,18 @@ public final class EtcdLeaderships {
     public static ElectionStatus status(EtcdSettings settings, Duration timeout) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(timeout, "timeout");
-        ElectionLayout layout = new ElectionLayout(settings.election());
         try (Client client = client(settings)) {
+            return status(client, settings, timeout);
+        }
+    }
+
+    /**
+     * Like {@link #status(EtcdSettings, Duration)}, through {@code client} (see {@link #client}), for a tool that
+     * reads the election often.
+     */
+    public static ElectionStatus status(Client client, EtcdSettings settings, Duration timeout) {
+        ElectionLayout layout = new ElectionLayout(settings.election());
+        try {
             GetOption byAge = GetOption.builder()
                     .isPrefix(true)
                     .withSortField(GetOption.SortTarget.CREATE)
@@ -110,9 +120,10 @@ public final class EtcdLeaderships {
      * One jetcd client. Calls fail fast instead of waiting for a connection, and jetcd retries only briefly:
      * the campaign and the lease keeper own retrying, with their own backoff and log lines. Calls are balanced
      * round robin over the endpoints, skipping a member that cannot be reached, so a retry after a member died goes
-     * to another one.
+     * to another one. Public for tools that read etcd directly with the replicas' settings (the drill's audit);
+     * the caller closes it.
      */
-    static Client client(EtcdSettings settings) {
+    public static Client client(EtcdSettings settings) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
                 .loadBalancerPolicy("round_robin")

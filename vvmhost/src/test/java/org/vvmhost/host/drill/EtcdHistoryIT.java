@@ -1,4 +1,4 @@
-package org.vvmhost.e2e;
+package org.vvmhost.host.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,12 +120,12 @@ class EtcdHistoryIT {
     }
 
     private static EtcdHistory.Audit audit(String election, List<EtcdHistory.Claim> claims) {
-        return EtcdHistory.audit(ETCD.endpoint(), election, claims, TIMING.eventBudget());
+        return EtcdHistory.audit(ETCD.admin(), election, Optional.of(claims), TIMING.eventBudget());
     }
 
     private static EtcdHistory.Claim claim(String replica, long revision, long... savedTicks) {
-        return new EtcdHistory.Claim(replica, new FencingToken(1, revision), Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()),
-                0, false);
+        return new EtcdHistory.Claim(replica, new FencingToken(1, revision),
+                Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()), 0, false);
     }
 
     private static String chunk(String election, long generation) {

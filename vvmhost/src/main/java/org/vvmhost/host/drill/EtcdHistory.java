@@ -1,4 +1,4 @@
-package org.vvmhost.e2e;
+package org.vvmhost.host.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +9,6 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,14 +103,16 @@ final class EtcdHistory {
         this.timeout = timeout;
     }
 
-    /** Reads the whole history of {@code election} on {@code endpoint} and checks it against {@code claims}. */
-    static Audit audit(URI endpoint, String election, List<Claim> claims, Duration timeout) {
-        try (Client client = Client.builder().endpoints(endpoint).build()) {
-            return new EtcdHistory(client.getKVClient(), election, timeout).audit(claims);
-        }
+    /**
+     * Reads the whole history of {@code election} through {@code client} and checks it against {@code claims}, what
+     * the replicas' logs say; with none (replicas the drill did not start, whose logs it cannot read) it checks what
+     * etcd's history alone shows, and attributes no manifest write to a writer.
+     */
+    static Audit audit(Client client, String election, Optional<List<Claim>> claims, Duration timeout) {
+        return new EtcdHistory(client.getKVClient(), election, timeout).audit(claims);
     }
 
-    private Audit audit(List<Claim> claims) {
+    private Audit audit(Optional<List<Claim>> claims) {
         long last = call(kv.get(bytes(electionPrefix), GetOption.builder().withCountOnly(true).build()))
                 .getHeader().getRevision();
         List<Tenure> tenures = new ArrayList<>();
@@ -180,8 +181,12 @@ final class EtcdHistory {
                         + tick);
             }
             previousTick = tick;
-            manifestWrites.add(attribute(revision, tick, generation, manifest.at("/current/chunks").asLong(0),
-                    leaderRevision, leaderToken, claims, deposed, problems));
+            manifestWrites.add(claims.isPresent()
+                    ? attribute(revision, tick, generation, manifest.at("/current/chunks").asLong(0), leaderRevision,
+                            leaderToken, claims.get(), deposed, problems)
+                    : new ManifestWrite(revision, tick, generation, manifest.at("/current/chunks").asLong(0),
+                            leaderRevision, leaderToken, List.of(), leaderRevision < 0 ? "NOBODY LED"
+                                    : "while a term led (writer not attributed: no logs)"));
         }
         if (leaderKey != null) {
             tenures.add(new Tenure(leaderKey, leaderRevision,
@@ -195,8 +200,8 @@ final class EtcdHistory {
                 problems.add("fencing tokens went back: " + confirmed.get(i - 1) + " then " + confirmed.get(i));
             }
         }
-        checkClaims(claims, tenures, manifestWrites, problems);
-        deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims, tenures));
+        claims.ifPresent(logged -> checkClaims(logged, tenures, manifestWrites, problems));
+        deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims.orElse(List.of()), tenures));
         problems.addAll(0, deposed);
         return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems);
     }

@@ -1,0 +1,79 @@
+package org.vvmhost.host.drill;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.vvmhost.leadership.LeaseSettings;
+
+/**
+ * How a drill runs.
+ *
+ * @param kinds             the kinds of round, taken in turn
+ * @param rounds            how many rounds
+ * @param shuffle           if present, the seed with which the rounds' order is shuffled
+ * @param seed              the seed of the random part of each dwell
+ * @param replicas          replicas running at any time (local target)
+ * @param lease             the replicas' lease: TTL and renew deadline
+ * @param dwell             how long a leader runs before the next fault, plus up to one backup interval at random
+ * @param faultDuration     how long an etcd member stays killed or frozen, or etcd's quorum lost
+ * @param timeout           the most any awaited event may take; the drill fails if it does not happen by then
+ * @param worldArguments    the world options the replicas run with ({@code --world-config}, {@code --world-set} …)
+ * @param tickRate          the world's ticks per second
+ * @param backupInterval    ticks between two world views
+ * @param reference         whether an uninterrupted replica runs the same world beside them, for continuity
+ * @param commandsPerSecond the client's command rate; 0 for none
+ * @param election          the election's name
+ * @param report            the directory for report.html, report.json and the logs, if any
+ */
+public record DrillSettings(DrillTarget target, List<FaultKind> kinds, int rounds, OptionalLong shuffle, long seed,
+        int replicas, LeaseSettings lease, Duration dwell, Duration faultDuration, Duration timeout,
+        List<String> worldArguments, double tickRate, int backupInterval, boolean reference, int commandsPerSecond,
+        String election, Optional<Path> report) {
+
+    public DrillSettings {
+        Objects.requireNonNull(target, "target");
+        kinds = List.copyOf(kinds);
+        worldArguments = List.copyOf(worldArguments);
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(shuffle, "shuffle");
+        Objects.requireNonNull(report, "report");
+        require(!kinds.isEmpty(), "name at least one kind of round");
+        require(rounds >= 1, "rounds must be at least 1, got " + rounds);
+        require(replicas >= 2, "replicas must be at least 2 (a leader and a standby), got " + replicas);
+        require(!dwell.isNegative(), "the dwell must not be negative, got " + dwell);
+        require(faultDuration.compareTo(Duration.ZERO) > 0, "the fault duration must be above 0");
+        require(timeout.compareTo(Duration.ZERO) > 0, "the timeout must be above 0");
+        require(tickRate > 0 && Double.isFinite(tickRate), "the drill needs a paced world (a tick rate in Hz, not "
+                + "max): the data lost is counted in ticks, got " + tickRate);
+        require(backupInterval >= 1, "the backup interval must be at least 1 tick, got " + backupInterval);
+        require(commandsPerSecond >= 0, "commands per second must not be negative, got " + commandsPerSecond);
+        require(!election.isBlank(), "the election name must not be blank");
+    }
+
+    /** The kind of each round, in order: the kinds in turn, shuffled if {@link #shuffle} is given. */
+    public List<FaultKind> plan() {
+        List<FaultKind> plan = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            plan.add(kinds.get(i % kinds.size()));
+        }
+        shuffle.ifPresent(shuffleSeed -> Collections.shuffle(plan, new Random(shuffleSeed)));
+        return List.copyOf(plan);
+    }
+
+    /** How long one world view interval lasts. */
+    public Duration backupPeriod() {
+        return Duration.ofNanos((long) (backupInterval * 1e9 / tickRate));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

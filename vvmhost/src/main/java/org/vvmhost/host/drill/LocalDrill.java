@@ -1,0 +1,637 @@
+package org.vvmhost.host.drill;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
+
+/**
+ * A drill of replicas it runs itself: a 3-member etcd cluster on loopback, {@code replicas} {@code vvmhost run}
+ * processes, each reaching etcd through its own {@link EtcdProxy}, and beside them an uninterrupted reference replica
+ * on the embedded default that runs the same world. Each round faults the leader or etcd, waits for the outcome and
+ * measures it from the replicas' logs; a replica that exited is replaced by a new one, so that the same number always
+ * runs. At the end it stops every replica and audits etcd's own history.
+ */
+final class LocalDrill {
+
+    private static final String REFERENCE = "reference";
+    /** The labels of a partition's start and end on the timeline. */
+    static final String PARTITION = "partition";
+    static final String HEAL = "heal";
+
+    private final DrillSettings settings;
+    private final DrillTarget.Local target;
+    private final Clock clock;
+    private final PrintWriter out;
+    private final Path workDir;
+    private final Path logDir;
+    private final Random random;
+    private final List<Replica> running = new ArrayList<>();
+    private final List<Replica> every = new ArrayList<>();
+    private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> problems = new ArrayList<>();
+    private LocalEtcdCluster etcd;
+    private int started;
+
+    LocalDrill(DrillSettings settings, DrillTarget.Local target, Clock clock, PrintWriter out, Path workDir,
+            Path logDir) {
+        this.settings = settings;
+        this.target = target;
+        this.clock = clock;
+        this.out = out;
+        this.workDir = workDir;
+        this.logDir = logDir;
+        this.random = new Random(settings.seed());
+    }
+
+    DrillRun run() throws InterruptedException {
+        Instant start = clock.instant();
+        Replica reference = null;
+        try {
+            etcd = LocalEtcdCluster.start(target.etcdBinary(), workDir, logDir, clock, settings.timeout());
+            out.printf("etcd: %d members on loopback (%s), heartbeat 50 ms, election timeout 500 ms; logs in %s%n",
+                    LocalEtcdCluster.SIZE, etcd.endpoints().stream().map(URI::toString)
+                            .collect(Collectors.joining(", ")), logDir);
+            out.flush();
+            if (settings.reference()) {
+                reference = startReference();
+            }
+            for (int i = 0; i < settings.replicas(); i++) {
+                running.add(startReplica());
+            }
+            Leading leader = awaitNewTerm(Optional.empty());
+            awaitServices(leader);
+            awaitStandbys(leader.replica());
+            out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%n",
+                    leader.replica().name, leader.token(), running.size(), Durations.text(settings.lease().ttl()),
+                    Durations.text(settings.lease().renewDeadline()));
+            out.println(DrillText.header());
+            out.flush();
+            List<Round> rounds = new ArrayList<>();
+            List<FaultKind> plan = settings.plan();
+            for (int number = 1; number <= plan.size(); number++) {
+                long jitter = random.nextInt((int) Math.max(1, settings.backupPeriod().toMillis()));
+                TimeUnit.MILLISECONDS.sleep(settings.dwell().toMillis() + jitter);
+                Round round = round(number, plan.get(number - 1), leader);
+                rounds.add(round);
+                out.println(DrillText.row(round));
+                out.flush();
+                leader = round.newReplica().isPresent()
+                        ? new Leading(byName(round.newReplica().get()), round.newToken().orElseThrow())
+                        : leader;
+                replaceExited();
+                if (number < plan.size()) {
+                    awaitStandbys(leader.replica());
+                }
+            }
+            stopAll(leader.replica());
+            if (reference != null) {
+                reference.process.signal(Signal.TERM);
+                reference.process.awaitExit(settings.timeout());
+            }
+            Instant end = clock.instant();
+            EtcdHistory.Audit audit = EtcdHistory.audit(etcd.client(), settings.election(), Optional.of(claims()),
+                    settings.timeout());
+            return new DrillRun(settings, start, end, rounds, audit, overlaps(end), true, continuity(reference),
+                    lanes(end), List.copyOf(events), Optional.of(etcdNotes()), problems);
+        } finally {
+            close();
+        }
+    }
+
+    private String etcdNotes() {
+        return "etcd ran as " + LocalEtcdCluster.SIZE + " members on loopback with " + String.join(" ",
+                LocalEtcdCluster.RAFT_TIMING) + " (ms): etcd renews no lease while it elects a Raft leader, which "
+                + "takes up to twice the election timeout, and its default of 1000 ms could outlast a renew deadline of "
+                + Durations.text(settings.lease().renewDeadline()) + ". Each replica reached etcd through its own "
+                + "loopback proxy, which a PARTITION round cuts.";
+    }
+
+    /** One round: the fault, its outcome, and what the logs say it cost. */
+    private Round round(int number, FaultKind kind, Leading leader) throws InterruptedException {
+        Replica old = leader.replica();
+        Optional<Leading> successor = Optional.empty();
+        Instant faultAt;
+        String detail = "";
+        switch (kind) {
+            case SIGTERM -> faultAt = signal(old, Signal.TERM, number);
+            case SIGKILL -> {
+                faultAt = signal(old, Signal.KILL, number);
+                old.killedAt = faultAt;
+            }
+            case SIGSTOP -> {
+                faultAt = signal(old, Signal.STOP, number);
+                old.frozenAt = faultAt;
+                successor = Optional.of(awaitNewTerm(Optional.of(leader.token())));
+                old.resumedAt = signal(old, Signal.CONT, number);
+            }
+            case PARTITION -> {
+                old.proxy.cut();
+                faultAt = event(old.name, PARTITION, number);
+                successor = Optional.of(awaitNewTerm(Optional.of(leader.token())));
+                awaitExit(old, number);
+                old.proxy.heal();
+                event(old.name, HEAL, number);
+            }
+            case ETCD_MEMBER_KILL -> {
+                int member = etcd.awaitRaftLeader();
+                etcd.kill(member);
+                faultAt = event(DrillEvent.ETCD_LANE, "kill " + etcd.memberName(member), number);
+                detail = etcd.memberName(member) + " (Raft leader) killed for "
+                        + Durations.text(settings.faultDuration());
+                TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
+                etcd.restart(member);
+                event(DrillEvent.ETCD_LANE, etcd.memberName(member) + " back", number);
+            }
+            case ETCD_MEMBER_PAUSE -> {
+                int member = etcd.awaitRaftLeader();
+                etcd.pause(member);
+                faultAt = event(DrillEvent.ETCD_LANE, "freeze " + etcd.memberName(member), number);
+                detail = etcd.memberName(member) + " (Raft leader) frozen for "
+                        + Durations.text(settings.faultDuration());
+                TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
+                etcd.resume(member);
+                event(DrillEvent.ETCD_LANE, etcd.memberName(member) + " resumed", number);
+            }
+            case ETCD_QUORUM_LOSS -> {
+                int member = etcd.awaitRaftLeader();
+                int other = (member + 1) % LocalEtcdCluster.SIZE;
+                etcd.pause(member);
+                etcd.pause(other);
+                String names = etcd.memberName(member) + " and " + etcd.memberName(other);
+                faultAt = event(DrillEvent.ETCD_LANE, "freeze " + names, number);
+                detail = names + " frozen for " + Durations.text(settings.faultDuration()) + ": no quorum";
+                TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
+                etcd.resume(member);
+                etcd.resume(other);
+                event(DrillEvent.ETCD_LANE, "quorum back", number);
+            }
+            case ETCD_RESTART -> {
+                faultAt = event(DrillEvent.ETCD_LANE, "restart all", number);
+                etcd.restartAll();
+                event(DrillEvent.ETCD_LANE, "etcd back", number);
+                detail = "every member stopped and started again on its data";
+            }
+            default -> throw new IllegalStateException("no local fault for " + kind);
+        }
+        Instant faultEndedAt = clock.instant();
+        if (successor.isEmpty()) {
+            successor = kind.leaderMustChange() ? Optional.of(awaitNewTerm(Optional.of(leader.token())))
+                    : awaitNewTermOrKept(leader);
+        }
+        if (successor.isPresent()) {
+            awaitServices(successor.get());
+            if (old.process.isAlive()) {
+                awaitExit(old, number);
+            }
+        }
+        return measure(number, kind, detail, leader, successor, faultAt, faultEndedAt);
+    }
+
+    /** What the logs say a round cost; every broken promise becomes one of its problems. */
+    private Round measure(int number, FaultKind kind, String detail, Leading leader, Optional<Leading> successor,
+            Instant faultAt, Instant faultEndedAt) {
+        Replica old = leader.replica();
+        ReplicaLog.TermLog oldTerm = old.process.log().term(leader.token()).orElseThrow();
+        Optional<Integer> exit = old.process.exitCode();
+        List<String> roundProblems = new ArrayList<>();
+        if (successor.isEmpty()) {
+            if (oldTerm.lost().isPresent() || oldTerm.released().isPresent()) {
+                roundProblems.add(old.name + "'s term ended, but no replica took over within the timeout");
+            }
+            return new Round(number, kind, detail, old.name, leader.token(), Optional.empty(), Optional.empty(),
+                    faultAt, faultEndedAt, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                    0, false, 0, 0, false, 0, 0, 0, oldTerm.fencedRefusals(), oldTerm.refusalsByEtcd(), exit,
+                    OptionalDouble.empty(), 0, roundProblems);
+        }
+        Replica next = successor.get().replica();
+        ReplicaLog.TermLog newTerm = next.process.log().term(successor.get().token()).orElseThrow();
+        Instant acquired = newTerm.acquired();
+        Instant stoppedActing = actingEnd(old, oldTerm, clock.instant());
+        double gap = millis(stoppedActing, acquired);
+        if (gap < 0) {
+            roundProblems.add(next.name + " acquired leadership " + Math.round(-gap) + " ms before " + old.name
+                    + " stopped acting (by their logs' timestamps): two leaders at once");
+        }
+        boolean crash = kind == FaultKind.SIGKILL || kind == FaultKind.SIGSTOP;
+        long oldTickLogged = oldTerm.lastTick(kind == FaultKind.SIGSTOP ? faultAt : Instant.MAX).orElse(-1);
+        long oldTick = crash ? oldTerm.tickAt(faultAt, settings.tickRate()).orElse(oldTickLogged)
+                : oldTerm.stoppedAtTick().orElse(oldTickLogged);
+        Optional<ReplicaLog.TickHash> restored = newTerm.restored();
+        if (restored.isEmpty()) {
+            roundProblems.add(next.name + " restored no world view" + (newTerm.startedFresh()
+                    ? ": it spawned a fresh world" : ""));
+        }
+        long restoredTick = restored.map(ReplicaLog.TickHash::tick).orElse(0L);
+        long lost = oldTick - restoredTick;
+        long lastSaved = oldTerm.saves().stream().filter(save -> save.at().isBefore(faultAt))
+                .mapToLong(ReplicaLog.Save::tick).max().orElse(-1);
+        long bound = bound(kind, oldTerm);
+        if (kind.loss() == FaultKind.Loss.NONE) {
+            if (lost != 0) {
+                roundProblems.add(kind + " lost " + lost + " ticks: the old leader reached tick " + oldTick
+                        + ", its successor restored tick " + restoredTick);
+            }
+        } else {
+            if (restoredTick < lastSaved) {
+                roundProblems.add("the successor restored tick " + restoredTick + ", older than the view of tick "
+                        + lastSaved + " that the old leader had saved");
+            }
+            if (lost > bound) {
+                roundProblems.add(kind + " lost " + lost + " ticks, more than " + bound);
+            }
+        }
+        Integer expectedExit = switch (kind) {
+            case SIGTERM -> 0;
+            case SIGKILL -> null;
+            default -> 4;
+        };
+        if (expectedExit != null && !exit.equals(Optional.of(expectedExit))) {
+            roundProblems.add(old.name + " did not exit with " + expectedExit + " after " + kind + ": "
+                    + exit.map(code -> "exit code " + code).orElse("still running"));
+        }
+        OptionalDouble actedAfter = OptionalDouble.empty();
+        if (kind == FaultKind.SIGSTOP) {
+            // A save it logs once resumed may have reached etcd before the freeze (its reply came after): the audit
+            // of etcd's history, not the log, tells whether it wrote after its term.
+            Instant end = oldTerm.servicesStopped().orElse(old.process.exitedAt().orElse(clock.instant()));
+            actedAfter = OptionalDouble.of(Math.max(0, millis(old.resumedAt, end)));
+            if (actedAfter.getAsDouble() > settings.lease().renewDeadline().toMillis()) {
+                roundProblems.add(old.name + " went on acting for " + Math.round(actedAfter.getAsDouble())
+                        + " ms after SIGCONT, past its renew deadline");
+            }
+        }
+        FencingToken oldToken = leader.token();
+        FencingToken newToken = successor.get().token();
+        if (newToken.compareTo(oldToken) <= 0) {
+            roundProblems.add("the fencing token did not grow: " + oldToken + " then " + newToken);
+        }
+        int common = 0;
+        for (ReplicaLog.TickHash before : oldTerm.simulated()) {
+            for (ReplicaLog.TickHash after : newTerm.simulated()) {
+                if (before.tick() == after.tick()) {
+                    common++;
+                    if (!before.hash().equals(after.hash())) {
+                        roundProblems.add("tick " + before.tick() + ": hash " + before.hash() + " on " + old.name
+                                + " but " + after.hash() + " on " + next.name);
+                    }
+                }
+            }
+        }
+        return new Round(number, kind, detail, old.name, oldToken, Optional.of(next.name), Optional.of(newToken),
+                faultAt, faultEndedAt, OptionalDouble.of(millis(faultAt, acquired)),
+                OptionalDouble.of(millis(faultAt, newTerm.servicesStarted().orElse(acquired))), OptionalDouble.of(gap),
+                oldTick, crash, oldTickLogged, restoredTick, newTerm.restoredPreloaded(), lost, bound, lastSaved,
+                oldTerm.fencedRefusals(), oldTerm.refusalsByEtcd(), exit, actedAfter, common, roundProblems);
+    }
+
+    /** The most a round of {@code kind} may lose, in ticks, given how slow the old leader's saves were. */
+    private long bound(FaultKind kind, ReplicaLog.TermLog oldTerm) {
+        double rate = settings.tickRate();
+        long inFlight = (long) Math.ceil(oldTerm.slowestSaveMillis() * rate / 1000.0);
+        return switch (kind.loss()) {
+            case NONE -> 0;
+            case CRASH -> settings.backupInterval() + inFlight + 1;
+            case LEASE -> settings.backupInterval() + inFlight
+                    + (long) Math.ceil(settings.lease().renewDeadline().toMillis() * rate / 1000.0) + 1;
+        };
+    }
+
+    /**
+     * When a term stopped acting: its services stopped, or the signal that killed or froze it (frozen, it does
+     * nothing; what it tries once resumed is for the fence to refuse), or its exit; {@code end} if it still leads.
+     */
+    private static Instant actingEnd(Replica replica, ReplicaLog.TermLog term, Instant end) {
+        List<Instant> candidates = new ArrayList<>();
+        term.servicesStopped().ifPresent(candidates::add);
+        for (Instant signal : new Instant[] {replica.killedAt, replica.frozenAt}) {
+            if (signal != null && signal.isAfter(term.acquired())) {
+                candidates.add(signal);
+            }
+        }
+        if (candidates.isEmpty()) {
+            replica.process.exitedAt().ifPresent(candidates::add);
+        }
+        return candidates.stream().min(Comparator.naturalOrder()).orElse(end);
+    }
+
+    /** The first new term, with a fencing token above {@code after}, that any running replica logs. */
+    private Leading awaitNewTerm(Optional<FencingToken> after) throws InterruptedException {
+        long deadline = clock.nanoTime() + settings.timeout().toNanos();
+        while (clock.nanoTime() < deadline) {
+            Optional<Leading> found = newTerm(after);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        throw new DrillException("no replica acquired leadership within " + Durations.text(settings.timeout())
+                + tails());
+    }
+
+    /**
+     * After a fault the leader may survive: a new term if one comes, else, once its term has stood for the renew
+     * deadline and a TTL past the fault's end without a loss, empty: it kept its term.
+     */
+    private Optional<Leading> awaitNewTermOrKept(Leading leader) throws InterruptedException {
+        long settled = clock.nanoTime() + settings.lease().renewDeadline().plus(settings.lease().ttl())
+                .plusSeconds(1).toNanos();
+        while (clock.nanoTime() < settled) {
+            Optional<Leading> found = newTerm(Optional.of(leader.token()));
+            if (found.isPresent()) {
+                return found;
+            }
+            ReplicaLog.TermLog term = leader.replica().process.log().term(leader.token()).orElseThrow();
+            if (term.lost().isPresent() || !leader.replica().process.isAlive()) {
+                return Optional.of(awaitNewTerm(Optional.of(leader.token())));
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Leading> newTerm(Optional<FencingToken> after) {
+        Leading first = null;
+        for (Replica replica : List.copyOf(running)) {
+            for (ReplicaLog.TermLog term : replica.process.log().terms()) {
+                boolean newer = after.isEmpty() || term.token().compareTo(after.get()) > 0;
+                if (newer && (first == null || term.acquired().isBefore(acquired(first)))) {
+                    first = new Leading(replica, term.token());
+                }
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    private static Instant acquired(Leading leading) {
+        return leading.replica().process.log().term(leading.token()).orElseThrow().acquired();
+    }
+
+    private void awaitServices(Leading leader) throws InterruptedException {
+        await(leader.replica(), "services started", log -> log.term(leader.token())
+                .flatMap(ReplicaLog.TermLog::servicesStarted).isPresent());
+    }
+
+    /** Every running replica but the leader waits in the election (since its last term, if it led before). */
+    private void awaitStandbys(Replica leader) throws InterruptedException {
+        for (Replica replica : List.copyOf(running)) {
+            if (replica != leader) {
+                await(replica, "waiting in the election", log -> log.waitingSince(log.lastTerm()
+                        .map(ReplicaLog.TermLog::acquired).orElse(Instant.MIN)));
+            }
+        }
+    }
+
+    private void await(Replica replica, String what, java.util.function.Predicate<ReplicaLog> done)
+            throws InterruptedException {
+        long deadline = clock.nanoTime() + settings.timeout().toNanos();
+        while (!done.test(replica.process.log())) {
+            if (clock.nanoTime() > deadline || !replica.process.isAlive() && !done.test(replica.process.log())) {
+                throw new DrillException("no " + what + " from " + replica.name + " within "
+                        + Durations.text(settings.timeout()) + (replica.process.isAlive() ? "" : " (it exited)")
+                        + "; its last lines:" + replica.process.tail(20));
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    /** Waits for a faulted leader to exit; one that does not is a broken promise, and is killed. */
+    private void awaitExit(Replica replica, int round) throws InterruptedException {
+        if (replica.process.awaitExit(settings.timeout()).isEmpty()) {
+            problems.add("round " + round + ": " + replica.name + " did not exit within "
+                    + Durations.text(settings.timeout()) + " of its fault; the drill killed it");
+            replica.killedAt = signal(replica, Signal.KILL, round);
+            replica.process.awaitExit(settings.timeout());
+        }
+    }
+
+    /** Replaces every replica that exited by a new one. */
+    private void replaceExited() throws InterruptedException {
+        for (Replica replica : List.copyOf(running)) {
+            if (!replica.process.isAlive()) {
+                running.remove(replica);
+                running.add(startReplica());
+            }
+        }
+    }
+
+    /** Stops the standbys first, so that nobody takes over, then the leader. */
+    private void stopAll(Replica leader) throws InterruptedException {
+        for (Replica replica : running) {
+            if (replica != leader) {
+                replica.process.signal(Signal.TERM);
+            }
+        }
+        for (Replica replica : running) {
+            if (replica != leader) {
+                replica.process.awaitExit(settings.timeout());
+            }
+        }
+        signal(leader, Signal.TERM, 0);
+        leader.process.awaitExit(settings.timeout());
+    }
+
+    private Instant signal(Replica replica, Signal signal, int round) {
+        replica.process.signal(signal);
+        return event(replica.name, "SIG" + signal, round);
+    }
+
+    private Instant event(String lane, String label, int round) {
+        Instant at = clock.instant();
+        events.add(new DrillEvent(at, lane, label, round));
+        return at;
+    }
+
+    /** What each term's log claims, for the audit of etcd's history. */
+    private List<EtcdHistory.Claim> claims() {
+        List<EtcdHistory.Claim> claims = new ArrayList<>();
+        for (Replica replica : every) {
+            if (replica.name.equals(REFERENCE)) {
+                continue;
+            }
+            List<ReplicaLog.TermLog> terms = replica.process.log().terms();
+            for (int i = 0; i < terms.size(); i++) {
+                ReplicaLog.TermLog term = terms.get(i);
+                Set<Long> saved = new HashSet<>();
+                term.saves().forEach(save -> saved.add(save.tick()));
+                boolean killedInTerm = replica.killedAt != null && i == terms.size() - 1;
+                claims.add(new EtcdHistory.Claim(replica.name, term.token(), saved, term.failedSaves(),
+                        killedInTerm));
+            }
+        }
+        return claims;
+    }
+
+    /** Leading windows that overlap in time, by the replicas' own log timestamps. */
+    private List<String> overlaps(Instant end) {
+        record Window(String replica, FencingToken token, Instant from, Instant to) {
+        }
+        List<Window> windows = new ArrayList<>();
+        for (Replica replica : every) {
+            if (replica.name.equals(REFERENCE)) {
+                continue;
+            }
+            for (ReplicaLog.TermLog term : replica.process.log().terms()) {
+                windows.add(new Window(replica.name, term.token(), term.acquired(), actingEnd(replica, term, end)));
+            }
+        }
+        windows.sort(Comparator.comparing(Window::from));
+        List<String> overlaps = new ArrayList<>();
+        for (int i = 1; i < windows.size(); i++) {
+            Window previous = windows.get(i - 1);
+            Window current = windows.get(i);
+            if (current.from().isBefore(previous.to())) {
+                overlaps.add(current.replica() + " (" + current.token() + ") acquired leadership at " + current.from()
+                        + ", " + Math.round(millis(current.from(), previous.to())) + " ms before " + previous.replica()
+                        + " (" + previous.token() + ") stopped acting");
+            }
+        }
+        return overlaps;
+    }
+
+    /** Every tick a drill replica logged (simulated or restored) against the reference's hash at that tick. */
+    private DrillRun.Continuity continuity(Replica reference) {
+        if (reference == null) {
+            return new DrillRun.Continuity(false, 0, List.of());
+        }
+        Map<Long, String> expected = new HashMap<>();
+        reference.process.log().simulated().forEach(tick -> expected.put(tick.tick(), tick.hash()));
+        int compared = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (Replica replica : every) {
+            if (replica == reference) {
+                continue;
+            }
+            for (ReplicaLog.TermLog term : replica.process.log().terms()) {
+                List<ReplicaLog.TickHash> ticks = new ArrayList<>(term.simulated());
+                term.restored().ifPresent(ticks::add);
+                for (ReplicaLog.TickHash tick : ticks) {
+                    String hash = expected.get(tick.tick());
+                    if (hash != null) {
+                        compared++;
+                        if (!hash.equals(tick.hash())) {
+                            mismatches.add("tick " + tick.tick() + ": " + replica.name + " has hash " + tick.hash()
+                                    + ", the uninterrupted reference " + hash);
+                        }
+                    }
+                }
+            }
+        }
+        return new DrillRun.Continuity(true, compared, mismatches);
+    }
+
+    private List<Lane> lanes(Instant end) {
+        List<Lane> lanes = new ArrayList<>();
+        for (Replica replica : every) {
+            if (!replica.name.equals(REFERENCE)) {
+                List<DrillEvent> own = events.stream().filter(event -> event.lane().equals(replica.name)).toList();
+                lanes.add(LocalLanes.lane(replica.name, replica.process, own, replica.frozenAt, replica.resumedAt,
+                        end));
+            }
+        }
+        return lanes;
+    }
+
+    private Replica startReference() {
+        List<String> args = new ArrayList<>(List.of("run", "--instance-id", settings.election() + "-" + REFERENCE,
+                "--http-host", "127.0.0.1", "--http-port", "0"));
+        args.addAll(settings.worldArguments());
+        return start(REFERENCE, args, null);
+    }
+
+    /** A new replica, named r1, r2, … in the order they start, behind a proxy of its own. */
+    private Replica startReplica() throws InterruptedException {
+        String name = "r" + (++started);
+        EtcdProxy proxy;
+        try {
+            proxy = EtcdProxy.start(name, etcd.endpoints());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the etcd proxy of " + name, e);
+        }
+        // The audit reads etcd's whole history afterwards: the leaders must not compact it meanwhile.
+        List<String> args = new ArrayList<>(List.of("run",
+                "--etcd-endpoints", proxy.endpoints().stream().map(URI::toString).collect(Collectors.joining(",")),
+                "--election", settings.election(), "--instance-id", settings.election() + "-" + name,
+                "--lease-ttl", settings.lease().ttl().toSeconds() + "s",
+                "--renew-deadline", settings.lease().renewDeadline().toMillis() + "ms",
+                "--etcd-compaction-retention", "24h", "--http-host", "127.0.0.1", "--http-port", "0"));
+        args.addAll(settings.worldArguments());
+        return start(name, args, proxy);
+    }
+
+    private Replica start(String name, List<String> args, EtcdProxy proxy) {
+        List<String> command = new ArrayList<>(target.replicaCommand());
+        command.addAll(args);
+        Replica replica = new Replica(name, ReplicaProcess.start(name, command, Map.of(),
+                logDir.resolve(name + ".log"), clock), proxy);
+        every.add(replica);
+        return replica;
+    }
+
+    private Replica byName(String name) {
+        return every.stream().filter(replica -> replica.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    private String tails() {
+        StringBuilder text = new StringBuilder();
+        for (Replica replica : running) {
+            text.append("\n--- ").append(replica.name).append(" (last lines) ---").append(replica.process.tail(15));
+        }
+        return text.toString();
+    }
+
+    private void close() throws InterruptedException {
+        for (Replica replica : every) {
+            replica.process.close();
+            if (replica.proxy != null) {
+                replica.proxy.close();
+            }
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private static double millis(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** A replica that leads, and the token of its term. */
+    private record Leading(Replica replica, FencingToken token) {
+    }
+
+    /** One replica process, its proxy, and what the drill did to it. */
+    private static final class Replica {
+        final String name;
+        final ReplicaProcess process;
+        final EtcdProxy proxy;
+        volatile Instant killedAt;
+        volatile Instant frozenAt;
+        volatile Instant resumedAt;
+
+        Replica(String name, ReplicaProcess process, EtcdProxy proxy) {
+            this.name = name;
+            this.process = process;
+            this.proxy = proxy;
+        }
+    }
+}
