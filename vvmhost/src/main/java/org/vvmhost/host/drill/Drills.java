@@ -34,8 +34,11 @@ public final class Drills {
         }
         DrillRun run;
         try {
-            DrillTarget.Local local = (DrillTarget.Local) settings.target();
-            run = new LocalDrill(settings, local, clock, out, workDir.resolve("etcd"), logs).run();
+            if (settings.target() instanceof DrillTarget.Local local) {
+                run = new LocalDrill(settings, local, clock, out, workDir.resolve("etcd"), logs).run();
+            } else {
+                run = new ExternalDrill(settings, (DrillTarget.External) settings.target(), clock, out, logs).run();
+            }
         } finally {
             deleteEtcdData(workDir.resolve("etcd"));
         }

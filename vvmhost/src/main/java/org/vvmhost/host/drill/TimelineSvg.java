@@ -14,6 +14,7 @@ import java.util.Locale;
  */
 final class TimelineSvg {
 
+    /** The narrowest column of lane names; longer names (a deployment's replica ids) widen it. */
     static final int LABEL_WIDTH = 64;
     static final int LANE_HEIGHT = 26;
     static final int LANE_GAP = 14;
@@ -54,7 +55,7 @@ final class TimelineSvg {
 
         /** Where its label goes: centred, and never off the left edge. */
         double labelX() {
-            return round(Math.max(LABEL_WIDTH, (x1 + x2) / 2));
+            return round((x1 + x2) / 2);
         }
     }
 
@@ -70,8 +71,11 @@ final class TimelineSvg {
     record AxisTick(double x, String label) {
     }
 
-    /** The picture. {@code id} names it in the page; {@code lanes} has one row per replica, the etcd row apart. */
-    record View(String id, String caption, double width, double height, List<Row> lanes, Row etcd,
+    /**
+     * The picture. {@code id} names it in the page; {@code lanes} has one row per replica, the etcd row apart;
+     * {@code left} is where time starts, right of the lane names.
+     */
+    record View(String id, String caption, double width, double height, double left, List<Row> lanes, Row etcd,
             List<Box> bands, List<Gap> gaps, List<AxisTick> axis, double axisY) {
     }
 
@@ -80,12 +84,14 @@ final class TimelineSvg {
     private final double width;
     /** Time zero of every picture of one report: the drill's start. */
     private final Instant base;
+    private final double left;
 
-    private TimelineSvg(Instant from, Instant to, double width, Instant base) {
+    private TimelineSvg(Instant from, Instant to, double width, Instant base, double left) {
         this.from = from;
         this.to = to;
         this.width = width;
         this.base = base;
+        this.left = left;
     }
 
     /**
@@ -94,7 +100,9 @@ final class TimelineSvg {
      */
     static View render(String id, String caption, DrillRun run, List<Lane> lanes, Instant from, Instant to,
             double width, boolean detailed) {
-        return new TimelineSvg(from, to, width, run.start()).view(id, caption, run, lanes, detailed);
+        int longest = lanes.stream().mapToInt(lane -> lane.replica().length()).max().orElse(0);
+        double left = Math.max(LABEL_WIDTH, 7.5 * longest + 12);
+        return new TimelineSvg(from, to, width, run.start(), left).view(id, caption, run, lanes, detailed);
     }
 
     private View view(String id, String caption, DrillRun run, List<Lane> lanes, boolean detailed) {
@@ -130,7 +138,8 @@ final class TimelineSvg {
             }
         }
         List<AxisTick> axis = axis(bottom + 4);
-        return new View(id, caption, width, bottom + AXIS_HEIGHT + 8, rows, etcd, bands, gaps, axis, bottom + 4);
+        return new View(id, caption, width, bottom + AXIS_HEIGHT + 8, left, rows, etcd, bands, gaps, axis,
+                bottom + 4);
     }
 
     private Row row(Lane lane, double y, boolean detailed) {
@@ -285,7 +294,7 @@ final class TimelineSvg {
         double total = Duration.between(from, to).toNanos();
         double t = Duration.between(from, at).toNanos();
         double clamped = Math.max(0, Math.min(total, t));
-        return LABEL_WIDTH + (width - LABEL_WIDTH - 8) * (total <= 0 ? 0 : clamped / total);
+        return left + (width - left - 8) * (total <= 0 ? 0 : clamped / total);
     }
 
     private static Instant plus(Instant at, double millis) {
