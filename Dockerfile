@@ -3,6 +3,10 @@
 # run options and VVM_* variables. The end-to-end tests launch this ENTRYPOINT and CMD, with the jar's path
 # substituted, so the image's command line is one the tests run.
 
+# etcd for `vvmhost drill`, whose local target runs a 3-member etcd cluster on loopback: the static binary of
+# etcd's own image, pinned to the version the tests run against.
+FROM quay.io/coreos/etcd:v3.4.23 AS etcd
+
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
@@ -14,6 +18,7 @@ RUN groupadd --system --gid 10001 vvmhost \
  && useradd --system --uid 10001 --gid vvmhost --no-create-home --shell /usr/sbin/nologin vvmhost
 WORKDIR /app
 COPY --from=build /src/vvmhost/target/vvmhost.jar /app/vvmhost.jar
+COPY --from=etcd /usr/local/bin/etcd /usr/local/bin/etcd
 USER 10001:10001
 # The HTTP API: probes, status, metrics (VVM_HTTP_PORT, default 8080).
 EXPOSE 8080

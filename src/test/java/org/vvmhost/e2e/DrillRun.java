@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code vvmhost drill} run as people run it: {@code java -jar vvmhost.jar drill …} as a process of its own, from a
- * working directory that is not the project's, with its output kept. The report it wrote is read back as JSON.
+ * {@code vvmhost drill} run as people run it: the image's command line ({@code java -jar vvmhost.jar drill …}) as a
+ * process of its own, from a working directory that is not the project's, with its output kept. The report it wrote
+ * is read back as JSON.
  */
 record DrillRun(int exitCode, String output, Path report) {
 
@@ -35,12 +36,13 @@ record DrillRun(int exitCode, String output, Path report) {
      */
     static DrillRun run(Path workDir, List<String> args, Duration budget, Map<String, String> variables,
             Path... classPathFirst) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jar = Path.of(System.getProperty("vvmhost.jar")).toAbsolutePath().toString();
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>();
         if (classPathFirst.length == 0) {
-            command.addAll(List.of("-jar", jar));
+            // The image's own command line: its ENTRYPOINT, with the jar's path filled in.
+            command.addAll(ImageCommand.fromBuild().entrypoint());
         } else {
+            String jar = Path.of(System.getProperty("vvmhost.jar")).toAbsolutePath().toString();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> classPath = new ArrayList<>();
             for (Path dir : classPathFirst) {
                 classPath.add(dir.toAbsolutePath().toString());

@@ -9,7 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -38,6 +41,9 @@ class FailoverDrillIT {
             "ETCD_MEMBER_KILL", "ETCD_MEMBER_PAUSE", "ETCD_QUORUM_LOSS", "ETCD_RESTART");
     private static final Set<String> MUST_CHANGE = Set.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION",
             "ETCD_QUORUM_LOSS");
+
+    /** {@code FROM <registry>/etcd:v3.x.y AS <name>}: etcd's own image, pinned to a version. */
+    private static final Pattern PINNED_ETCD_STAGE = Pattern.compile("(?i)FROM\\s+\\S+/etcd:v3\\.\\d+\\.\\d+\\s+AS\\s+(\\S+)");
 
     @TempDir
     static Path workDir;
@@ -132,6 +138,30 @@ class FailoverDrillIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * {@code docker run vvmhost drill}: there is no Docker engine here, so this reads the Dockerfile. The drill above
+     * ran through the image's command line; its local target needs the etcd binary, which the runtime image copies
+     * from etcd's own image, pinned, onto the PATH.
+     */
+    @Test
+    void theImageCarriesEtcdForTheDrill() {
+        List<String> instructions = ImageCommand.instructions(Path.of(System.getProperty("vvmhost.dockerfile")));
+        String etcdStage = null;
+        int lastFrom = -1;
+        for (int i = 0; i < instructions.size(); i++) {
+            Matcher from = PINNED_ETCD_STAGE.matcher(instructions.get(i));
+            if (from.matches()) {
+                etcdStage = from.group(1);
+            }
+            if (instructions.get(i).toUpperCase(Locale.ROOT).startsWith("FROM ")) {
+                lastFrom = i;
+            }
+        }
+        assertThat(etcdStage).as("a stage from etcd's image, pinned to a version").isNotNull();
+        assertThat(instructions.subList(lastFrom, instructions.size())).as("the runtime stage")
+                .contains("COPY --from=" + etcdStage + " /usr/local/bin/etcd /usr/local/bin/etcd");
     }
 
     private static String durationText(Duration duration) {

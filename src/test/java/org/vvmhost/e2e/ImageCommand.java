@@ -104,7 +104,7 @@ public record ImageCommand(List<String> entrypoint, List<String> defaultArgs, Li
     }
 
     /** The instructions, with comments dropped and continued lines joined. */
-    private static List<String> instructions(Path dockerfile) {
+    static List<String> instructions(Path dockerfile) {
         List<String> lines;
         try {
             lines = Files.readAllLines(dockerfile);

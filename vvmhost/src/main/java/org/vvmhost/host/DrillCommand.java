@@ -153,8 +153,11 @@ final class DrillCommand implements Callable<Integer> {
     @Mixin
     private WorldOptions worldOptions;
 
+    private final Environment environment;
+
     @Inject
-    DrillCommand() {
+    DrillCommand(Environment environment) {
+        this.environment = environment;
     }
 
     @Override
@@ -258,7 +261,7 @@ final class DrillCommand implements Callable<Integer> {
             }
             return etcdBinary.toAbsolutePath();
         }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        String path = environment.get("PATH").orElse("");
         for (String dir : path.split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, "etcd");
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {

@@ -1,5 +1,6 @@
 package org.vvmhost.host;
 
+import java.lang.reflect.Field;
 import java.util.Locale;
 import javax.inject.Inject;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Takes an option's default from a {@code VVM_}-prefixed environment variable: {@code --lease-ttl} reads
  * {@code VVM_LEASE_TTL}. When the variable is unset, the option's own default applies. The options of
- * {@code cluster run} and {@code drill} read none.
+ * {@code cluster run}, and {@code drill}'s own, read none.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -31,10 +32,10 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         if (option.usageHelp() || option.versionHelp()) {
             return null;
         }
-        // cluster run's and drill's options have generic names (--file, --seed, --timeout) and document no variable;
-        // a drill's settings come from its command line only, not from the environment its replicas would read.
-        if (option.command() != null && (option.command().userObject() instanceof ClusterCommand.Run
-                || option.command().userObject() instanceof DrillCommand)) {
+        // cluster run's options, and drill's own, have generic names (--file, --seed, --timeout) and document no
+        // variable; the options drill shares with run and status (etcd, election, world) read theirs.
+        if (option.command() != null && option.command().userObject() instanceof ClusterCommand.Run
+                || option.userObject() instanceof Field field && field.getDeclaringClass() == DrillCommand.class) {
             return null;
         }
         return environment.get(variableName(option)).orElse(null);
