@@ -43,7 +43,8 @@ class FailoverDrillIT {
             "ETCD_QUORUM_LOSS");
 
     /** {@code FROM <registry>/etcd:v3.x.y AS <name>}: etcd's own image, pinned to a version. */
-    private static final Pattern PINNED_ETCD_STAGE = Pattern.compile("(?i)FROM\\s+\\S+/etcd:v3\\.\\d+\\.\\d+\\s+AS\\s+(\\S+)");
+    private static final Pattern PINNED_ETCD_STAGE =
+            Pattern.compile("(?i)FROM\\s+\\S+/etcd:v3\\.\\d+\\.\\d+\\s+AS\\s+(\\S+)");
 
     @TempDir
     static Path workDir;

@@ -92,9 +92,8 @@ final class WorldOptions {
     }
 
     /**
-     * These options as given, for another process to run with (a drill's replicas): the config file's path made
-     * absolute, so that it holds from any working directory. {@code --world-store} is refused: the caller keeps the
-     * world views in the election's data.
+     * These options as given, for another process that runs in the same working directory (a drill's replicas).
+     * {@code --world-store} is refused: the caller keeps the world views in the election's data.
      */
     java.util.List<String> forwarded(String why) {
         if (store != null && !store.isBlank()) {
@@ -102,7 +101,7 @@ final class WorldOptions {
         }
         java.util.List<String> args = new java.util.ArrayList<>();
         if (configFile != null) {
-            args.addAll(java.util.List.of("--world-config", configFile.toAbsolutePath().toString()));
+            args.addAll(java.util.List.of("--world-config", configFile.toString()));
         }
         overrides.forEach((field, value) -> args.addAll(java.util.List.of("--world-set", field + "=" + value)));
         if (entities != null) {

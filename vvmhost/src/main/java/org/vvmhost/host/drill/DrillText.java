@@ -51,12 +51,6 @@ final class DrillText {
                 + "old leader's log where the fence refused a write.";
     }
 
-    static String table(DrillRun run) {
-        StringBuilder text = new StringBuilder(header()).append('\n');
-        run.rounds().forEach(round -> text.append(row(round)).append('\n'));
-        return text.append(legend()).append('\n').toString();
-    }
-
     /** Per kind: how many rounds, failover and services-started medians and maxima, and the data lost. */
     static List<KindSummary> kinds(DrillRun run) {
         List<KindSummary> summaries = new ArrayList<>();
@@ -146,12 +140,16 @@ final class DrillText {
                 Durations.text(settings.lease().ttl()), Durations.text(settings.lease().renewDeadline()),
                 trim(settings.tickRate()), settings.backupInterval()));
         for (KindSummary kind : kinds(run)) {
-            text.append(String.format(Locale.ROOT, "%-17s x%d: %s; to services started %s; data lost max %d ticks "
-                            + "(%s)%n", kind.kind(), kind.rounds(),
-                    kind.failovers() == kind.rounds() ? "failover " + kind.failover().text()
-                            : (kind.rounds() - kind.failovers()) + " kept the term, failover " + kind.failover().text(),
-                    kind.services().text(), kind.maxLost(), kind.kind().loss() == FaultKind.Loss.NONE ? "must be 0"
-                            : "bound ≤ " + kind.bound()));
+            text.append(String.format(Locale.ROOT, "%-17s x%d: ", kind.kind(), kind.rounds()));
+            if (kind.failovers() < kind.rounds()) {
+                text.append(String.format(Locale.ROOT, "the leader kept its term in %d of %d%s",
+                        kind.rounds() - kind.failovers(), kind.rounds(), kind.failovers() == 0 ? "\n" : "; "));
+            }
+            if (kind.failovers() > 0) {
+                text.append(String.format(Locale.ROOT, "failover %s; to services started %s; data lost max %d ticks "
+                                + "(%s)%n", kind.failover().text(), kind.services().text(), kind.maxLost(),
+                        kind.kind().loss() == FaultKind.Loss.NONE ? "must be 0" : "bound ≤ " + kind.bound()));
+            }
         }
         long preloaded = run.rounds().stream().filter(Round::preloaded).count();
         long changed = run.rounds().stream().filter(Round::leaderChanged).count();

@@ -42,18 +42,23 @@ public final class Drills {
         } finally {
             deleteEtcdData(workDir.resolve("etcd"));
         }
-        out.println();
-        out.print(DrillText.table(run));
+        out.println(DrillText.legend());
         out.println();
         out.print(DrillText.summary(run));
         if (settings.report().isPresent()) {
             DrillReports.write(run, settings.report().get());
-            out.println("report: " + settings.report().get().resolve("report.html"));
+            out.println("report: " + shown(settings.report().get().resolve("report.html")));
         } else {
-            out.println("logs: " + logs);
+            out.println("logs: " + shown(logs));
         }
         out.flush();
         return new DrillResult(DrillText.failures(run), settings.report(), logs);
+    }
+
+    /** {@code path} relative to the working directory if it lies under it, as people gave it. */
+    static Path shown(Path path) {
+        Path here = Path.of("").toAbsolutePath();
+        return path.startsWith(here) ? here.relativize(path) : path;
     }
 
     private static void deleteEtcdData(Path dir) {

@@ -70,7 +70,7 @@ final class LocalDrill {
             etcd = LocalEtcdCluster.start(target.etcdBinary(), workDir, logDir, clock, settings.timeout());
             out.printf("etcd: %d members on loopback (%s), heartbeat 50 ms, election timeout 500 ms; logs in %s%n",
                     LocalEtcdCluster.SIZE, etcd.endpoints().stream().map(URI::toString)
-                            .collect(Collectors.joining(", ")), logDir);
+                            .collect(Collectors.joining(", ")), Drills.shown(logDir));
             out.flush();
             if (settings.reference()) {
                 reference = startReference();

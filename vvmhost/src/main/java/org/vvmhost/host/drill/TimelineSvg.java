@@ -138,6 +138,7 @@ final class TimelineSvg {
             }
         }
         List<AxisTick> axis = axis(bottom + 4);
+        bands = shortenLabels(bands);
         return new View(id, caption, width, bottom + AXIS_HEIGHT + 8, left, rows, etcd, bands, gaps, axis,
                 bottom + 4);
     }
@@ -195,6 +196,22 @@ final class TimelineSvg {
             }
         }
         return new Row(DrillEvent.ETCD_LANE, y, y + LANE_HEIGHT / 2.0 + 4, faults, unclutter(marks), List.of());
+    }
+
+    /** A round's label that would run into the next round's band keeps only its number. */
+    private static List<Box> shortenLabels(List<Box> bands) {
+        List<Box> shortened = new ArrayList<>();
+        for (int i = 0; i < bands.size(); i++) {
+            Box band = bands.get(i);
+            double room = i + 1 < bands.size() ? bands.get(i + 1).x() - band.labelX() : Double.MAX_VALUE;
+            String label = band.label();
+            if (6.2 * label.length() > room && label.indexOf(' ') > 0) {
+                label = label.substring(0, label.indexOf(' '));
+            }
+            shortened.add(new Box(band.x(), band.y(), band.width(), band.height(), band.css(), label, band.labelX(),
+                    band.title()));
+        }
+        return shortened;
     }
 
     /**
