@@ -70,21 +70,11 @@ final class ExternalDrill {
             out.printf("election '%s' on etcd %s: %s leads (fencing token %s), %d waiting%n", settings.election(),
                     target.etcd().endpoints(), leader.id(), leader.fencingToken().orElseThrow(),
                     election.latest().map(status -> status.waiting().size()).orElse(0));
-            out.println(DrillText.header());
-            out.flush();
-            List<Round> rounds = new ArrayList<>();
-            List<FaultKind> plan = settings.plan();
-            for (int number = 1; number <= plan.size(); number++) {
-                long jitter = random.nextInt((int) Math.max(1, settings.backupPeriod().toMillis()));
-                TimeUnit.MILLISECONDS.sleep(settings.dwell().toMillis() + jitter);
-                Round round = round(number, plan.get(number - 1), leader, election);
-                rounds.add(round);
-                out.println(DrillText.row(round));
-                out.flush();
-                if (number < plan.size()) {
-                    leader = awaitLeaderWithStandby(election);
-                }
-            }
+            ElectionStatus.Entry first = leader;
+            List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
+                ElectionStatus.Entry current = number == 1 ? first : awaitLeaderWithStandby(election);
+                return round(number, kind, current, election);
+            });
             Instant end = clock.instant();
             EtcdHistory.Audit audit = EtcdHistory.audit(client, settings.election(), Optional.empty(),
                     settings.timeout());

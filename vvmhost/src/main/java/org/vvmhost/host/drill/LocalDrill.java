@@ -51,6 +51,8 @@ final class LocalDrill {
     private final List<String> problems = new ArrayList<>();
     private LocalEtcdCluster etcd;
     private int started;
+    /** Who leads between two rounds. */
+    private Leading leading;
 
     LocalDrill(DrillSettings settings, DrillTarget.Local target, Clock clock, PrintWriter out, Path workDir,
             Path logDir) {
@@ -78,32 +80,24 @@ final class LocalDrill {
             for (int i = 0; i < settings.replicas(); i++) {
                 running.add(startReplica());
             }
-            Leading leader = awaitNewTerm(Optional.empty());
-            awaitServices(leader);
-            awaitStandbys(leader.replica());
+            leading = awaitNewTerm(Optional.empty());
+            awaitServices(leading);
+            awaitStandbys(leading.replica());
             out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%n",
-                    leader.replica().name, leader.token(), running.size(), Durations.text(settings.lease().ttl()),
+                    leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
                     Durations.text(settings.lease().renewDeadline()));
-            out.println(DrillText.header());
-            out.flush();
-            List<Round> rounds = new ArrayList<>();
-            List<FaultKind> plan = settings.plan();
-            for (int number = 1; number <= plan.size(); number++) {
-                long jitter = random.nextInt((int) Math.max(1, settings.backupPeriod().toMillis()));
-                TimeUnit.MILLISECONDS.sleep(settings.dwell().toMillis() + jitter);
-                Round round = round(number, plan.get(number - 1), leader);
-                rounds.add(round);
-                out.println(DrillText.row(round));
-                out.flush();
-                leader = round.newReplica().isPresent()
-                        ? new Leading(byName(round.newReplica().get()), round.newToken().orElseThrow())
-                        : leader;
-                replaceExited();
-                if (number < plan.size()) {
-                    awaitStandbys(leader.replica());
+            List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
+                Round round = round(number, kind, leading);
+                if (round.newReplica().isPresent()) {
+                    leading = new Leading(byName(round.newReplica().get()), round.newToken().orElseThrow());
                 }
-            }
-            stopAll(leader.replica());
+                replaceExited();
+                if (!last) {
+                    awaitStandbys(leading.replica());
+                }
+                return round;
+            });
+            stopAll(leading.replica());
             if (reference != null) {
                 reference.process.signal(Signal.TERM);
                 reference.process.awaitExit(settings.timeout());
@@ -152,25 +146,10 @@ final class LocalDrill {
                 old.proxy.heal();
                 event(old.name, HEAL, number);
             }
-            case ETCD_MEMBER_KILL -> {
-                int member = etcd.awaitRaftLeader();
-                etcd.kill(member);
-                faultAt = event(DrillEvent.ETCD_LANE, "kill " + etcd.memberName(member), number);
-                detail = etcd.memberName(member) + " (Raft leader) killed for "
-                        + Durations.text(settings.faultDuration());
-                TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
-                etcd.restart(member);
-                event(DrillEvent.ETCD_LANE, etcd.memberName(member) + " back", number);
-            }
-            case ETCD_MEMBER_PAUSE -> {
-                int member = etcd.awaitRaftLeader();
-                etcd.pause(member);
-                faultAt = event(DrillEvent.ETCD_LANE, "freeze " + etcd.memberName(member), number);
-                detail = etcd.memberName(member) + " (Raft leader) frozen for "
-                        + Durations.text(settings.faultDuration());
-                TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
-                etcd.resume(member);
-                event(DrillEvent.ETCD_LANE, etcd.memberName(member) + " resumed", number);
+            case ETCD_MEMBER_KILL, ETCD_MEMBER_PAUSE -> {
+                MemberFault fault = faultRaftLeader(number, kind == FaultKind.ETCD_MEMBER_KILL);
+                faultAt = fault.at();
+                detail = fault.detail();
             }
             case ETCD_QUORUM_LOSS -> {
                 int member = etcd.awaitRaftLeader();
@@ -205,6 +184,34 @@ final class LocalDrill {
             }
         }
         return measure(number, kind, detail, leader, successor, faultAt, faultEndedAt);
+    }
+
+    /** When a fault of one etcd member began, and what it was. */
+    private record MemberFault(Instant at, String detail) {
+    }
+
+    /**
+     * Kills (or freezes) the etcd member that leads Raft, the one that serves every lease keepalive, for the fault
+     * duration, then starts (or resumes) it.
+     */
+    private MemberFault faultRaftLeader(int number, boolean kill) throws InterruptedException {
+        int member = etcd.awaitRaftLeader();
+        String name = etcd.memberName(member);
+        if (kill) {
+            etcd.kill(member);
+        } else {
+            etcd.pause(member);
+        }
+        Instant at = event(DrillEvent.ETCD_LANE, (kill ? "kill " : "freeze ") + name, number);
+        TimeUnit.MILLISECONDS.sleep(settings.faultDuration().toMillis());
+        if (kill) {
+            etcd.restart(member);
+        } else {
+            etcd.resume(member);
+        }
+        event(DrillEvent.ETCD_LANE, name + (kill ? " back" : " resumed"), number);
+        return new MemberFault(at, name + " (Raft leader) " + (kill ? "killed" : "frozen") + " for "
+                + Durations.text(settings.faultDuration()));
     }
 
     /** What the logs say a round cost; every broken promise becomes one of its problems. */
