@@ -166,6 +166,10 @@ final class DrillCommand implements Callable<Integer> {
         LogConfiguration.applyQuiet();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Stopped by a signal, the drill leaves no replica or etcd member running behind it.
+        Thread cleanup = new Thread(() -> ProcessHandle.current().descendants()
+                .forEach(ProcessHandle::destroyForcibly), "drill-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (SystemClock clock = SystemClock.create("drill-clock")) {
             DrillResult result = Drills.run(settings, clock, out);
             return result.passed() ? 0 : 1;
@@ -178,6 +182,12 @@ final class DrillCommand implements Callable<Integer> {
             err.println("drill interrupted");
             err.flush();
             return 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook runs, as it should.
+            }
         }
     }
 

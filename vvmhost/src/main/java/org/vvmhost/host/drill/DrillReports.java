@@ -203,11 +203,10 @@ final class DrillReports {
                         .forEach(name -> logs.add(new LogLink(name, "logs/" + name)));
             }
         }
-        String subtitle = String.format(Locale.ROOT, "%d rounds in %.0f s; %s target, %d replicas, lease TTL %s "
-                        + "(renew deadline %s), %s Hz, a world view every %d ticks", run.rounds().size(),
-                ms(run.start(), run.end()) / 1000, settings.target() instanceof DrillTarget.Local ? "local"
-                        : "external", settings.replicas(), Durations.text(settings.lease().ttl()),
-                Durations.text(settings.lease().renewDeadline()), trim(settings.tickRate()),
+        String subtitle = String.format(Locale.ROOT, "%d rounds in %.0f s; %s, lease TTL %s (renew deadline %s), "
+                        + "%s Hz, a world view every %d ticks", run.rounds().size(), ms(run.start(), run.end()) / 1000,
+                DrillText.replicas(run), Durations.text(settings.lease().ttl()),
+                Durations.text(settings.lease().renewDeadline()), DrillText.trim(settings.tickRate()),
                 settings.backupInterval());
         List<String> settingLines = List.of("started " + run.start() + ", election '" + settings.election() + "'",
                 "kinds " + settings.kinds() + (settings.shuffle().isPresent() ? ", shuffled with seed "
@@ -259,9 +258,5 @@ final class DrillReports {
 
     private static double ms(Instant from, Instant to) {
         return Math.round(Duration.between(from, to).toNanos() / 1e5) / 10.0;
-    }
-
-    private static String trim(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

@@ -135,8 +135,8 @@ final class DrillText {
     static String summary(DrillRun run) {
         DrillSettings settings = run.settings();
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "drill: %d rounds, %d replicas, lease TTL %s (renew deadline %s), "
-                        + "%s Hz, a world view every %d ticks%n", run.rounds().size(), settings.replicas(),
+        text.append(String.format(Locale.ROOT, "drill: %d rounds, %s, lease TTL %s (renew deadline %s), "
+                        + "%s Hz, a world view every %d ticks%n", run.rounds().size(), replicas(run),
                 Durations.text(settings.lease().ttl()), Durations.text(settings.lease().renewDeadline()),
                 trim(settings.tickRate()), settings.backupInterval()));
         for (KindSummary kind : kinds(run)) {
@@ -179,7 +179,13 @@ final class DrillText {
         return failures;
     }
 
-    private static String trim(double value) {
+    /** How many replicas ran: the local target's setting, or the candidates an external drill saw. */
+    static String replicas(DrillRun run) {
+        return run.settings().target() instanceof DrillTarget.Local ? run.settings().replicas() + " replicas"
+                : "external target, " + run.lanes().size() + " replicas seen";
+    }
+
+    static String trim(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

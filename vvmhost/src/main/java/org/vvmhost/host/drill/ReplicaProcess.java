@@ -32,6 +32,8 @@ final class ReplicaProcess implements AutoCloseable {
     private final Thread reader;
     private final Instant startedAt;
     private final List<ReplicaLog.Line> lines = new ArrayList<>();
+    /** The log as last read; guarded by lines. */
+    private ReplicaLog parsed;
     private volatile Instant exitedAt;
 
     private ReplicaProcess(String name, Process process, Clock clock, Path logFile, Instant startedAt) {
@@ -90,10 +92,13 @@ final class ReplicaProcess implements AutoCloseable {
         return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
-    /** What its log says so far. */
+    /** What its log says so far; read again only when new lines came. */
     ReplicaLog log() {
         synchronized (lines) {
-            return ReplicaLog.of(lines);
+            if (parsed == null || parsed.lines().size() != lines.size()) {
+                parsed = ReplicaLog.of(lines);
+            }
+            return parsed;
         }
     }
 

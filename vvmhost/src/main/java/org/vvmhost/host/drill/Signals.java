@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
-/** Sends POSIX signals to processes through {@code kill}: the JDK sends only TERM and KILL itself. */
+/** Sends POSIX signals to processes through the shell's {@code kill}: the JDK sends only TERM and KILL itself. */
 final class Signals {
 
     private Signals() {
@@ -24,7 +24,8 @@ final class Signals {
 
     private static int run(Signal signal, long pid) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+            // The shell's own kill: a slim image may have no kill program.
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!kill.waitFor(10, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();

@@ -133,7 +133,7 @@ final class TimelineSvg {
                     : "band broken", "#" + round.number() + " " + round.kind() + (detailed ? " · " + loss : ""),
                     x1 + 2, "round " + round.number() + ": " + round.kind().description()
                             + (round.detail().isEmpty() ? "" : "; " + round.detail()) + "; " + loss));
-            if (round.leaderChanged()) {
+            if (round.gapMillis().isPresent()) {
                 gaps.add(gap(round, lanes, rows));
             }
         }
