@@ -38,7 +38,7 @@ class DrillAuditIT {
 
     @Test
     void aReplicaWithoutFencingIsCaughtWritingAfterItsTerm(@TempDir Path workDir) throws Exception {
-        DrillRun drill = drill(workDir, "unfenced", "SIGSTOP", "world.backup-interval=10");
+        DrillCommandRun drill = drill(workDir, "unfenced", "SIGSTOP", "world.backup-interval=10");
 
         assertThat(drill.exitCode()).as("a broken promise exits 1").isEqualTo(1);
         JsonNode report = drill.json();
@@ -54,7 +54,7 @@ class DrillAuditIT {
     @Test
     void aPartitionedLeaderThatActsPastItsRenewDeadlineIsCaughtAsAnOverlap(@TempDir Path workDir)
             throws Exception {
-        DrillRun drill = drill(workDir, "deaf", "PARTITION", "world.backup-interval=20");
+        DrillCommandRun drill = drill(workDir, "deaf", "PARTITION", "world.backup-interval=20");
 
         assertThat(drill.exitCode()).isEqualTo(1);
         JsonNode report = drill.json();
@@ -67,8 +67,8 @@ class DrillAuditIT {
         assertThat(report.get("audit").get("deposedWrites")).as("etcd's half of the fence still held").isEmpty();
     }
 
-    private static DrillRun drill(Path workDir, String mode, String kind, String backups) throws Exception {
-        return DrillRun.run(workDir, List.of("--kinds", kind, "--replicas", "2", "--no-reference", "--dwell", "1s",
+    private static DrillCommandRun drill(Path workDir, String mode, String kind, String backups) throws Exception {
+        return DrillCommandRun.run(workDir, List.of("--kinds", kind, "--replicas", "2", "--no-reference", "--dwell", "1s",
                         "--timeout", "20s", "--world-entities", "2000", "--world-set", backups),
                 TIMING.scaled(Duration.ofMinutes(3)), Map.of(RogueReplicas.MODE, mode), rogue);
     }

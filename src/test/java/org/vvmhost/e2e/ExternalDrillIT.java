@@ -62,7 +62,7 @@ class ExternalDrillIT {
                     "--world-set", "world.backup-interval=10")));
         }
 
-        DrillRun drill = DrillRun.run(workDir, List.of("--target", "external", "--etcd-endpoints",
+        DrillCommandRun drill = DrillCommandRun.run(workDir, List.of("--target", "external", "--etcd-endpoints",
                 ETCD.endpoint().toString(), "--election", election, "--kinds", "SIGTERM,SIGKILL",
                 "--sigterm", "kill {pid}", "--sigkill", "kill -9 {pid}", "--dwell", "1s", "--world-set",
                 "world.backup-interval=10", "--timeout", TIMING.startBudget().toSeconds() + "s"),

@@ -49,12 +49,12 @@ class FailoverDrillIT {
     @TempDir
     static Path workDir;
 
-    private static DrillRun drill;
+    private static DrillCommandRun drill;
 
     @BeforeAll
     static void runTheDrill() throws Exception {
         EtcdExtension.requireBinary();
-        drill = DrillRun.run(workDir, List.of("--kinds", String.join(",", KINDS), "--replicas", "2",
+        drill = DrillCommandRun.run(workDir, List.of("--kinds", String.join(",", KINDS), "--replicas", "2",
                 "--lease-ttl", "2s", "--dwell", "1500ms", "--world-entities", "2000",
                 "--world-set", "world.backup-interval=10", "--timeout", durationText(TIMING.startBudget())),
                 TIMING.scaled(Duration.ofMinutes(6)));

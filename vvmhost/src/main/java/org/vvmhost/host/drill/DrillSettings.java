@@ -54,6 +54,9 @@ public record DrillSettings(DrillTarget target, List<FaultKind> kinds, int round
         require(backupInterval >= 1, "the backup interval must be at least 1 tick, got " + backupInterval);
         require(commandsPerSecond >= 0, "commands per second must not be negative, got " + commandsPerSecond);
         require(!election.isBlank(), "the election name must not be blank");
+        require(!kinds.contains(FaultKind.ETCD_QUORUM_LOSS) || faultDuration.compareTo(lease.renewDeadline()) > 0,
+                "ETCD_QUORUM_LOSS needs a fault duration above the renew deadline (" + lease.renewDeadline().toMillis()
+                        + " ms), so that the leader certainly loses its term, got " + faultDuration.toMillis() + " ms");
     }
 
     /** The kind of each round, in order: the kinds in turn, shuffled if {@link #shuffle} is given. */

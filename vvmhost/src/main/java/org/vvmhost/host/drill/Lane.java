@@ -8,7 +8,7 @@ import java.util.List;
  * (starting, standing by, leading, frozen, deposed but still running) and its marks (services started, world views
  * saved, signals and faults it received, its exit).
  */
-record Lane(String replica, Instant from, Instant to, List<Span> spans, List<Mark> marks, List<Span> cuts) {
+record Lane(String replica, Instant from, Instant to, List<Span> spans, List<Mark> marks, List<Cut> cuts) {
 
     Lane {
         spans = List.copyOf(spans);
@@ -40,5 +40,9 @@ record Lane(String replica, Instant from, Instant to, List<Span> spans, List<Mar
     }
 
     record Mark(MarkKind kind, Instant at, String label) {
+    }
+
+    /** A while it was cut off from etcd. */
+    record Cut(Instant from, Instant to) {
     }
 }

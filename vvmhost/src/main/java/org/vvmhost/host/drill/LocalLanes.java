@@ -79,19 +79,19 @@ final class LocalLanes {
     }
 
     /** From each {@code partition} event to its {@code heal} (or the exit). */
-    private static List<Lane.Span> cuts(List<DrillEvent> events, Instant exited) {
-        List<Lane.Span> cuts = new ArrayList<>();
+    private static List<Lane.Cut> cuts(List<DrillEvent> events, Instant exited) {
+        List<Lane.Cut> cuts = new ArrayList<>();
         Instant cut = null;
         for (DrillEvent event : events) {
             if (event.label().equals(LocalDrill.PARTITION) && cut == null) {
                 cut = event.at();
             } else if (event.label().equals(LocalDrill.HEAL) && cut != null) {
-                cuts.add(new Lane.Span(Lane.State.STOPPING, cut, event.at(), "cut off from etcd"));
+                cuts.add(new Lane.Cut(cut, event.at()));
                 cut = null;
             }
         }
         if (cut != null) {
-            cuts.add(new Lane.Span(Lane.State.STOPPING, cut, exited, "cut off from etcd"));
+            cuts.add(new Lane.Cut(cut, exited));
         }
         return cuts;
     }

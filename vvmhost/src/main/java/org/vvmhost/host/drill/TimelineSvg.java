@@ -166,11 +166,11 @@ final class TimelineSvg {
                     + offset(mark.at())));
         }
         List<Box> cuts = new ArrayList<>();
-        for (Lane.Span cut : lane.cuts()) {
+        for (Lane.Cut cut : lane.cuts()) {
             if (!cut.to().isBefore(from) && !cut.from().isAfter(to)) {
                 double x1 = x(cut.from());
-                cuts.add(new Box(x1, y - 5, Math.max(x(cut.to()) - x1, 2), 4, "cut", "", x1, lane.replica() + " "
-                        + cut.label() + " from " + offset(cut.from()) + " to " + offset(cut.to())));
+                cuts.add(new Box(x1, y - 5, Math.max(x(cut.to()) - x1, 2), 4, "cut", "", x1, lane.replica()
+                        + " cut off from etcd from " + offset(cut.from()) + " to " + offset(cut.to())));
             }
         }
         return new Row(lane.replica(), y, y + LANE_HEIGHT / 2.0 + 4, spans, unclutter(marks), cuts);

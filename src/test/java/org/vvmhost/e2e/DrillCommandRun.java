@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * process of its own, from a working directory that is not the project's, with its output kept. The report it wrote
  * is read back as JSON.
  */
-record DrillRun(int exitCode, String output, Path report) {
+record DrillCommandRun(int exitCode, String output, Path report) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +26,7 @@ record DrillRun(int exitCode, String output, Path report) {
      * Runs the drill with {@code args} in {@code workDir} (its report goes to {@code workDir/report}), waiting at
      * most {@code budget}.
      */
-    static DrillRun run(Path workDir, List<String> args, Duration budget) throws IOException, InterruptedException {
+    static DrillCommandRun run(Path workDir, List<String> args, Duration budget) throws IOException, InterruptedException {
         return run(workDir, args, budget, Map.of());
     }
 
@@ -34,7 +34,7 @@ record DrillRun(int exitCode, String output, Path report) {
      * Like {@link #run(Path, List, Duration)}, with {@code variables} added to the environment, and
      * {@code classPathFirst}, if given, on the class path before the jar.
      */
-    static DrillRun run(Path workDir, List<String> args, Duration budget, Map<String, String> variables,
+    static DrillCommandRun run(Path workDir, List<String> args, Duration budget, Map<String, String> variables,
             Path... classPathFirst) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (classPathFirst.length == 0) {
@@ -70,7 +70,7 @@ record DrillRun(int exitCode, String output, Path report) {
         }
         String text = Files.readString(output, StandardCharsets.UTF_8);
         System.out.println(text);
-        return new DrillRun(process.exitValue(), text, workDir.resolve("report"));
+        return new DrillCommandRun(process.exitValue(), text, workDir.resolve("report"));
     }
 
     JsonNode json() throws IOException {
