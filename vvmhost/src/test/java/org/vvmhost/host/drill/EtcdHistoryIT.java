@@ -119,6 +119,23 @@ class EtcdHistoryIT {
         assertThat(audit.problems()).contains("revision " + back + ": the manifest went back from tick 40 to 20");
     }
 
+    @Test
+    void withoutLogsAWriteWhileNobodyLedIsStillCaughtAndNoWriterIsNamed() throws Exception {
+        String election = "audit-external";
+        put(election + "/a", LEADS);
+        put(chunk(election, 1), "view");
+        put(manifest(election), manifestOf(1, 20));
+        delete(election + "/a");
+        long stray = put(manifest(election), manifestOf(2, 40));
+
+        EtcdHistory.Audit audit = EtcdHistory.audit(ETCD.admin(), election, Optional.empty(), TIMING.eventBudget());
+
+        assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
+                .containsExactly("while a term led (writer not attributed: no logs)", "NOBODY LED");
+        assertThat(audit.deposedWrites()).contains("revision " + stray + ": a write under " + election
+                + "-data/ while nobody led");
+    }
+
     private static EtcdHistory.Audit audit(String election, List<EtcdHistory.Claim> claims) {
         return EtcdHistory.audit(ETCD.admin(), election, Optional.of(claims), TIMING.eventBudget());
     }
