@@ -181,15 +181,13 @@ final class DrillReports {
                 Instant services = round.faultAt().plusNanos((long) (round.servicesMillis().getAsDouble() * 1e6));
                 to = services.isAfter(to) ? services : to;
             }
-            to = to.plus(ZOOM_MARGIN);
-            Instant zoomFrom = from;
-            Instant zoomTo = to;
-            List<Lane> involved = run.lanes().stream().filter(lane -> lane.replica().equals(round.oldReplica())
-                    || lane.replica().equals(round.newReplica().orElse(""))
-                    || lane.from().isBefore(zoomTo) && lane.to().isAfter(zoomFrom)).toList();
+            Instant zoomTo = to.plus(ZOOM_MARGIN);
+            // The replicas that ran during the round: the old leader, its successor, the standbys.
+            List<Lane> involved = run.lanes().stream()
+                    .filter(lane -> lane.from().isBefore(zoomTo) && lane.to().isAfter(from)).toList();
             zooms.add(TimelineSvg.render("round-" + round.number(), "Round " + round.number() + ": "
                     + round.kind().description() + (round.detail().isEmpty() ? "" : " (" + round.detail() + ")"),
-                    run, involved, from, to, ZOOM_WIDTH, true));
+                    run, involved, from, zoomTo, ZOOM_WIDTH, true));
         }
         List<RoundRow> rounds = run.rounds().stream().map(DrillReports::row).toList();
         List<KindRow> kinds = DrillText.kinds(run).stream().map(kind -> new KindRow(kind.kind().name(),

@@ -49,7 +49,6 @@ final class ExternalDrill {
     private final Random random;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> problems = new ArrayList<>();
     private final CommandTemplates templates;
 
     ExternalDrill(DrillSettings settings, DrillTarget.External target, Clock clock, PrintWriter out, Path logDir) {
@@ -83,7 +82,7 @@ final class ExternalDrill {
                     List.copyOf(events), Optional.of("etcd: " + target.etcd().endpoints() + ", a deployment the "
                             + "drill did not start; the replicas' logs were not read, so overlapping leaders are not "
                             + "judged and the data lost is a lower bound. The command templates' output is in "
-                            + logDir.resolve("drill-commands.log").getFileName() + "."), problems);
+                            + logDir.resolve("drill-commands.log").getFileName() + "."), List.of());
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.time.Clock;
@@ -408,7 +409,7 @@ final class LocalDrill {
         }
     }
 
-    private void await(Replica replica, String what, java.util.function.Predicate<ReplicaLog> done)
+    private void await(Replica replica, String what, Predicate<ReplicaLog> done)
             throws InterruptedException {
         long deadline = clock.nanoTime() + settings.timeout().toNanos();
         while (!done.test(replica.process.log())) {
