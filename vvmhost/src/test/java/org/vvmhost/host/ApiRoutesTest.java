@@ -177,6 +177,11 @@ class ApiRoutesTest {
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             return CompletableFuture.failedFuture(new IOException("not in this test"));
         }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            return CompletableFuture.failedFuture(new IOException("not in this test"));
+        }
     }
     private static WorldView smallWorldView() {
         try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1))

@@ -73,6 +73,21 @@ class EtcdLeadershipContractTest extends LeadershipContract {
     }
 
     @Override
+    protected void awaitInLine(String candidateId) {
+        Awaitility.await(candidateId + " enters the election").atMost(eventTimeout())
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> EtcdTestSupport.keyOf(ETCD, election, candidateId).isPresent());
+    }
+
+    /** Waits, on etcd's own expiry of the intent's lease, until the intent is gone. */
+    @Override
+    protected void awaitIntentExpiry(Duration validFor) {
+        Awaitility.await("the switchover intent expires").atMost(TestTiming.current().scaled(validFor.plusSeconds(3)))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> ETCD.get(election + "-data/" + DataStore.SWITCHOVER_KEY).isEmpty());
+    }
+
+    @Override
     protected Duration eventTimeout() {
         return TestTiming.current().eventBudget();
     }
