@@ -2,6 +2,7 @@ package org.vvmhost.leadership;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -46,6 +47,15 @@ public interface Term {
      * {@link IllegalArgumentException}.
      */
     CompletableFuture<Void> write(List<WriteOp> ops);
+
+    /**
+     * How long this term has left before its local renew deadline passes, if no keepalive succeeds meanwhile: the
+     * margin by which it still leads. Empty once it ended, and for a backend without a renew deadline (the in-memory
+     * election keeps its leases alive by itself).
+     */
+    default Optional<Duration> renewDeadlineSlack() {
+        return Optional.empty();
+    }
 
     /**
      * Names the candidate that is to lead after this term, for a planned switchover: writes a {@link SwitchoverIntent}

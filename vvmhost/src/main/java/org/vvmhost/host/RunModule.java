@@ -83,13 +83,15 @@ abstract class RunModule {
      */
     @Provides
     @RunScope
-    static Leadership leadership(RunSettings settings, Clock clock, Candidate candidate) {
+    static Leadership leadership(RunSettings settings, Clock clock, Candidate candidate, HostMetrics metrics) {
+        // Registered on the embedded default too, so that every replica exports the same families.
+        LeaseMeters keepalives = new LeaseMeters(metrics.registry());
         if (settings.etcd().isPresent()) {
             EtcdSettings etcd = settings.etcd().get();
             log.info("leadership on etcd {}, election '{}'{}{}", etcd.endpoints(), etcd.election(),
                     etcd.tls().isPresent() ? ", TLS" : "",
                     etcd.credentials().map(c -> ", as etcd user " + c.user()).orElse(""));
-            return EtcdLeaderships.connect(etcd, candidate, clock);
+            return EtcdLeaderships.connect(etcd, candidate, clock, keepalives);
         }
         log.warn("no etcd endpoints configured (--etcd-endpoints, VVM_ETCD_ENDPOINTS): this process leads through "
                 + "an in-memory election of its own, and its state is not shared with any other replica");

@@ -128,6 +128,22 @@ class ApiRoutesTest {
     }
 
     @Test
+    void theLeadershipMetersTimeTheCampaignAndShowTheTermsSlack() throws Exception {
+        status.launched();
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds NaN");
+        clock.advance(Duration.ofMillis(2500));
+        status.leadershipAcquired(new FixedTerm(new FencingToken(1, 42), "world-1/7e57",
+                Optional.of(Duration.ofMillis(1250))));
+
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds 1.25",
+                "vvmhost_leadership_campaign_wait_seconds_count 1", "vvmhost_leadership_campaign_wait_seconds_sum 2.5",
+                "vvmhost_leadership_campaign_wait_seconds_bucket{le=\"2.5\"} 1",
+                "vvmhost_leadership_campaign_wait_seconds_bucket{le=\"1.0\"} 0");
+        status.leadershipReleased(term);
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds NaN");
+    }
+
+    @Test
     void unknownPathsAndMethodsAreNamed() {
         HttpApi api = new HttpApi(HttpSettings.loopback(), "node-1", routes.routes(), registry);
         HttpApi.Reply missing = api.answer("GET", "/health", name -> null, 0, limit -> new byte[0]);
@@ -156,8 +172,13 @@ class ApiRoutesTest {
         return route.endpoint().handle(new HttpApi.Call(MissingNode.getInstance(), name -> null));
     }
 
-    /** A term as the listener sees it: a token and a key. */
-    private record FixedTerm(FencingToken fencingToken, String leaderKey) implements Term {
+    /** A term as the listener sees it: a token, a key and its margin before the renew deadline. */
+    private record FixedTerm(FencingToken fencingToken, String leaderKey, Optional<Duration> renewDeadlineSlack)
+            implements Term {
+        FixedTerm(FencingToken fencingToken, String leaderKey) {
+            this(fencingToken, leaderKey, Optional.empty());
+        }
+
         @Override
         public Status status() {
             return Status.LEADING;

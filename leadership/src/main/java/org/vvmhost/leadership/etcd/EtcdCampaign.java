@@ -233,7 +233,8 @@ final class EtcdCampaign implements Campaign {
                 status -> LOG.info("candidacy {} is {}", key, status));
         context.identity().watch(guard);
         LeaseKeeper keeper = new LeaseKeeper(context.leases(), leaseId, context.clock(),
-                lease.renewDeadline().dividedBy(LeaseKeeper.RENEWALS_PER_DEADLINE), guard, context.identity());
+                lease.renewDeadline().dividedBy(LeaseKeeper.RENEWALS_PER_DEADLINE), guard, context.identity(),
+                context.leaseObserver());
         guard.start();
         keeper.start();
         ByteSequence keyBytes = bytes(key);

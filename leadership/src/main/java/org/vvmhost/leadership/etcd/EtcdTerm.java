@@ -165,6 +165,11 @@ final class EtcdTerm implements Term {
         return lost;
     }
 
+    @Override
+    public Optional<Duration> renewDeadlineSlack() {
+        return candidacy.guard().slack();
+    }
+
     /**
      * Ends the term as lost because its leadership object closes; a no-op if it already ended. The lease is
      * abandoned, not revoked: closing is not releasing, so a standby takes over when the TTL runs out.
