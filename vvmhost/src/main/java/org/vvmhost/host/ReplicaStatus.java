@@ -30,7 +30,7 @@ final class ReplicaStatus implements VvmListener {
             30_000, 60_000, 300_000, 3_600_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
     /** The reasons of {@code vvmhost_leadership_transitions_total}. */
-    static final List<String> TRANSITIONS = List.of("acquired", "released", "lost");
+    static final List<String> TRANSITIONS = List.of("acquired", "released", "switchover", "lost");
 
     private final Clock clock;
     private final String instanceId;
@@ -139,11 +139,28 @@ final class ReplicaStatus implements VvmListener {
         update(s -> s.servicesStarted(clock.instant()));
     }
 
+    /** The term this replica holds now, if any. */
+    Optional<Term> heldTerm() {
+        return Optional.ofNullable(term);
+    }
+
+    /** The leader begins a switchover to {@code successor}. */
+    void switchoverRequested(String successor) {
+        update(s -> s.switchoverRequested(successor, clock.instant()));
+    }
+
+    /** The switchover did not begin after all: the replica was stopping already. */
+    void switchoverCancelled() {
+        update(s -> s.switchoverCancelled(clock.instant()));
+    }
+
+    /** A term given up in a switchover counts as {@code switchover}, one given up otherwise as {@code released}. */
     @Override
     public void leadershipReleased(Term term) {
         forgetTerm();
+        boolean switchover = current().term().flatMap(ReplicaState.Tenure::switchoverTo).isPresent();
         update(s -> s.released(clock.instant()));
-        transitions("released").increment();
+        transitions(switchover ? "switchover" : "released").increment();
     }
 
     @Override

@@ -4,6 +4,8 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Candidate;
@@ -67,13 +69,23 @@ abstract class RunModule {
 
     @Provides
     @RunScope
-    static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock) {
-        ElectionReader election = new ElectionReader(settings.etcd(), settings.election(), clock);
+    static ElectionReader election(RunSettings settings, Clock clock) {
+        return new ElectionReader(settings.etcd(), settings.election(), clock);
+    }
+
+    /** The read-only routes, and {@code POST /switchover}. */
+    @Provides
+    @RunScope
+    static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock,
+                           ElectionReader election, VvmRunner runner) {
         ApiRoutes routes = new ApiRoutes(status, election, metrics.registry(), clock, settings.host());
         Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
                 .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
                 .register(metrics.registry());
-        return new HttpApi(settings.http(), settings.host(), routes.routes(), metrics.registry());
+        Switchover switchover = new Switchover(status, election, new StandbyProbe(settings.http()), runner, clock);
+        List<HttpApi.Route> all = new ArrayList<>(routes.routes());
+        all.add(HttpApi.Route.post("/switchover", call -> switchover.handle(call.body())));
+        return new HttpApi(settings.http(), settings.host(), all, metrics.registry());
     }
 
     /**

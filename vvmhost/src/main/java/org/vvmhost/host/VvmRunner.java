@@ -20,6 +20,7 @@ import org.vvmhost.vvm.VvmProblem;
  * standby; after a stop or a problem it turns the outcome into the exit code. A VVM is launched once; each one, with
  * its services and preloader, comes from its own {@link VvmComponent}.
  */
+@RunScope
 final class VvmRunner {
 
     private static final Logger log = LoggerFactory.getLogger(VvmRunner.class);

@@ -144,6 +144,25 @@ class ApiRoutesTest {
     }
 
     @Test
+    void aTermGivenUpInASwitchoverCountsAsSuchAndEndsAsSuchInTheHistory() throws Exception {
+        status.launched();
+        status.leadershipAcquired(term);
+        status.servicesStarted();
+        assertThat(status.heldTerm()).contains(term);
+
+        status.switchoverRequested("replica-b");
+        assertThat(json("/status").at("/replica/phase").asText()).isEqualTo("switching_over");
+        status.leadershipReleased(term);
+        status.launched();
+
+        assertThat(json("/history").at("/0/end").asText()).isEqualTo("released: switchover to replica-b");
+        assertThat(json("/status").at("/replica/role").asText()).isEqualTo("standby");
+        assertThat(status.heldTerm()).isEmpty();
+        assertThat(metrics()).contains("vvmhost_leadership_transitions_total{reason=\"switchover\"} 1.0",
+                "vvmhost_leadership_transitions_total{reason=\"released\"} 0.0", "vvmhost_leader 0.0");
+    }
+
+    @Test
     void unknownPathsAndMethodsAreNamed() {
         HttpApi api = new HttpApi(HttpSettings.loopback(), "node-1", routes.routes(), registry);
         HttpApi.Reply missing = api.answer("GET", "/health", name -> null, 0, limit -> new byte[0]);
