@@ -145,7 +145,8 @@ class HttpApiIT {
 
         for (String name : List.of("vvmhost_lease_keepalive_duration_seconds",
                 "vvmhost_leadership_campaign_wait_seconds")) {
-            assertThat(first.family(name)).as(name).hasValueSatisfying(f -> assertThat(f.type()).isEqualTo("histogram"));
+            assertThat(first.family(name)).as(name)
+                    .hasValueSatisfying(f -> assertThat(f.type()).isEqualTo("histogram"));
         }
         assertThat(first.family("vvmhost_lease_keepalive_failures")).hasValueSatisfying(
                 f -> assertThat(f.type()).isEqualTo("counter"));

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import org.vvmhost.testing.TestTiming;
 /**
  * Planned switchovers of real replicas on a real etcd, through the command and the HTTP API: what is refused changes
  * nothing (same leader, same fencing token), and three switchovers in a row keep both processes running, lose no tick
- * (each successor restores its predecessor's final world view) and keep the world identical to an uninterrupted run
+ * (each successor restores the tick its predecessor stopped at) and keep the world identical to an uninterrupted run
  * on the embedded default.
  */
 class SwitchoverIT {
@@ -41,7 +40,8 @@ class SwitchoverIT {
 
     private final ImageCommand image = ImageCommand.fromBuild();
     private final List<HostProcess> started = new ArrayList<>();
-    private final String election = "e2e-switchover-" + ELECTIONS.incrementAndGet() + "-" + ProcessHandle.current().pid();
+    private final String election = "e2e-switchover-" + ELECTIONS.incrementAndGet() + "-"
+            + ProcessHandle.current().pid();
 
     @TempDir
     Path dir;
@@ -51,10 +51,6 @@ class SwitchoverIT {
         started.forEach(HostProcess::close);
     }
 
-    /** A replica of the election: its process, its API and its id. */
-    private record Replica(HostProcess process, ApiClient api, String id) {
-    }
-
     @Test
     void refusedSwitchoversChangeNothingAndThreeInARowLoseNoTickAndKeepTheWorld() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
@@ -62,11 +58,11 @@ class SwitchoverIT {
         List<String> referenceArgs = new ArrayList<>(List.of("run", "--instance-id", "reference-" + election));
         referenceArgs.addAll(world);
         HostProcess reference = start(referenceArgs);
-        Replica a = replica("a", token, world);
-        Replica b = replica("b", token, world);
+        RunningReplica a = replica("a", token, world);
+        RunningReplica b = replica("b", token, world);
 
-        Replica leader = awaitRoles(a, b);
-        Replica standby = leader == a ? b : a;
+        RunningReplica leader = awaitRoles(a, b);
+        RunningReplica standby = leader == a ? b : a;
         String firstToken = fencingToken(leader);
 
         // Refused: no token, a wrong token, an unknown candidate (command and API). Nothing changes.
@@ -87,7 +83,7 @@ class SwitchoverIT {
         HostProcess named = command(token, "--to", standby.id());
         assertThat(named.awaitExit(TIMING.startBudget())).as(named.output()).contains(0);
         assertThat(named.output()).contains("handed over to " + standby.id());
-        Replica swapped = awaitRoles(a, b);
+        RunningReplica swapped = awaitRoles(a, b);
         assertThat(swapped).isEqualTo(standby);
         assertThat(fencingToken(swapped)).isNotEqualTo(firstToken);
         leader = swapped;
@@ -121,7 +117,7 @@ class SwitchoverIT {
         await().atMost(TIMING.eventBudget()).until(() -> log(leader(a, b)).saves().stream()
                 .anyMatch(save -> save.tick() > lastRestore && !save.isFinal()));
         // The standby first, so that nobody takes over at the end.
-        for (Replica replica : List.of(leader == a ? b : a, leader)) {
+        for (RunningReplica replica : List.of(leader == a ? b : a, leader)) {
             replica.process().sigterm();
             assertThat(replica.process().awaitExit(TIMING.eventBudget())).as(replica.process().output()).contains(0);
         }
@@ -149,10 +145,10 @@ class SwitchoverIT {
      * Each switchover's successor restored exactly the last tick its predecessor reached: the newest view saved before
      * the restore, which is the predecessor's final backup (or its periodic one, if the world stopped on that tick).
      */
-    private static void assertNoTickLost(Replica a, Replica b) {
+    private static void assertNoTickLost(RunningReplica a, RunningReplica b) {
         List<ReplicaLog.Save> saves = new ArrayList<>();
         List<ReplicaLog.TickHash> stopped = new ArrayList<>();
-        for (Replica replica : List.of(a, b)) {
+        for (RunningReplica replica : List.of(a, b)) {
             saves.addAll(log(replica).saves());
             stopped.addAll(log(replica).simulationStops());
         }
@@ -170,11 +166,11 @@ class SwitchoverIT {
     }
 
     /** Every tick a replica logged (simulated, saved or restored) has the uninterrupted reference's hash. */
-    private static void assertSameWorldAsTheReference(ReplicaLog reference, Replica a, Replica b) {
+    private static void assertSameWorldAsTheReference(ReplicaLog reference, RunningReplica a, RunningReplica b) {
         Map<Long, String> expected = new HashMap<>();
         reference.simulated().forEach(tick -> expected.put(tick.tick(), tick.hash()));
         int compared = 0;
-        for (Replica replica : List.of(a, b)) {
+        for (RunningReplica replica : List.of(a, b)) {
             List<ReplicaLog.TickHash> ticks = new ArrayList<>(log(replica).simulated());
             ticks.addAll(log(replica).restores());
             for (ReplicaLog.TickHash tick : ticks) {
@@ -188,34 +184,30 @@ class SwitchoverIT {
         assertThat(compared).as("ticks both logged").isGreaterThanOrEqualTo(5);
     }
 
-    private static List<ReplicaLog.TickHash> restoresInOrder(Replica a, Replica b) {
+    private static List<ReplicaLog.TickHash> restoresInOrder(RunningReplica a, RunningReplica b) {
         List<ReplicaLog.TickHash> restores = new ArrayList<>(log(a).restores());
         restores.addAll(log(b).restores());
         restores.sort(Comparator.comparingLong(ReplicaLog.TickHash::nanos));
         return restores;
     }
 
-    private static ReplicaLog log(Replica replica) {
+    private static ReplicaLog log(RunningReplica replica) {
         return ReplicaLog.of(replica.process().timedLines());
     }
 
-    /** Waits until one replica leads with its services started and the other is a ready standby; returns the leader. */
-    private static Replica awaitRoles(Replica a, Replica b) throws InterruptedException {
-        await().atMost(TIMING.startBudget()).until(() -> (a.api().status("/leader") == 200
-                && b.api().status("/standby") == 200) || (b.api().status("/leader") == 200
-                && a.api().status("/standby") == 200));
-        return leader(a, b);
+    private static RunningReplica awaitRoles(RunningReplica a, RunningReplica b) throws Exception {
+        return RunningReplica.awaitRoles(a, b, TIMING.startBudget());
     }
 
-    private static Replica leader(Replica a, Replica b) throws InterruptedException {
+    private static RunningReplica leader(RunningReplica a, RunningReplica b) throws InterruptedException {
         return a.api().status("/leader") == 200 ? a : b;
     }
 
-    private static String fencingToken(Replica leader) throws Exception {
+    private static String fencingToken(RunningReplica leader) throws Exception {
         return leader.api().get("/leader").json().get("fencingToken").asText();
     }
 
-    private static ApiClient.Answer post(Replica replica, String body, String token) throws Exception {
+    private static ApiClient.Answer post(RunningReplica replica, String body, String token) throws Exception {
         return replica.api().send(request(replica.api().base().resolve("/switchover"), body, token));
     }
 
@@ -235,16 +227,15 @@ class SwitchoverIT {
         return start(line);
     }
 
-    private Replica replica(String name, Path token, List<String> world) throws InterruptedException {
+    private RunningReplica replica(String name, Path token, List<String> world) throws InterruptedException {
         String id = name + "-" + election;
         List<String> args = new ArrayList<>(List.of("run", "--etcd-endpoints", ETCD.endpoint().toString(),
                 "--election", election, "--instance-id", id, "--lease-ttl", "2s", "--api-token-file",
                 token.toString()));
         args.addAll(world);
-        HostProcess process = start(args);
-        URI api = process.apiUrl(TIMING.startBudget()).orElseThrow(
-                () -> new AssertionError("no 'HTTP API listening' line:\n" + process.output()));
-        return new Replica(process, new ApiClient(api), id);
+        RunningReplica replica = RunningReplica.start(image, args, id, TIMING.startBudget());
+        started.add(replica.process());
+        return replica;
     }
 
     private HostProcess start(List<String> args) {

@@ -404,7 +404,8 @@ public abstract class LeadershipContract {
         assertThat(term.status()).isEqualTo(Term.Status.LEADING);
 
         await(term.release());
-        assertThat(await(line.b().elected()).fencingToken()).as("the line as it was").isGreaterThan(term.fencingToken());
+        assertThat(await(line.b().elected()).fencingToken()).as("the line as it was")
+                .isGreaterThan(term.fencingToken());
         assertThat(term.nameSuccessor("c", INTENT)).as("a released term names no one").failsWithin(eventTimeout())
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(FencedWriteRejectedException.class);

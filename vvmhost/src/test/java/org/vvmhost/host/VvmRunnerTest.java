@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
-import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
@@ -31,6 +30,7 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.service.WorldServiceSettings;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.testing.ForwardingLeadership;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.ServiceContext;
@@ -220,38 +220,17 @@ class VvmRunnerTest {
     }
 
     /** Notes each campaign in {@link #campaigns}, so that a test knows a candidate is in line. */
-    private final class CampaignsCounted implements Leadership {
-        private final Leadership delegate;
+    private final class CampaignsCounted extends ForwardingLeadership {
 
         CampaignsCounted(Leadership delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String description() {
-            return delegate.description();
-        }
-
-        @Override
-        public Candidate candidate() {
-            return delegate.candidate();
+            super(delegate);
         }
 
         @Override
         public Campaign campaign() {
-            Campaign campaign = delegate.campaign();
-            campaigns.add(delegate.candidate().id());
+            Campaign campaign = super.campaign();
+            campaigns.add(candidate().id());
             return campaign;
-        }
-
-        @Override
-        public DataStore data() {
-            return delegate.data();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

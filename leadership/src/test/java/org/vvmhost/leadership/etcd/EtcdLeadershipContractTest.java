@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipContract;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.ForwardingLeadership;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
 
@@ -93,37 +93,16 @@ class EtcdLeadershipContractTest extends LeadershipContract {
     }
 
     /** Notes which candidates closed, so that {@link #awaitLeaseExpiry()} knows whose keys must go. */
-    private final class ClosingTracked implements Leadership {
-        private final Leadership delegate;
+    private final class ClosingTracked extends ForwardingLeadership {
 
         ClosingTracked(Leadership delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String description() {
-            return delegate.description();
-        }
-
-        @Override
-        public Candidate candidate() {
-            return delegate.candidate();
-        }
-
-        @Override
-        public Campaign campaign() {
-            return delegate.campaign();
-        }
-
-        @Override
-        public DataStore data() {
-            return delegate.data();
+            super(delegate);
         }
 
         @Override
         public void close() {
-            closedCandidates.add(delegate.candidate().id());
-            delegate.close();
+            closedCandidates.add(candidate().id());
+            super.close();
         }
     }
 }
