@@ -26,7 +26,8 @@ final class LeaseMeters implements LeaseObserver {
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         this.failures = Counter.builder("vvmhost.lease.keepalive.failures")
-                .description("Lease keepalives that failed, went unanswered within their bound, or found the lease gone")
+                .description("Lease keepalives that failed, went unanswered within their bound, or found the lease "
+                        + "gone")
                 .register(registry);
     }
 

@@ -21,8 +21,8 @@ import org.vvmhost.vvm.VvmProblem;
  * Holds this replica's {@link ReplicaState}: the VVM's listener events and the runner's (launch, stop request,
  * problem, end) each swap in the next snapshot; the HTTP handlers read the current one and never wait. It also keeps
  * the leadership meters: {@code vvmhost_leader}, {@code vvmhost_fencing_token}, {@code vvmhost_fencing_epoch},
- * {@code vvmhost_leadership_transitions_total}, {@code vvmhost_leadership_campaign_wait_seconds} (from a VVM's launch to
- * its win) and {@code vvmhost_lease_renew_deadline_slack_seconds} (the term's margin before its renew deadline).
+ * {@code vvmhost_leadership_transitions_total}, {@code vvmhost_leadership_campaign_wait_seconds} (from a VVM's launch
+ * to its win) and {@code vvmhost_lease_renew_deadline_slack_seconds} (the term's margin before its renew deadline).
  */
 final class ReplicaStatus implements VvmListener {
 

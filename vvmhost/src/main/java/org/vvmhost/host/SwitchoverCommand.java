@@ -76,7 +76,8 @@ final class SwitchoverCommand implements Callable<Integer> {
 
     @Option(names = "--http-tls-cert-file", paramLabel = "<pem>",
             description = "When the replicas' API speaks HTTPS: trust the certificates in this PEM file (the "
-                    + "replicas' certificate, or their CA) instead of the JVM's trust store. Env: VVM_HTTP_TLS_CERT_FILE.")
+                    + "replicas' certificate, or their CA) instead of the JVM's trust store. "
+                    + "Env: VVM_HTTP_TLS_CERT_FILE.")
     private Path certFile;
 
     @Inject
