@@ -25,9 +25,9 @@ import org.vvmhost.testing.TestTiming;
 
 /**
  * Planned switchovers of real replicas on a real etcd, through the command and the HTTP API: what is refused changes
- * nothing (same leader, same fencing token), and three switchovers in a row keep both processes running, lose no tick
- * (each successor restores the tick its predecessor stopped at) and keep the world identical to an uninterrupted run
- * on the embedded default.
+ * nothing (same leader, same fencing token), and four switchovers in a row (by name and to the next in line, each by
+ * the command and by the API) keep both processes running, lose no tick (each successor restores the tick its
+ * predecessor stopped at) and keep the world identical to an uninterrupted run on the embedded default.
  */
 class SwitchoverIT {
 
@@ -52,7 +52,7 @@ class SwitchoverIT {
     }
 
     @Test
-    void refusedSwitchoversChangeNothingAndThreeInARowLoseNoTickAndKeepTheWorld() throws Exception {
+    void refusedSwitchoversChangeNothingAndFourInARowLoseNoTickAndKeepTheWorld() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         List<String> world = List.of("--world-set", "world.backup-interval=20");
         List<String> referenceArgs = new ArrayList<>(List.of("run", "--instance-id", "reference-" + election));
@@ -106,6 +106,14 @@ class SwitchoverIT {
         assertThat(byName.status()).as(byName.body()).isEqualTo(200);
         leader = awaitRoles(a, b);
         assertThat(leader).as("after three switchovers").isEqualTo(standby);
+        standby = leader == a ? b : a;
+
+        // 4: the command, to the next in line.
+        HostProcess plainCommand = command(token);
+        assertThat(plainCommand.awaitExit(TIMING.startBudget())).as(plainCommand.output()).contains(0);
+        assertThat(plainCommand.output()).contains("handed over to " + standby.id());
+        leader = awaitRoles(a, b);
+        assertThat(leader).isEqualTo(standby);
 
         assertThat(a.process().isAlive() && b.process().isAlive()).as("both processes run on").isTrue();
         JsonNode history = (leader == a ? b : a).api().get("/history").json();
@@ -113,7 +121,7 @@ class SwitchoverIT {
         assertThat((leader == a ? b : a).api().get("/metrics").body())
                 .contains("vvmhost_leadership_transitions_total{reason=\"switchover\"} 2.0");
         // The newest term's successor has saved a view of its own, so that the logs hold ticks after the last switch.
-        long lastRestore = restoresInOrder(a, b).get(2).tick();
+        long lastRestore = restoresInOrder(a, b).get(3).tick();
         await().atMost(TIMING.eventBudget()).until(() -> log(leader(a, b)).saves().stream()
                 .anyMatch(save -> save.tick() > lastRestore && !save.isFinal()));
         // The standby first, so that nobody takes over at the end.
@@ -153,7 +161,7 @@ class SwitchoverIT {
             stopped.addAll(log(replica).simulationStops());
         }
         List<ReplicaLog.TickHash> restores = restoresInOrder(a, b);
-        assertThat(restores).as("a restore per switchover").hasSize(3);
+        assertThat(restores).as("a restore per switchover").hasSize(4);
         for (ReplicaLog.TickHash restore : restores) {
             ReplicaLog.Save newest = saves.stream().filter(save -> save.nanos() < restore.nanos())
                     .max(Comparator.comparingLong(ReplicaLog.Save::nanos)).orElseThrow();
