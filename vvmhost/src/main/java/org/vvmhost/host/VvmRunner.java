@@ -56,7 +56,7 @@ final class VvmRunner {
             // Each pass campaigns anew. A check of whether this replica may campaign at all belongs here, before the
             // next VVM is built.
             if (stopRequested.isDone()) {
-                log.info("{} received between two VVMs: shutting down gracefully", stopRequested.join());
+                log.info("{} received: shutting down gracefully, with no VVM running", stopRequested.join());
                 ended = new Ended(false, Optional.empty());
                 break;
             }

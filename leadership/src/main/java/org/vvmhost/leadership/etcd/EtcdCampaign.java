@@ -47,10 +47,10 @@ import org.vvmhost.time.Clock;
 /**
  * A campaign on its own thread: enter a candidacy (lease, key, keepalive), wait by watching the key just before
  * ours until it is deleted, then confirm the claim, settle the fencing epoch and report a term. A candidate that comes
- * first while a switchover names another one withdraws and enters again, behind it. Unreachable etcd and
- * lost candidacies are retried with capped exponential backoff, forever, until cancelled; access errors end the
- * campaign. A campaign that saw etcd's history break, or finds the election's data without an epoch, waits out the
- * lock-delay before it reports its term.
+ * first while a switchover names another one withdraws and enters again, behind it. Unreachable etcd and lost
+ * candidacies are retried with capped exponential backoff, forever, until cancelled; access errors end the campaign.
+ * A campaign that saw etcd's history break, or finds the election's data without an epoch, waits out the lock-delay
+ * before it reports its term.
  */
 final class EtcdCampaign implements Campaign {
 
