@@ -94,8 +94,9 @@ final class VvmRunner {
             Vvm vvm = parts.vvm();
             Relaunch relaunch = new Relaunch();
             current.set(relaunch);
-            CompletableFuture<VvmProblem> problem = vvm.launch();
+            // Before the launch: a campaign may be won at once, and its term must not be taken for the last VVM's.
             status.launched();
+            CompletableFuture<VvmProblem> problem = vvm.launch();
             // At once, on the thread that completes it: liveness turns the moment a problem arrives.
             problem.thenAccept(status::failed);
             await(CompletableFuture.anyOf(stopRequested, problem, relaunch.requested()));

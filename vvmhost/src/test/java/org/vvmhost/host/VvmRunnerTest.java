@@ -146,12 +146,13 @@ class VvmRunnerTest {
         Leadership a = election.join(new Candidate("a", "test-host", 1, Instant.EPOCH));
         leaderships.add(a);
         List<CompletableFuture<ServiceContext>> terms = new CopyOnWriteArrayList<>();
+        ReplicaStatus statusA = new ReplicaStatus(clock, "a", new SimpleMeterRegistry());
         VvmRunner runnerA = runner(() -> {
             CompletableFuture<ServiceContext> running = new CompletableFuture<>();
             terms.add(running);
             return Vvms.provide(VvmSettings.defaults(), a, List.of(service("sim", running)), clock,
-                    halts::incrementAndGet, listener("a"));
-        });
+                    halts::incrementAndGet, new CompositeListener(statusA, listener("a")));
+        }, statusA);
         CompletableFuture<String> stopA = new CompletableFuture<>();
         CompletableFuture<ExitCode> exitA = run(runnerA, stopA);
         awaitLeader("a");
@@ -170,11 +171,17 @@ class VvmRunnerTest {
         await().atMost(BUDGET).until(() -> terms.size() == 2);
         assertThat(terms.get(0).join().term().status()).isEqualTo(Term.Status.RELEASED);
         assertThat(terms.get(1)).as("a's new VVM waits as a standby").isNotDone();
+        await().atMost(BUDGET).until(() -> statusA.current().phase() == ReplicaState.Phase.CAMPAIGNING);
+        assertThat(statusA.current().history()).singleElement()
+                .satisfies(tenure -> assertThat(tenure.end()).contains("released"));
         stopB.complete("SIGTERM");
         assertThat(exitB.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
         ServiceContext second = terms.get(1).get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(second.term().fencingToken()).isGreaterThan(terms.get(0).join().term().fencingToken());
         assertThat(exitA).isNotDone();
+        await().atMost(BUDGET).until(() -> statusA.current().phase() == ReplicaState.Phase.SERVING);
+        assertThat(statusA.current().history()).as("the new term heads the history, the old one ended")
+                .extracting(ReplicaState.Tenure::end).containsExactly(Optional.empty(), Optional.of("released"));
         stopA.complete("SIGTERM");
         assertThat(exitA.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
         assertThat(leaders).containsExactly("a", "b", "a");
@@ -217,6 +224,33 @@ class VvmRunnerTest {
         assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
         assertThat(stopping).isDone();
         assertThat(built).as("no VVM after the stop").hasValue(1);
+    }
+
+    /** Tells two listeners, in order. */
+    private record CompositeListener(VvmListener first, VvmListener second) implements VvmListener {
+        @Override
+        public void leadershipAcquired(Term term) {
+            first.leadershipAcquired(term);
+            second.leadershipAcquired(term);
+        }
+
+        @Override
+        public void servicesStarted() {
+            first.servicesStarted();
+            second.servicesStarted();
+        }
+
+        @Override
+        public void leadershipReleased(Term term) {
+            first.leadershipReleased(term);
+            second.leadershipReleased(term);
+        }
+
+        @Override
+        public void leadershipLost(Term term, Throwable reason) {
+            first.leadershipLost(term, reason);
+            second.leadershipLost(term, reason);
+        }
     }
 
     /** Notes each campaign in {@link #campaigns}, so that a test knows a candidate is in line. */
@@ -267,6 +301,10 @@ class VvmRunnerTest {
 
     /** A runner that builds each VVM with {@code vvms}, and nothing else: no world, no preloader. */
     private VvmRunner runner(Supplier<Vvm> vvms) {
+        return runner(vvms, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry()));
+    }
+
+    private VvmRunner runner(Supplier<Vvm> vvms, ReplicaStatus status) {
         Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> {
                     throw new IllegalStateException("this test runs no world");
@@ -288,7 +326,7 @@ class VvmRunnerTest {
                 return vvms.get();
             }
         };
-        return new VvmRunner(factory, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry()));
+        return new VvmRunner(factory, status);
     }
 
     private static Service service(String name, CompletableFuture<ServiceContext> running) {
