@@ -143,9 +143,28 @@ class HttpApiIT {
         double tick = first.value("vvmhost_world_tick").orElseThrow();
         assertThat(other.value("vvmhost_world_tick")).hasValueSatisfying(t -> assertThat(t).isNaN());
 
+        for (String name : List.of("vvmhost_lease_keepalive_duration_seconds",
+                "vvmhost_leadership_campaign_wait_seconds")) {
+            assertThat(first.family(name)).as(name)
+                    .hasValueSatisfying(f -> assertThat(f.type()).isEqualTo("histogram"));
+        }
+        assertThat(first.family("vvmhost_lease_keepalive_failures")).hasValueSatisfying(
+                f -> assertThat(f.type()).isEqualTo("counter"));
+        assertThat(first.value("vvmhost_leadership_campaign_wait_seconds_count")).contains(1.0);
+        assertThat(other.value("vvmhost_leadership_campaign_wait_seconds_count")).contains(0.0);
+        double renewDeadline = TTL.toMillis() * 2 / 3 / 1000.0;
+        assertThat(first.value("vvmhost_lease_renew_deadline_slack_seconds")).hasValueSatisfying(
+                slack -> assertThat(slack).isBetween(0.0, renewDeadline));
+        assertThat(other.value("vvmhost_lease_renew_deadline_slack_seconds")).as("no term")
+                .hasValueSatisfying(slack -> assertThat(slack).isNaN());
+
         await().atMost(TIMING.eventBudget()).until(() -> scrape(python, leader)
                 .value("vvmhost_world_tick_duration_seconds_count").orElseThrow() > ticks);
         PrometheusText later = scrape(python, leader);
+        for (PrometheusText replica : List.of(later, scrape(python, standby))) {
+            assertThat(replica.value("vvmhost_lease_keepalive_duration_seconds_count")).as("leader and standby renew")
+                    .hasValueSatisfying(n -> assertThat(n).isPositive());
+        }
         assertThat(later.value("vvmhost_world_tick").orElseThrow()).isGreaterThan(tick);
         assertThat(later.value("vvmhost_http_requests_total", Map.of("endpoint", "/metrics", "status", "200")))
                 .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(2));

@@ -18,6 +18,12 @@ public interface DataStore {
      */
     String EPOCH_KEY = "epoch";
 
+    /**
+     * The switchover intent of a planned switchover, if one is under way (see {@link SwitchoverIntent}): written by
+     * {@link Term#nameSuccessor}, readable like any key; no {@link Term#write} may touch it.
+     */
+    String SWITCHOVER_KEY = "switchover";
+
     CompletableFuture<Optional<byte[]>> get(String key);
 
     /** All keys that start with {@code prefix}, in key order. */

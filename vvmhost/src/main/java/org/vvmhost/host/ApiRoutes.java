@@ -151,6 +151,7 @@ final class ApiRoutes {
                 return "standby";
             case ACQUIRED:
             case SERVING:
+            case SWITCHING_OVER:
                 return "leader";
             default:
                 return state.phase().name().toLowerCase(Locale.ROOT);

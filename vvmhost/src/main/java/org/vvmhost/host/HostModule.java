@@ -35,6 +35,11 @@ abstract class HostModule {
 
     @Binds
     @IntoMap
+    @ClassKey(SwitchoverCommand.class)
+    abstract Object switchoverCommand(SwitchoverCommand command);
+
+    @Binds
+    @IntoMap
     @ClassKey(ProbeCommand.class)
     abstract Object probeCommand(ProbeCommand command);
 

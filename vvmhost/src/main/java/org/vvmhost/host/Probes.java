@@ -101,6 +101,9 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
                 return "a standby, not the leader";
             case ACQUIRED:
                 return "leadership acquired, services starting";
+            case SWITCHING_OVER:
+                return "switching over to " + state.term().flatMap(ReplicaState.Tenure::switchoverTo).orElse("?")
+                        + ": services stopping, then the term is released";
             case STOPPING:
                 return "shutting down: " + state.stopReason().orElse("stop requested");
             case FAILED:

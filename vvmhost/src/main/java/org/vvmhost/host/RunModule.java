@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,15 +13,16 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
+import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
-import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.Terminator;
-import org.vvmhost.vvm.Vvm;
-import org.vvmhost.vvm.Vvms;
 
-/** The VVM and what it runs on: the clock, the leadership, the killer's terminator. */
-@Module
+/**
+ * What every VVM of a run runs on: the clock, the leadership, the killer's terminator, the metrics and the replica's
+ * state. Each VVM, with its services, comes from a {@link VvmComponent}.
+ */
+@Module(subcomponents = VvmComponent.class)
 abstract class RunModule {
 
     private static final Logger log = LoggerFactory.getLogger(RunModule.class);
@@ -50,21 +52,40 @@ abstract class RunModule {
         return new HostMetrics();
     }
 
+    /** The world services' meters: one set for the run, read from the service of the VVM that runs now. */
     @Provides
     @RunScope
-    static ReplicaStatus status(RunSettings settings, Clock clock, HostMetrics metrics) {
-        return new ReplicaStatus(clock, settings.instanceId(), metrics.registry());
+    static WorldSimulationService.Meters worldMeters(HostMetrics metrics) {
+        return WorldSimulationService.meters(metrics.registry());
     }
 
     @Provides
     @RunScope
-    static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock) {
-        ElectionReader election = new ElectionReader(settings.etcd(), settings.election(), clock);
+    static ReplicaStatus status(RunSettings settings, Clock clock, HostMetrics metrics) {
+        ReplicaStatus status = new ReplicaStatus(clock, settings.instanceId(), metrics.registry());
+        metrics.observeCluster(() -> status.observed().map(Observed::cluster));
+        return status;
+    }
+
+    @Provides
+    @RunScope
+    static ElectionReader election(RunSettings settings, Clock clock) {
+        return new ElectionReader(settings.etcd(), settings.election(), clock);
+    }
+
+    /** The read-only routes, and {@code POST /switchover}. */
+    @Provides
+    @RunScope
+    static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock,
+                           ElectionReader election, VvmRunner runner) {
         ApiRoutes routes = new ApiRoutes(status, election, metrics.registry(), clock, settings.host());
         Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
                 .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
                 .register(metrics.registry());
-        return new HttpApi(settings.http(), settings.host(), routes.routes(), metrics.registry());
+        Switchover switchover = new Switchover(status, election, new StandbyProbe(settings.http()), runner, clock);
+        List<HttpApi.Route> all = new ArrayList<>(routes.routes());
+        all.add(HttpApi.Route.post("/switchover", call -> switchover.handle(call.body())));
+        return new HttpApi(settings.http(), settings.host(), all, metrics.registry());
     }
 
     /**
@@ -74,13 +95,15 @@ abstract class RunModule {
      */
     @Provides
     @RunScope
-    static Leadership leadership(RunSettings settings, Clock clock, Candidate candidate) {
+    static Leadership leadership(RunSettings settings, Clock clock, Candidate candidate, HostMetrics metrics) {
+        // Registered on the embedded default too, so that every replica exports the same families.
+        LeaseMeters keepalives = new LeaseMeters(metrics.registry());
         if (settings.etcd().isPresent()) {
             EtcdSettings etcd = settings.etcd().get();
             log.info("leadership on etcd {}, election '{}'{}{}", etcd.endpoints(), etcd.election(),
                     etcd.tls().isPresent() ? ", TLS" : "",
                     etcd.credentials().map(c -> ", as etcd user " + c.user()).orElse(""));
-            return EtcdLeaderships.connect(etcd, candidate, clock);
+            return EtcdLeaderships.connect(etcd, candidate, clock, keepalives);
         }
         log.warn("no etcd endpoints configured (--etcd-endpoints, VVM_ETCD_ENDPOINTS): this process leads through "
                 + "an in-memory election of its own, and its state is not shared with any other replica");
@@ -90,13 +113,5 @@ abstract class RunModule {
     @Provides
     static Terminator terminator() {
         return Terminator.runtimeHalt(ExitCode.LEADERSHIP_LOST.code());
-    }
-
-    @Provides
-    @RunScope
-    static Vvm vvm(RunSettings settings, Leadership leadership, List<Service> services, Clock clock,
-                   Terminator terminator, ReplicaStatus status) {
-        // The VVM logs its lifecycle itself; the listener keeps the replica's state for the HTTP API.
-        return Vvms.provide(settings.vvm(), leadership, services, clock, terminator, status);
     }
 }

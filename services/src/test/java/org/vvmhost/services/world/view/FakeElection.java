@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.view;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -138,6 +139,11 @@ final class FakeElection implements DataStore {
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             return FakeElection.this.write(token, ops);
+        }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no switchover in these tests"));
         }
     }
 }

@@ -80,6 +80,11 @@ class LeadershipWorldViewStoreTest {
             public CompletableFuture<Void> write(List<WriteOp> ops) {
                 return neverAnswered; // etcd is partitioned away
             }
+
+            @Override
+            public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+                return neverAnswered;
+            }
         };
         CompletableFuture<Void> save = CompletableFuture.runAsync(() -> storeOf(partitioned)
                 .save(WorldViews.viewAt(1000, 7)));
