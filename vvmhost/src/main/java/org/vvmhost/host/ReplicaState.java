@@ -11,8 +11,9 @@ import java.util.Optional;
  * held. Each event returns the next snapshot; nothing here reads a clock or does I/O, so the table is tested as is.
  *
  * <p>Phases: {@code STARTING → CAMPAIGNING → ACQUIRED → SERVING}; a stop request moves any live phase to
- * {@code STOPPING}, a problem (leadership lost, a service failed) to {@code FAILED}, and the end of the VVM to
- * {@code STOPPED} unless it failed. A term released while not stopping goes back to {@code CAMPAIGNING}.
+ * {@code STOPPING}, a problem (leadership lost, a service failed) to {@code FAILED}, and the end of the last VVM to
+ * {@code STOPPED} unless it failed. A term released while not stopping goes back to {@code CAMPAIGNING}, and so does
+ * the launch of a new VVM after one gave its term up.
  *
  * @param since   when the phase began
  * @param term    the term held now: from {@code ACQUIRED} until it is released or lost
@@ -86,9 +87,16 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
         return new ReplicaState(Phase.STARTING, at, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
-    /** The VVM launched: it campaigns. */
+    /**
+     * A VVM launched: it campaigns, the first one or one launched after the previous gave its term up. A term still
+     * open is one that VVM gave up without saying how it ended (its release failed, or its lease ran out meanwhile).
+     */
     ReplicaState launched(Instant at) {
-        return phase == Phase.STARTING ? withPhase(Phase.CAMPAIGNING, at) : this;
+        if (!live() || phase == Phase.STOPPING) {
+            return this;
+        }
+        ReplicaState ended = endTerm(at, "given up", phase);
+        return ended.phase == Phase.CAMPAIGNING ? ended : ended.withPhase(Phase.CAMPAIGNING, at);
     }
 
     ReplicaState acquired(String fencingToken, String leaderKey, String leaderId, Instant at) {

@@ -78,7 +78,10 @@ final class ReplicaStatus implements VvmListener {
     }
 
     void launched() {
-        update(s -> s.launched(clock.instant()));
+        if (!update(s -> s.launched(clock.instant())).leading()) {
+            fencingToken = 0;
+            fencingEpoch = 0;
+        }
     }
 
     void stopRequested(String reason) {
@@ -123,8 +126,8 @@ final class ReplicaStatus implements VvmListener {
         transitions("lost").increment();
     }
 
-    private void update(UnaryOperator<ReplicaState> event) {
-        state.updateAndGet(event);
+    private ReplicaState update(UnaryOperator<ReplicaState> event) {
+        return state.updateAndGet(event);
     }
 
     private Counter transitions(String reason) {

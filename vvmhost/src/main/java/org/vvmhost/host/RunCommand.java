@@ -17,7 +17,6 @@ import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
-import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.VvmSettings;
@@ -131,21 +130,11 @@ final class RunCommand implements Callable<Integer> {
                 log.info("exit code {}: {}", exitCode.code(), exitCode.description());
                 return exitCode.code();
             }
-            Optional<WorldViewPreloader> preloader = Optional.empty();
             try {
-                // A standby starts preloading before the VVM campaigns, so that a takeover finds the view read.
-                preloader = run.preloader();
-                Observed observed = run.observed();
-                metrics.observeCluster(observed.cluster());
-                run.status().observe(observed);
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
             } finally {
-                try {
-                    preloader.ifPresent(WorldViewPreloader::close);
-                } finally {
-                    leadership.close();
-                }
+                leadership.close();
             }
         } finally {
             // Last: it answers (livez 503 after a loss, readyz 503 while stopping) until the VVM is done.

@@ -4,7 +4,6 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Candidate;
@@ -12,15 +11,16 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
+import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
-import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.Terminator;
-import org.vvmhost.vvm.Vvm;
-import org.vvmhost.vvm.Vvms;
 
-/** The VVM and what it runs on: the clock, the leadership, the killer's terminator. */
-@Module
+/**
+ * What every VVM of a run runs on: the clock, the leadership, the killer's terminator, the metrics and the replica's
+ * state. Each VVM, with its services, comes from a {@link VvmComponent}.
+ */
+@Module(subcomponents = VvmComponent.class)
 abstract class RunModule {
 
     private static final Logger log = LoggerFactory.getLogger(RunModule.class);
@@ -50,10 +50,19 @@ abstract class RunModule {
         return new HostMetrics();
     }
 
+    /** The world services' meters: one set for the run, read from the service of the VVM that runs now. */
+    @Provides
+    @RunScope
+    static WorldSimulationService.Meters worldMeters(HostMetrics metrics) {
+        return WorldSimulationService.meters(metrics.registry());
+    }
+
     @Provides
     @RunScope
     static ReplicaStatus status(RunSettings settings, Clock clock, HostMetrics metrics) {
-        return new ReplicaStatus(clock, settings.instanceId(), metrics.registry());
+        ReplicaStatus status = new ReplicaStatus(clock, settings.instanceId(), metrics.registry());
+        metrics.observeCluster(() -> status.observed().map(Observed::cluster));
+        return status;
     }
 
     @Provides
@@ -90,13 +99,5 @@ abstract class RunModule {
     @Provides
     static Terminator terminator() {
         return Terminator.runtimeHalt(ExitCode.LEADERSHIP_LOST.code());
-    }
-
-    @Provides
-    @RunScope
-    static Vvm vvm(RunSettings settings, Leadership leadership, List<Service> services, Clock clock,
-                   Terminator terminator, ReplicaStatus status) {
-        // The VVM logs its lifecycle itself; the listener keeps the replica's state for the HTTP API.
-        return Vvms.provide(settings.vvm(), leadership, services, clock, terminator, status);
     }
 }

@@ -97,6 +97,23 @@ class ProbesTest {
     }
 
     @Test
+    void aNewVvmCampaignsAgainAndClosesATermItsPredecessorGaveUpWithoutWord() {
+        ReplicaState relaunched = serving.released(T0.plusSeconds(5)).launched(T0.plusSeconds(6));
+        assertThat(relaunched.phase()).isEqualTo(ReplicaState.Phase.CAMPAIGNING);
+        assertThat(relaunched.since()).isEqualTo(T0.plusSeconds(5));
+        assertThat(relaunched.history().get(0).end()).contains("released");
+
+        ReplicaState unsaid = serving.launched(T0.plusSeconds(6));
+        assertThat(unsaid.phase()).isEqualTo(ReplicaState.Phase.CAMPAIGNING);
+        assertThat(unsaid.term()).isEmpty();
+        assertThat(unsaid.history().get(0).end()).contains("given up");
+        assertThat(unsaid.history().get(0).to()).contains(T0.plusSeconds(6));
+
+        ReplicaState stopping = serving.stopRequested("SIGTERM", T0.plusSeconds(5));
+        assertThat(stopping.launched(T0.plusSeconds(6))).as("no VVM launches after a stop").isEqualTo(stopping);
+    }
+
+    @Test
     void theHistoryKeepsTheNewestTerms() {
         ReplicaState state = standby;
         for (int i = 0; i < ReplicaState.HISTORY_LIMIT + 5; i++) {

@@ -12,13 +12,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.memory.InMemoryElection;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.cluster.InProcessClusterService;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.service.WorldServiceSettings;
+import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.ServiceContext;
@@ -27,7 +39,10 @@ import org.vvmhost.vvm.VvmListener;
 import org.vvmhost.vvm.VvmSettings;
 import org.vvmhost.vvm.Vvms;
 
-/** The runner with a real VVM on the in-memory election and a manual clock: each way of ending, its exit code. */
+/**
+ * The runner with real VVMs on the in-memory election and a manual clock: each way of ending, its exit code, and a
+ * relaunch that gives the term up and campaigns again with a new VVM.
+ */
 class VvmRunnerTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(10);
@@ -37,6 +52,8 @@ class VvmRunnerTest {
     private final AtomicInteger halts = new AtomicInteger();
     private final List<Leadership> leaderships = new ArrayList<>();
     private final List<Thread> runners = new ArrayList<>();
+    /** Candidates that campaigned, in order. */
+    private final List<String> campaigns = new CopyOnWriteArrayList<>();
     /** Candidates whose services started, in order. */
     private final List<String> leaders = new CopyOnWriteArrayList<>();
 
@@ -124,6 +141,120 @@ class VvmRunnerTest {
         assertThat(halts).as("the killer waits for the kill delay, which the manual clock never reaches").hasValue(0);
     }
 
+    @Test
+    void aRelaunchGivesTheTermUpAndANewVvmCampaignsAgainOverTheSameLeadership() throws Exception {
+        Leadership a = election.join(new Candidate("a", "test-host", 1, Instant.EPOCH));
+        leaderships.add(a);
+        List<CompletableFuture<ServiceContext>> terms = new CopyOnWriteArrayList<>();
+        VvmRunner runnerA = runner(() -> {
+            CompletableFuture<ServiceContext> running = new CompletableFuture<>();
+            terms.add(running);
+            return Vvms.provide(VvmSettings.defaults(), a, List.of(service("sim", running)), clock,
+                    halts::incrementAndGet, listener("a"));
+        });
+        CompletableFuture<String> stopA = new CompletableFuture<>();
+        CompletableFuture<ExitCode> exitA = run(runnerA, stopA);
+        awaitLeader("a");
+        CompletableFuture<String> stopB = new CompletableFuture<>();
+        Leadership b = new CampaignsCounted(election.join(new Candidate("b", "test-host", 2, Instant.EPOCH)));
+        leaderships.add(b);
+        CompletableFuture<ExitCode> exitB = run(Vvms.provide(VvmSettings.defaults(), b, List.of(), clock,
+                halts::incrementAndGet, listener("b")), stopB);
+        await().atMost(BUDGET).until(() -> campaigns.contains("b"));
+
+        CompletableFuture<Void> relaunched = runnerA.relaunch("switchover");
+        assertThat(runnerA.relaunch("again")).as("one relaunch at a time").isCompletedExceptionally();
+        relaunched.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+
+        awaitLeader("b");
+        await().atMost(BUDGET).until(() -> terms.size() == 2);
+        assertThat(terms.get(0).join().term().status()).isEqualTo(Term.Status.RELEASED);
+        assertThat(terms.get(1)).as("a's new VVM waits as a standby").isNotDone();
+        stopB.complete("SIGTERM");
+        assertThat(exitB.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+        ServiceContext second = terms.get(1).get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(second.term().fencingToken()).isGreaterThan(terms.get(0).join().term().fencingToken());
+        assertThat(exitA).isNotDone();
+        stopA.complete("SIGTERM");
+        assertThat(exitA.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+        assertThat(leaders).containsExactly("a", "b", "a");
+    }
+
+    @Test
+    void aStopDuringARelaunchEndsTheRunGracefully() throws Exception {
+        CompletableFuture<String> stop = new CompletableFuture<>();
+        Leadership a = election.join(new Candidate("a", "test-host", 1, Instant.EPOCH));
+        leaderships.add(a);
+        AtomicInteger built = new AtomicInteger();
+        CompletableFuture<Void> stopping = new CompletableFuture<>();
+        Service slow = new Service() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public void start(ServiceContext context) {
+            }
+
+            @Override
+            public void stop() {
+                // The stop request arrives while the VVM shuts down for the relaunch.
+                stop.complete("SIGTERM");
+                stopping.complete(null);
+            }
+        };
+        VvmRunner runner = runner(() -> {
+            built.incrementAndGet();
+            return Vvms.provide(VvmSettings.defaults(), a, List.of(slow), clock, halts::incrementAndGet,
+                    listener("a"));
+        });
+        CompletableFuture<ExitCode> exit = run(runner, stop);
+        awaitLeader("a");
+
+        runner.relaunch("switchover").get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+        assertThat(stopping).isDone();
+        assertThat(built).as("no VVM after the stop").hasValue(1);
+    }
+
+    /** Notes each campaign in {@link #campaigns}, so that a test knows a candidate is in line. */
+    private final class CampaignsCounted implements Leadership {
+        private final Leadership delegate;
+
+        CampaignsCounted(Leadership delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String description() {
+            return delegate.description();
+        }
+
+        @Override
+        public Candidate candidate() {
+            return delegate.candidate();
+        }
+
+        @Override
+        public Campaign campaign() {
+            Campaign campaign = delegate.campaign();
+            campaigns.add(delegate.candidate().id());
+            return campaign;
+        }
+
+        @Override
+        public DataStore data() {
+            return delegate.data();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
     private void awaitLeader(String id) {
         await().atMost(BUDGET).until(() -> leaders.contains(id));
     }
@@ -131,22 +262,54 @@ class VvmRunnerTest {
     private Vvm vvm(String id, VvmSettings settings, List<Service> services) {
         Leadership leadership = election.join(new Candidate(id, "test-host", 1, Instant.EPOCH));
         leaderships.add(leadership);
-        VvmListener listener = new VvmListener() {
+        return Vvms.provide(settings, leadership, services, clock, halts::incrementAndGet, listener(id));
+    }
+
+    private VvmListener listener(String id) {
+        return new VvmListener() {
             @Override
             public void servicesStarted() {
                 leaders.add(id);
             }
         };
-        return Vvms.provide(settings, leadership, services, clock, halts::incrementAndGet, listener);
     }
 
     private CompletableFuture<ExitCode> run(Vvm vvm, CompletableFuture<String> stopRequested) {
+        return run(runner(() -> vvm), stopRequested);
+    }
+
+    private CompletableFuture<ExitCode> run(VvmRunner runner, CompletableFuture<String> stopRequested) {
         CompletableFuture<ExitCode> exit = new CompletableFuture<>();
-        Thread runner = new Thread(() -> exit.complete(new VvmRunner(vvm, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry())).run(stopRequested)),
-                "test-runner-" + runners.size());
-        runners.add(runner);
-        runner.start();
+        Thread thread = new Thread(() -> exit.complete(runner.run(stopRequested)), "test-runner-" + runners.size());
+        runners.add(thread);
+        thread.start();
         return exit;
+    }
+
+    /** A runner that builds each VVM with {@code vvms}, and nothing else: no world, no preloader. */
+    private VvmRunner runner(Supplier<Vvm> vvms) {
+        Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
+                ComponentSetRegistry.builtIn(), context -> {
+                    throw new IllegalStateException("this test runs no world");
+                }, Optional.empty(), clock), Optional.empty(), InProcessClusterService.create(
+                () -> ClusterOptions.threaded(clock), FunctionRegistry.create()), 1);
+        VvmComponent.Factory factory = () -> new VvmComponent() {
+            @Override
+            public Optional<WorldViewPreloader> preloader() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Observed observed() {
+                return nothing;
+            }
+
+            @Override
+            public Vvm vvm() {
+                return vvms.get();
+            }
+        };
+        return new VvmRunner(factory, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry()));
     }
 
     private static Service service(String name, CompletableFuture<ServiceContext> running) {

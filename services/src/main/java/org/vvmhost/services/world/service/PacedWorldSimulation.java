@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -74,17 +73,17 @@ final class PacedWorldSimulation implements WorldSimulationService {
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
                          Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
-                         MeterRegistry registry) {
+                         WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
         this.clock = clock;
         this.runtimes = runtimes;
-        this.meters = new WorldMeters(registry);
+        this.meters = meters;
     }
 
-    /** Registers the gauges that read this service when scraped; called once it is fully built. */
+    /** Points the gauges at this service; called once it is fully built. */
     PacedWorldSimulation observed() {
         meters.observe(this);
         return this;

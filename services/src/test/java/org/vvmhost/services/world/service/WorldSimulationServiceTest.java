@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
@@ -324,6 +326,32 @@ class WorldSimulationServiceTest {
                 .hasMessageContaining("cannot restore the world from file:")
                 .hasMessageContaining("entities")
                 .hasMessageContaining("move the world views away");
+    }
+
+    @Test
+    void theMetersOfARegistryReadTheServiceBuiltLast() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WorldSimulationService.Meters meters = WorldSimulationService.meters(registry);
+        Leader leader = lead("first");
+        WorldSimulationService first = metered(meters, 10);
+        first.start(leader.context);
+        await().atMost(BUDGET).until(() -> first.tick() == 10);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).isEqualTo(10);
+        first.stop();
+
+        WorldSimulationService second = metered(meters, 20);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).as("a service that runs no world yet").isNaN();
+        second.start(leader.context);
+        await().atMost(BUDGET).until(() -> second.tick() == 20);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).isEqualTo(20);
+        assertThat(registry.get("vvmhost.world.tick.duration").timer().count()).as("one timer for both").isEqualTo(20);
+        second.stop();
+    }
+
+    private WorldSimulationService metered(WorldSimulationService.Meters meters, long lastTick) {
+        return WorldSimulationService.create(WorldServiceSettings.of(FAST).withThreads(1).withLastTick(lastTick),
+                ComponentSetRegistry.builtIn(), context -> location.open(context, clock), Optional.empty(), clock,
+                store -> WorldRuntime.threads(1), meters);
     }
 
     @Test
