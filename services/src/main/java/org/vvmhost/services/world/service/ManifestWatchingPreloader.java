@@ -25,7 +25,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestWatchingPreloader.class);
     static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** A view and the manifest value it was read for (null when it was found without a manifest). */
+    /** A view and the manifest value it was read for (null when it was found without a usable manifest). */
     private record Preloaded(byte[] manifest, WorldView view) {
     }
 
@@ -128,7 +128,9 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
                 kept = preloaded;
                 if (view.isPresent() && !stopped && (kept == null || view.get().tick() >= kept.view().tick()
                         || !sameWorld(view.get().header(), kept.view().header()))) {
-                    preloaded = new Preloaded(manifest.orElse(null), view.get());
+                    // A view found without a usable manifest is not handed over as current: the new leader reads the
+                    // store, says what was damaged, and writes the view back with a new manifest.
+                    preloaded = new Preloaded(result.damage().isEmpty() ? manifest.orElse(null) : null, view.get());
                 }
                 current = !changed && (view.isPresent() || result.damage().isEmpty() && result.rejected().isEmpty());
                 stored = new StoredWorld(true, view.map(WorldView::header), result.damage(),

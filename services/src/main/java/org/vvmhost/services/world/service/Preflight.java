@@ -82,9 +82,14 @@ public final class Preflight {
         return snapshotBytes * HEAP_BYTES_PER_SNAPSHOT_BYTE_PER_COPY * (1L + config.passivesPerArea());
     }
 
+    /** Bytes of heap this world takes, as estimated; the config's sets must all be known. */
+    public static long heapEstimate(WorldConfig config, ComponentSetRegistry sets) {
+        return BASE_HEAP_BYTES + heapBytesPerEntity(config, sets) * config.entities();
+    }
+
     private static Optional<Finding> memory(WorldConfig config, ComponentSetRegistry sets, long maxHeapBytes) {
         long perEntity = heapBytesPerEntity(config, sets);
-        long needed = BASE_HEAP_BYTES + perEntity * config.entities();
+        long needed = heapEstimate(config, sets);
         if (needed <= maxHeapBytes) {
             return Optional.empty();
         }

@@ -35,6 +35,8 @@ public interface WorldViewPreloader extends AutoCloseable {
     record StoredWorld(boolean read, Optional<WorldView.Header> newest, Optional<String> damage,
                        List<String> rejected) {
         public static final StoredWorld UNREAD = new StoredWorld(false, Optional.empty(), Optional.empty(), List.of());
+        /** Read, and nothing is stored. */
+        public static final StoredWorld EMPTY = new StoredWorld(true, Optional.empty(), Optional.empty(), List.of());
 
         public StoredWorld {
             Objects.requireNonNull(newest, "newest");

@@ -88,6 +88,8 @@ class ManifestWatchingPreloaderTest {
         assertThat(preloader.stored().damage()).hasValueSatisfying(damage -> assertThat(damage)
                 .startsWith("world view manifest world/manifest is not valid JSON"));
         assertThat(preloader.latest().map(WorldView::tick)).contains(20L);
+        assertThat(preloader.claim()).as("found without the manifest: the new leader reads the store and repairs it")
+                .isEmpty();
     }
 
     @Test

@@ -1,0 +1,154 @@
+package org.vvmhost.host;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.Preflight;
+import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.services.world.service.WorldViewPreloader.StoredWorld;
+
+/**
+ * May this replica campaign? Only if its world config matches the world stored where it would restore from: a
+ * replica that would fail to restore must never lead, or a bad rolling config change takes the service down at the
+ * next failover. The verdict is a pure function of what the store holds ({@link #decide}); the runner waits at the
+ * gate before each VVM campaigns, and withdraws a campaigning VVM when a new stored view stops matching.
+ */
+final class CampaignGate {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignGate.class);
+
+    /** What the gate says. */
+    sealed interface Verdict permits Open, Wait, Hold {
+    }
+
+    /** Campaign: nothing is stored, or the stored world is this config's. */
+    record Open(String why) implements Verdict {
+    }
+
+    /** Not yet: nothing has been read of the store. */
+    record Wait(String why) implements Verdict {
+    }
+
+    /** Do not campaign: the stored world is another config's. */
+    record Hold(Preflight.Finding finding) implements Verdict {
+    }
+
+    /** What the stored world is when there is no preloader to ask (a directory, read once per VVM; the embedded default). */
+    interface Source {
+        StoredWorld read();
+    }
+
+    private final Function<WorldView.Header, Optional<Preflight.Finding>> compare;
+    private final boolean failOnMismatch;
+    private final Source direct;
+    private final ReplicaStatus status;
+
+    /**
+     * @param compare        the stored view's header against this replica's config
+     * @param failOnMismatch exit (code 2) rather than wait when the stored world does not match
+     * @param direct         the stored world where no preloader reads it
+     */
+    CampaignGate(Function<WorldView.Header, Optional<Preflight.Finding>> compare, boolean failOnMismatch,
+                 Source direct, ReplicaStatus status) {
+        this.compare = compare;
+        this.failOnMismatch = failOnMismatch;
+        this.direct = direct;
+        this.status = status;
+    }
+
+    static Verdict decide(StoredWorld stored, Function<WorldView.Header, Optional<Preflight.Finding>> compare) {
+        if (!stored.read()) {
+            return new Wait("reading the stored world before campaigning");
+        }
+        if (stored.newest().isEmpty()) {
+            return new Open("no world view is stored");
+        }
+        WorldView.Header header = stored.newest().get();
+        return compare.apply(header).<Verdict>map(Hold::new)
+                .orElseGet(() -> new Open("the stored world (tick " + header.tick() + ") is this config's"));
+    }
+
+    /**
+     * Waits until this replica may campaign, or a stop is requested. Returns the finding that refuses it if it must
+     * exit instead ({@code --fail-on-mismatch}); empty when it may campaign, or a stop came first.
+     */
+    Optional<Preflight.Finding> await(Optional<WorldViewPreloader> preloader, CompletableFuture<String> stop) {
+        String shown = null;
+        while (!stop.isDone()) {
+            StoredWorld stored = preloader.map(WorldViewPreloader::stored).orElseGet(direct::read);
+            Verdict verdict = decide(stored, compare);
+            // Once per change of verdict, not once per view read: a held standby sees a new view at every backup.
+            if (!kind(verdict).equals(shown)) {
+                shown = kind(verdict);
+                announce(verdict);
+            } else if (verdict instanceof Hold hold) {
+                status.held(Optional.of(reason(hold)));
+            }
+            if (verdict instanceof Open) {
+                status.held(Optional.empty());
+                return Optional.empty();
+            }
+            if (verdict instanceof Hold hold && failOnMismatch) {
+                return Optional.of(hold.finding());
+            }
+            CompletableFuture<Void> next = preloader.map(p -> p.changedSince(stored))
+                    // The direct source is read once: what it said stands until the process restarts.
+                    .orElseGet(CompletableFuture::new);
+            try {
+                CompletableFuture.anyOf(next, stop).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the wait at the campaign gate failed", e.getCause());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Completes with the finding once a view read while the VVM campaigns no longer matches this replica's config;
+     * cancel it when the VVM ends. Never completes without a preloader.
+     */
+    CompletableFuture<Preflight.Finding> mismatch(Optional<WorldViewPreloader> preloader) {
+        CompletableFuture<Preflight.Finding> found = new CompletableFuture<>();
+        preloader.ifPresent(p -> follow(p, p.stored(), found));
+        return found;
+    }
+
+    private void follow(WorldViewPreloader preloader, StoredWorld seen, CompletableFuture<Preflight.Finding> found) {
+        if (found.isDone()) {
+            return;
+        }
+        if (decide(seen, compare) instanceof Hold hold) {
+            found.complete(hold.finding());
+            return;
+        }
+        preloader.changedSince(seen).thenRun(() -> follow(preloader, preloader.stored(), found));
+    }
+
+    private static String kind(Verdict verdict) {
+        return verdict instanceof Hold hold ? "hold " + hold.finding().field() : verdict.getClass().getSimpleName();
+    }
+
+    private static String reason(Hold hold) {
+        return "not campaigning: " + hold.finding().message();
+    }
+
+    private void announce(Verdict verdict) {
+        if (verdict instanceof Hold hold) {
+            status.held(Optional.of(reason(hold)));
+            log.error("{}{}", hold.finding().message(), failOnMismatch ? "" : ". Not ready until then (--fail-on-mismatch "
+                    + "exits with code 2 instead)");
+        } else if (verdict instanceof Wait wait) {
+            status.held(Optional.of(wait.why()));
+            log.info("{}", wait.why());
+        } else if (verdict instanceof Open open) {
+            log.info("campaign gate open: {}", open.why());
+        }
+    }
+}
