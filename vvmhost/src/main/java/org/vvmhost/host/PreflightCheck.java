@@ -30,8 +30,8 @@ import org.vvmhost.time.SystemClock;
 final class PreflightCheck {
 
     private static final Logger log = LoggerFactory.getLogger(PreflightCheck.class);
-    /** Bounds each read of {@code --check}, so that an etcd that does not answer fails the check soon. */
-    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds each read of {@code --check}: an etcd that does not answer fails the check. */
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
 
     private PreflightCheck() {
     }
