@@ -275,7 +275,9 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     private LoadResult found(WorldView view, Entry entry, List<WorldViewException> rejected,
                              Optional<String> damage) {
-        loaded = entry;
+        // Complete, also for a generation found without a header: a manifest written over a damaged one names it.
+        loaded = new Entry(entry.generation(), entry.chunks(), view.bytes().length, view.tick(),
+                view.header().checksum());
         return new LoadResult(Optional.of(view), rejected, damage);
     }
 
