@@ -147,19 +147,10 @@ class WorldSimulationServiceTest {
     void aStandbyPreloadsTheNewestViewAndTakesOverWithoutReadingTheStore() throws Exception {
         Leader first = lead("first");
         Leadership standby = join("standby");
-        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
-        toClose.add(preloader);
+        WorldViewPreloader preloader = preloadedAt25(first, standby);
 
-        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
-        firstService.start(first.context);
-        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
-        firstService.stop();
-        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
-
-        var campaign = standby.campaign();
-        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        Term term = campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        ElectionContext context = new ElectionContext(term, standby.data());
+        ElectionContext context = takeOver(first, standby);
+        Term term = context.term();
         RecordingStore store = new RecordingStore(location.open(context, clock));
         WorldSimulationService takeover = fast(store, 30, Optional.of(preloader));
         takeover.start(context);
@@ -176,21 +167,13 @@ class WorldSimulationServiceTest {
     void aNewLeaderWhoseStoreLostEveryViewRestoresItsPreloadedCopyLoudlyAndWritesItBackAtOnce() throws Exception {
         Leader first = lead("first");
         Leadership standby = join("standby");
-        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
-        toClose.add(preloader);
-        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
-        firstService.start(first.context);
-        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
-        firstService.stop();
-        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
+        WorldViewPreloader preloader = preloadedAt25(first, standby);
         // etcd wiped (as far as the world views go) while the standby waits.
         first.term.write(List.of(WriteOp.deletePrefix("world/"))).get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         await().atMost(BUDGET).until(() -> preloader.stored().newest().isEmpty());
 
-        var campaign = standby.campaign();
-        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        Term term = campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        ElectionContext context = new ElectionContext(term, standby.data());
+        ElectionContext context = takeOver(first, standby);
+        Term term = context.term();
         RecordingStore store = new RecordingStore(location.open(context, clock));
         WorldSimulationService takeover = fast(store, 1_000_000, Optional.of(preloader));
         try (LogCapture log = new LogCapture(PacedWorldSimulation.class)) {
@@ -423,6 +406,25 @@ class WorldSimulationServiceTest {
     }
 
     private record Leader(Leadership leadership, Term term, ElectionContext context) {
+    }
+
+    /** The standby's preloader, once it has read the view of tick 25 that {@code first} saved as its service stopped. */
+    private WorldViewPreloader preloadedAt25(Leader first, Leadership standby) throws Exception {
+        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
+        toClose.add(preloader);
+        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
+        firstService.start(first.context);
+        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
+        firstService.stop();
+        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
+        return preloader;
+    }
+
+    /** {@code first} releases its term and {@code standby} wins the next: the context of its term. */
+    private ElectionContext takeOver(Leader first, Leadership standby) throws Exception {
+        var campaign = standby.campaign();
+        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        return new ElectionContext(campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS), standby.data());
     }
 
     private Leader lead(String id) throws Exception {

@@ -61,10 +61,7 @@ class FileWorldViewStoreTest {
         WorldViewStore store = WorldViewStore.file(dir);
         store.save(WorldViews.viewAt(500, 10));
         store.save(WorldViews.viewAt(500, 20));
-        Path newest = dir.resolve("world-view-000000000002.bin");
-        byte[] bytes = Files.readAllBytes(newest);
-        bytes[bytes.length - 100] ^= 0x40;
-        Files.write(newest, bytes);
+        flipABit(dir.resolve("world-view-000000000002.bin"), 100);
 
         WorldViewStore.LoadResult loaded = store.load();
 
@@ -90,10 +87,7 @@ class FileWorldViewStoreTest {
         WorldViewStore first = WorldViewStore.file(dir);
         first.save(WorldViews.viewAt(100, 10));
         first.save(WorldViews.viewAt(100, 20));
-        Path newest = dir.resolve("world-view-000000000002.bin");
-        byte[] bytes = Files.readAllBytes(newest);
-        bytes[bytes.length - 10] ^= 0x40;
-        Files.write(newest, bytes);
+        flipABit(dir.resolve("world-view-000000000002.bin"), 10);
 
         WorldViewStore successor = WorldViewStore.file(dir);
         assertThat(successor.load().view().orElseThrow().tick()).isEqualTo(10);
@@ -135,6 +129,13 @@ class FileWorldViewStoreTest {
         assertThatThrownBy(() -> WorldViewStore.parse("s3://bucket"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--world-store: expected file:DIR, got 's3://bucket'");
+    }
+
+    /** Corrupts {@code file} as a bad disk would: one bit, {@code fromEnd} bytes before its end. */
+    private static void flipABit(Path file, int fromEnd) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - fromEnd] ^= 0x40;
+        Files.write(file, bytes);
     }
 
     private java.util.List<String> files() throws IOException {
