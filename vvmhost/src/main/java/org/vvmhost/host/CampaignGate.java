@@ -1,8 +1,10 @@
 package org.vvmhost.host;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,12 +12,15 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.services.world.service.WorldViewPreloader.StoredWorld;
+import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /**
  * May this replica campaign? Only if its world config matches the world stored where it would restore from: a
  * replica that would fail to restore must never lead, or a bad rolling config change takes the service down at the
  * next failover. The verdict is a pure function of what the store holds ({@link #decide}); the runner waits at the
- * gate before each VVM campaigns, and withdraws a campaigning VVM when a new stored view stops matching.
+ * gate before each VVM campaigns, and withdraws a campaigning VVM when a new stored view stops matching. The wait counts
+ * as campaigning for {@code --acquire-timeout}: a replica held past it exits 3, as one that did not win would.
  */
 final class CampaignGate {
 
@@ -42,22 +47,31 @@ final class CampaignGate {
         StoredWorld read();
     }
 
+    /** Why the replica exits instead of campaigning: {@code --fail-on-mismatch}, or the acquire timeout passed. */
+    record Refusal(ExitCode code, String reason) {
+    }
+
     private final Function<WorldView.Header, Optional<Preflight.Finding>> compare;
     private final boolean failOnMismatch;
+    private final Optional<Duration> acquireTimeout;
     private final Source direct;
     private final ReplicaStatus status;
+    private final Clock clock;
 
     /**
      * @param compare        the stored view's header against this replica's config
      * @param failOnMismatch exit (code 2) rather than wait when the stored world does not match
+     * @param acquireTimeout exit (code 3) when the gate has not opened within it, as a campaign that does not win
      * @param direct         the stored world where no preloader reads it
      */
     CampaignGate(Function<WorldView.Header, Optional<Preflight.Finding>> compare, boolean failOnMismatch,
-                 Source direct, ReplicaStatus status) {
+                 Optional<Duration> acquireTimeout, Source direct, ReplicaStatus status, Clock clock) {
         this.compare = compare;
         this.failOnMismatch = failOnMismatch;
+        this.acquireTimeout = acquireTimeout;
         this.direct = direct;
         this.status = status;
+        this.clock = clock;
     }
 
     static Verdict decide(StoredWorld stored, Function<WorldView.Header, Optional<Preflight.Finding>> compare) {
@@ -73,41 +87,56 @@ final class CampaignGate {
     }
 
     /**
-     * Waits until this replica may campaign, or a stop is requested. Returns the finding that refuses it if it must
-     * exit instead ({@code --fail-on-mismatch}); empty when it may campaign, or a stop came first.
+     * Waits until this replica may campaign, or a stop is requested; empty then. Present when it must exit instead: a
+     * mismatch with {@code --fail-on-mismatch}, or no open gate within the acquire timeout.
      */
-    Optional<Preflight.Finding> await(Optional<WorldViewPreloader> preloader, CompletableFuture<String> stop) {
+    Optional<Refusal> await(Optional<WorldViewPreloader> preloader, CompletableFuture<String> stop) {
+        CompletableFuture<Void> timedOut = acquireTimeout.map(limit -> clock.orTimeout(new CompletableFuture<Void>(),
+                limit)).orElseGet(CompletableFuture::new);
         String shown = null;
-        while (!stop.isDone()) {
-            StoredWorld stored = preloader.map(WorldViewPreloader::stored).orElseGet(direct::read);
-            Verdict verdict = decide(stored, compare);
-            // Once per change of verdict, not once per view read: a held standby sees a new view at every backup.
-            if (!kind(verdict).equals(shown)) {
-                shown = kind(verdict);
-                announce(verdict);
-            } else if (verdict instanceof Hold hold) {
-                status.held(Optional.of(reason(hold)));
+        try {
+            while (!stop.isDone()) {
+                StoredWorld stored = preloader.map(WorldViewPreloader::stored).orElseGet(direct::read);
+                Verdict verdict = decide(stored, compare);
+                // Once per change of verdict, not once per view read: a held standby sees a new view at every backup.
+                if (!kind(verdict).equals(shown)) {
+                    shown = kind(verdict);
+                    announce(verdict);
+                } else if (verdict instanceof Hold hold) {
+                    status.held(Optional.of(reason(hold)));
+                }
+                if (verdict instanceof Open) {
+                    status.held(Optional.empty());
+                    return Optional.empty();
+                }
+                if (verdict instanceof Hold hold && failOnMismatch) {
+                    return Optional.of(new Refusal(ExitCode.USAGE, hold.finding().message()));
+                }
+                if (timedOut.isDone()) {
+                    String why = status.held().orElse("held");
+                    log.error("leadership not acquired within {}: {}", Durations.text(acquireTimeout.orElseThrow()),
+                            why);
+                    return Optional.of(new Refusal(ExitCode.STARTUP_FAILED, why));
+                }
+                CompletableFuture<Void> next = preloader.map(p -> p.changedSince(stored))
+                        // The direct source is read once: what it said stands until the process restarts.
+                        .orElseGet(CompletableFuture::new);
+                try {
+                    CompletableFuture.anyOf(next, stop, timedOut).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TimeoutException)) {
+                        throw new IllegalStateException("the wait at the campaign gate failed", e.getCause());
+                    }
+                }
             }
-            if (verdict instanceof Open) {
-                status.held(Optional.empty());
-                return Optional.empty();
-            }
-            if (verdict instanceof Hold hold && failOnMismatch) {
-                return Optional.of(hold.finding());
-            }
-            CompletableFuture<Void> next = preloader.map(p -> p.changedSince(stored))
-                    // The direct source is read once: what it said stands until the process restarts.
-                    .orElseGet(CompletableFuture::new);
-            try {
-                CompletableFuture.anyOf(next, stop).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the wait at the campaign gate failed", e.getCause());
-            }
+            return Optional.empty();
+        } finally {
+            // Completes the clock's timer too, so that nothing it scheduled outlives the wait.
+            timedOut.cancel(false);
         }
-        return Optional.empty();
     }
 
     /**

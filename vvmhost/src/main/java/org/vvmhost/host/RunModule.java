@@ -120,7 +120,8 @@ abstract class RunModule {
                 ? () -> readOnce(WorldViewStore.file(directory.directory()))
                 : () -> WorldViewPreloader.StoredWorld.EMPTY;
         return new CampaignGate(header -> Preflight.compare(config, sets, header, location.description(),
-                settings.freshWorld()), settings.failOnMismatch(), direct, status);
+                settings.freshWorld()), settings.failOnMismatch(), settings.vvm().acquireTimeout(), direct, status,
+                clock);
     }
 
     private static WorldViewPreloader.StoredWorld readOnce(WorldViewStore store) {

@@ -41,9 +41,9 @@ final class VvmRunner {
 
     /**
      * How one VVM ended: {@code again} when a relaunch ended it and nothing stops the replica; {@code refused} when
-     * the gate refused it with {@code --fail-on-mismatch}, before it was launched.
+     * the campaign gate refused it, before it was launched.
      */
-    private record Ended(boolean again, Optional<VvmProblem> problem, Optional<Preflight.Finding> refused) {
+    private record Ended(boolean again, Optional<VvmProblem> problem, Optional<CampaignGate.Refusal> refused) {
         Ended(boolean again, Optional<VvmProblem> problem) {
             this(again, problem, Optional.empty());
         }
@@ -74,8 +74,9 @@ final class VvmRunner {
         } while (ended.again());
         status.shutDown();
         if (ended.refused().isPresent()) {
-            log.info("exit code {}: {}", ExitCode.USAGE.code(), ExitCode.USAGE.description());
-            return ExitCode.USAGE;
+            ExitCode refused = ended.refused().get().code();
+            log.info("exit code {}: {}", refused.code(), refused.description());
+            return refused;
         }
         Optional<VvmProblem> outcome = ended.problem();
         ExitCode exitCode = ExitCode.of(outcome);
@@ -106,7 +107,7 @@ final class VvmRunner {
         CompletableFuture<Preflight.Finding> mismatch = new CompletableFuture<>();
         try {
             status.observe(parts.observed());
-            Optional<Preflight.Finding> refused = gate.await(preloader, stopRequested);
+            Optional<CampaignGate.Refusal> refused = gate.await(preloader, stopRequested);
             if (refused.isPresent() || stopRequested.isDone()) {
                 return new Ended(false, Optional.empty(), refused);
             }

@@ -305,6 +305,23 @@ class VvmRunnerTest {
     }
 
     @Test
+    void aReplicaHeldAtTheGatePastTheAcquireTimeoutIsAStartupFailure() throws Exception {
+        StoredWorldStub stored = new StoredWorldStub();
+        stored.set(header(42, 40));
+        Duration acquireTimeout = Duration.ofSeconds(5);
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            throw new AssertionError("no VVM may be built for a held replica");
+        }, Optional.of(stored), false, Optional.of(acquireTimeout)), new CompletableFuture<>());
+        await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(acquireTimeout)
+                && status.held().isPresent());
+
+        clock.advance(acquireTimeout);
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.STARTUP_FAILED);
+        assertThat(campaigns).isEmpty();
+    }
+
+    @Test
     void theGateDecidesFromWhatTheStoreHolds() {
         java.util.function.Function<WorldView.Header, Optional<Preflight.Finding>> compare = header ->
                 Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(), header, "store", "clear it");
@@ -453,8 +470,13 @@ class VvmRunnerTest {
         return runner(vvms, Optional.empty(), false);
     }
 
-    /** A runner whose campaign gate compares what {@code preloader} read with a world of seed 7. */
     private VvmRunner runner(Supplier<Vvm> vvms, Optional<WorldViewPreloader> preloader, boolean failOnMismatch) {
+        return runner(vvms, preloader, failOnMismatch, Optional.empty());
+    }
+
+    /** A runner whose campaign gate compares what {@code preloader} read with a world of seed 7. */
+    private VvmRunner runner(Supplier<Vvm> vvms, Optional<WorldViewPreloader> preloader, boolean failOnMismatch,
+                             Optional<Duration> acquireTimeout) {
         Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> {
                     throw new IllegalStateException("this test runs no world");
@@ -477,7 +499,7 @@ class VvmRunnerTest {
             }
         };
         CampaignGate gate = new CampaignGate(header -> Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(),
-                header, "the test's store", "clear it"), failOnMismatch, () -> StoredWorld.EMPTY, status);
+                header, "the test's store", "clear it"), failOnMismatch, acquireTimeout, () -> StoredWorld.EMPTY, status, clock);
         return new VvmRunner(factory, status, gate);
     }
 
