@@ -68,6 +68,9 @@ class PreflightIT {
                 .isPresent();
         HostProcess mismatched = replica(Map.of(), "--instance-id", "mismatched", "--world-set", "world.seed=7");
         HostProcess matching = replica(Map.of(), "--instance-id", "matching");
+        assertThat(matching.awaitLineContaining("waiting for " + election + "/", TIMING.startBudget()))
+                .as(matching.output()).isPresent();
+        // Started once the replicas wait, so that no more than three JVMs start at once on a small machine.
         HostProcess failing = replica(Map.of(), "--world-set", "world.seed=7", "--fail-on-mismatch");
         HostProcess checkMismatched = replica(Map.of(), "--check", "--world-set", "world.seed=7");
         HostProcess checkMatching = replica(Map.of(), "--check");
@@ -85,8 +88,6 @@ class PreflightIT {
         assertThat(checkMatching.output()).contains("is this config's", "preflight passed: this replica may "
                 + "campaign");
 
-        assertThat(matching.awaitLineContaining("waiting for " + election + "/", TIMING.startBudget()))
-                .as(matching.output()).isPresent();
         ApiClient mismatchedApi = new ApiClient(mismatched.apiUrl(TIMING.startBudget()).orElseThrow());
         await().atMost(TIMING.startBudget()).until(() -> mismatched.output().contains(mismatch));
         ApiClient.Answer ready = mismatchedApi.get("/readyz");

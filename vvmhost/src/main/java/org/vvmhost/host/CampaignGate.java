@@ -8,12 +8,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.services.world.service.WorldViewPreloader.StoredWorld;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
+import org.vvmhost.vvm.Causes;
 
 /**
  * May this replica campaign? Only if its world config matches the world stored where it would restore from: a
@@ -47,6 +49,14 @@ final class CampaignGate {
         StoredWorld read();
     }
 
+    /** One read of the store's index (etcd's manifest), for its answer: a refusal of access ends the wait. */
+    interface Probe {
+        CompletableFuture<?> read();
+    }
+
+    /** How long after a read that etcd did not answer the probe reads again. */
+    static final Duration PROBE_RETRY = Duration.ofSeconds(1);
+
     /** Why the replica exits instead of campaigning: {@code --fail-on-mismatch}, or the acquire timeout passed. */
     record Refusal(ExitCode code, String reason) {
     }
@@ -55,6 +65,7 @@ final class CampaignGate {
     private final boolean failOnMismatch;
     private final Optional<Duration> acquireTimeout;
     private final Source direct;
+    private final Probe probe;
     private final ReplicaStatus status;
     private final Clock clock;
 
@@ -63,13 +74,16 @@ final class CampaignGate {
      * @param failOnMismatch exit (code 2) rather than wait when the stored world does not match
      * @param acquireTimeout exit (code 3) when the gate has not opened within it, as a campaign that does not win
      * @param direct         the stored world where no preloader reads it
+     * @param probe          a read of the store: the preloader retries a refused read forever, so the gate reads
+     *                       once itself, and again while etcd does not answer, to end the wait with exit 6
      */
     CampaignGate(Function<WorldView.Header, Optional<Preflight.Finding>> compare, boolean failOnMismatch,
-                 Optional<Duration> acquireTimeout, Source direct, ReplicaStatus status, Clock clock) {
+                 Optional<Duration> acquireTimeout, Source direct, Probe probe, ReplicaStatus status, Clock clock) {
         this.compare = compare;
         this.failOnMismatch = failOnMismatch;
         this.acquireTimeout = acquireTimeout;
         this.direct = direct;
+        this.probe = probe;
         this.status = status;
         this.clock = clock;
     }
@@ -93,9 +107,16 @@ final class CampaignGate {
     Optional<Refusal> await(Optional<WorldViewPreloader> preloader, CompletableFuture<String> stop) {
         CompletableFuture<Void> timedOut = acquireTimeout.map(limit -> clock.orTimeout(new CompletableFuture<Void>(),
                 limit)).orElseGet(CompletableFuture::new);
+        CompletableFuture<LeadershipAccessException> refused = new CompletableFuture<>();
+        probe(refused);
         String shown = null;
         try {
             while (!stop.isDone()) {
+                if (refused.isDone()) {
+                    String why = AccessErrors.describe(refused.join());
+                    log.error(why);
+                    return Optional.of(new Refusal(ExitCode.ACCESS_DENIED, why));
+                }
                 StoredWorld stored = preloader.map(WorldViewPreloader::stored).orElseGet(direct::read);
                 Verdict verdict = decide(stored, compare);
                 // Once per change of verdict, not once per view read: a held standby sees a new view at every backup.
@@ -122,7 +143,7 @@ final class CampaignGate {
                         // The direct source is read once: what it said stands until the process restarts.
                         .orElseGet(CompletableFuture::new);
                 try {
-                    CompletableFuture.anyOf(next, stop, timedOut).get();
+                    CompletableFuture.anyOf(next, stop, timedOut, refused).get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return Optional.empty();
@@ -134,9 +155,28 @@ final class CampaignGate {
             }
             return Optional.empty();
         } finally {
-            // Completes the clock's timer too, so that nothing it scheduled outlives the wait.
+            // Ends the clock's timer and the probe's retries too, so that nothing they scheduled outlives the wait.
             timedOut.cancel(false);
+            refused.cancel(false);
         }
+    }
+
+    /**
+     * Reads the store until it answers or refuses: {@code refused} completes with the refusal; an answer, or a
+     * cancelled {@code refused}, ends it.
+     */
+    private void probe(CompletableFuture<LeadershipAccessException> refused) {
+        probe.read().whenComplete((answer, failure) -> {
+            if (failure == null || refused.isDone()) {
+                return;
+            }
+            Optional<LeadershipAccessException> refusal = Causes.find(failure, LeadershipAccessException.class);
+            if (refusal.isPresent()) {
+                refused.complete(refusal.get());
+            } else {
+                clock.schedule(PROBE_RETRY, () -> probe(refused));
+            }
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Candidate;
@@ -113,15 +114,18 @@ abstract class RunModule {
     @Provides
     @RunScope
     static CampaignGate campaignGate(RunSettings settings, ComponentSetRegistry sets, ReplicaStatus status,
-                                     Clock clock) {
+                                     Clock clock, Leadership leadership) {
         WorldViewLocation location = settings.world().location();
         WorldConfig config = settings.world().service().config();
         CampaignGate.Source direct = location instanceof WorldViewLocation.InDirectory directory
                 ? () -> readOnce(WorldViewStore.file(directory.directory()))
                 : () -> WorldViewPreloader.StoredWorld.EMPTY;
+        CampaignGate.Probe probe = location instanceof WorldViewLocation.InElection election
+                ? () -> leadership.data().get(election.manifestKey())
+                : () -> CompletableFuture.completedFuture(null);
         return new CampaignGate(header -> Preflight.compare(config, sets, header, location.description(),
-                settings.freshWorld()), settings.failOnMismatch(), settings.vvm().acquireTimeout(), direct, status,
-                clock);
+                settings.freshWorld()), settings.failOnMismatch(), settings.vvm().acquireTimeout(), direct, probe,
+                status, clock);
     }
 
     private static WorldViewPreloader.StoredWorld readOnce(WorldViewStore store) {

@@ -108,6 +108,9 @@ final class VvmRunner {
         try {
             status.observe(parts.observed());
             Optional<CampaignGate.Refusal> refused = gate.await(preloader, stopRequested);
+            if (refused.isEmpty() && stopRequested.isDone()) {
+                log.info("{} received before campaigning: shutting down gracefully", stopRequested.join());
+            }
             if (refused.isPresent() || stopRequested.isDone()) {
                 return new Ended(false, Optional.empty(), refused);
             }

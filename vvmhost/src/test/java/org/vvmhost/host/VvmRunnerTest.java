@@ -20,6 +20,8 @@ import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.leadership.LeadershipUnavailableException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.memory.InMemoryElection;
@@ -63,6 +65,8 @@ class VvmRunnerTest {
     /** Candidates whose services started, in order. */
     private final List<String> leaders = new CopyOnWriteArrayList<>();
     private final ReplicaStatus status = new ReplicaStatus(clock, "runner", new SimpleMeterRegistry());
+    /** The campaign gate's read of the store: it answers, unless a test says otherwise. */
+    private CampaignGate.Probe probe = () -> CompletableFuture.completedFuture(null);
     private static final WorldConfig SEED_7 = WorldConfig.defaults().withEntities(100).withSeed(7);
 
     @AfterEach
@@ -322,6 +326,24 @@ class VvmRunnerTest {
     }
 
     @Test
+    void aStoreThatRefusesAccessWhileTheGateWaitsEndsTheRunWithTheAccessCode() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        probe = () -> reads.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new LeadershipUnavailableException("etcd unavailable", null))
+                : CompletableFuture.failedFuture(new LeadershipAccessException("etcd refused the credentials", null));
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            throw new AssertionError("no VVM may be built for a refused replica");
+        }, Optional.of(new StoredWorldStub()), false), new CompletableFuture<>());
+        await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(CampaignGate.PROBE_RETRY));
+        assertThat(exit).as("etcd did not answer: the gate waits").isNotDone();
+
+        clock.advance(CampaignGate.PROBE_RETRY);
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.ACCESS_DENIED);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
     void theGateDecidesFromWhatTheStoreHolds() {
         java.util.function.Function<WorldView.Header, Optional<Preflight.Finding>> compare = header ->
                 Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(), header, "store", "clear it");
@@ -499,7 +521,8 @@ class VvmRunnerTest {
             }
         };
         CampaignGate gate = new CampaignGate(header -> Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(),
-                header, "the test's store", "clear it"), failOnMismatch, acquireTimeout, () -> StoredWorld.EMPTY, status, clock);
+                header, "the test's store", "clear it"), failOnMismatch, acquireTimeout, () -> StoredWorld.EMPTY,
+                probe, status, clock);
         return new VvmRunner(factory, status, gate);
     }
 

@@ -101,7 +101,9 @@ final class FileWorldViewStore implements WorldViewStore {
         } else if (e instanceof NoSuchFileException) {
             what = "no such file or directory";
         } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            what = fs.getReason();
+            // The system's words, as the lines above put them: "Read-only file system" → "read-only file system".
+            what = fs.getReason().isEmpty() ? fs.getReason()
+                    : Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1);
         } else {
             return String.valueOf(e.getMessage());
         }
