@@ -44,7 +44,7 @@ final class CampaignGate {
     record Hold(Preflight.Finding finding) implements Verdict {
     }
 
-    /** What the stored world is when there is no preloader to ask (a directory, read once per VVM; the embedded default). */
+    /** The stored world where no preloader reads it: a directory, read once per VVM; the embedded default's, empty. */
     interface Source {
         StoredWorld read();
     }
@@ -57,7 +57,10 @@ final class CampaignGate {
     /** How long after a read that etcd did not answer the probe reads again. */
     static final Duration PROBE_RETRY = Duration.ofSeconds(1);
 
-    /** Why the replica exits instead of campaigning: {@code --fail-on-mismatch}, or the acquire timeout passed. */
+    /**
+     * Why the replica exits instead of campaigning: a mismatch with {@code --fail-on-mismatch}, the acquire timeout, or
+     * a store that refuses access.
+     */
     record Refusal(ExitCode code, String reason) {
     }
 
