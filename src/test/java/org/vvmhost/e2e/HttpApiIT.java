@@ -201,12 +201,15 @@ class HttpApiIT {
 
     @Test
     void aBackupThatCannotBeWrittenTurnsReadyzAndCountsTheFailure() throws Exception {
-        // A path below a regular file: no one can create it, not even root.
-        Path blocker = Files.writeString(dir.resolve("blocker"), "not a directory");
-        HostProcess host = start(List.of("run", "--world-store", "file:" + blocker.resolve("views"),
+        Path views = Files.createDirectory(dir.resolve("views"));
+        HostProcess host = start(List.of("run", "--world-store", "file:" + views,
                 "--world-set", "world.backup-interval=10"));
         ApiClient api = api(host);
         await().atMost(TIMING.startBudget()).until(() -> api.status("/leader") == 200);
+        // The volume goes bad under the leader (the preflight refuses a bad one at start): where its views go is now a
+        // regular file, which no one can write into, not even root.
+        Files.move(views, dir.resolve("moved-away"));
+        Files.writeString(views, "not a directory");
 
         await().atMost(TIMING.eventBudget()).until(() -> api.status("/readyz") == 503);
         JsonNode readyz = api.get("/readyz").json();

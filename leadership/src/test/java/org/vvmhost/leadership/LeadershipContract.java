@@ -226,6 +226,8 @@ public abstract class LeadershipContract {
 
         assertThat(text(await(a.data().get("world/x")))).isEqualTo("1");
         assertThat(await(a.data().scan("world/")).keySet()).containsExactly("world/x", "world/y");
+        assertThat(await(a.data().keys("world/"))).containsExactly("world/x", "world/y");
+        assertThat(await(a.data().keys("world/y"))).containsExactly("world/y");
     }
 
     @Test

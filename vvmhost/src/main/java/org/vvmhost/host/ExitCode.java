@@ -11,7 +11,7 @@ import org.vvmhost.vvm.VvmProblem;
 public enum ExitCode {
     GRACEFUL(0, "graceful shutdown (SIGTERM or SIGINT)"),
     INTERNAL_ERROR(1, "internal error"),
-    USAGE(2, "usage error: a bad option or value"),
+    USAGE(2, "usage error: a bad option or value, or a failed preflight check (nothing campaigned)"),
     STARTUP_FAILED(3, "startup failure: leadership not acquired (acquire timeout or campaign failure)"),
     LEADERSHIP_LOST(4, "leadership lost"),
     SERVICE_FAILED(5, "a service failed to start or failed while running"),

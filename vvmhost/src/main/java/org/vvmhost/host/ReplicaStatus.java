@@ -41,6 +41,8 @@ final class ReplicaStatus implements VvmListener {
     private volatile long fencingToken;
     private volatile long fencingEpoch;
     private volatile Observed observed;
+    /** Why this replica does not campaign (yet), while the campaign gate holds it back. */
+    private volatile Optional<String> held = Optional.empty();
     private volatile URI advertiseUrl;
     /** The term held now, for the slack gauge; null with none. */
     private volatile Term term;
@@ -94,6 +96,15 @@ final class ReplicaStatus implements VvmListener {
 
     void observe(Observed sources) {
         this.observed = sources;
+    }
+
+    /** Why the campaign gate holds this replica back, while it does: readiness fails with this reason. */
+    Optional<String> held() {
+        return held;
+    }
+
+    void held(Optional<String> reason) {
+        this.held = reason;
     }
 
     /** The URL this replica advertises in the election, once its HTTP API listens. */

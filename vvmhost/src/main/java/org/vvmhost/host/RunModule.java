@@ -1,11 +1,14 @@
 package org.vvmhost.host;
 
 import dagger.Binds;
+import dagger.Lazy;
 import dagger.Module;
 import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Candidate;
@@ -13,7 +16,15 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.Terminator;
@@ -77,7 +88,7 @@ abstract class RunModule {
     @Provides
     @RunScope
     static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock,
-                           ElectionReader election, VvmRunner runner) {
+                           ElectionReader election, Lazy<VvmRunner> runner) {
         ApiRoutes routes = new ApiRoutes(status, election, metrics.registry(), clock, settings.host());
         Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
                 .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
@@ -108,6 +119,40 @@ abstract class RunModule {
         log.warn("no etcd endpoints configured (--etcd-endpoints, VVM_ETCD_ENDPOINTS): this process leads through "
                 + "an in-memory election of its own, and its state is not shared with any other replica");
         return InMemoryElection.create(settings.election(), clock, settings.lease()).join(candidate);
+    }
+
+    /**
+     * The gate compares the stored world with this replica's config. Where no standby's preloader reads the store (a
+     * directory; the embedded default, whose store starts empty with the process), it reads it once per VVM.
+     */
+    @Provides
+    @RunScope
+    static CampaignGate campaignGate(RunSettings settings, ComponentSetRegistry sets, ReplicaStatus status,
+                                     Clock clock, Leadership leadership) {
+        WorldViewLocation location = settings.world().location();
+        WorldConfig config = settings.world().service().config();
+        CampaignGate.Source direct = location instanceof WorldViewLocation.InDirectory directory
+                ? () -> readOnce(WorldViewStore.file(directory.directory()))
+                : () -> WorldViewPreloader.StoredWorld.EMPTY;
+        CampaignGate.Probe probe = location instanceof WorldViewLocation.InElection election
+                ? () -> leadership.data().get(election.manifestKey())
+                : () -> CompletableFuture.completedFuture(null);
+        return new CampaignGate(header -> Preflight.compare(config, sets, header, location.description(),
+                settings.freshWorld()), settings.failOnMismatch(), settings.vvm().acquireTimeout(), direct, probe,
+                status, clock);
+    }
+
+    private static WorldViewPreloader.StoredWorld readOnce(WorldViewStore store) {
+        try {
+            WorldViewStore.LoadResult loaded = store.load();
+            return new WorldViewPreloader.StoredWorld(true, loaded.view().map(WorldView::header), loaded.damage(),
+                    loaded.rejected().stream().map(WorldViewException::getMessage).toList());
+        } catch (WorldViewException e) {
+            // The new leader's restore meets the same error, and says so.
+            log.warn("cannot read the stored world to compare it with this replica's config: {}", e.getMessage());
+            return new WorldViewPreloader.StoredWorld(true, Optional.empty(), Optional.empty(),
+                    List.of(e.getMessage()));
+        }
     }
 
     @Provides

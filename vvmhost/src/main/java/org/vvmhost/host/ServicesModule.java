@@ -45,10 +45,11 @@ final class ServicesModule {
     @Provides
     @VvmScope
     static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock,
-                                        InProcessClusterService cluster, WorldSimulationService.Meters meters) {
+                                        InProcessClusterService cluster, WorldSimulationService.Meters meters,
+                                        ComponentSetRegistry sets) {
         WorldViewLocation location = settings.world().location();
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
-        return WorldSimulationService.create(settings.world().service(), ComponentSetRegistry.builtIn(),
+        return WorldSimulationService.create(settings.world().service(), sets,
                 context -> location.open(context, clock), preloader, clock,
                 store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), meters);
     }

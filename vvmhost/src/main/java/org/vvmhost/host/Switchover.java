@@ -2,6 +2,7 @@ package org.vvmhost.host;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dagger.Lazy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,11 +94,12 @@ final class Switchover {
     private final ReplicaStatus status;
     private final ElectionReader election;
     private final StandbyProbe standbys;
-    private final VvmRunner runner;
+    /** Lazy: the runner's campaign gate needs the leadership, whose candidate needs this API's port. */
+    private final Lazy<VvmRunner> runner;
     private final Clock clock;
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    Switchover(ReplicaStatus status, ElectionReader election, StandbyProbe standbys, VvmRunner runner, Clock clock) {
+    Switchover(ReplicaStatus status, ElectionReader election, StandbyProbe standbys, Lazy<VvmRunner> runner, Clock clock) {
         this.status = status;
         this.election = election;
         this.standbys = standbys;
@@ -152,7 +154,7 @@ final class Switchover {
         log.info("switchover to {} requested: the services stop, the final world view is written, then the term "
                 + "(fencing token {}) is released", successor, token);
         status.switchoverRequested(successor);
-        CompletableFuture<Void> released = runner.relaunch("switchover to " + successor);
+        CompletableFuture<Void> released = runner.get().relaunch("switchover to " + successor);
         if (released.isCompletedExceptionally()) {
             status.switchoverCancelled();
             return refused(new SwitchoverPlan.Refused(409, "this replica is shutting down already"));

@@ -8,6 +8,7 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.Vvm;
@@ -18,7 +19,9 @@ import org.vvmhost.vvm.VvmProblem;
  * problem or a relaunch request, whichever comes first, and shuts the VVM down. After a relaunch (a switchover: the
  * VVM gave its term up gracefully) it launches a new VVM over the same leadership, which campaigns again as a
  * standby; after a stop or a problem it turns the outcome into the exit code. A VVM is launched once; each one, with
- * its services and preloader, comes from its own {@link VvmComponent}.
+ * its services and preloader, comes from its own {@link VvmComponent}. Before each VVM campaigns, the
+ * {@link CampaignGate} must let it: a replica whose config does not match the stored world waits there, not ready, and
+ * a campaigning VVM whose stored world stops matching is withdrawn and waits there again.
  */
 @RunScope
 final class VvmRunner {
@@ -37,14 +40,23 @@ final class VvmRunner {
         }
     }
 
-    /** How one VVM ended: {@code again} when a relaunch ended it and nothing stops the replica. */
-    private record Ended(boolean again, Optional<VvmProblem> problem) {
+    /**
+     * How one VVM ended: {@code again} when a relaunch ended it and nothing stops the replica; {@code refused} when
+     * the campaign gate refused it, before it was launched.
+     */
+    private record Ended(boolean again, Optional<VvmProblem> problem, Optional<CampaignGate.Refusal> refused) {
+        Ended(boolean again, Optional<VvmProblem> problem) {
+            this(again, problem, Optional.empty());
+        }
     }
 
+    private final CampaignGate gate;
+
     @Inject
-    VvmRunner(VvmComponent.Factory vvms, ReplicaStatus status) {
+    VvmRunner(VvmComponent.Factory vvms, ReplicaStatus status, CampaignGate gate) {
         this.vvms = vvms;
         this.status = status;
+        this.gate = gate;
     }
 
     /** Runs VVMs until {@code stopRequested} completes (with the reason) or a VVM has a problem. */
@@ -53,8 +65,7 @@ final class VvmRunner {
         stopRequested.thenAccept(status::stopRequested);
         Ended ended;
         do {
-            // Each pass campaigns anew. A check of whether this replica may campaign at all belongs here, before the
-            // next VVM is built.
+            // Each pass campaigns anew, once the campaign gate lets it.
             if (stopRequested.isDone()) {
                 log.info("{} received: shutting down gracefully, with no VVM running", stopRequested.join());
                 ended = new Ended(false, Optional.empty());
@@ -63,6 +74,11 @@ final class VvmRunner {
             ended = runOne(stopRequested);
         } while (ended.again());
         status.shutDown();
+        if (ended.refused().isPresent()) {
+            ExitCode refused = ended.refused().get().code();
+            log.info("exit code {}: {}", refused.code(), refused.description());
+            return refused;
+        }
         Optional<VvmProblem> outcome = ended.problem();
         ExitCode exitCode = ExitCode.of(outcome);
         // The VVM has logged the problem with its cause already.
@@ -89,8 +105,16 @@ final class VvmRunner {
     private Ended runOne(CompletableFuture<String> stopRequested) {
         VvmComponent parts = vvms.create();
         Optional<WorldViewPreloader> preloader = parts.preloader();
+        CompletableFuture<Preflight.Finding> mismatch = new CompletableFuture<>();
         try {
             status.observe(parts.observed());
+            Optional<CampaignGate.Refusal> refused = gate.await(preloader, stopRequested);
+            if (refused.isEmpty() && stopRequested.isDone()) {
+                log.info("{} received before campaigning: shutting down gracefully", stopRequested.join());
+            }
+            if (refused.isPresent() || stopRequested.isDone()) {
+                return new Ended(false, Optional.empty(), refused);
+            }
             Vvm vvm = parts.vvm();
             Relaunch relaunch = new Relaunch();
             current.set(relaunch);
@@ -99,18 +123,29 @@ final class VvmRunner {
             CompletableFuture<VvmProblem> problem = vvm.launch();
             // At once, on the thread that completes it: liveness turns the moment a problem arrives.
             problem.thenAccept(status::failed);
-            await(CompletableFuture.anyOf(stopRequested, problem, relaunch.requested()));
+            mismatch = gate.mismatch(preloader);
+            await(CompletableFuture.anyOf(stopRequested, problem, relaunch.requested(), mismatch));
+            while (mismatch.isDone() && status.current().leading() && !stopRequested.isDone() && !problem.isDone()
+                    && !relaunch.requested().isDone()) {
+                // Too late to withdraw: this VVM leads, and a leader writes the views itself.
+                await(CompletableFuture.anyOf(stopRequested, problem, relaunch.requested()));
+            }
             current.set(null);
             if (stopRequested.isDone() && !problem.isDone()) {
                 log.info("{} received: shutting down gracefully", stopRequested.join());
             } else if (relaunch.requested().isDone() && !problem.isDone()) {
                 log.info("{}: shutting the VVM down, then campaigning again with a new one",
                         relaunch.requested().join());
+            } else if (mismatch.isDone() && !problem.isDone()) {
+                log.info("the stored world no longer matches this replica's config ({}): withdrawing from the "
+                        + "campaign", mismatch.join().field());
+                relaunch.requested().complete("the stored world changed");
             }
             Optional<VvmProblem> outcome = vvm.shutdown();
             outcome.ifPresentOrElse(relaunch.done()::completeExceptionally, () -> relaunch.done().complete(null));
             return new Ended(relaunch.requested().isDone() && outcome.isEmpty() && !stopRequested.isDone(), outcome);
         } finally {
+            mismatch.cancel(false);
             preloader.ifPresent(WorldViewPreloader::close);
         }
     }

@@ -245,6 +245,16 @@ class ApiRoutesTest {
         }
 
         @Override
+        public StoredWorld stored() {
+            return StoredWorld.UNREAD;
+        }
+
+        @Override
+        public CompletableFuture<Void> changedSince(StoredWorld seen) {
+            return new CompletableFuture<>();
+        }
+
+        @Override
         public Optional<WorldView> claim() {
             return latest;
         }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.leadership.LeadershipUnavailableException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.memory.InMemoryElection;
@@ -29,8 +31,14 @@ import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.service.WorldServiceSettings;
 import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldFactory;
+import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.testing.ForwardingLeadership;
+import org.vvmhost.services.world.service.WorldViewPreloader.StoredWorld;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.Service;
 import org.vvmhost.vvm.ServiceContext;
@@ -56,6 +64,10 @@ class VvmRunnerTest {
     private final List<String> campaigns = new CopyOnWriteArrayList<>();
     /** Candidates whose services started, in order. */
     private final List<String> leaders = new CopyOnWriteArrayList<>();
+    private final ReplicaStatus status = new ReplicaStatus(clock, "runner", new SimpleMeterRegistry());
+    /** The campaign gate's read of the store: it answers, unless a test says otherwise. */
+    private CampaignGate.Probe probe = () -> CompletableFuture.completedFuture(null);
+    private static final WorldConfig SEED_7 = WorldConfig.defaults().withEntities(100).withSeed(7);
 
     @AfterEach
     void closeEverything() throws InterruptedException {
@@ -253,6 +265,195 @@ class VvmRunnerTest {
         }
     }
 
+    @Test
+    void aReplicaWhoseConfigDoesNotMatchTheStoredWorldWaitsNotReadyWithoutCampaigningUntilItMatches()
+            throws Exception {
+        StoredWorldStub stored = new StoredWorldStub();
+        Leadership b = new CampaignsCounted(election.join(new Candidate("b", "test-host", 2, Instant.EPOCH)));
+        leaderships.add(b);
+        CompletableFuture<String> stop = new CompletableFuture<>();
+        CompletableFuture<ExitCode> exit = run(runner(() -> Vvms.provide(VvmSettings.defaults(), b, List.of(), clock,
+                halts::incrementAndGet, listener("b")), Optional.of(stored), false), stop);
+        await().atMost(BUDGET).until(() -> status.held().isPresent());
+        assertThat(status.held()).contains("reading the stored world before campaigning");
+
+        stored.set(header(42, 40));
+        await().atMost(BUDGET).until(() -> status.held().orElse("").contains("world.seed"));
+        assertThat(status.held().orElseThrow()).startsWith("not campaigning: world.seed: the stored world (the world "
+                + "view of tick 40 in the test's store) has world.seed 42, this replica's config has 7");
+        assertThat(Probes.evaluate(status.current(), new Probes.World(Optional.empty(), -1, Optional.of(true), 1,
+                status.held())).ready().ok()).isFalse();
+        stored.set(header(42, 60));
+        assertThat(campaigns).as("a new view of the same other world: still held").isEmpty();
+
+        stored.set(header(7, 60));
+        awaitLeader("b");
+        assertThat(campaigns).containsExactly("b");
+        assertThat(status.held()).isEmpty();
+        stop.complete("SIGTERM");
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+    }
+
+    @Test
+    void aCampaigningReplicaWhoseStoredWorldStopsMatchingWithdrawsAndWaitsAgain() throws Exception {
+        CompletableFuture<String> stopLeader = new CompletableFuture<>();
+        CompletableFuture<ExitCode> leader = run(vvm("a", VvmSettings.defaults(), List.of()), stopLeader);
+        awaitLeader("a");
+        StoredWorldStub stored = new StoredWorldStub();
+        stored.set(header(7, 20));
+        Leadership b = new CampaignsCounted(election.join(new Candidate("b", "test-host", 2, Instant.EPOCH)));
+        leaderships.add(b);
+        AtomicInteger built = new AtomicInteger();
+        CompletableFuture<String> stop = new CompletableFuture<>();
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            built.incrementAndGet();
+            return Vvms.provide(VvmSettings.defaults(), b, List.of(), clock, halts::incrementAndGet, listener("b"));
+        }, Optional.of(stored), false), stop);
+        await().atMost(BUDGET).until(() -> campaigns.contains("b"));
+
+        stored.set(header(42, 40));
+
+        await().atMost(BUDGET).until(() -> status.held().orElse("").contains("world.seed"));
+        stopLeader.complete("SIGTERM");
+        assertThat(leader.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+        assertThat(built).as("no new VVM while held").hasValue(1);
+
+        stored.set(header(7, 60));
+        awaitLeader("b");
+        assertThat(campaigns).as("withdrawn, then campaigning again only once it matched").containsExactly("b", "b");
+        assertThat(built).hasValue(2);
+        stop.complete("SIGTERM");
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.GRACEFUL);
+    }
+
+    @Test
+    void failOnMismatchExitsWithTheUsageCodeWithoutCampaigning() throws Exception {
+        StoredWorldStub stored = new StoredWorldStub();
+        stored.set(header(42, 40));
+        AtomicInteger built = new AtomicInteger();
+
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            built.incrementAndGet();
+            throw new AssertionError("no VVM may be built for a refused replica");
+        }, Optional.of(stored), true), new CompletableFuture<>());
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.USAGE);
+        assertThat(built).hasValue(0);
+        assertThat(campaigns).isEmpty();
+    }
+
+    @Test
+    void aReplicaHeldAtTheGatePastTheAcquireTimeoutIsAStartupFailure() throws Exception {
+        StoredWorldStub stored = new StoredWorldStub();
+        stored.set(header(42, 40));
+        Duration acquireTimeout = Duration.ofSeconds(5);
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            throw new AssertionError("no VVM may be built for a held replica");
+        }, Optional.of(stored), false, Optional.of(acquireTimeout)), new CompletableFuture<>());
+        await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(acquireTimeout)
+                && status.held().isPresent());
+
+        clock.advance(acquireTimeout);
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.STARTUP_FAILED);
+        assertThat(campaigns).isEmpty();
+    }
+
+    @Test
+    void aStoreThatRefusesAccessWhileTheGateWaitsEndsTheRunWithTheAccessCode() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        probe = () -> reads.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new LeadershipUnavailableException("etcd unavailable", null))
+                : CompletableFuture.failedFuture(new LeadershipAccessException("etcd refused the credentials", null));
+        CompletableFuture<ExitCode> exit = run(runner(() -> {
+            throw new AssertionError("no VVM may be built for a refused replica");
+        }, Optional.of(new StoredWorldStub()), false), new CompletableFuture<>());
+        await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(CampaignGate.PROBE_RETRY));
+        assertThat(exit).as("etcd did not answer: the gate waits").isNotDone();
+
+        clock.advance(CampaignGate.PROBE_RETRY);
+
+        assertThat(exit.get(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ExitCode.ACCESS_DENIED);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void theGateDecidesFromWhatTheStoreHolds() {
+        java.util.function.Function<WorldView.Header, Optional<Preflight.Finding>> compare = header ->
+                Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(), header, "store", "clear it");
+
+        assertThat(CampaignGate.decide(StoredWorld.UNREAD, compare)).isInstanceOf(CampaignGate.Wait.class);
+        assertThat(CampaignGate.decide(StoredWorld.EMPTY, compare))
+                .isEqualTo(new CampaignGate.Open("no world view is stored"));
+        assertThat(CampaignGate.decide(new StoredWorld(true, Optional.empty(), Optional.of("manifest garbage"),
+                List.of()), compare)).as("nothing intact stored: a new leader starts afresh, and says what was lost")
+                .isEqualTo(new CampaignGate.Open("no world view is stored"));
+        assertThat(CampaignGate.decide(stored(header(7, 3)), compare))
+                .isEqualTo(new CampaignGate.Open("the stored world (tick 3) is this config's"));
+        assertThat(CampaignGate.decide(stored(header(42, 3)), compare)).isInstanceOfSatisfying(
+                CampaignGate.Hold.class, hold -> assertThat(hold.finding().field()).isEqualTo("world.seed"));
+    }
+
+    private static StoredWorld stored(WorldView.Header header) {
+        return new StoredWorld(true, Optional.of(header), Optional.empty(), List.of());
+    }
+
+    private static WorldView.Header header(long seed, long tick) {
+        WorldConfig config = SEED_7.withSeed(seed);
+        try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1)).create(config)) {
+            for (long t = 0; t < tick; t++) {
+                world.step();
+            }
+            return world.snapshot().header();
+        }
+    }
+
+    /** What a standby's preloader would have read: set by the test, announced to the gate. */
+    private static final class StoredWorldStub implements WorldViewPreloader {
+        private StoredWorld stored = StoredWorld.UNREAD;
+        private CompletableFuture<Void> changed = new CompletableFuture<>();
+
+        void set(WorldView.Header header) {
+            CompletableFuture<Void> toComplete;
+            synchronized (this) {
+                stored = VvmRunnerTest.stored(header);
+                toComplete = changed;
+                changed = new CompletableFuture<>();
+            }
+            toComplete.complete(null);
+        }
+
+        @Override
+        public synchronized StoredWorld stored() {
+            return stored;
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> changedSince(StoredWorld seen) {
+            return seen != stored ? CompletableFuture.completedFuture(null) : changed.copy();
+        }
+
+        @Override
+        public Optional<WorldView> latest() {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return true;
+        }
+
+        @Override
+        public Optional<WorldView> claim() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            // Shared by the VVMs of one test.
+        }
+    }
+
     /** Notes each campaign in {@link #campaigns}, so that a test knows a candidate is in line. */
     private final class CampaignsCounted extends ForwardingLeadership {
 
@@ -301,10 +502,25 @@ class VvmRunnerTest {
 
     /** A runner that builds each VVM with {@code vvms}, and nothing else: no world, no preloader. */
     private VvmRunner runner(Supplier<Vvm> vvms) {
-        return runner(vvms, new ReplicaStatus(clock, "runner", new SimpleMeterRegistry()));
+        return runner(vvms, status);
     }
 
     private VvmRunner runner(Supplier<Vvm> vvms, ReplicaStatus status) {
+        return runner(vvms, status, Optional.empty(), false, Optional.empty());
+    }
+
+    private VvmRunner runner(Supplier<Vvm> vvms, Optional<WorldViewPreloader> preloader, boolean failOnMismatch) {
+        return runner(vvms, preloader, failOnMismatch, Optional.empty());
+    }
+
+    private VvmRunner runner(Supplier<Vvm> vvms, Optional<WorldViewPreloader> preloader, boolean failOnMismatch,
+                             Optional<Duration> acquireTimeout) {
+        return runner(vvms, status, preloader, failOnMismatch, acquireTimeout);
+    }
+
+    /** A runner whose campaign gate compares what {@code preloader} read with a world of seed 7. */
+    private VvmRunner runner(Supplier<Vvm> vvms, ReplicaStatus status, Optional<WorldViewPreloader> preloader,
+                             boolean failOnMismatch, Optional<Duration> acquireTimeout) {
         Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> {
                     throw new IllegalStateException("this test runs no world");
@@ -313,7 +529,7 @@ class VvmRunnerTest {
         VvmComponent.Factory factory = () -> new VvmComponent() {
             @Override
             public Optional<WorldViewPreloader> preloader() {
-                return Optional.empty();
+                return preloader;
             }
 
             @Override
@@ -326,7 +542,10 @@ class VvmRunnerTest {
                 return vvms.get();
             }
         };
-        return new VvmRunner(factory, status);
+        CampaignGate gate = new CampaignGate(header -> Preflight.compare(SEED_7, ComponentSetRegistry.builtIn(),
+                header, "the test's store", "clear it"), failOnMismatch, acquireTimeout, () -> StoredWorld.EMPTY,
+                probe, status, clock);
+        return new VvmRunner(factory, status, gate);
     }
 
     private static Service service(String name, CompletableFuture<ServiceContext> running) {

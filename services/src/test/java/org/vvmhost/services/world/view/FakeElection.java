@@ -45,6 +45,16 @@ final class FakeElection implements DataStore {
         values.get(key)[offset] ^= 0x10;
     }
 
+    /** Puts {@code value} as an operator's {@code etcdctl put} would, unfenced. */
+    synchronized void put(String key, byte[] value) {
+        values.put(key, value.clone());
+    }
+
+    /** Deletes {@code key} as {@code etcdctl del} would, unfenced. */
+    synchronized void delete(String key) {
+        values.remove(key);
+    }
+
     /** The next read of {@code key} fails with {@code error}, as a read that times out or loses its connection. */
     synchronized void failNextRead(String key, RuntimeException error) {
         failingReads.put(key, error);
