@@ -9,6 +9,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,11 @@ final class RogueTerm implements Term {
     @Override
     public CompletableFuture<Void> release() {
         return term.release();
+    }
+
+    @Override
+    public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+        return term.nameSuccessor(candidateId, validFor);
     }
 
     @Override
