@@ -18,8 +18,9 @@ import org.vvmhost.testing.TestTiming;
 /**
  * {@code vvmhost drill --target external} drills replicas it did not start, as it would a Kubernetes Deployment:
  * here three {@code vvmhost run} processes that the test starts with the image's command line, and {@code kill}
- * templates that stand for {@code kubectl delete pod}. It finds each leader in the election, signals it through the
- * template with the pid from its election value, sees the successor take over, and audits etcd's history.
+ * templates that stand for {@code kubectl delete pod}. It finds each leader in the election, hands over to the standby
+ * last in line through the leader's {@code POST /switchover}, then signals it through the template with the pid from
+ * its election value, sees the successor take over, and audits etcd's history.
  */
 class ExternalDrillIT {
 
@@ -63,7 +64,7 @@ class ExternalDrillIT {
         }
 
         DrillCommandRun drill = DrillCommandRun.run(workDir, List.of("--target", "external", "--etcd-endpoints",
-                ETCD.endpoint().toString(), "--election", election, "--kinds", "SIGTERM,SIGKILL",
+                ETCD.endpoint().toString(), "--election", election, "--kinds", "SWITCHOVER,SIGTERM,SIGKILL",
                 "--sigterm", "kill {pid}", "--sigkill", "kill -9 {pid}", "--dwell", "1s", "--world-set",
                 "world.backup-interval=10", "--timeout", TIMING.startBudget().toSeconds() + "s"),
                 TIMING.scaled(Duration.ofMinutes(3)));
@@ -73,7 +74,7 @@ class ExternalDrillIT {
         assertThat(report.get("verdict").asText()).isEqualTo("PASS");
         assertThat(report.get("settings").get("target").asText()).isEqualTo("external");
         JsonNode rounds = report.get("rounds");
-        assertThat(rounds).hasSize(2);
+        assertThat(rounds).hasSize(3);
         List<String> leaders = new ArrayList<>();
         for (JsonNode round : rounds) {
             assertThat(round.get("leaderChanged").asBoolean()).isTrue();
@@ -81,10 +82,16 @@ class ExternalDrillIT {
             assertThat(round.get("newToken").asText()).isNotEqualTo(round.get("oldToken").asText());
             leaders.add(round.get("oldReplica").asText());
         }
-        assertThat(rounds.get(0).get("lost").asLong()).as("ticks lost on SIGTERM").isZero();
-        assertThat(rounds.get(1).get("oldReplica").asText()).isEqualTo(rounds.get(0).get("newReplica").asText());
+        JsonNode switchover = rounds.get(0);
+        assertThat(switchover.get("detail").asText()).as("named the standby last in line")
+                .contains("{\"to\": \"" + switchover.get("newReplica").asText() + "\"}").contains("HTTP 200");
+        assertThat(switchover.get("lost").asLong()).as("ticks lost in a switchover").isZero();
+        assertThat(rounds.get(1).get("lost").asLong()).as("ticks lost on SIGTERM").isZero();
+        assertThat(rounds.get(1).get("oldReplica").asText()).isEqualTo(switchover.get("newReplica").asText());
+        assertThat(rounds.get(2).get("oldReplica").asText()).isEqualTo(rounds.get(1).get("newReplica").asText());
         assertThat(leaders).allMatch(id -> id.startsWith(election + "-"));
-        // The templates reached the leaders the election named: each signalled replica is gone.
+        // The templates reached the leaders the election named: each signalled replica is gone; the switchover
+        // stopped none.
         assertThat(replicas.stream().filter(HostProcess::isAlive)).hasSize(1);
         JsonNode audit = report.get("audit");
         assertThat(audit.get("deposedWrites")).isEmpty();

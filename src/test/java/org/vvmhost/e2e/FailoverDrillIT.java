@@ -29,7 +29,8 @@ import org.vvmhost.testing.TestTiming;
 /**
  * {@code vvmhost drill} as a user runs it, {@code java -jar vvmhost.jar drill}, from a directory that is not the
  * project's: one round of every kind (signals of the leader, a partition from etcd, etcd's Raft leader killed and
- * frozen, quorum lost, the whole etcd restarted) on a small world. It asserts the verdicts, not the times: every
+ * frozen, quorum lost, the whole etcd restarted) and two planned switchovers, to a named standby and to the next in
+ * line, on a small world. It asserts the verdicts, not the times: every
  * leader change kept every promise, nothing written by a deposed leader, no two leaders at once, the world identical
  * to an uninterrupted run; then that report.html parses as HTML with one SVG lane per replica, and that a real browser
  * renders its timeline (a screenshot is kept in target/).
@@ -37,10 +38,12 @@ import org.vvmhost.testing.TestTiming;
 class FailoverDrillIT {
 
     private static final TestTiming TIMING = TestTiming.current();
-    private static final List<String> KINDS = List.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION",
-            "ETCD_MEMBER_KILL", "ETCD_MEMBER_PAUSE", "ETCD_QUORUM_LOSS", "ETCD_RESTART");
-    private static final Set<String> MUST_CHANGE = Set.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION",
-            "ETCD_QUORUM_LOSS");
+    private static final List<String> KINDS = List.of("SIGTERM", "SWITCHOVER", "SIGKILL", "SIGSTOP", "SWITCHOVER",
+            "PARTITION", "ETCD_MEMBER_KILL", "ETCD_MEMBER_PAUSE", "ETCD_QUORUM_LOSS", "ETCD_RESTART");
+    /** The kinds whose old leader exits, and a new replica takes its place. */
+    private static final Set<String> EXITS = Set.of("SIGTERM", "SIGKILL", "SIGSTOP", "PARTITION", "ETCD_QUORUM_LOSS");
+    private static final long LEADER_CHANGES = KINDS.stream().filter(kind -> EXITS.contains(kind)
+            || kind.equals("SWITCHOVER")).count();
 
     /** {@code FROM <registry>/etcd:v3.x.y AS <name>}: etcd's own image, pinned to a version. */
     private static final Pattern PINNED_ETCD_STAGE =
@@ -67,12 +70,18 @@ class FailoverDrillIT {
         assertThat(report.get("verdict").asText()).isEqualTo("PASS");
         assertThat(report.get("failures")).isEmpty();
         List<String> kinds = new ArrayList<>();
+        List<String> switchovers = new ArrayList<>();
         for (JsonNode round : report.get("rounds")) {
             String kind = round.get("kind").asText();
             kinds.add(kind);
             assertThat(round.get("problems")).as("round %s", kind).isEmpty();
-            if (MUST_CHANGE.contains(kind)) {
+            if (EXITS.contains(kind) || kind.equals("SWITCHOVER")) {
                 assertThat(round.get("leaderChanged").asBoolean()).as("%s changed the leader", kind).isTrue();
+            }
+            if (kind.equals("SWITCHOVER")) {
+                assertThat(round.has("oldExitCode")).as("the old leader of a switchover still runs").isFalse();
+                assertThat(round.get("lost").asLong()).as("ticks lost in a switchover").isZero();
+                switchovers.add(round.get("detail").asText());
             }
             if (round.get("leaderChanged").asBoolean()) {
                 assertThat(round.get("gapMs").asDouble()).as("%s: the old leader stopped before its successor "
@@ -83,6 +92,10 @@ class FailoverDrillIT {
             }
         }
         assertThat(kinds).containsExactlyElementsOf(KINDS);
+        assertThat(switchovers).hasSize(2);
+        assertThat(switchovers.get(0)).as("the first names its successor").contains("{\"to\": ").contains("HTTP 200");
+        assertThat(switchovers.get(1)).as("the second hands over to the next in line").contains("(next in line)")
+                .contains("HTTP 200");
         JsonNode audit = report.get("audit");
         assertThat(audit.get("deposedWrites")).as("writes of deposed leaders in etcd's history").isEmpty();
         assertThat(audit.get("tokensIncrease").asBoolean()).isTrue();
@@ -102,7 +115,7 @@ class FailoverDrillIT {
         Document page = Jsoup.parse(drill.html().toFile(), "UTF-8");
         List<String> replicas = new ArrayList<>();
         drill.json().get("lanes").forEach(lane -> replicas.add(lane.get("replica").asText()));
-        assertThat(replicas).hasSizeGreaterThanOrEqualTo(2 + MUST_CHANGE.size());
+        assertThat(replicas).hasSizeGreaterThanOrEqualTo(2 + (int) KINDS.stream().filter(EXITS::contains).count());
 
         Element overview = page.selectFirst("svg#overview");
         assertThat(overview).isNotNull();
@@ -110,10 +123,10 @@ class FailoverDrillIT {
         for (Element lane : overview.select("g.lane")) {
             assertThat(lane.select("rect.span")).as("spans of %s", lane.attr("data-replica")).isNotEmpty();
         }
-        assertThat(overview.select("rect.span.leading")).hasSizeGreaterThanOrEqualTo(1 + MUST_CHANGE.size());
+        assertThat(overview.select("rect.span.leading")).hasSizeGreaterThanOrEqualTo(1 + (int) LEADER_CHANGES);
         assertThat(overview.select("g.mark.saved-view")).isNotEmpty();
         assertThat(overview.select("g.mark.signal text").eachText()).contains("SIGTERM", "SIGKILL", "SIGSTOP",
-                "partition");
+                "partition", "switchover").anyMatch(text -> text.startsWith("switchover to r"));
         assertThat(overview.select("g.gap text").eachText()).allMatch(text -> text.matches("gap \\d+ ms"));
         assertThat(page.select("svg.timeline[id^=round-]")).hasSize(KINDS.size());
         assertThat(page.select("#rounds tbody tr")).hasSize(KINDS.size());

@@ -37,10 +37,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "drill", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs failover drills: faults the leader (signals, a partition from etcd) or etcd itself (member kill and "
-                    + "freeze, quorum loss, restart), round after round, measures each failover and the world data "
-                    + "lost, then audits etcd's history for writes of deposed leaders, overlapping leaders, and the "
-                    + "world's continuity against an uninterrupted run.",
+            "Runs failover drills: faults the leader (signals, a partition from etcd), hands over in a planned "
+                    + "switchover, or faults etcd itself (member kill and freeze, quorum loss, restart), round after "
+                    + "round, measures each failover and the world data lost, then audits etcd's history for writes "
+                    + "of deposed leaders, overlapping leaders, and the world's continuity against an uninterrupted "
+                    + "run.",
             "The local target (default) needs the etcd binary, on the PATH or given with --etcd-binary."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -66,8 +67,9 @@ final class DrillCommand implements Callable<Integer> {
     private Target target;
 
     @Option(names = "--kinds", paramLabel = "<kind>", split = ",", defaultValue = "SIGTERM,SIGKILL",
-            description = "The rounds' kinds, in turn: SIGTERM, SIGKILL, SIGSTOP, PARTITION, ETCD_MEMBER_KILL, "
-                    + "ETCD_MEMBER_PAUSE, ETCD_QUORUM_LOSS, ETCD_RESTART. Default: ${DEFAULT-VALUE}.")
+            description = "The rounds' kinds, in turn: SIGTERM, SIGKILL, SIGSTOP, SWITCHOVER, PARTITION, "
+                    + "ETCD_MEMBER_KILL, ETCD_MEMBER_PAUSE, ETCD_QUORUM_LOSS, ETCD_RESTART. SWITCHOVER rounds name the "
+                    + "standby last in line and the next in line in turn. Default: ${DEFAULT-VALUE}.")
     private List<FaultKind> kinds;
 
     @Option(names = "--rounds", paramLabel = "<n>",
@@ -147,6 +149,11 @@ final class DrillCommand implements Callable<Integer> {
             description = "External target: the command that heals the partition once its successor leads.")
     private String healTemplate;
 
+    @Option(names = "--api-token-file", paramLabel = "<file>",
+            description = "External target: a file holding the replicas' API token, for the POST /switchover of a "
+                    + "SWITCHOVER round (a trailing newline is ignored).")
+    private Path apiTokenFile;
+
     @Mixin
     private LeadershipOptions leadershipOptions;
 
@@ -221,6 +228,10 @@ final class DrillCommand implements Callable<Integer> {
             throw usageError("--etcd-endpoints", "the local target runs its own etcd; drill a deployment's etcd with "
                     + "--target external");
         }
+        if (apiTokenFile != null) {
+            throw usageError("--api-token-file", "the local target's replicas have no API token; it is for --target "
+                    + "external");
+        }
         templates().keySet().stream().findFirst().ifPresent(kind -> {
             throw usageError("--" + kind.name().toLowerCase(java.util.Locale.ROOT), "command templates are for "
                     + "--target external; the local target signals its own replicas");
@@ -239,7 +250,7 @@ final class DrillCommand implements Callable<Integer> {
             if (kind.etcdFault()) {
                 throw usageError("--kinds", kind + " faults etcd itself, which only the local target runs");
             }
-            if (!templates.containsKey(kind)) {
+            if (kind != FaultKind.SWITCHOVER && !templates.containsKey(kind)) {
                 throw usageError("--kinds", kind + " needs its command template --"
                         + kind.name().toLowerCase(java.util.Locale.ROOT));
             }
@@ -250,8 +261,15 @@ final class DrillCommand implements Callable<Integer> {
         if (templates.containsKey(FaultKind.PARTITION) && healTemplate == null) {
             throw usageError("--heal", "a PARTITION round needs the command that heals it");
         }
+        Optional<String> token = Optional.ofNullable(apiTokenFile).map(file -> {
+            try {
+                return HttpOptions.readToken(file);
+            } catch (IllegalArgumentException e) {
+                throw usageError("--api-token-file", e.getMessage());
+            }
+        });
         return new DrillTarget.External(etcd, templates, Optional.ofNullable(sigcontTemplate),
-                Optional.ofNullable(healTemplate));
+                Optional.ofNullable(healTemplate), token);
     }
 
     private Map<FaultKind, String> templates() {

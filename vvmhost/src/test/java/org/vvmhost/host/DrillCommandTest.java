@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vvmhost drill}'s usage errors, in-process: each names the option and how to fix it, and exits 2. */
@@ -17,7 +20,7 @@ class DrillCommandTest {
     @Test
     void helpDocumentsTheKindsAndTheExitCodes() {
         assertThat(execute(Map.of(), "drill", "--help")).isZero();
-        assertThat(out.toString()).contains("--kinds", "ETCD_QUORUM_LOSS", "--target", "--report", "--sigterm",
+        assertThat(out.toString()).contains("--kinds", "ETCD_QUORUM_LOSS", "SWITCHOVER", "--target", "--report", "--sigterm",
                 "0   every promise held", "1   a promise was broken", "2   usage error");
     }
 
@@ -44,6 +47,23 @@ class DrillCommandTest {
         assertThat(execute(Map.of(), "drill", "--target", "external", "--etcd-endpoints", "http://127.0.0.1:2379",
                 "--kinds", "SIGTERM,SIGKILL", "--sigterm", "kill {pid}")).isEqualTo(2);
         assertThat(err.toString()).contains("SIGKILL needs its command template --sigkill");
+    }
+
+    @Test
+    void aSwitchoverNeedsNoTemplateButATokenFileMustHoldOne(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("token"), "\n");
+        assertThat(execute(Map.of(), "drill", "--target", "external", "--etcd-endpoints", "http://127.0.0.1:2379",
+                "--kinds", "SWITCHOVER", "--api-token-file", empty.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("'--api-token-file'", "is empty; put the token in it")
+                .doesNotContain("--switchover");
+    }
+
+    @Test
+    void theLocalTargetsReplicasHaveNoApiToken(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "secret");
+        assertThat(execute(Map.of(), "drill", "--kinds", "SWITCHOVER", "--api-token-file", token.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("'--api-token-file'", "--target external");
     }
 
     @Test

@@ -50,6 +50,7 @@ final class ExternalDrill {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final CommandTemplates templates;
+    private final PlannedSwitchover switchover;
 
     ExternalDrill(DrillSettings settings, DrillTarget.External target, Clock clock, PrintWriter out, Path logDir) {
         this.settings = settings;
@@ -59,6 +60,7 @@ final class ExternalDrill {
         this.logDir = logDir;
         this.random = new Random(settings.seed());
         this.templates = new CommandTemplates(logDir.resolve("drill-commands.log"), settings.timeout());
+        this.switchover = new PlannedSwitchover(target.apiToken(), clock);
     }
 
     DrillRun run() throws InterruptedException {
@@ -91,8 +93,38 @@ final class ExternalDrill {
         FencingToken oldToken = leader.fencingToken().orElseThrow();
         OptionalLong lastTick = worldTick(leader);
         List<String> roundProblems = new ArrayList<>();
-        Instant faultAt = run(kind.name(), target.templates().get(kind), leader, number, roundProblems);
+        Instant faultAt;
+        String detail = "";
+        Optional<String> handedTo = Optional.empty();
+        if (kind == FaultKind.SWITCHOVER) {
+            ElectionStatus status = election.latest().orElseThrow();
+            Optional<String> to = PlannedSwitchover.named(settings.plan(), number)
+                    ? PlannedSwitchover.target(status).map(ElectionStatus.Entry::id) : Optional.empty();
+            Optional<String> unready = switchover.awaitReady(status.waiting(), settings.timeout());
+            faultAt = clock.instant();
+            events.add(new DrillEvent(faultAt, leader.id(), to.map(id -> "switchover to " + id)
+                    .orElse("switchover"), number));
+            PlannedSwitchover.Answer answer = unready.isPresent()
+                    ? new PlannedSwitchover.Answer(-1, "not asked: " + unready.get(), Optional.empty())
+                    : switchover.request(leader, to);
+            detail = "POST /switchover " + to.map(id -> "{\"to\": \"" + id + "\"}").orElse("(next in line)") + ": "
+                    + answer.describe();
+            if (!answer.accepted()) {
+                roundProblems.add("the switchover was not made: " + answer.describe());
+                return new Round(number, kind, detail, leader.id(), oldToken, Optional.empty(), Optional.empty(),
+                        faultAt, clock.instant(), OptionalDouble.empty(), OptionalDouble.empty(),
+                        OptionalDouble.empty(), 0, false, 0, 0, false, 0, 0, -1, 0, 0, Optional.empty(),
+                        OptionalDouble.empty(), 0, roundProblems);
+            }
+            handedTo = answer.to().or(() -> to);
+        } else {
+            faultAt = run(kind.name(), target.templates().get(kind), leader, number, roundProblems);
+        }
         ElectionStatus.Entry successor = awaitNewLeader(election, oldToken);
+        if (handedTo.isPresent() && !handedTo.get().equals(successor.id())) {
+            roundProblems.add("the leader handed over to " + handedTo.get() + ", but " + successor.id()
+                    + " took over");
+        }
         if (kind == FaultKind.SIGSTOP) {
             run("SIGCONT", target.resume().orElseThrow(), leader, number, roundProblems);
         } else if (kind == FaultKind.PARTITION) {
@@ -117,7 +149,8 @@ final class ExternalDrill {
         if (newToken.compareTo(oldToken) <= 0) {
             roundProblems.add("the fencing token did not grow: " + oldToken + " then " + newToken);
         }
-        return new Round(number, kind, "", leader.id(), oldToken, Optional.of(successor.id()), Optional.of(newToken),
+        return new Round(number, kind, detail, leader.id(), oldToken, Optional.of(successor.id()),
+                Optional.of(newToken),
                 faultAt, faultEndedAt, OptionalDouble.of(millis(faultAt, acquired)),
                 OptionalDouble.of(millis(faultAt, services.orElse(acquired))), OptionalDouble.empty(), oldTick,
                 true, oldTick, restored, false, lost, bound, -1, 0, 0, Optional.empty(), OptionalDouble.empty(), 0,

@@ -16,6 +16,12 @@ public enum FaultKind {
      */
     SIGSTOP("SIGSTOP of the leader until its successor leads, then SIGCONT", Loss.CRASH, true, false),
     /**
+     * A planned switchover through the leader's {@code POST /switchover}, the request {@code vvmhost switchover} sends:
+     * no process stops. The leader stops its services, saves a final world view, releases its term and stands by
+     * again. Rounds alternate between naming the standby last in line ({@code --to}) and the next in line.
+     */
+    SWITCHOVER("a planned switchover (POST /switchover): no process stops", Loss.NONE, true, false),
+    /**
      * The leader cut off from etcd (its proxy black-holes every byte) while the others still reach it, until its
      * successor leads and it has exited. It must stop acting before the successor's {@code leadership acquired}.
      */

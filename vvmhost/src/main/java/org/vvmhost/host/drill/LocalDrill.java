@@ -22,15 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.etcd.ElectionStatus;
+import org.vvmhost.leadership.etcd.EtcdLeaderships;
+import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
 
 /**
  * A drill of replicas it runs itself: a 3-member etcd cluster on loopback, {@code replicas} {@code vvmhost run}
  * processes, each reaching etcd through its own {@link EtcdProxy}, and beside them an uninterrupted reference replica
- * on the embedded default that runs the same world. Each round faults the leader or etcd, waits for the outcome and
- * measures it from the replicas' logs; a replica that exited is replaced by a new one, so that the same number always
- * runs. At the end it stops every replica and audits etcd's own history.
+ * on the embedded default that runs the same world. Each round faults the leader or etcd, or asks the leader for a
+ * planned switchover, waits for the outcome and measures it from the replicas' logs; a replica that exited is replaced
+ * by a new one, so that the same number always runs. At the end it stops every replica and audits etcd's own history.
  */
 final class LocalDrill {
 
@@ -50,6 +53,7 @@ final class LocalDrill {
     private final List<Replica> every = new ArrayList<>();
     private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = new ArrayList<>();
+    private final PlannedSwitchover switchover;
     private LocalEtcdCluster etcd;
     private int started;
     /** Who leads between two rounds. */
@@ -64,6 +68,7 @@ final class LocalDrill {
         this.workDir = workDir;
         this.logDir = logDir;
         this.random = new Random(settings.seed());
+        this.switchover = new PlannedSwitchover(Optional.empty(), clock);
     }
 
     DrillRun run() throws InterruptedException {
@@ -88,7 +93,8 @@ final class LocalDrill {
                     leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
                     Durations.text(settings.lease().renewDeadline()));
             List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
-                Round round = round(number, kind, leading);
+                Round round = kind == FaultKind.SWITCHOVER ? switchoverRound(number, leading)
+                        : round(number, kind, leading);
                 if (round.newReplica().isPresent()) {
                     leading = new Leading(byName(round.newReplica().get()), round.newToken().orElseThrow());
                 }
@@ -184,7 +190,59 @@ final class LocalDrill {
                 awaitExit(old, number);
             }
         }
-        return measure(number, kind, detail, leader, successor, faultAt, faultEndedAt);
+        return measure(number, kind, detail, leader, successor, faultAt, faultEndedAt, new ArrayList<>());
+    }
+
+    /**
+     * A planned switchover through the leader's API, to the standby last in line or to the next in line: no process
+     * stops, and the old leader stands by again. Refused, the leader keeps its term and the round has a problem.
+     */
+    private Round switchoverRound(int number, Leading leader) throws InterruptedException {
+        Replica old = leader.replica();
+        ElectionStatus election = EtcdLeaderships.status(etcd.client(), EtcdSettings.of(etcd.endpoints().stream()
+                .map(URI::toString).collect(Collectors.joining(",")), settings.election(), settings.lease()),
+                settings.timeout());
+        boolean named = PlannedSwitchover.named(settings.plan(), number);
+        Optional<ElectionStatus.Entry> target = named ? PlannedSwitchover.target(election) : Optional.empty();
+        Optional<String> to = target.map(ElectionStatus.Entry::id);
+        List<String> roundProblems = new ArrayList<>();
+        Optional<String> unready = switchover.awaitReady(election.waiting(), settings.timeout());
+        unready.ifPresent(roundProblems::add);
+        ElectionStatus.Entry leaderEntry = election.leader().orElseThrow(() -> new DrillException("round " + number
+                + ": etcd shows no leader, but " + old.name + " leads by its log"));
+        Instant faultAt = event(old.name, to.map(id -> "switchover to " + name(id)).orElse("switchover"), number);
+        PlannedSwitchover.Answer answer = unready.isPresent()
+                ? new PlannedSwitchover.Answer(-1, "not asked: a standby was not ready", Optional.empty())
+                : switchover.request(leaderEntry, to);
+        Instant faultEndedAt = clock.instant();
+        String detail = "POST /switchover " + to.map(id -> "{\"to\": \"" + id + "\"}").orElse("(next in line)")
+                + ": " + answer.describe();
+        if (!answer.accepted()) {
+            if (unready.isEmpty()) {
+                roundProblems.add("the switchover was refused: " + answer.describe());
+            }
+            return measure(number, FaultKind.SWITCHOVER, detail, leader, Optional.empty(), faultAt, faultEndedAt,
+                    roundProblems);
+        }
+        Leading successor = awaitNewTerm(Optional.of(leader.token()));
+        awaitServices(successor);
+        Optional<String> chosen = answer.to().or(() -> to);
+        if (chosen.isPresent() && !chosen.get().equals(instanceId(successor.replica()))) {
+            roundProblems.add("the leader handed over to " + name(chosen.get()) + ", but "
+                    + successor.replica().name + " took over");
+        }
+        return measure(number, FaultKind.SWITCHOVER, detail, leader, Optional.of(successor), faultAt, faultEndedAt,
+                roundProblems);
+    }
+
+    private String instanceId(Replica replica) {
+        return settings.election() + "-" + replica.name;
+    }
+
+    /** The drill's name of the replica with instance id {@code id}. */
+    private String name(String id) {
+        String prefix = settings.election() + "-";
+        return id.startsWith(prefix) ? id.substring(prefix.length()) : id;
     }
 
     /** When a fault of one etcd member began, and what it was. */
@@ -217,11 +275,10 @@ final class LocalDrill {
 
     /** What the logs say a round cost; every broken promise becomes one of its problems. */
     private Round measure(int number, FaultKind kind, String detail, Leading leader, Optional<Leading> successor,
-            Instant faultAt, Instant faultEndedAt) {
+            Instant faultAt, Instant faultEndedAt, List<String> roundProblems) {
         Replica old = leader.replica();
         ReplicaLog.TermLog oldTerm = old.process.log().term(leader.token()).orElseThrow();
         Optional<Integer> exit = old.process.exitCode();
-        List<String> roundProblems = new ArrayList<>();
         if (successor.isEmpty()) {
             if (oldTerm.lost().isPresent() || oldTerm.released().isPresent()) {
                 roundProblems.add(old.name + "'s term ended, but no replica took over within the timeout");
@@ -270,9 +327,13 @@ final class LocalDrill {
         }
         Integer expectedExit = switch (kind) {
             case SIGTERM -> 0;
-            case SIGKILL -> null;
+            case SIGKILL, SWITCHOVER -> null;
             default -> 4;
         };
+        if (kind == FaultKind.SWITCHOVER && exit.isPresent()) {
+            roundProblems.add(old.name + " exited with " + exit.get() + " after the switchover; it should stand by "
+                    + "again");
+        }
         if (expectedExit != null && !exit.equals(Optional.of(expectedExit))) {
             roundProblems.add(old.name + " did not exit with " + expectedExit + " after " + kind + ": "
                     + exit.map(code -> "exit code " + code).orElse("still running"));
@@ -569,6 +630,8 @@ final class LocalDrill {
     /** A new replica, named r1, r2, … in the order they start, behind a proxy of its own. */
     private Replica startReplica() throws InterruptedException {
         String name = "r" + (++started);
+        // A switchover asks the leader through the URL it advertises, and the leader its successor: loopback, here.
+        int port = Ports.free();
         EtcdProxy proxy;
         try {
             proxy = EtcdProxy.start(name, etcd.endpoints());
@@ -581,7 +644,8 @@ final class LocalDrill {
                 "--election", settings.election(), "--instance-id", settings.election() + "-" + name,
                 "--lease-ttl", settings.lease().ttl().toSeconds() + "s",
                 "--renew-deadline", settings.lease().renewDeadline().toMillis() + "ms",
-                "--etcd-compaction-retention", "24h", "--http-host", "127.0.0.1", "--http-port", "0"));
+                "--etcd-compaction-retention", "24h", "--http-host", "127.0.0.1", "--http-port",
+                Integer.toString(port), "--advertise-url", "http://127.0.0.1:" + port));
         args.addAll(settings.worldArguments());
         return start(name, args, proxy);
     }

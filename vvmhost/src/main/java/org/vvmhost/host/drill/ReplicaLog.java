@@ -193,13 +193,20 @@ final class ReplicaLog {
         return lines.stream().filter(line -> matches.test(line.text())).map(Line::at).findFirst();
     }
 
+    /**
+     * A term runs from its {@code leadership acquired} to the next one, or to the line where the replica waits in the
+     * election again (after a switchover its next VVM stands by), or to the end of the log.
+     */
     private static List<TermLog> parseTerms(List<Line> lines) {
         List<TermLog> terms = new ArrayList<>();
         int start = -1;
         for (int i = 0; i <= lines.size(); i++) {
-            boolean acquired = i < lines.size() && ACQUIRED.matcher(lines.get(i).text()).find();
-            if ((acquired || i == lines.size()) && start >= 0) {
+            String text = i < lines.size() ? lines.get(i).text() : "";
+            boolean acquired = ACQUIRED.matcher(text).find();
+            boolean over = acquired || i == lines.size() || WAITING.matcher(text).find();
+            if (over && start >= 0) {
                 terms.add(term(lines.subList(start, i)));
+                start = -1;
             }
             if (acquired) {
                 start = i;

@@ -84,6 +84,22 @@ class ReplicaLogTest {
         assertThat(ReplicaLog.of(lines).lastTerm().orElseThrow().saves()).isEmpty();
     }
 
+    @Test
+    void aTermEndsWhereTheReplicaWaitsInTheElectionAgain() {
+        List<ReplicaLog.Line> lines = new ArrayList<>(lines());
+        for (String text : List.of(
+                "2030-01-02 03:04:10,000 INFO  [c] o.v.l.etcd.EtcdCampaign - waiting for drill/9 to go (we are "
+                        + "drill/12)",
+                "2030-01-02 03:04:11,000 INFO  [p] o.vvmhost.vvm.ServicePipeline - service cluster stopped")) {
+            lines.add(ReplicaLog.Line.of(text, ARRIVED, ZoneOffset.UTC));
+        }
+        ReplicaLog log = ReplicaLog.of(lines);
+
+        assertThat(log.terms()).hasSize(1);
+        assertThat(log.terms().get(0).servicesStopped()).as("the term's own services").contains(at("03:04:09.040"));
+        assertThat(log.waitingSince(at("03:04:07.000"))).as("standing by after its term").isTrue();
+    }
+
     private static List<ReplicaLog.Line> lines() {
         return TEXT.stream().map(text -> ReplicaLog.Line.of(text, ARRIVED, ZoneOffset.UTC)).toList();
     }
