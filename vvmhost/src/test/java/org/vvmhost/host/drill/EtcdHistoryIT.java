@@ -30,13 +30,9 @@ class EtcdHistoryIT {
     @Test
     void writesByTheLeaderOfTheirRevisionPass() throws Exception {
         String election = "audit-clean";
-        long a = put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", LEADS);
-        delete(election + "/a");
-        put(chunk(election, 2), "view");
-        put(manifest(election), manifestOf(2, 40));
+        long a = leadsAndSaves(election, "a", 1, 20);
+        long b = takesOver(election, "b", "a");
+        saves(election, 2, 40);
         delete(election + "/b");
 
         EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20), claim("B", b, 40)));
@@ -54,11 +50,8 @@ class EtcdHistoryIT {
     @Test
     void aManifestThatADeposedLeaderSwitchedIsADeposedWrite() throws Exception {
         String election = "audit-manifest";
-        long a = put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", LEADS);
-        delete(election + "/a");
+        long a = leadsAndSaves(election, "a", 1, 20);
+        long b = takesOver(election, "b", "a");
         // A, no longer leading, switches the manifest with no fence.
         put(chunk(election, 2), "view");
         long deposed = put(manifest(election), manifestOf(2, 40));
@@ -74,15 +67,11 @@ class EtcdHistoryIT {
     @Test
     void aChunkTheLeaderDoesNotAccountForIsADeposedWrite() throws Exception {
         String election = "audit-chunk";
-        long a = put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", LEADS);
-        delete(election + "/a");
+        long a = leadsAndSaves(election, "a", 1, 20);
+        long b = takesOver(election, "b", "a");
         // A's stray chunk, then B's own save of the same generation.
         put(chunk(election, 2), "stale");
-        put(chunk(election, 2), "view");
-        put(manifest(election), manifestOf(2, 40));
+        saves(election, 2, 40);
 
         EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20), claim("B", b, 40)));
 
@@ -93,9 +82,7 @@ class EtcdHistoryIT {
     @Test
     void aWriteWhileNobodyLedIsADeposedWrite() throws Exception {
         String election = "audit-nobody";
-        long a = put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 20));
+        long a = leadsAndSaves(election, "a", 1, 20);
         delete(election + "/a");
         long stray = put(chunk(election, 2), "view");
 
@@ -108,9 +95,7 @@ class EtcdHistoryIT {
     @Test
     void aManifestGoingBackInTimeIsAProblem() throws Exception {
         String election = "audit-back";
-        long a = put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 40));
+        long a = leadsAndSaves(election, "a", 1, 40);
         put(chunk(election, 2), "view");
         long back = put(manifest(election), manifestOf(2, 20));
 
@@ -122,9 +107,7 @@ class EtcdHistoryIT {
     @Test
     void withoutLogsAWriteWhileNobodyLedIsStillCaughtAndNoWriterIsNamed() throws Exception {
         String election = "audit-external";
-        put(election + "/a", LEADS);
-        put(chunk(election, 1), "view");
-        put(manifest(election), manifestOf(1, 20));
+        leadsAndSaves(election, "a", 1, 20);
         delete(election + "/a");
         long stray = put(manifest(election), manifestOf(2, 40));
 
@@ -156,6 +139,29 @@ class EtcdHistoryIT {
     private static String manifestOf(long generation, long tick) {
         return "{\"current\":{\"generation\":" + generation + ",\"chunks\":1,\"length\":4,\"tick\":" + tick
                 + ",\"checksum\":0},\"previous\":null}";
+    }
+
+    /**
+     * {@code candidate}'s key leads, and it saves a view of {@code tick} in {@code generation}; returns the key's
+     * create revision.
+     */
+    private static long leadsAndSaves(String election, String candidate, long generation, long tick) throws Exception {
+        long revision = put(election + "/" + candidate, LEADS);
+        saves(election, generation, tick);
+        return revision;
+    }
+
+    /** The leader saves a view of {@code tick} in {@code generation}: its chunk, then the manifest's switch. */
+    private static void saves(String election, long generation, long tick) throws Exception {
+        put(chunk(election, generation), "view");
+        put(manifest(election), manifestOf(generation, tick));
+    }
+
+    /** {@code next}'s key is created, then {@code leader}'s deleted: {@code next} leads. Returns its create revision. */
+    private static long takesOver(String election, String next, String leader) throws Exception {
+        long revision = put(election + "/" + next, LEADS);
+        delete(election + "/" + leader);
+        return revision;
     }
 
     /** Puts {@code key} and returns the revision of the put. */
