@@ -42,8 +42,8 @@ final class DrillText {
     }
 
     static String legend() {
-        return "failover: fault → 'leadership acquired' on the successor; services: fault → its 'services started' "
-                + "(world restored); gap: the old leader stopped acting (services stopped, or frozen or killed) → the "
+        return "failover: fault (a SWITCHOVER's request) → 'leadership acquired' on the successor; services: fault "
+                + "→ its 'services started' (world restored); gap: the old leader stopped acting (services stopped, or frozen or killed) → the "
                 + "successor's 'leadership acquired', by their logs' timestamps (below 0: two leaders at once). old "
                 + "tick: the last tick the old leader completed; ~ estimated from its last progress line and the tick "
                 + "rate after SIGKILL or SIGSTOP, (the highest tick it logged). restored: the successor's first tick, "

@@ -302,14 +302,16 @@ final class LocalDrill {
         long oldTick = crash ? oldTerm.tickAt(faultAt, settings.tickRate()).orElse(oldTickLogged)
                 : oldTerm.stoppedAtTick().orElse(oldTickLogged);
         Optional<ReplicaLog.TickHash> restored = newTerm.restored();
-        if (restored.isEmpty()) {
+        long lastSaved = oldTerm.saves().stream().filter(save -> save.at().isBefore(faultAt))
+                .mapToLong(ReplicaLog.Save::tick).max().orElse(-1);
+        // Before the first view of the election a successor rightly spawns the world afresh, from its seed.
+        boolean aViewExisted = oldTerm.restored().isPresent() || lastSaved >= 0;
+        if (restored.isEmpty() && (aViewExisted || !newTerm.startedFresh())) {
             roundProblems.add(next.name + " restored no world view" + (newTerm.startedFresh()
                     ? ": it spawned a fresh world" : ""));
         }
         long restoredTick = restored.map(ReplicaLog.TickHash::tick).orElse(0L);
         long lost = oldTick - restoredTick;
-        long lastSaved = oldTerm.saves().stream().filter(save -> save.at().isBefore(faultAt))
-                .mapToLong(ReplicaLog.Save::tick).max().orElse(-1);
         long bound = bound(kind, oldTerm);
         if (kind.loss() == FaultKind.Loss.NONE) {
             if (lost != 0) {
