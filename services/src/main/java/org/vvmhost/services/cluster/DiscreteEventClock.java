@@ -2,16 +2,21 @@ package org.vvmhost.services.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
+/**
+ * The event queue is a binary heap ordered by (deadline, scheduling order), a total order, so any correct heap runs
+ * tasks in the same order. Each task knows its slot, so a cancel removes it at once: request timeouts, which are
+ * nearly all cancelled, never pile up in the heap.
+ */
 final class DiscreteEventClock implements VirtualClock {
 
     private static final Instant ORIGIN = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private Task[] heap = new Task[64];
+    private int size;
     private long now;
     private long sequence;
-    private int live;
 
     @Override
     public long nanoTime() {
@@ -26,31 +31,21 @@ final class DiscreteEventClock implements VirtualClock {
     @Override
     public Scheduled schedule(Duration delay, Runnable task) {
         Task scheduled = new Task(now + Math.max(0, delay.toNanos()), sequence++, task);
-        queue.add(scheduled);
-        live++;
+        add(scheduled);
         return scheduled;
     }
 
     @Override
     public void execute(Runnable task) {
-        queue.add(new Task(now, sequence++, task));
-        live++;
+        add(new Task(now, sequence++, task));
     }
 
     @Override
     public void runFor(Duration span) {
         long until = now + span.toNanos();
-        while (true) {
-            Task head = queue.peek();
-            if (head == null || head.deadline > until) {
-                break;
-            }
-            queue.poll();
-            if (head.done) {
-                continue;
-            }
-            head.done = true;
-            live--;
+        while (size > 0 && heap[0].deadline <= until) {
+            Task head = heap[0];
+            removeAt(0);
             now = Math.max(now, head.deadline);
             head.action.run();
         }
@@ -59,14 +54,72 @@ final class DiscreteEventClock implements VirtualClock {
 
     @Override
     public int pendingTasks() {
-        return live;
+        return size;
     }
 
-    private final class Task implements Comparable<Task>, Scheduled {
+    private void add(Task task) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, task);
+    }
+
+    private void removeAt(int slot) {
+        heap[slot].slot = -1;
+        Task last = heap[--size];
+        heap[size] = null;
+        if (slot == size) {
+            return;
+        }
+        siftDown(slot, last);
+        if (heap[slot] == last) {
+            siftUp(slot, last);
+        }
+    }
+
+    private void siftUp(int slot, Task task) {
+        while (slot > 0) {
+            int parent = (slot - 1) >>> 1;
+            Task above = heap[parent];
+            if (!task.before(above)) {
+                break;
+            }
+            place(slot, above);
+            slot = parent;
+        }
+        place(slot, task);
+    }
+
+    private void siftDown(int slot, Task task) {
+        int half = size >>> 1;
+        while (slot < half) {
+            int child = 2 * slot + 1;
+            Task smaller = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right].before(smaller)) {
+                child = right;
+                smaller = heap[right];
+            }
+            if (!smaller.before(task)) {
+                break;
+            }
+            place(slot, smaller);
+            slot = child;
+        }
+        place(slot, task);
+    }
+
+    private void place(int slot, Task task) {
+        heap[slot] = task;
+        task.slot = slot;
+    }
+
+    private final class Task implements Scheduled {
         final long deadline;
         final long order;
         final Runnable action;
-        boolean done;
+        /** Its index in the heap; -1 once it ran or was cancelled. */
+        int slot = -1;
 
         Task(long deadline, long order, Runnable action) {
             this.deadline = deadline;
@@ -74,21 +127,17 @@ final class DiscreteEventClock implements VirtualClock {
             this.action = action;
         }
 
-        @Override
-        public boolean cancel() {
-            if (done) {
-                return false;
-            }
-            // Lazy removal: the queue skips it when it comes up, so a cancel is O(1).
-            done = true;
-            live--;
-            return true;
+        boolean before(Task other) {
+            return deadline < other.deadline || deadline == other.deadline && order < other.order;
         }
 
         @Override
-        public int compareTo(Task other) {
-            int byDeadline = Long.compare(deadline, other.deadline);
-            return byDeadline != 0 ? byDeadline : Long.compare(order, other.order);
+        public boolean cancel() {
+            if (slot < 0) {
+                return false;
+            }
+            removeAt(slot);
+            return true;
         }
     }
 }
