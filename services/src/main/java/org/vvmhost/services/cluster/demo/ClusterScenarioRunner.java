@@ -330,6 +330,7 @@ public final class ClusterScenarioRunner {
         private final SplittableRandom random;
         private final AtomicLong outstanding = new AtomicLong();
         private final double meanGapNanos;
+        private final Runnable arrival = this::arrive;
         private volatile boolean generating = true;
         private volatile Clock.Scheduled nextArrival;
         private long origin;
@@ -359,7 +360,7 @@ public final class ClusterScenarioRunner {
             if (clock.nanoTime() + gap - origin >= scenario.horizon().toNanos()) {
                 return;
             }
-            nextArrival = clock.schedule(Duration.ofNanos(gap), this::arrive);
+            nextArrival = clock.schedule(Duration.ofNanos(gap), arrival);
         }
 
         private void arrive() {

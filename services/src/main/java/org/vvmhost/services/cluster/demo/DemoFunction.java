@@ -33,6 +33,7 @@ public final class DemoFunction implements ContainerFunction {
     }
 
     private long meanNanos;
+    private Duration mean;
     private boolean exponential;
 
     /** Registers the demo image. */
@@ -70,6 +71,7 @@ public final class DemoFunction implements ContainerFunction {
             throw new IllegalArgumentException(problem);
         });
         meanNanos = Math.round(Double.parseDouble(context.config().getOrDefault("serviceTimeMs", "2")) * 1e6);
+        mean = Duration.ofNanos(meanNanos);
         exponential = context.config().getOrDefault("serviceTime", "exponential").equals("exponential");
     }
 
@@ -88,7 +90,7 @@ public final class DemoFunction implements ContainerFunction {
             return CompletableFuture.completedFuture(context.name());
         }
         CompletableFuture<String> done = new CompletableFuture<>();
-        context.clock().schedule(Duration.ofNanos(nanos), () -> done.complete(context.name()));
+        context.clock().schedule(exponential ? Duration.ofNanos(nanos) : mean, () -> done.complete(context.name()));
         return done;
     }
 }
