@@ -7,14 +7,19 @@ import java.util.Arrays;
 /**
  * The event queue is a binary heap ordered by (deadline, scheduling order), a total order, so any correct heap runs
  * tasks in the same order. Each task knows its slot, so a cancel removes it at once: request timeouts, which are
- * nearly all cancelled, never pile up in the heap.
+ * nearly all cancelled, never pile up in the heap. Tasks handed to {@link #execute} have no handle, so their
+ * entries are reused once they ran: a busy container's drain and resume tasks allocate nothing.
  */
 final class DiscreteEventClock implements VirtualClock {
 
     private static final Instant ORIGIN = Instant.parse("2026-01-01T00:00:00Z");
 
+    private static final int SPARE_LIMIT = 256;
+
     private Task[] heap = new Task[64];
     private int size;
+    private final Task[] spare = new Task[SPARE_LIMIT];
+    private int spares;
     private long now;
     private long sequence;
 
@@ -30,14 +35,17 @@ final class DiscreteEventClock implements VirtualClock {
 
     @Override
     public Scheduled schedule(Duration delay, Runnable task) {
-        Task scheduled = new Task(now + Math.max(0, delay.toNanos()), sequence++, task);
+        Task scheduled = new Task(false);
+        scheduled.arm(now + Math.max(0, delay.toNanos()), sequence++, task);
         add(scheduled);
         return scheduled;
     }
 
     @Override
     public void execute(Runnable task) {
-        add(new Task(now, sequence++, task));
+        Task queued = spares > 0 ? spare[--spares] : new Task(true);
+        queued.arm(now, sequence++, task);
+        add(queued);
     }
 
     @Override
@@ -47,7 +55,12 @@ final class DiscreteEventClock implements VirtualClock {
             Task head = heap[0];
             removeAt(0);
             now = Math.max(now, head.deadline);
-            head.action.run();
+            Runnable action = head.action;
+            head.action = null;
+            if (head.reusable && spares < SPARE_LIMIT) {
+                spare[spares++] = head;
+            }
+            action.run();
         }
         now = Math.max(now, until);
     }
@@ -115,16 +128,22 @@ final class DiscreteEventClock implements VirtualClock {
     }
 
     private final class Task implements Scheduled {
-        final long deadline;
-        final long order;
-        final Runnable action;
+        /** Whether it came from execute, so that no handle to it exists and it may be reused. */
+        final boolean reusable;
+        long deadline;
+        long order;
+        Runnable action;
         /** Its index in the heap; -1 once it ran or was cancelled. */
         int slot = -1;
 
-        Task(long deadline, long order, Runnable action) {
-            this.deadline = deadline;
-            this.order = order;
-            this.action = action;
+        Task(boolean reusable) {
+            this.reusable = reusable;
+        }
+
+        void arm(long at, long sequenceNumber, Runnable task) {
+            deadline = at;
+            order = sequenceNumber;
+            action = task;
         }
 
         boolean before(Task other) {
