@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,7 +44,7 @@ final class ContainerRuntime {
     private final Clock clock;
     private final Duration gracePeriod;
     private final ExitListener listener;
-    private final ArrayBlockingQueue<Envelope<?>> mailbox;
+    private final Mailbox mailbox;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Context context;
@@ -58,15 +57,15 @@ final class ContainerRuntime {
     private Object stageValue;
     private Throwable stageError;
 
-    ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Clock clock,
-                     Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
+    ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Mailbox mailbox,
+                     Clock clock, Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
         this.container = container;
         this.function = function;
         this.executor = executor;
         this.clock = clock;
         this.gracePeriod = gracePeriod;
         this.listener = listener;
-        this.mailbox = new ArrayBlockingQueue<>(container.spec().mailboxCapacity());
+        this.mailbox = mailbox;
         this.context = new Context(messaging, new SplittableRandom(seed ^ container.name().hashCode()));
     }
 
@@ -109,9 +108,8 @@ final class ContainerRuntime {
                     + describe(now));
         }
         if (!mailbox.offer(envelope)) {
-            throw new MailboxFullException("the mailbox of container '" + name() + "' is full ("
-                    + mailbox.remainingCapacity() + " free of " + container.spec().mailboxCapacity()
-                    + "): back off and retry, or raise spec.mailboxCapacity");
+            throw new MailboxFullException("the mailbox of container '" + name() + "' is full (" + mailbox.capacity
+                    + " messages): back off and retry, or raise spec.mailboxCapacity");
         }
         if (state.get() == State.ENDED && mailbox.remove(envelope)) {
             // Ended between the check and the offer: the end already failed the mailbox, so this one is ours.
@@ -158,7 +156,8 @@ final class ContainerRuntime {
     }
 
     private void scheduleDrain() {
-        if (draining.compareAndSet(false, true)) {
+        // Read first: while the worker drains, senders leave the flag's cache line alone.
+        if (!draining.get() && draining.compareAndSet(false, true)) {
             try {
                 executor.execute(drainTask);
             } catch (RejectedExecutionException e) {
