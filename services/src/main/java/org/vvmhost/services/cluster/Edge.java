@@ -1,7 +1,7 @@
 package org.vvmhost.services.cluster;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The route from services to one container. It outlives restarts of the container (the runtime behind it
@@ -9,8 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Edge {
 
+    /** Longs between the two counts, so that they lie on cache lines of their own. */
+    private static final int APART = 16;
+    private static final int ROUTED = 0;
+    private static final int SETTLED = APART;
+
     private final String container;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Messages routed here (counted by senders) and settled (by the worker, mostly): two counts apart, so that
+     *  sender and worker do not bounce one cache line between them for every message. */
+    private final AtomicLongArray counts = new AtomicLongArray(APART + 1);
     private final AtomicLong extraLatencyNanos = new AtomicLong();
     private volatile ContainerRuntime runtime;
 
@@ -24,15 +31,17 @@ final class Edge {
 
     /** Messages routed here and not yet handled: what least-connections compares. */
     int inFlight() {
-        return inFlight.get();
+        // Settled first: a message is routed before it is settled, so the difference is never below the truth.
+        long settled = counts.get(SETTLED);
+        return (int) (counts.get(ROUTED) - settled);
     }
 
     void acquire() {
-        inFlight.incrementAndGet();
+        counts.incrementAndGet(ROUTED);
     }
 
     void release() {
-        inFlight.decrementAndGet();
+        counts.incrementAndGet(SETTLED);
     }
 
     long extraLatencyNanos() {
@@ -54,6 +63,6 @@ final class Edge {
 
     @Override
     public String toString() {
-        return "Edge[" + container + ", inFlight=" + inFlight.get() + "]";
+        return "Edge[" + container + ", inFlight=" + inFlight() + "]";
     }
 }

@@ -4,13 +4,13 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A container's bounded queue of envelopes: many senders, one worker. Its capacity is exact.
  *
- * <p>On threads, senders and the worker share no lock: a lock-free queue plus a count that reserves a place before
- * the offer (a sender that finds no place undoes its reservation). With one lock for both ends, as in an
+ * <p>On threads, senders and the worker share no lock: a lock-free queue plus counts of places reserved (a sender
+ * that finds no place undoes its reservation) and of envelopes taken. With one lock for both ends, as in an
  * {@code ArrayBlockingQueue}, a sender and the worker that meet on it park and wake each other. On the virtual
  * clock everything runs on one thread, so a plain deque does.
  */
@@ -45,8 +45,17 @@ abstract sealed class Mailbox {
     }
 
     private static final class Shared extends Mailbox {
+        /** Longs between the two counts, so that they lie on cache lines of their own. */
+        private static final int APART = 16;
+        private static final int RESERVED = 0;
+        private static final int TAKEN = APART;
+
         private final Queue<Envelope<?>> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicInteger size = new AtomicInteger();
+        /** Places reserved by senders, and envelopes taken out (by the worker, mostly); their difference is the
+         *  size. Apart, so that senders and the worker do not bounce one cache line for every message. */
+        private final AtomicLongArray counts = new AtomicLongArray(APART + 1);
+        /** A value {@code TAKEN} had: it only grows, so a stale one can only make a sender look again. */
+        private volatile long takenSeen;
 
         Shared(int capacity) {
             super(capacity);
@@ -54,9 +63,14 @@ abstract sealed class Mailbox {
 
         @Override
         boolean offer(Envelope<?> envelope) {
-            if (size.incrementAndGet() > capacity) {
-                size.decrementAndGet();
-                return false;
+            long reserved = counts.incrementAndGet(RESERVED);
+            if (reserved - takenSeen > capacity) {
+                long taken = counts.get(TAKEN);
+                takenSeen = taken;
+                if (reserved - taken > capacity) {
+                    counts.decrementAndGet(RESERVED);
+                    return false;
+                }
             }
             queue.add(envelope);
             return true;
@@ -66,7 +80,7 @@ abstract sealed class Mailbox {
         Envelope<?> poll() {
             Envelope<?> envelope = queue.poll();
             if (envelope != null) {
-                size.decrementAndGet();
+                counts.incrementAndGet(TAKEN);
             }
             return envelope;
         }
@@ -79,7 +93,7 @@ abstract sealed class Mailbox {
         @Override
         boolean remove(Envelope<?> envelope) {
             if (queue.remove(envelope)) {
-                size.decrementAndGet();
+                counts.incrementAndGet(TAKEN);
                 return true;
             }
             return false;
