@@ -17,8 +17,7 @@ class PoissonArrivalsTest {
 
     @Test
     void onTimeArrivalsComeAtTheAskedRateAndStopAtTheHorizon() {
-        ManualClock clock = new ManualClock();
-        List<Long> times = run(clock, clock);
+        List<Long> times = onTime();
 
         assertThat(times).isSorted().allMatch(t -> t < HORIZON.toNanos());
         // 10,000 expected; a Poisson count stays within 4 standard deviations (400) of it.
@@ -32,15 +31,10 @@ class PoissonArrivalsTest {
      */
     @Test
     void lateTimersDelayArrivalsButDoNotLowerTheRate() {
-        ManualClock onTime = new ManualClock();
-        List<Long> planned = run(onTime, onTime);
+        List<Long> planned = onTime();
         ManualClock base = new ManualClock();
-        LateClock late = new LateClock(base, Duration.ofNanos(300_000));
 
-        PoissonArrivals arrivals = new PoissonArrivals(late, 7, RATE, HORIZON, () -> { });
-        arrivals.start();
-        base.schedule(HORIZON, arrivals::stop);
-        base.advance(HORIZON.plusSeconds(1));
+        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, Duration.ofNanos(300_000)), base, () -> { });
 
         assertThat(arrivals.fired() + arrivals.missed()).isEqualTo(planned.size());
         assertThat(arrivals.fired()).isGreaterThanOrEqualTo(planned.size() - planned.size() / 100);
@@ -52,29 +46,29 @@ class PoissonArrivalsTest {
     void arrivalsDueAtTheStopThatNeverCameAreCountedAsMissed() {
         ManualClock base = new ManualClock();
         // A clock so late that nothing comes within the horizon.
-        LateClock stalled = new LateClock(base, HORIZON.plusSeconds(1));
-        PoissonArrivals arrivals = new PoissonArrivals(stalled, 7, RATE, HORIZON, () -> { });
-        arrivals.start();
-        base.schedule(HORIZON, arrivals::stop);
-        base.advance(HORIZON.plusSeconds(2));
+        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, HORIZON.plusSeconds(1)), base, () -> { });
 
-        ManualClock onTime = new ManualClock();
         assertThat(arrivals.fired()).isZero();
-        assertThat(arrivals.missed()).isEqualTo(run(onTime, onTime).size());
+        assertThat(arrivals.missed()).isEqualTo(onTime().size());
     }
 
-    /** Arrival times (from the start) of seed 7, stopped at the horizon on {@code base}. */
-    private static List<Long> run(Clock clock, ManualClock base) {
+    /** Arrival times (from the start) of seed 7 on a clock that runs every task on time. */
+    private static List<Long> onTime() {
+        ManualClock clock = new ManualClock();
         List<Long> times = new ArrayList<>();
-        long origin = clock.nanoTime();
-        PoissonArrivals arrivals = new PoissonArrivals(clock, 7, RATE, HORIZON,
-                () -> times.add(clock.nanoTime() - origin));
-        arrivals.start();
-        base.schedule(HORIZON, arrivals::stop);
-        base.advance(HORIZON.plusSeconds(1));
+        PoissonArrivals arrivals = runUntilStopped(clock, clock, () -> times.add(clock.nanoTime()));
         assertThat(arrivals.fired()).isEqualTo(times.size());
         assertThat(arrivals.missed()).isZero();
         return times;
+    }
+
+    /** Seed 7 on {@code clock}, stopped at the horizon of {@code base} (on time), which then runs on past it. */
+    private static PoissonArrivals runUntilStopped(Clock clock, ManualClock base, Runnable arrival) {
+        PoissonArrivals arrivals = new PoissonArrivals(clock, 7, RATE, HORIZON, arrival);
+        arrivals.start();
+        base.schedule(HORIZON, arrivals::stop);
+        base.advance(HORIZON.plusSeconds(2));
+        return arrivals;
     }
 
     /** Runs every task {@code lateness} after it was due. */
