@@ -29,7 +29,7 @@ abstract sealed class Mailbox {
     /** False if it is full. */
     abstract boolean offer(Envelope<?> envelope);
 
-    /** The oldest envelope, or null. Only the worker polls. */
+    /** The oldest envelope, or null. The worker polls; a kill may also drain the mailbox from another thread. */
     abstract Envelope<?> poll();
 
     abstract boolean isEmpty();
