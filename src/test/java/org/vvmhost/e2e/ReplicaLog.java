@@ -68,6 +68,18 @@ final class ReplicaLog {
         return arrival(line -> STOPPED.matcher(line).find());
     }
 
+    /** Each time its world simulation stopped, with the tick it stopped at (the hash is not in that line). */
+    List<TickHash> simulationStops() {
+        List<TickHash> stops = new ArrayList<>();
+        for (HostProcess.Line line : lines) {
+            Matcher m = STOPPED.matcher(line.text());
+            if (m.find()) {
+                stops.add(new TickHash(Long.parseLong(m.group(1)), "", line.nanos()));
+            }
+        }
+        return stops;
+    }
+
     /** Whether the simulation started: after a restore, or on a fresh world. */
     boolean simulationStarted() {
         return first(STARTED).isPresent();
@@ -80,15 +92,21 @@ final class ReplicaLog {
 
     /** The world view it restored as the new leader ({@code restoring …}), if any. */
     Optional<TickHash> restored() {
+        return restores().stream().findFirst();
+    }
+
+    /** Every world view it restored, one per term it led after a switchover or a failover, in order. */
+    List<TickHash> restores() {
+        List<TickHash> restores = new ArrayList<>();
         for (HostProcess.Line line : lines) {
             if (line.text().contains(" - restoring ")) {
                 Matcher m = VIEW.matcher(line.text());
                 if (m.find()) {
-                    return Optional.of(new TickHash(Long.parseLong(m.group(1)), m.group(2), line.nanos()));
+                    restores.add(new TickHash(Long.parseLong(m.group(1)), m.group(2), line.nanos()));
                 }
             }
         }
-        return Optional.empty();
+        return restores;
     }
 
     /** Whether the view it restored was the one it had preloaded as a standby (rather than read at takeover). */

@@ -1,6 +1,8 @@
 package org.vvmhost.leadership;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,4 +47,30 @@ public interface Term {
      * {@link IllegalArgumentException}.
      */
     CompletableFuture<Void> write(List<WriteOp> ops);
+
+    /**
+     * How long this term has left before its local renew deadline passes, if no keepalive succeeds meanwhile: the
+     * margin by which it still leads. Empty once it ended, and for a backend without a renew deadline (the in-memory
+     * election keeps its leases alive by itself).
+     */
+    default Optional<Duration> renewDeadlineSlack() {
+        return Optional.empty();
+    }
+
+    /**
+     * Names the candidate that is to lead after this term, for a planned switchover: writes a {@link SwitchoverIntent}
+     * into the election's data, fenced like every write of this term and only if {@code candidateId} is in the
+     * election now. Until that candidate leads, leaves the election, or {@code validFor} passes (counted by the
+     * backend: on etcd, the intent is bound to a lease of that TTL), a candidate that comes first in line without
+     * being the named one does not take over: it re-enters the line behind. Release the term afterwards; naming
+     * alone changes nothing else.
+     *
+     * <p>Completes exceptionally with {@link UnknownCandidateException} if no candidate of that id is in the election
+     * (nothing was written), or with {@link FencedWriteRejectedException} if this term no longer leads.
+     *
+     * @param validFor how long the intent lives, at least {@link LeaseSettings#MINIMUM_TTL}; whole seconds on etcd
+     * @throws IllegalArgumentException if {@code candidateId} is this term's own candidate, or {@code validFor} is
+     *                                  too short
+     */
+    CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor);
 }

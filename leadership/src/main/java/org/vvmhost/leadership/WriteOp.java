@@ -37,8 +37,9 @@ public sealed interface WriteOp {
     }
 
     /**
-     * Refuses operations on {@link DataStore#EPOCH_KEY}, which belongs to the election: a service that overwrote or
-     * deleted it would break the fencing of every later term.
+     * Refuses operations on the keys that belong to the election: {@link DataStore#EPOCH_KEY} (a service that
+     * overwrote or deleted it would break the fencing of every later term) and {@link DataStore#SWITCHOVER_KEY}
+     * (written through {@link Term#nameSuccessor} only).
      *
      * @throws IllegalArgumentException naming the operation
      */
@@ -47,6 +48,10 @@ public sealed interface WriteOp {
             if (op.touches(DataStore.EPOCH_KEY)) {
                 throw new IllegalArgumentException("the data key '" + DataStore.EPOCH_KEY + "' holds the election's "
                         + "fencing epoch; no term may write or delete it, but " + op + " would");
+            }
+            if (op.touches(DataStore.SWITCHOVER_KEY)) {
+                throw new IllegalArgumentException("the data key '" + DataStore.SWITCHOVER_KEY + "' holds the "
+                        + "election's switchover intent; no term may write or delete it, but " + op + " would");
             }
         }
     }

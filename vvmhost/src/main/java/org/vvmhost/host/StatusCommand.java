@@ -174,12 +174,16 @@ final class StatusCommand implements Callable<Integer> {
                       WorldStatusView world) {
     }
 
-    /** The world's last backup; {@code lastBackup} is null when there is none. */
-    record WorldStatusView(String store, BackupView lastBackup, List<String> problems) {
+    /**
+     * The world's last backup; {@code lastBackup} is null when there is none, and {@code manifestDamage} says why the
+     * manifest could not be used (null when it could).
+     */
+    record WorldStatusView(String store, BackupView lastBackup, List<String> problems, String manifestDamage) {
 
         static WorldStatusView of(WorldBackup backup) {
             return new WorldStatusView(backup.store(), backup.last().map(header -> new BackupView(header.tick(),
-                    WorldBackup.hash(header), header.population(), header.seed())).orElse(null), backup.problems());
+                    WorldBackup.hash(header), header.population(), header.seed())).orElse(null), backup.problems(),
+                    backup.damage().orElse(null));
         }
     }
 

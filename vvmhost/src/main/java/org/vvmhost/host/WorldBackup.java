@@ -17,8 +17,10 @@ import org.vvmhost.time.Clock;
  * @param last     the newest intact view's header: its tick, world hash and population
  * @param problems why newer views were passed over, or why none could be read
  * @param hint     what to try when there is no backup where status looked
+ * @param damage   why the manifest could not be used, when it could not: the view was found without it
  */
-record WorldBackup(String store, Optional<WorldView.Header> last, List<String> problems, Optional<String> hint) {
+record WorldBackup(String store, Optional<WorldView.Header> last, List<String> problems, Optional<String> hint,
+                   Optional<String> damage) {
 
     /** Where the replicas keep their views when status finds none in the election's data. */
     static final String ELSEWHERE = "if the replicas run with --world-store, give status the same --world-store "
@@ -29,10 +31,11 @@ record WorldBackup(String store, Optional<WorldView.Header> last, List<String> p
         Objects.requireNonNull(last, "last");
         problems = List.copyOf(problems);
         Objects.requireNonNull(hint, "hint");
+        Objects.requireNonNull(damage, "damage");
     }
 
     WorldBackup(String store, Optional<WorldView.Header> last, List<String> problems) {
-        this(store, last, problems, Optional.empty());
+        this(store, last, problems, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -42,10 +45,10 @@ record WorldBackup(String store, Optional<WorldView.Header> last, List<String> p
     static WorldBackup read(WorldViewLocation location, DataStore data, Clock clock) {
         WorldViewStore.LoadResult loaded = location.reader(data, clock).load();
         boolean noneInElection = loaded.view().isEmpty() && loaded.rejected().isEmpty()
-                && location instanceof WorldViewLocation.InElection;
+                && loaded.damage().isEmpty() && location instanceof WorldViewLocation.InElection;
         return new WorldBackup(location.description(), loaded.view().map(WorldView::header),
                 loaded.rejected().stream().map(WorldViewException::getMessage).toList(),
-                noneInElection ? Optional.of(ELSEWHERE) : Optional.empty());
+                noneInElection ? Optional.of(ELSEWHERE) : Optional.empty(), loaded.damage());
     }
 
     /** One line for the status table. */
@@ -59,6 +62,9 @@ record WorldBackup(String store, Optional<WorldView.Header> last, List<String> p
             line.append("no backup");
         }
         line.append(" (").append(store).append(')');
+        damage.ifPresent(why -> line.append("; the manifest is damaged (").append(why).append(last.isPresent()
+                ? "): this view was found without it; the leader's next save writes a new manifest and deletes no view"
+                : "), and no intact view was found without it"));
         if (!problems.isEmpty()) {
             line.append("; ").append(problems.size()).append(" newer unusable: ").append(problems.get(0));
         }

@@ -128,6 +128,41 @@ class ApiRoutesTest {
     }
 
     @Test
+    void theLeadershipMetersTimeTheCampaignAndShowTheTermsSlack() throws Exception {
+        status.launched();
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds NaN");
+        clock.advance(Duration.ofMillis(2500));
+        status.leadershipAcquired(new FixedTerm(new FencingToken(1, 42), "world-1/7e57",
+                Optional.of(Duration.ofMillis(1250))));
+
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds 1.25",
+                "vvmhost_leadership_campaign_wait_seconds_count 1", "vvmhost_leadership_campaign_wait_seconds_sum 2.5",
+                "vvmhost_leadership_campaign_wait_seconds_bucket{le=\"2.5\"} 1",
+                "vvmhost_leadership_campaign_wait_seconds_bucket{le=\"1.0\"} 0");
+        status.leadershipReleased(term);
+        assertThat(metrics()).contains("vvmhost_lease_renew_deadline_slack_seconds NaN");
+    }
+
+    @Test
+    void aTermGivenUpInASwitchoverCountsAsSuchAndEndsAsSuchInTheHistory() throws Exception {
+        status.launched();
+        status.leadershipAcquired(term);
+        status.servicesStarted();
+        assertThat(status.heldTerm()).contains(term);
+
+        status.switchoverRequested("replica-b");
+        assertThat(json("/status").at("/replica/phase").asText()).isEqualTo("switching_over");
+        status.leadershipReleased(term);
+        status.launched();
+
+        assertThat(json("/history").at("/0/end").asText()).isEqualTo("released: switchover to replica-b");
+        assertThat(json("/status").at("/replica/role").asText()).isEqualTo("standby");
+        assertThat(status.heldTerm()).isEmpty();
+        assertThat(metrics()).contains("vvmhost_leadership_transitions_total{reason=\"switchover\"} 1.0",
+                "vvmhost_leadership_transitions_total{reason=\"released\"} 0.0", "vvmhost_leader 0.0");
+    }
+
+    @Test
     void unknownPathsAndMethodsAreNamed() {
         HttpApi api = new HttpApi(HttpSettings.loopback(), "node-1", routes.routes(), registry);
         HttpApi.Reply missing = api.answer("GET", "/health", name -> null, 0, limit -> new byte[0]);
@@ -156,8 +191,13 @@ class ApiRoutesTest {
         return route.endpoint().handle(new HttpApi.Call(MissingNode.getInstance(), name -> null));
     }
 
-    /** A term as the listener sees it: a token and a key. */
-    private record FixedTerm(FencingToken fencingToken, String leaderKey) implements Term {
+    /** A term as the listener sees it: a token, a key and its margin before the renew deadline. */
+    private record FixedTerm(FencingToken fencingToken, String leaderKey, Optional<Duration> renewDeadlineSlack)
+            implements Term {
+        FixedTerm(FencingToken fencingToken, String leaderKey) {
+            this(fencingToken, leaderKey, Optional.empty());
+        }
+
         @Override
         public Status status() {
             return Status.LEADING;
@@ -175,6 +215,11 @@ class ApiRoutesTest {
 
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
+            return CompletableFuture.failedFuture(new IOException("not in this test"));
+        }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
             return CompletableFuture.failedFuture(new IOException("not in this test"));
         }
     }
@@ -197,6 +242,16 @@ class ApiRoutesTest {
         @Override
         public boolean caughtUp() {
             return false;
+        }
+
+        @Override
+        public StoredWorld stored() {
+            return StoredWorld.UNREAD;
+        }
+
+        @Override
+        public CompletableFuture<Void> changedSince(StoredWorld seen) {
+            return new CompletableFuture<>();
         }
 
         @Override

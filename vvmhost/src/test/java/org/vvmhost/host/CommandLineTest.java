@@ -35,7 +35,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "status"})
+    @ValueSource(strings = {"run", "status", "switchover"})
     void helpDocumentsEveryOptionWithItsEnvironmentVariable(String subcommand) {
         assertThat(execute(Map.of(), subcommand, "--help")).isZero();
         CommandLine command = commandLine(Map.of()).getSubcommands().get(subcommand);
@@ -109,6 +109,22 @@ class CommandLineTest {
                 .isEqualTo(3);
         assertThat(err.toString()).startsWith("cannot read the election 'vvmhost' from etcd [http://127.0.0.1:1] "
                 + "within 1s: ").doesNotContain("1000ms");
+    }
+
+    @Test
+    void aSwitchoverNeedsEtcdATimeoutOfAtLeastTwoSecondsAndAReadableToken() {
+        assertThat(execute(Map.of(), "switchover", "--to", "b")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--etcd-endpoints': switchover reads the leader "
+                + "from etcd");
+        assertThat(execute(Map.of(), "switchover", "--etcd-endpoints", "http://127.0.0.1:1", "--timeout", "1s"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--timeout': it must be at least 2s");
+        assertThat(execute(Map.of("VVM_ETCD_ENDPOINTS", "http://127.0.0.1:1"), "switchover", "--api-token-file",
+                "/nonexistent/token")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--api-token-file': cannot read "
+                + "'/nonexistent/token'");
+        assertThat(execute(Map.of(), "switchover", "--help")).isZero();
+        assertThat(out.toString()).contains("8   the switchover was refused");
     }
 
     @Test

@@ -14,6 +14,8 @@ import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.leadership.memory.InMemoryElection;
@@ -24,6 +26,7 @@ import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.ManualClock;
 
 /** What {@code vvmhost status} prints for a given election status, and how a refusal is explained. */
@@ -80,6 +83,37 @@ class StatusOutputTest {
         assertThat(json.at("/world/lastBackup/tick").asLong()).isEqualTo(3);
         assertThat(json.at("/world/lastBackup/hash").asText()).isEqualTo(hash);
         assertThat(json.at("/world/problems/0").asText()).contains("checksum mismatch");
+    }
+
+    @Test
+    void aDamagedManifestIsShownWithTheViewFoundWithoutIt() throws Exception {
+        ManualClock clock = new ManualClock();
+        InMemoryElection election = InMemoryElection.create(clock, LeaseSettings.defaults());
+        Leadership leader = election.join(new Candidate("leader", "", 1, STARTED));
+        Term term = leader.campaign().elected().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        WorldViewLocation location = WorldViewLocation.inElection(Duration.ofSeconds(5));
+        WorldView view;
+        try (World world = WorldFactory.of(ComponentSetRegistry.builtIn(), WorldRuntime.threads(1))
+                .create(WorldConfig.defaults().withEntities(100))) {
+            world.step();
+            view = world.snapshot();
+        }
+        WorldViewStore.leadership(leader.data(), term, WorldViewLocation.DEFAULT_PREFIX, WorldViewStore.MAX_CHUNK_BYTES,
+                Duration.ofSeconds(5), clock).save(view);
+        term.write(List.of(WriteOp.put("world/manifest", "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        WorldBackup backup = WorldBackup.read(location, leader.data(), clock);
+
+        assertThat(backup.line()).startsWith("world: last backup at tick 1, hash " + WorldBackup.hash(view.header())
+                + ", 100 entities (the election's data under 'world/'); the manifest is damaged (world view manifest "
+                + "world/manifest is not valid JSON: Unrecognized token 'garbage'").endsWith("): this view was found "
+                + "without it; the leader's next save writes a new manifest and deletes no view");
+        JsonNode json = new ObjectMapper().readTree(StatusCommand.json(ETCD, new ElectionStatus("vvmhost",
+                Optional.empty(), List.of()), backup));
+        assertThat(json.at("/world/manifestDamage").asText()).startsWith("world view manifest world/manifest is not "
+                + "valid JSON");
+        leader.close();
     }
 
     @Test

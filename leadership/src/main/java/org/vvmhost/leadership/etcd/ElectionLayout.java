@@ -33,6 +33,11 @@ record ElectionLayout(String election) {
         return dataKey(DataStore.EPOCH_KEY);
     }
 
+    /** Where a switchover intent lives: {@code <election>-data/switchover}. */
+    String switchoverKey() {
+        return dataKey(DataStore.SWITCHOVER_KEY);
+    }
+
     String relativeDataKey(ByteSequence absoluteKey) {
         return absoluteKey.toString(StandardCharsets.UTF_8).substring(dataPrefix().length());
     }

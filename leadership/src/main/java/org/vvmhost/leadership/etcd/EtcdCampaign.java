@@ -13,6 +13,7 @@ import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
@@ -25,11 +26,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
@@ -37,15 +40,17 @@ import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.time.Clock;
 
 /**
  * A campaign on its own thread: enter a candidacy (lease, key, keepalive), wait by watching the key just before
- * ours until it is deleted, then confirm the claim, settle the fencing epoch and report a term. Unreachable etcd and
- * lost candidacies are retried with capped exponential backoff, forever, until cancelled; access errors end the
- * campaign. A campaign that saw etcd's history break, or finds the election's data without an epoch, waits out the
- * lock-delay before it reports its term.
+ * ours until it is deleted, then confirm the claim, settle the fencing epoch and report a term. A candidate that comes
+ * first while a switchover names another one withdraws and enters again, behind it. Unreachable etcd and lost
+ * candidacies are retried with capped exponential backoff, forever, until cancelled; access errors end the campaign.
+ * A campaign that saw etcd's history break, or finds the election's data without an epoch, waits out the lock-delay
+ * before it reports its term.
  */
 final class EtcdCampaign implements Campaign {
 
@@ -198,11 +203,18 @@ final class EtcdCampaign implements Campaign {
         checkNotCancelled();
         try {
             revokeStaleLeases();
-            candidacy = enter();
-            waitForTurn(candidacy);
-            Term term = confirm(candidacy);
-            candidacy = null;
-            return term;
+            while (true) {
+                candidacy = enter();
+                waitForTurn(candidacy);
+                Optional<Term> term = confirm(candidacy);
+                if (term.isPresent()) {
+                    candidacy = null;
+                    return term.get();
+                }
+                // A switchover names another candidate: withdraw, so that it comes first, and enter again behind it.
+                await("withdraw " + candidacy.key(), candidacy.abandon(context.operationTimeout()));
+                candidacy = null;
+            }
         } catch (LeadershipException e) {
             // gRPC reports an untrusted certificate only as a closed connection: ask the endpoint why.
             throw TlsProbe.explain(e, context.settings().endpoints(),
@@ -221,7 +233,8 @@ final class EtcdCampaign implements Campaign {
                 status -> LOG.info("candidacy {} is {}", key, status));
         context.identity().watch(guard);
         LeaseKeeper keeper = new LeaseKeeper(context.leases(), leaseId, context.clock(),
-                lease.renewDeadline().dividedBy(LeaseKeeper.RENEWALS_PER_DEADLINE), guard, context.identity());
+                lease.renewDeadline().dividedBy(LeaseKeeper.RENEWALS_PER_DEADLINE), guard, context.identity(),
+                context.leaseObserver());
         guard.start();
         keeper.start();
         ByteSequence keyBytes = bytes(key);
@@ -320,12 +333,17 @@ final class EtcdCampaign implements Campaign {
     /**
      * Confirms the win before reporting it. The key must still exist with our create revision; the same transaction
      * reads the election's epoch and what the other candidates remember, which decide this term's epoch (see
-     * {@link FencingEpoch}). A new incarnation of etcd's data, or a break of its history seen lately, first costs the
-     * lock-delay, and is read again after it. Then one transaction, fenced on the key and on the epoch as read,
-     * proclaims the leader's start and epoch and, if needed, bumps the epoch; last, the lease must still have TTL.
+     * {@link FencingEpoch}), and the switchover intent, if any: one that names another candidate still in the election
+     * makes this one give way (empty). A new incarnation of etcd's data, or a break of its history seen lately, first
+     * costs the lock-delay, and is read again after it. Then one transaction, fenced on the key and on the epoch as
+     * read, proclaims the leader's start and epoch, if needed bumps the epoch, and clears an intent that named us or
+     * is void; last, the lease must still have TTL.
      */
-    private Term confirm(Candidacy mine) {
+    private Optional<Term> confirm(Candidacy mine) {
         ClaimRead read = readClaim(mine);
+        if (givesWay(read, mine)) {
+            return Optional.empty();
+        }
         FencingEpoch.Decision epoch = context.identity().decideEpoch(read.storedEpoch(), read.othersKnow());
         if (epoch.newIncarnation()) {
             context.identity().newIncarnation(epoch.reason());
@@ -333,6 +351,9 @@ final class EtcdCampaign implements Campaign {
         if (awaitLockDelay(mine)) {
             // Replicas that noticed the break meanwhile have said which epochs they remember.
             read = readClaim(mine);
+            if (givesWay(read, mine)) {
+                return Optional.empty();
+            }
             epoch = context.identity().decideEpoch(read.storedEpoch(), read.othersKnow());
         }
         ByteSequence key = bytes(mine.key());
@@ -346,6 +367,10 @@ final class EtcdCampaign implements Campaign {
                 .build()));
         if (epoch.bump()) {
             claimOps.add(Op.put(epochKey, ByteSequence.from(FencingEpoch.bytes(epoch.epoch())), PutOption.DEFAULT));
+        }
+        boolean clearIntent = verdict(read) == SwitchoverIntent.Verdict.CLEAR_AND_LEAD;
+        if (clearIntent) {
+            claimOps.add(Op.delete(bytes(context.layout().switchoverKey()), DeleteOption.DEFAULT));
         }
         TxnResponse claim = await("claim " + mine.key(), context.identity().track(() -> context.kv().txn()
                 .If(ownKey(mine), epochAsRead)
@@ -366,22 +391,48 @@ final class EtcdCampaign implements Campaign {
             throw new CandidacyLost("phantom win refused: the lease of " + mine.key() + " has expired");
         }
         checkStanding(mine);
+        if (clearIntent) {
+            LOG.info("{}: {}", read.intent().get(), read.intent().get().successor().equals(context.candidate().id())
+                    ? "this candidate is the one named; the intent is cleared"
+                    : "void, since " + read.intent().get().successor() + " left the election; cleared");
+        }
         EtcdTerm term = new EtcdTerm(mine, new FencingToken(epoch.epoch(), mine.createRevision()), context);
         term.start(claim.getHeader().getRevision() + 1);
         context.termStarted(term);
-        return term;
+        return Optional.of(term);
     }
 
-    /** What a claim reads: the epoch etcd holds (raw, for the fence, and parsed), and what the candidates remember. */
-    private record ClaimRead(Optional<byte[]> stored, OptionalLong storedEpoch, long othersKnow) {
+    private SwitchoverIntent.Verdict verdict(ClaimRead read) {
+        return SwitchoverIntent.verdict(read.intent(), context.candidate().id(), read.candidates());
     }
 
-    /** Reads the epoch and every candidate's value in one transaction that also checks our key still stands. */
+    private boolean givesWay(ClaimRead read, Candidacy mine) {
+        if (verdict(read) != SwitchoverIntent.Verdict.GIVE_WAY) {
+            return false;
+        }
+        LOG.info("{} is under way: {} gives way to it and enters the line again behind it", read.intent().get(),
+                mine.key());
+        return true;
+    }
+
+    /**
+     * What a claim reads: the epoch etcd holds (raw, for the fence, and parsed), what the candidates remember, their
+     * ids, and the switchover intent.
+     */
+    private record ClaimRead(Optional<byte[]> stored, OptionalLong storedEpoch, long othersKnow,
+                             Set<String> candidates, Optional<SwitchoverIntent> intent) {
+    }
+
+    /**
+     * Reads the epoch, every candidate's value and the switchover intent in one transaction that also checks our key
+     * still stands.
+     */
     private ClaimRead readClaim(Candidacy mine) {
         TxnResponse read = await("confirm " + mine.key(), context.identity().track(() -> context.kv().txn()
                 .If(ownKey(mine))
                 .Then(Op.get(bytes(context.layout().epochKey()), GetOption.DEFAULT),
-                        Op.get(bytes(context.layout().candidatePrefix()), GetOption.builder().isPrefix(true).build()))
+                        Op.get(bytes(context.layout().candidatePrefix()), GetOption.builder().isPrefix(true).build()),
+                        Op.get(bytes(context.layout().switchoverKey()), GetOption.DEFAULT))
                 .commit(), true));
         if (!read.isSucceeded()) {
             throw new CandidacyLost("phantom win refused: " + mine.key() + " no longer exists");
@@ -389,10 +440,13 @@ final class EtcdCampaign implements Campaign {
         Optional<byte[]> stored = value(read.getGetResponses().get(0));
         OptionalLong storedEpoch = FencingEpoch.parse(stored);
         storedEpoch.ifPresent(context.identity()::noteEpoch);
-        long othersKnow = read.getGetResponses().get(1).getKvs().stream()
+        List<CandidateValue> candidates = read.getGetResponses().get(1).getKvs().stream()
                 .flatMap(kv -> CandidateValue.parse(kv.getValue().getBytes()).stream())
-                .mapToLong(CandidateValue::highestEpoch).max().orElse(0);
-        return new ClaimRead(stored, storedEpoch, othersKnow);
+                .toList();
+        long othersKnow = candidates.stream().mapToLong(CandidateValue::highestEpoch).max().orElse(0);
+        Set<String> ids = candidates.stream().map(CandidateValue::id).collect(Collectors.toSet());
+        Optional<SwitchoverIntent> intent = value(read.getGetResponses().get(2)).flatMap(SwitchoverIntent::parse);
+        return new ClaimRead(stored, storedEpoch, othersKnow, ids, intent);
     }
 
     private static Cmp ownKey(Candidacy mine) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.time.Clock;
 
@@ -22,6 +23,7 @@ record EtcdContext(
         Executor notifier,
         EtcdIdentity identity,
         SpaceAlarm space,
+        LeaseObserver leaseObserver,
         Consumer<EtcdTerm> onTerm) {
 
     ElectionLayout layout() {

@@ -16,7 +16,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -78,6 +80,23 @@ final class EtcdDataStore implements DataStore {
                         values.put(layout.relativeDataKey(kv.getKey()), kv.getValue().getBytes());
                     }
                     return Collections.unmodifiableSortedMap(values);
+                });
+    }
+
+    @Override
+    public CompletableFuture<SortedSet<String>> keys(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        GetOption option = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+        return identity.track(() -> kv.get(bytes(layout.dataKey(prefix)), option), true)
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw EtcdErrors.translate("list " + prefix, failure);
+                    }
+                    SortedSet<String> keys = new TreeSet<>();
+                    for (KeyValue kv : reply.getKvs()) {
+                        keys.add(layout.relativeDataKey(kv.getKey()));
+                    }
+                    return Collections.unmodifiableSortedSet(keys);
                 });
     }
 

@@ -21,6 +21,7 @@ import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.time.Clock;
 
 /** The entry point to leadership on etcd. */
@@ -41,10 +42,16 @@ public final class EtcdLeaderships {
      * @throws LeadershipAccessException    if the TLS material is not usable
      */
     public static Leadership connect(EtcdSettings settings, Candidate candidate, Clock clock) {
+        return connect(settings, candidate, clock, LeaseObserver.NONE);
+    }
+
+    /** Like {@link #connect(EtcdSettings, Candidate, Clock)}, telling {@code observer} how each keepalive went. */
+    public static Leadership connect(EtcdSettings settings, Candidate candidate, Clock clock, LeaseObserver observer) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(candidate, "candidate");
         Objects.requireNonNull(clock, "clock");
-        return new EtcdLeadership(client(settings), settings, candidate, clock);
+        Objects.requireNonNull(observer, "observer");
+        return new EtcdLeadership(client(settings), settings, candidate, clock, observer);
     }
 
     /**

@@ -3,12 +3,15 @@ package org.vvmhost.leadership.etcd;
 import static org.vvmhost.leadership.etcd.ElectionLayout.bytes;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -16,6 +19,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.UnknownCandidateException;
 import org.vvmhost.leadership.WriteOp;
 
 /**
@@ -159,6 +165,11 @@ final class EtcdTerm implements Term {
         return lost;
     }
 
+    @Override
+    public Optional<Duration> renewDeadlineSlack() {
+        return candidacy.guard().slack();
+    }
+
     /**
      * Ends the term as lost because its leadership object closes; a no-op if it already ended. The lease is
      * abandoned, not revoked: closing is not releasing, so a standby takes over when the TTL runs out.
@@ -230,8 +241,7 @@ final class EtcdTerm implements Term {
         }
         Op[] thenOps = ops.stream().map(this::toOp).toArray(Op[]::new);
         return context.identity().track(() -> context.kv().txn()
-                        .If(ownKey(), new Cmp(bytes(context.layout().epochKey()), Cmp.Op.EQUAL,
-                                CmpTarget.value(ByteSequence.from(FencingEpoch.bytes(token.epoch())))))
+                        .If(ownKey(), ownEpoch())
                         .Then(thenOps)
                         .commit(), true)
                 .handle((reply, failure) -> {
@@ -250,8 +260,81 @@ final class EtcdTerm implements Term {
                 });
     }
 
+    /**
+     * Finds the named candidate's key, then writes the intent bound to a lease of its own (so that etcd expires it),
+     * in a transaction fenced like every write of this term and on that key still standing as read.
+     */
+    @Override
+    public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+        SwitchoverIntent intent = new SwitchoverIntent(Objects.requireNonNull(candidateId, "candidateId"),
+                context.candidate().id(), token, context.clock().instant(), validFor);
+        Status now = status();
+        if (now == Status.LOST || now == Status.RELEASED) {
+            return CompletableFuture.failedFuture(new FencedWriteRejectedException(token, "no successor named: the "
+                    + "term of " + candidacy.key() + " is " + now + "; nothing was written"));
+        }
+        ElectionLayout layout = context.layout();
+        GetOption everyCandidate = GetOption.builder().isPrefix(true).build();
+        return context.identity().track(() -> context.kv().get(bytes(layout.candidatePrefix()), everyCandidate), true)
+                .thenCompose(candidates -> {
+                    KeyValue named = candidates.getKvs().stream()
+                            .filter(kv -> CandidateValue.parse(kv.getValue().getBytes())
+                                    .map(value -> candidateId.equals(value.id())).orElse(false))
+                            .findFirst()
+                            .orElseThrow(() -> new UnknownCandidateException("no candidate '" + candidateId
+                                    + "' in the election " + layout.election() + "; nothing was written"));
+                    long ttl = (validFor.toMillis() + 999) / 1000;
+                    return context.identity().track(() -> context.leases().grant(ttl), true)
+                            .thenCompose(lease -> writeIntent(intent, named, lease.getID()));
+                })
+                .handle((done, failure) -> {
+                    if (failure != null) {
+                        throw EtcdErrors.translate("name " + candidateId + " the successor of " + candidacy.key(),
+                                failure);
+                    }
+                    LOG.info("{}: written to {}", intent, layout.switchoverKey());
+                    return null;
+                });
+    }
+
+    private CompletableFuture<Void> writeIntent(SwitchoverIntent intent, KeyValue named, long leaseId) {
+        ByteSequence epochKey = bytes(context.layout().epochKey());
+        return context.identity().track(() -> context.kv().txn()
+                        .If(ownKey(), ownEpoch(), new Cmp(named.getKey(), Cmp.Op.EQUAL,
+                                CmpTarget.createRevision(named.getCreateRevision())))
+                        .Then(Op.put(bytes(context.layout().switchoverKey()), ByteSequence.from(intent.toJson()),
+                                PutOption.builder().withLeaseId(leaseId).build()))
+                        .Else(Op.get(key, GetOption.DEFAULT), Op.get(epochKey, GetOption.DEFAULT))
+                        .commit(), true)
+                .thenApply(reply -> {
+                    if (reply.isSucceeded()) {
+                        return null;
+                    }
+                    Candidacy.revoke(context.leases(), leaseId, context.operationTimeout(), context.clock());
+                    if (stillLeads(reply.getGetResponses())) {
+                        throw new UnknownCandidateException("candidate '" + intent.successor() + "' left the "
+                                + "election meanwhile; nothing was written");
+                    }
+                    throw new FencedWriteRejectedException(token, "no successor named: " + candidacy.key()
+                            + " no longer leads with fencing token " + token + "; nothing was written");
+                });
+    }
+
+    /** Whether the fence's own half held, from the key and the epoch a failed transaction read instead. */
+    private boolean stillLeads(List<GetResponse> found) {
+        List<KeyValue> own = found.get(0).getKvs();
+        List<KeyValue> epoch = found.get(1).getKvs();
+        return !own.isEmpty() && own.get(0).getCreateRevision() == token.revision() && !epoch.isEmpty()
+                && FencingEpoch.parse(Optional.of(epoch.get(0).getValue().getBytes())).orElse(0) == token.epoch();
+    }
+
     private Cmp ownKey() {
         return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token.revision()));
+    }
+
+    private Cmp ownEpoch() {
+        return new Cmp(bytes(context.layout().epochKey()), Cmp.Op.EQUAL,
+                CmpTarget.value(ByteSequence.from(FencingEpoch.bytes(token.epoch()))));
     }
 
     private Op toOp(WriteOp op) {

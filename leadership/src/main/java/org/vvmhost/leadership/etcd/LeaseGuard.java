@@ -2,6 +2,7 @@ package org.vvmhost.leadership.etcd;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -97,6 +98,19 @@ final class LeaseGuard {
         lock.lock();
         try {
             return status;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The time left before the renew deadline passes, while the claim stands; empty once it ended. */
+    Optional<Duration> slack() {
+        lock.lock();
+        try {
+            if (status == Status.LOST || status == Status.RELEASED) {
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofNanos(Math.max(0, lastRenewalNanos + renewDeadlineNanos - clock.nanoTime())));
         } finally {
             lock.unlock();
         }

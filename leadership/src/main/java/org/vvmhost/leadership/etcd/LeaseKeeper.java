@@ -3,6 +3,7 @@ package org.vvmhost.leadership.etcd;
 import io.etcd.jetcd.Lease;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.time.Clock;
 
 /**
@@ -31,18 +32,21 @@ final class LeaseKeeper {
     private final Duration period;
     private final LeaseGuard guard;
     private final EtcdIdentity identity;
+    private final LeaseObserver observer;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Clock.Scheduled next;
     /** Failures in a row; only the one attempt in flight touches it. */
     private volatile int failures;
 
-    LeaseKeeper(Lease leases, long leaseId, Clock clock, Duration period, LeaseGuard guard, EtcdIdentity identity) {
+    LeaseKeeper(Lease leases, long leaseId, Clock clock, Duration period, LeaseGuard guard, EtcdIdentity identity,
+                LeaseObserver observer) {
         this.leases = leases;
         this.leaseId = leaseId;
         this.clock = clock;
         this.period = period;
         this.guard = guard;
         this.identity = identity;
+        this.observer = observer;
     }
 
     void start() {
@@ -87,13 +91,16 @@ final class LeaseKeeper {
             }
             if (failure == null && reply.getTTL() > 0) {
                 failures = 0;
+                observer.renewed(Duration.ofNanos(clock.nanoTime() - sentNanos));
                 guard.renewed(sentNanos);
                 if (!guard.ended()) {
                     schedule(Duration.ofNanos(Math.max(0, sentNanos + period.toNanos() - clock.nanoTime())));
                 }
             } else if (failure == null || EtcdErrors.isLeaseGone(failure)) {
+                observer.renewalFailed();
                 guard.on(LeaseGuard.Event.LEASE_GONE, "keepalive: lease not found");
             } else {
+                observer.renewalFailed();
                 guard.on(LeaseGuard.Event.RENEWAL_FAILED, EtcdErrors.translate("keepalive", failure).getMessage());
                 if (!guard.ended()) {
                     failures++;

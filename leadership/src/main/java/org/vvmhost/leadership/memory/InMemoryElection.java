@@ -8,9 +8,9 @@ import org.vvmhost.time.Clock;
 /**
  * One election held in memory, modelled on etcd's: a global revision counter, one key per candidacy bound to a
  * lease ({@code <election>/<leaseIdHex>}), the lowest create revision leads, and the fencing token is epoch 1 (the
- * data is never wiped) with that create revision. Many candidates of one JVM join it; each gets its own
- * {@link Leadership}. It backs the embedded default (a single process) and tests of collisions and failover without
- * etcd.
+ * data is never wiped) with that create revision; a switchover intent expires on the election's clock. Many candidates
+ * of one JVM join it; each gets its own {@link Leadership}. It backs the embedded default (a single process) and tests
+ * of collisions and failover without etcd.
  */
 public interface InMemoryElection {
 

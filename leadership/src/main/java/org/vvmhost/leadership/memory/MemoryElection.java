@@ -1,6 +1,7 @@
 package org.vvmhost.leadership.memory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +27,9 @@ import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.UnknownCandidateException;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
@@ -56,6 +59,8 @@ final class MemoryElection implements InMemoryElection {
     private final TreeMap<Long, Candidacy> liveKeys = new TreeMap<>();
     private final TreeMap<String, byte[]> data = new TreeMap<>();
     private final Map<String, List<Watch>> watches = new HashMap<>();
+    /** Counts the switchover intents written, so that an expiry removes only the intent it was scheduled for. */
+    private long intents;
 
     MemoryElection(String name, Clock clock, LeaseSettings lease) {
         if (Objects.requireNonNull(name, "name").isBlank() || name.startsWith("/") || name.endsWith("/")) {
@@ -148,8 +153,15 @@ final class MemoryElection implements InMemoryElection {
     }
 
     private void deleteKey(Candidacy candidacy, List<Runnable> after) {
+        if (removeKey(candidacy)) {
+            electLowest(after);
+        }
+    }
+
+    /** Removes a live key without electing; false if it was gone already. */
+    private boolean removeKey(Candidacy candidacy) {
         if (!candidacy.live) {
-            return;
+            return false;
         }
         candidacy.live = false;
         revision++;
@@ -157,16 +169,37 @@ final class MemoryElection implements InMemoryElection {
         if (candidacy.owner.active == candidacy) {
             candidacy.owner.active = null;
         }
-        electLowest(after);
+        return true;
     }
 
-    /** The lowest create revision leads; it changes only when that key goes, so this runs after every change. */
+    /**
+     * The lowest create revision leads; it changes only when that key goes, so this runs after every change. As on
+     * etcd, the first candidate reads the switchover intent: it gives way to the candidate named, or clears an intent
+     * that names it or is void.
+     */
     private void electLowest(List<Runnable> after) {
         Map.Entry<Long, Candidacy> first = liveKeys.firstEntry();
         if (first == null || first.getValue().term != null) {
             return;
         }
         Candidacy leader = first.getValue();
+        Optional<SwitchoverIntent> intent = Optional.ofNullable(data.get(DataStore.SWITCHOVER_KEY))
+                .flatMap(SwitchoverIntent::parse);
+        List<String> candidates = liveKeys.values().stream().map(c -> c.owner.candidate.id()).toList();
+        switch (SwitchoverIntent.verdict(intent, leader.owner.candidate.id(), candidates)) {
+            case GIVE_WAY -> {
+                giveWay(leader, intent.get(), after);
+                return;
+            }
+            case CLEAR_AND_LEAD -> {
+                revision++;
+                apply(WriteOp.delete(DataStore.SWITCHOVER_KEY), after);
+                log.info("{}: cleared as {} leads", intent.get(), leader.owner.candidate.id());
+            }
+            case LEAD -> {
+                // Nothing to clear.
+            }
+        }
         if (!data.containsKey(DataStore.EPOCH_KEY)) {
             // The first leader writes the epoch, as on etcd; it never changes here.
             revision++;
@@ -175,6 +208,31 @@ final class MemoryElection implements InMemoryElection {
         MemoryTerm term = new MemoryTerm(leader);
         leader.term = term;
         after.add(() -> leader.campaign.elected.complete(term));
+    }
+
+    /** The first candidate withdraws and enters again behind the candidate a switchover names. */
+    private void giveWay(Candidacy first, SwitchoverIntent intent, List<Runnable> after) {
+        log.info("{} is under way: {} gives way to it and enters the line again behind it", intent, first.key);
+        MemoryCampaign campaign = first.campaign;
+        removeKey(first);
+        if (first.owner.closed || campaign.cancelled) {
+            after.add(() -> campaign.elected.completeExceptionally(new LeadershipLostException(
+                    "the candidacy " + first.key + " of a closed leadership gave way to " + intent.successor())));
+            electLowest(after);
+        } else {
+            enter(first.owner, campaign, after);
+        }
+    }
+
+    private void expireIntent(long intent) {
+        locked(after -> {
+            if (intent == intents && data.containsKey(DataStore.SWITCHOVER_KEY)) {
+                revision++;
+                apply(WriteOp.delete(DataStore.SWITCHOVER_KEY), after);
+                log.info("the switchover intent expired");
+            }
+            return null;
+        });
     }
 
     private void expire(Candidacy candidacy) {
@@ -334,6 +392,28 @@ final class MemoryElection implements InMemoryElection {
                 return null;
             });
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            SwitchoverIntent intent = new SwitchoverIntent(Objects.requireNonNull(candidateId, "candidateId"),
+                    candidacy.owner.candidate.id(), fencingToken(), clock.instant(), validFor);
+            return locked(after -> {
+                if (!candidacy.live) {
+                    return CompletableFuture.<Void>failedFuture(new FencedWriteRejectedException(fencingToken(),
+                            "no successor named: leader key " + candidacy.key + " no longer exists"));
+                }
+                if (liveKeys.values().stream().noneMatch(c -> c.owner.candidate.id().equals(candidateId))) {
+                    return CompletableFuture.<Void>failedFuture(new UnknownCandidateException("no candidate '"
+                            + candidateId + "' in the election; nothing was written"));
+                }
+                revision++;
+                long written = ++intents;
+                apply(WriteOp.put(DataStore.SWITCHOVER_KEY, intent.toJson()), after);
+                after.add(() -> clock.schedule(validFor, () -> expireIntent(written)));
+                log.info("{}: written", intent);
+                return CompletableFuture.<Void>completedFuture(null);
+            });
         }
 
         @Override

@@ -78,7 +78,7 @@ class ClockGovernedTimeoutsTest {
         try (LogCapture log = new LogCapture(EtcdCampaign.class)) {
             campaign();
             enter();
-            etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(), List.of()));
+            etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(), List.of(), List.of()));
 
             Awaitility.await("the lock-delay is announced").atMost(BUDGET).until(() -> !log.at(Level.INFO).isEmpty());
             assertThat(log.at(Level.INFO)).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
@@ -94,7 +94,7 @@ class ClockGovernedTimeoutsTest {
             clock.advance(LEASE.renewDeadline().minus(waited).plusMillis(1));
 
             // Read again after the delay, then claimed with a new epoch.
-            etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 14, List.of(), List.of()));
+            etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 14, List.of(), List.of(), List.of()));
             etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 15));
             etcd.next("timeToLive").answer(ScriptedEtcd.timeToLive(LEASE_ID, 2, 15));
             Term term = await(campaign.elected());
@@ -106,7 +106,7 @@ class ClockGovernedTimeoutsTest {
     void aReleaseIsBoundedOnTheClock() {
         campaign();
         enter();
-        etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(Optional.of("4")), List.of()));
+        etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(Optional.of("4")), List.of(), List.of()));
         etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 14));
         etcd.next("timeToLive").answer(ScriptedEtcd.timeToLive(LEASE_ID, 2, 14));
         Term term = await(campaign.elected());

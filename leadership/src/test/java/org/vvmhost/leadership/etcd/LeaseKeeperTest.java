@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.leadership.Term.Status;
 import org.vvmhost.time.ManualClock;
 
@@ -35,9 +36,24 @@ class LeaseKeeperTest {
                 throw new UnsupportedOperationException(method.getName());
             });
 
+    /** What the keeper told its observer: the round trip in milliseconds of a renewal, or -1 for a failure. */
+    private final List<Long> observed = new ArrayList<>();
+    private final LeaseObserver observer = new LeaseObserver() {
+        @Override
+        public void renewed(Duration roundTrip) {
+            observed.add(roundTrip.toMillis());
+        }
+
+        @Override
+        public void renewalFailed() {
+            observed.add(-1L);
+        }
+    };
+
     /** A keeper of the scripted lease, started with {@code guard}. */
     private LeaseKeeper started(LeaseGuard guard) {
-        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock));
+        LeaseKeeper keeper = new LeaseKeeper(leases, LEASE_ID, clock, PERIOD, guard, new EtcdIdentity(clock),
+                observer);
         guard.start();
         keeper.start();
         return keeper;
@@ -61,6 +77,7 @@ class LeaseKeeperTest {
         clock.advance(slowness);
         first.complete(reply(30));
         keeper.stop();
+        assertThat(observed).as("its round trip").containsExactly(slowness.toMillis());
 
         // The server renewed the lease no later than the reply came, and no earlier than the request went.
         // Only the send time is safe: the deadline must fall at PERIOD + DEADLINE after the grant.
@@ -91,6 +108,8 @@ class LeaseKeeperTest {
         requests.remove().complete(reply(30));
 
         assertThat(changes).containsExactly(Status.SUSPENDED, Status.LEADING);
+        assertThat(observed).as("four failures, then a renewal answered at once").containsExactly(-1L, -1L, -1L, -1L,
+                0L);
         clock.advance(PERIOD.minusMillis(1));
         assertThat(requests).as("back to one keepalive a period").isEmpty();
         clock.advance(Duration.ofMillis(1));

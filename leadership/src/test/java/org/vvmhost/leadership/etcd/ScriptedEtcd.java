@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.Clock;
@@ -67,7 +68,7 @@ final class ScriptedEtcd {
         EtcdSettings settings = EtcdSettings.of("http://127.0.0.1:2379", election, lease);
         Executor direct = Runnable::run;
         return new EtcdContext(EtcdTestSupport.candidate("a"), settings, "scripted etcd", clock, kv(), lease(),
-                watch(), direct, new EtcdIdentity(clock), new SpaceAlarm(election), term -> { });
+                watch(), direct, new EtcdIdentity(clock), new SpaceAlarm(election), LeaseObserver.NONE, term -> { });
     }
 
     Lease lease() {

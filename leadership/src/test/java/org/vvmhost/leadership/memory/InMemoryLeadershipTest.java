@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipContract;
@@ -41,6 +42,29 @@ class InMemoryLeadershipTest extends LeadershipContract {
     @Override
     protected void awaitLeaseExpiry() {
         clock.advance(LEASE.ttl());
+    }
+
+    @Override
+    protected void awaitIntentExpiry(Duration validFor) {
+        clock.advance(validFor);
+    }
+
+    @Test
+    void aSwitchoverIntentLivesExactlyItsValidityOnTheElectionsClock() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        Campaign b = candidate("b").campaign();
+        Campaign c = candidate("c").campaign();
+        await(term.nameSuccessor("c", Duration.ofSeconds(5)));
+
+        clock.advance(Duration.ofSeconds(5).minusMillis(1));
+        assertThat(await(a.data().get(DataStore.SWITCHOVER_KEY))).as("still live").isPresent();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(await(a.data().get(DataStore.SWITCHOVER_KEY))).as("stale: gone").isEmpty();
+
+        await(term.release());
+        assertThat(b.elected()).as("the line as if no switchover had been asked for").isCompleted();
+        assertThat(c.elected()).isNotDone();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +22,8 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.core.WorldCore;
+import org.vvmhost.services.world.view.WorldViewCodec;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
@@ -60,6 +61,8 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private volatile WorldView.Header lastBackup;
     private volatile WorldProgress progress;
     private volatile BackupState backupState;
+    /** Set in start: the restored view was not where the manifest said, so it is saved again at once. */
+    private boolean writeBackNow;
 
     // Set in start, before the threads start.
     private ServiceContext context;
@@ -74,17 +77,17 @@ final class PacedWorldSimulation implements WorldSimulationService {
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
                          Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
-                         MeterRegistry registry) {
+                         WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
         this.clock = clock;
         this.runtimes = runtimes;
-        this.meters = new WorldMeters(registry);
+        this.meters = meters;
     }
 
-    /** Registers the gauges that read this service when scraped; called once it is fully built. */
+    /** Points the gauges at this service; called once it is fully built. */
     PacedWorldSimulation observed() {
         meters.observe(this);
         return this;
@@ -121,35 +124,44 @@ final class PacedWorldSimulation implements WorldSimulationService {
 
     private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
-        Optional<WorldView> view = preloader.flatMap(WorldViewPreloader::claim);
-        if (view.isPresent()) {
-            LOG.info("restoring the preloaded {}", view.get().header());
+        Optional<WorldView> claimed = preloader.flatMap(WorldViewPreloader::claim);
+        Optional<WorldViewStore.LoadResult> loaded = claimed.isPresent() ? Optional.empty()
+                : Optional.of(store.load());
+        Optional<WorldView> held = claimed.isPresent() ? Optional.empty() : preloader.flatMap(this::heldOfThisWorld);
+        RestoreChoice choice = RestoreChoice.decide(claimed, loaded, held, store.description(), config.seed());
+        if (choice.error()) {
+            LOG.error(choice.message());
         } else {
-            WorldViewStore.LoadResult loaded = store.load();
-            view = loaded.view();
-            if (!loaded.rejected().isEmpty()) {
-                LOG.error("{} newer world view(s) in {} were unusable and skipped; the first: {}",
-                        loaded.rejected().size(), store.description(), loaded.rejected().get(0).getMessage());
-            }
-            view.ifPresent(v -> LOG.info("restoring {} from {}", v.header(), store.description()));
+            LOG.info(choice.message());
         }
-        if (view.isEmpty()) {
-            LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
+        writeBackNow = choice.writeBack();
+        if (choice.view().isEmpty()) {
             World fresh = WorldFactory.of(sets, runtime).create(config);
-            backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty());
+            backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty(),
+                    choice.recovery());
             return fresh;
         }
+        WorldView view = choice.view().get();
         try {
-            World restored = WorldFactory.of(sets, runtime).restore(config, view.get());
-            backupState = new BackupState(Optional.of(new BackupState.SavedView(view.get().header(),
-                    view.get().bytes().length, Duration.ZERO, true)), view.get().tick(), clock.nanoTime(),
-                    Optional.empty());
+            World restored = WorldFactory.of(sets, runtime).restore(config, view);
+            backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
+                    Duration.ZERO, true)), view.tick(), clock.nanoTime(), Optional.empty(), choice.recovery());
             return restored;
         } catch (WorldViewException e) {
             throw new WorldViewException("cannot restore the world from " + store.description() + ": "
                     + e.getMessage() + ". Run with the world config that view was written with, or move the world "
                     + "views away to start a fresh world", e);
         }
+    }
+
+    /** The view this replica preloaded as a standby, if it is of this service's world. */
+    private Optional<WorldView> heldOfThisWorld(WorldViewPreloader standby) {
+        Optional<WorldView> held = standby.latest();
+        Optional<WorldViewCodec.Mismatch> other = held.flatMap(view -> WorldViewCodec.mismatch(
+                WorldCore.of(settings.config(), sets), view.header()));
+        other.ifPresent(mismatch -> LOG.warn("this replica holds a preloaded world view of another world, not used: "
+                + "{}", mismatch.message()));
+        return other.isPresent() ? Optional.empty() : held;
     }
 
     private static String describe(WorldRuntime runtime) {
@@ -164,6 +176,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
         long logEvery = settings.logInterval().toNanos();
         CompletableFuture<Void> pendingBackup = CompletableFuture.completedFuture(null);
         long restoredTick = world.tick();
+        if (writeBackNow) {
+            // The store lost this view, or lost track of it: put it back before anything else can go.
+            pendingBackup = backUp(pendingBackup, world.snapshot());
+        }
         boolean healthy = true;
         long origin = clock.nanoTime();
         long nextLog = origin + logEvery;
@@ -317,7 +333,8 @@ final class PacedWorldSimulation implements WorldSimulationService {
             meters.failed(reason);
             BackupState before = backupState;
             backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
-                    new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
+                    new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())),
+                    before.recovery());
             if (Causes.find(e, LeadershipLostException.class).isPresent()) {
                 // The term ended while the view was being written: the store gave it up, and the monitor reports
                 // the loss; nothing more is written.
@@ -348,7 +365,8 @@ final class PacedWorldSimulation implements WorldSimulationService {
         lastBackup = view.header();
         meters.saved(view.bytes().length, took);
         backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
-                Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty());
+                Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty(),
+                backupState.recovery());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
     }

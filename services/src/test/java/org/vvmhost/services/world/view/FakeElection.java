@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.view;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,16 @@ final class FakeElection implements DataStore {
     /** Flips one bit of a stored value, as a bad disk or a buggy writer would. */
     synchronized void corrupt(String key, int offset) {
         values.get(key)[offset] ^= 0x10;
+    }
+
+    /** Puts {@code value} as an operator's {@code etcdctl put} would, unfenced. */
+    synchronized void put(String key, byte[] value) {
+        values.put(key, value.clone());
+    }
+
+    /** Deletes {@code key} as {@code etcdctl del} would, unfenced. */
+    synchronized void delete(String key) {
+        values.remove(key);
     }
 
     /** The next read of {@code key} fails with {@code error}, as a read that times out or loses its connection. */
@@ -138,6 +149,11 @@ final class FakeElection implements DataStore {
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             return FakeElection.this.write(token, ops);
+        }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no switchover in these tests"));
         }
     }
 }
