@@ -1,7 +1,6 @@
 package org.vvmhost.services.cluster;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The route from services to one container. It outlives restarts of the container (the runtime behind it
@@ -9,15 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class Edge {
 
-    /** Longs between the two counts, so that they lie on cache lines of their own. */
-    private static final int APART = 16;
-    private static final int ROUTED = 0;
-    private static final int SETTLED = APART;
-
     private final String container;
-    /** Messages routed here (counted by senders) and settled (by the worker, mostly): two counts apart, so that
-     *  sender and worker do not bounce one cache line between them for every message. */
-    private final AtomicLongArray counts = new AtomicLongArray(APART + 1);
+    /** Messages routed here (counted by senders) and settled (by the worker, mostly). */
+    private final SenderWorkerCounts counts = new SenderWorkerCounts();
     private final AtomicLong extraLatencyNanos = new AtomicLong();
     private volatile ContainerRuntime runtime;
 
@@ -32,16 +25,16 @@ final class Edge {
     /** Messages routed here and not yet handled: what least-connections compares. */
     int inFlight() {
         // Settled first: a message is routed before it is settled, so the difference is never below the truth.
-        long settled = counts.get(SETTLED);
-        return (int) (counts.get(ROUTED) - settled);
+        long settled = counts.worker();
+        return (int) (counts.senders() - settled);
     }
 
     void acquire() {
-        counts.incrementAndGet(ROUTED);
+        counts.addSender();
     }
 
     void release() {
-        counts.incrementAndGet(SETTLED);
+        counts.addWorker();
     }
 
     long extraLatencyNanos() {

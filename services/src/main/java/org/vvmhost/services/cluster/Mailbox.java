@@ -4,14 +4,13 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A container's bounded queue of envelopes: many senders, one worker. Its capacity is exact.
  *
  * <p>On threads, senders and the worker share no lock: a lock-free queue plus counts of places reserved (a sender
- * that finds no place undoes its reservation) and of envelopes taken. With one lock for both ends, as in an
- * {@code ArrayBlockingQueue}, a sender and the worker that meet on it park and wake each other. On the virtual
+ * reserves one with a compare-and-set while one is free) and of envelopes taken. With one lock for both ends, as in
+ * an {@code ArrayBlockingQueue}, a sender and the worker that meet on it park and wake each other. On the virtual
  * clock everything runs on one thread, so a plain deque does.
  */
 abstract sealed class Mailbox {
@@ -45,33 +44,35 @@ abstract sealed class Mailbox {
     }
 
     private static final class Shared extends Mailbox {
-        /** Longs between the two counts, so that they lie on cache lines of their own. */
-        private static final int APART = 16;
-        private static final int RESERVED = 0;
-        private static final int TAKEN = APART;
-
         private final Queue<Envelope<?>> queue = new ConcurrentLinkedQueue<>();
-        /** Places reserved by senders, and envelopes taken out (by the worker, mostly); their difference is the
-         *  size. Apart, so that senders and the worker do not bounce one cache line for every message. */
-        private final AtomicLongArray counts = new AtomicLongArray(APART + 1);
-        /** A value {@code TAKEN} had: it only grows, so a stale one can only make a sender look again. */
+        /** Places reserved (by senders) and envelopes taken out (by the worker, mostly): their difference is the
+         *  size, reserved places included. */
+        private final SenderWorkerCounts counts = new SenderWorkerCounts();
+        /** A value the taken count had, never above its value now: a stale one only makes a sender look again. */
         private volatile long takenSeen;
 
         Shared(int capacity) {
             super(capacity);
         }
 
+        /**
+         * A place is reserved only while one is free (a compare-and-set, not an increment undone on failure, which
+         * would make others see a transient overflow and fail while places are free). It fails only if the
+         * mailbox was full when it read the taken count: the reserved count it compared with only grows.
+         */
         @Override
         boolean offer(Envelope<?> envelope) {
-            long reserved = counts.incrementAndGet(RESERVED);
-            if (reserved - takenSeen > capacity) {
-                long taken = counts.get(TAKEN);
-                takenSeen = taken;
-                if (reserved - taken > capacity) {
-                    counts.decrementAndGet(RESERVED);
-                    return false;
+            long reserved;
+            do {
+                reserved = counts.senders();
+                if (reserved - takenSeen >= capacity) {
+                    long taken = counts.worker();
+                    takenSeen = taken;
+                    if (reserved - taken >= capacity) {
+                        return false;
+                    }
                 }
-            }
+            } while (!counts.addSenderIf(reserved));
             queue.add(envelope);
             return true;
         }
@@ -80,7 +81,7 @@ abstract sealed class Mailbox {
         Envelope<?> poll() {
             Envelope<?> envelope = queue.poll();
             if (envelope != null) {
-                counts.incrementAndGet(TAKEN);
+                counts.addWorker();
             }
             return envelope;
         }
@@ -93,7 +94,7 @@ abstract sealed class Mailbox {
         @Override
         boolean remove(Envelope<?> envelope) {
             if (queue.remove(envelope)) {
-                counts.incrementAndGet(TAKEN);
+                counts.addWorker();
                 return true;
             }
             return false;
