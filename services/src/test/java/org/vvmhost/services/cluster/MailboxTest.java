@@ -69,12 +69,19 @@ class MailboxTest {
         }, "mailbox-worker");
         worker.start();
         long budget = TestTiming.current().eventBudget().toMillis();
-        for (Thread sender : senders) {
-            sender.join(budget);
-            assertThat(sender.isAlive()).isFalse();
+        try {
+            for (Thread sender : senders) {
+                sender.join(budget);
+                assertThat(sender.isAlive()).as("%s ended", sender.getName()).isFalse();
+            }
+        } finally {
+            // Whatever happened, the threads this test started end with it.
+            sending.set(false);
+            worker.join(budget);
+            for (Thread sender : senders) {
+                sender.join(budget);
+            }
         }
-        sending.set(false);
-        worker.join(budget);
         assertThat(worker.isAlive()).isFalse();
 
         List<Envelope<?>> left = new ArrayList<>();
