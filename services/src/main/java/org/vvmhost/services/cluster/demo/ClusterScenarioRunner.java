@@ -302,11 +302,14 @@ public final class ClusterScenarioRunner {
                 }
                 Run run = new Run(cluster, scenario, service, settings);
                 CountDownLatch horizon = new CountDownLatch(1);
-                run.start();
-                // The generator is confined to the clock's thread, which runs its arrivals: so is its stop.
-                clock.schedule(scenario.horizon(), () -> {
-                    run.stopGenerating();
-                    horizon.countDown();
+                // The generator and the driver are confined to the clock's thread, which runs their tasks: so are
+                // their start and stop.
+                clock.schedule(Duration.ZERO, () -> {
+                    run.start();
+                    clock.schedule(scenario.horizon(), () -> {
+                        run.stopGenerating();
+                        horizon.countDown();
+                    });
                 });
                 if (!await(horizon, scenario.horizon().plus(CLOCK_LAG_LIMIT))) {
                     throw new IllegalStateException("the run's clock fell more than " + CLOCK_LAG_LIMIT.toSeconds()
