@@ -24,7 +24,6 @@ final class PoissonArrivals {
     private long origin;
     /** When the next arrival is due, from the start. */
     private long dueAt;
-    private long fired;
     private long missed;
     private boolean running;
     private Clock.Scheduled pending;
@@ -61,11 +60,6 @@ final class PoissonArrivals {
         }
     }
 
-    /** Arrivals that came. */
-    long fired() {
-        return fired;
-    }
-
     /** Arrivals due before the stop that never came, because the clock ran them too late. */
     long missed() {
         return missed;
@@ -80,7 +74,6 @@ final class PoissonArrivals {
         if (!running) {
             return;
         }
-        fired++;
         maxLatenessNanos = Math.max(maxLatenessNanos, clock.nanoTime() - origin - dueAt);
         arrival.run();
         scheduleNext();

@@ -33,11 +33,13 @@ class PoissonArrivalsTest {
     void lateTimersDelayArrivalsButDoNotLowerTheRate() {
         List<Long> planned = onTime();
         ManualClock base = new ManualClock();
+        long[] fired = new long[1];
 
-        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, Duration.ofNanos(300_000)), base, () -> { });
+        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, Duration.ofNanos(300_000)), base,
+                () -> fired[0]++);
 
-        assertThat(arrivals.fired() + arrivals.missed()).isEqualTo(planned.size());
-        assertThat(arrivals.fired()).isGreaterThanOrEqualTo(planned.size() - planned.size() / 100);
+        assertThat(fired[0] + arrivals.missed()).isEqualTo(planned.size());
+        assertThat(fired[0]).isGreaterThanOrEqualTo(planned.size() - planned.size() / 100);
         assertThat(arrivals.maxLateness()).isGreaterThanOrEqualTo(Duration.ofNanos(300_000))
                 .isLessThan(Duration.ofMillis(5));
     }
@@ -45,10 +47,12 @@ class PoissonArrivalsTest {
     @Test
     void arrivalsDueAtTheStopThatNeverCameAreCountedAsMissed() {
         ManualClock base = new ManualClock();
+        long[] fired = new long[1];
         // A clock so late that nothing comes within the horizon.
-        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, HORIZON.plusSeconds(1)), base, () -> { });
+        PoissonArrivals arrivals = runUntilStopped(new LateClock(base, HORIZON.plusSeconds(1)), base,
+                () -> fired[0]++);
 
-        assertThat(arrivals.fired()).isZero();
+        assertThat(fired[0]).isZero();
         assertThat(arrivals.missed()).isEqualTo(onTime().size());
     }
 
@@ -57,7 +61,6 @@ class PoissonArrivalsTest {
         ManualClock clock = new ManualClock();
         List<Long> times = new ArrayList<>();
         PoissonArrivals arrivals = runUntilStopped(clock, clock, () -> times.add(clock.nanoTime()));
-        assertThat(arrivals.fired()).isEqualTo(times.size());
         assertThat(arrivals.missed()).isZero();
         return times;
     }
