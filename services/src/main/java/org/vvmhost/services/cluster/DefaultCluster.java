@@ -191,8 +191,12 @@ final class DefaultCluster implements Cluster {
 
     @Override
     public void send(String container, Request<?> message) {
-        Edge edge = edgeOf(container);
-        deliver(edge, Envelope.send(message, edge));
+        sendVia(edgeOf(container), message);
+    }
+
+    @Override
+    public void sendToService(String service, Request<?> message) {
+        sendVia(pick(service), message);
     }
 
     @Override
@@ -201,14 +205,12 @@ final class DefaultCluster implements Cluster {
     }
 
     @Override
-    public void sendToService(String service, Request<?> message) {
-        Edge edge = pick(service);
-        deliver(edge, Envelope.send(message, edge));
-    }
-
-    @Override
     public <R> CompletableFuture<R> requestService(String service, Request<R> message, Duration timeout) {
         return requestVia(true, service, message, timeout);
+    }
+
+    private void sendVia(Edge edge, Request<?> message) {
+        deliver(edge, Envelope.send(message, edge));
     }
 
     /** A request to a container or through a service; what cannot be delivered fails the future, not the call. */
