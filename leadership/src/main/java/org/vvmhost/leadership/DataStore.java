@@ -1,5 +1,6 @@
 package org.vvmhost.leadership;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,12 @@ public interface DataStore {
 
     /** All keys that start with {@code prefix}, in key order. */
     CompletableFuture<SortedMap<String, byte[]>> scan(String prefix);
+
+    /**
+     * The keys that start with {@code prefix}, in key order, without their values: one small reply however large the
+     * values are, so that they can then be read one {@link #get} each.
+     */
+    CompletableFuture<List<String>> keys(String prefix);
 
     /**
      * Calls {@code listener} first with the key's current value, read as the subscription begins (empty when

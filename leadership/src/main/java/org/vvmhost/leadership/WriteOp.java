@@ -24,6 +24,17 @@ public sealed interface WriteOp {
         }
     }
 
+    /** Deletes every key {@code k} with {@code from ≤ k < to}, in key order. */
+    record DeleteRange(String from, String to) implements WriteOp {
+        public DeleteRange {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.compareTo(to) >= 0) {
+                throw new IllegalArgumentException("an empty key range: '" + from + "' is not below '" + to + "'");
+            }
+        }
+    }
+
     static WriteOp put(String key, byte[] value) {
         return new Put(key, value);
     }
@@ -34,5 +45,9 @@ public sealed interface WriteOp {
 
     static WriteOp deletePrefix(String prefix) {
         return new DeletePrefix(prefix);
+    }
+
+    static WriteOp deleteRange(String from, String to) {
+        return new DeleteRange(from, to);
     }
 }

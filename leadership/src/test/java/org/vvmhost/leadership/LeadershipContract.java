@@ -216,6 +216,20 @@ public abstract class LeadershipContract {
     }
 
     @Test
+    void keysListsWithoutValuesAndARangeDeleteRemovesExactlyTheRange() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        await(term.write(List.of(WriteOp.put("journal/01/a", bytes("1")), WriteOp.put("journal/02/b", bytes("2")),
+                WriteOp.put("journal/03/c", bytes("3")), WriteOp.put("journalx", bytes("4")))));
+
+        assertThat(await(a.data().keys("journal/"))).containsExactly("journal/01/a", "journal/02/b", "journal/03/c");
+
+        await(term.write(List.of(WriteOp.deleteRange("journal/", "journal/03"))));
+
+        assertThat(await(a.data().keys("journal"))).containsExactly("journal/03/c", "journalx");
+    }
+
+    @Test
     void fencedWriteWithAStaleTokenIsRejectedAndWritesNothing() {
         Leadership a = candidate("a");
         Term stale = await(a.campaign().elected());

@@ -11,7 +11,9 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -76,6 +78,23 @@ final class EtcdDataStore implements DataStore {
                         values.put(layout.relativeDataKey(kv.getKey()), kv.getValue().getBytes());
                     }
                     return Collections.unmodifiableSortedMap(values);
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> keys(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        GetOption option = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+        return kv.get(bytes(layout.dataKey(prefix)), option)
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw EtcdErrors.translate("list " + prefix, failure);
+                    }
+                    List<String> keys = new ArrayList<>(reply.getKvs().size());
+                    for (KeyValue kv : reply.getKvs()) {
+                        keys.add(layout.relativeDataKey(kv.getKey()));
+                    }
+                    return Collections.unmodifiableList(keys);
                 });
     }
 

@@ -349,13 +349,18 @@ final class MemoryElection implements InMemoryElection {
                 changed(delete.key(), null, after);
             }
         } else if (op instanceof WriteOp.DeletePrefix deletePrefix) {
-            List<String> keys = new ArrayList<>(withPrefix(deletePrefix.prefix()).keySet());
-            for (String key : keys) {
-                data.remove(key);
-                changed(key, null, after);
-            }
+            removeAll(new ArrayList<>(withPrefix(deletePrefix.prefix()).keySet()), after);
+        } else if (op instanceof WriteOp.DeleteRange range) {
+            removeAll(new ArrayList<>(data.subMap(range.from(), range.to()).keySet()), after);
         } else {
             throw new IllegalArgumentException("unknown write operation: " + op);
+        }
+    }
+
+    private void removeAll(List<String> keys, List<Runnable> after) {
+        for (String key : keys) {
+            data.remove(key);
+            changed(key, null, after);
         }
     }
 
@@ -391,6 +396,12 @@ final class MemoryElection implements InMemoryElection {
             Objects.requireNonNull(prefix, "prefix");
             return locked(after -> CompletableFuture.completedFuture(
                     Collections.unmodifiableSortedMap(withPrefix(prefix))));
+        }
+
+        @Override
+        public CompletableFuture<List<String>> keys(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            return locked(after -> CompletableFuture.completedFuture(List.copyOf(withPrefix(prefix).keySet())));
         }
 
         @Override

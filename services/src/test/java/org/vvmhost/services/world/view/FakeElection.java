@@ -74,6 +74,11 @@ final class FakeElection implements DataStore {
     }
 
     @Override
+    public synchronized CompletableFuture<List<String>> keys(String prefix) {
+        return scan(prefix).thenApply(found -> List.copyOf(found.keySet()));
+    }
+
+    @Override
     public Subscription watch(String key, Consumer<Optional<byte[]>> listener) {
         throw new UnsupportedOperationException("the world view store does not watch");
     }
@@ -97,6 +102,8 @@ final class FakeElection implements DataStore {
                 values.remove(delete.key());
             } else if (op instanceof WriteOp.DeletePrefix deletePrefix) {
                 values.keySet().removeIf(key -> key.startsWith(deletePrefix.prefix()));
+            } else if (op instanceof WriteOp.DeleteRange range) {
+                values.subMap(range.from(), range.to()).clear();
             }
         }
         return CompletableFuture.completedFuture(null);
