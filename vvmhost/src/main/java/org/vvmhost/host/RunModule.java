@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.micrometer.core.instrument.Gauge;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,13 @@ abstract class RunModule {
         Gauge.builder("vvmhost.ready", routes, r -> r.probes().ready().ok() ? 1 : 0)
                 .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
                 .register(metrics.registry());
-        return new HttpApi(settings.http(), settings.host(), routes.routes(), metrics.registry());
+        WorldRoutes world = new WorldRoutes(status, election, clock);
+        List<HttpApi.Route> all = new ArrayList<>(routes.routes());
+        all.addAll(world.routes());
+        all.addAll(InspectorRoutes.load().routes());
+        HttpApi api = new HttpApi(settings.http(), settings.host(), all, metrics.registry());
+        api.closeWithServer(world);
+        return api;
     }
 
     /**

@@ -422,7 +422,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         double meanMillis = intervalTicks == 0 ? 0 : intervalTickNanos / 1e6 / intervalTicks;
         WorldSummary next = new WorldSummary(w.tick(), String.format("%016x", w.hash()), w.population(),
                 w.nextEntityId(), w.lastCommandSeq(), rate, meanMillis, intervalMaxTickNanos / 1e6, areas,
-                sample(w, geometry), status.commands(), clock.instant());
+                sample(w, geometry), status.commands(), clock.instant().toEpochMilli());
         summaryTick = w.tick();
         summaryNanos = now;
         intervalTicks = 0;
@@ -431,7 +431,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         summary = next;
         progress = new WorldProgress(next.tick(), Long.parseUnsignedLong(next.hash(), 16), next.population());
         synchronized (timeline) {
-            timeline.addLast(new WorldSummary.Point(next.at().toEpochMilli(), next.tick(), rate, meanMillis,
+            timeline.addLast(new WorldSummary.Point(next.epochMillis(), next.tick(), rate, meanMillis,
                     next.maxTickMillis()));
             while (timeline.size() > TIMELINE_POINTS) {
                 timeline.removeFirst();
@@ -614,6 +614,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     @Override
     public WorldGateway gateway() {
         return this;
+    }
+
+    @Override
+    public WorldConfig config() {
+        return settings.config();
     }
 
     @Override

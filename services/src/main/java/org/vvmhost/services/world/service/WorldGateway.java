@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldCommand;
+import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.command.CommandCatalog;
 
 /**
@@ -14,6 +15,9 @@ import org.vvmhost.services.world.command.CommandCatalog;
  * at once; nothing here runs on, or waits for, the tick loop's thread except a {@link #read} queued for it.
  */
 public interface WorldGateway {
+
+    /** The world's config: its size, grid, sets and rates. */
+    WorldConfig config();
 
     /** The commands this world takes, and their checks. */
     CommandCatalog catalog();

@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.vvmhost.services.world.WorldStatus;
@@ -14,18 +13,17 @@ import org.vvmhost.services.world.WorldStatus;
  * @param tickMillis    the mean and the longest tick time over the last interval
  * @param areas         every area, row by row
  * @param sample        a few entities of each area, with their position (when the world has physics)
- * @param at            wall time of the summary, for display
+ * @param epochMillis   wall time of the summary, for display
  */
 public record WorldSummary(long tick, String hash, long population, long nextEntityId, long lastCommandSeq,
                            double tickRate, double tickMillis, double maxTickMillis, List<AreaSummary> areas,
-                           List<EntityDot> sample, WorldStatus.CommandCounts commands, Instant at) {
+                           List<EntityDot> sample, WorldStatus.CommandCounts commands, long epochMillis) {
 
     public WorldSummary {
         Objects.requireNonNull(hash, "hash");
         areas = List.copyOf(areas);
         sample = List.copyOf(sample);
         Objects.requireNonNull(commands, "commands");
-        Objects.requireNonNull(at, "at");
     }
 
     /** One area: where it is in the grid, how many entities it holds, and who simulates it in each set. */
