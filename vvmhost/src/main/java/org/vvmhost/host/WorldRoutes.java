@@ -360,8 +360,7 @@ final class WorldRoutes implements AutoCloseable {
     record ReceiptView(long tick, long seq, boolean duplicate, List<CommandView> commands) {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CommandView(long seq, String kind, Long entity) {
+    record CommandView(long seq, String kind, long entity) {
     }
 
     record Overview(long tick, String hash, long population, long nextEntityId, long lastCommandSeq,

@@ -42,7 +42,7 @@ public interface World extends AutoCloseable {
     /** How many entities exist: every death is followed by a birth, and commands spawn and despawn. */
     long population();
 
-    /** The id the next entity spawned by a command, or born, gets. */
+    /** The id the next newborn gets (entities spawned by commands have ids of their own, see {@link WorldCommand}). */
     long nextEntityId();
 
     /** The highest sequence number of a command this world has applied; -1 if none. */

@@ -15,13 +15,20 @@ public sealed interface WorldCommand permits WorldCommand.Spawn, WorldCommand.De
     String SPAWN = "spawn";
     String DESPAWN = "despawn";
 
+    /**
+     * The first id of entities spawned by a command: a spawn's entity is {@code SPAWNED_IDS + its sequence number},
+     * known as soon as it is journaled (so its acknowledgement names it, and a retry gets the same one) and kept apart
+     * from the ids the world gives the newborn, which count up from {@code world.entities}. Below 2^53, so that
+     * JavaScript reads it exactly.
+     */
+    long SPAWNED_IDS = 1_000_000_000_000_000L;
+
     /** The kind's name, as clients write it: {@code spawn}, {@code despawn}, or a kind of a component set. */
     String kind();
 
     /**
      * A new entity at ({@code x}, {@code y}), with every enabled set's own spawn values, overridden by
-     * {@code components} (set → column → value). Its id is the world's next entity id as the tick begins, in
-     * sequence order.
+     * {@code components} (set → column → value). Its id is {@link #SPAWNED_IDS} plus its sequence number.
      */
     record Spawn(double x, double y, Map<String, Map<String, Double>> components) implements WorldCommand {
         public Spawn {

@@ -23,23 +23,24 @@ class WorldCommandsTest {
     }
 
     @Test
-    void spawnsTakeTheNextEntityIdsInSequenceOrderAndEnterEverySet() {
+    void aSpawnedEntityTakesTheIdOfItsSequenceNumberAndEntersEverySet() {
         try (World world = TestWorlds.create(CONFIG, SETS, 1)) {
-            long first = world.nextEntityId();
             world.step(at(1,
                     seq(8, new WorldCommand.Spawn(10, 20, Map.of())),
                     seq(3, new WorldCommand.Spawn(600, 700, Map.of("physics", Map.of("vx", 2.0, "vy", -1.0),
                             "vitality", Map.of("health", 40.0))))));
 
-            assertThat(world.exists(first)).isTrue();
-            assertThat(world.exists(first + 1)).isTrue();
-            EntityRecord byThree = world.entity(first).orElseThrow();
+            long byThreeId = WorldCommand.SPAWNED_IDS + 3;
+            long byEightId = WorldCommand.SPAWNED_IDS + 8;
+            assertThat(world.exists(byThreeId)).isTrue();
+            assertThat(world.exists(byEightId)).isTrue();
+            EntityRecord byThree = world.entity(byThreeId).orElseThrow();
             assertThat(byThree.components().get("physics"))
                     .containsEntry("x", 602f).containsEntry("y", 699f).containsEntry("vx", 2f).containsEntry("vy", -1f);
             assertThat(byThree.components().get("vitality").get("health").intValue()).isBetween(1, 41);
             assertThat(byThree.area()).isEqualTo(CONFIG.geometry().areaOf(602, 699));
             assertThat(byThree.owners()).containsOnlyKeys("physics", "vitality");
-            assertThat(world.entity(first + 1).orElseThrow().area()).isEqualTo(0);
+            assertThat(world.entity(byEightId).orElseThrow().area()).isEqualTo(0);
             assertThat(world.population()).isEqualTo(1002);
             assertThat(world.lastCommandSeq()).isEqualTo(8);
             assertThat(world.status().commands()).isEqualTo(new WorldStatus.CommandCounts(2, 0));

@@ -207,13 +207,13 @@ final class ClusterWorld implements World {
             TickInputs in = new TickInputs(tick + 1);
             // Routing follows spawns and despawns in the index; a tick abandoned for a lost area rewinds, which
             // rebuilds the index from the world view.
-            in.commands = index.route(core, source.commandsOf(in.tick), nextEntityId);
+            in.commands = index.route(core, source.commandsOf(in.tick));
             try {
                 List<TickEvents> events = new ArrayList<>();
                 for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
                     events.add(reply.ran().events());
                 }
-                in.plan = core.merge(events, in.commands.nextEntityId());
+                in.plan = core.merge(events, nextEntityId);
                 in.incoming = new ArrayList<>();
                 for (int s = 0; s < core.sets().size(); s++) {
                     in.incoming.add(new ArrayList<>());
@@ -232,7 +232,7 @@ final class ClusterWorld implements World {
                 continue;
             }
             index.apply(in.plan);
-            nextEntityId = in.commands.nextEntityId() + in.plan.bornIds().length;
+            nextEntityId += in.plan.bornIds().length;
             commands = commands.plus(in.commands.applied(), in.commands.ignored());
             lastCommandSeq = Math.max(lastCommandSeq, in.commands.lastSeq());
             tick = in.tick;

@@ -82,20 +82,19 @@ public final class EntityIndex {
     }
 
     /**
-     * Routes a tick's {@code commands}, in sequence order, and follows their spawns and despawns: a spawn takes the
-     * next entity id, starting at {@code nextEntityId}, and goes to every set of its area; a despawn to every set of
-     * its entity's area; any other command to its kind's set. A command whose entity does not exist is ignored.
+     * Routes a tick's {@code commands}, in sequence order, and follows their spawns and despawns: a spawn's entity
+     * ({@link WorldCommand#SPAWNED_IDS} plus its sequence number) goes to every set of its area; a despawn to every set
+     * of its entity's area; any other command to its kind's set. A command whose entity does not exist is ignored.
      */
-    public RoutedCommands route(WorldCore core, List<SequencedCommand> commands, long nextEntityId) {
+    public RoutedCommands route(WorldCore core, List<SequencedCommand> commands) {
         if (commands.isEmpty()) {
-            return new RoutedCommands(Map.of(), nextEntityId, 0, 0, -1);
+            return new RoutedCommands(Map.of(), 0, 0, -1);
         }
         List<SequencedCommand> ordered = new ArrayList<>(commands);
         ordered.sort(Comparator.comparingLong(SequencedCommand::seq));
         RoutedCommands.Builder routed = new RoutedCommands.Builder();
         WorldGeometry geometry = core.geometry();
         int sets = core.sets().size();
-        long next = nextEntityId;
         long applied = 0;
         long ignored = 0;
         lock.writeLock().lock();
@@ -103,7 +102,7 @@ public final class EntityIndex {
             for (SequencedCommand sequenced : ordered) {
                 WorldCommand command = sequenced.command();
                 if (command instanceof WorldCommand.Spawn spawn) {
-                    long id = next++;
+                    long id = WorldCommand.SPAWNED_IDS + sequenced.seq();
                     float x = (float) spawn.x();
                     float y = (float) spawn.y();
                     int area = geometry.areaOf(x, y);
@@ -137,6 +136,6 @@ public final class EntityIndex {
         } finally {
             lock.writeLock().unlock();
         }
-        return routed.build(next, applied, ignored, ordered.get(ordered.size() - 1).seq());
+        return routed.build(applied, ignored, ordered.get(ordered.size() - 1).seq());
     }
 }

@@ -9,11 +9,9 @@ import java.util.Map;
  * A tick's commands routed to the (component set, area) each one concerns, in sequence order within each, with what
  * the routing counted. Read only once built, so simulators on several threads may share it.
  *
- * @param nextEntityId the world's next entity id after the tick's spawns
- * @param lastSeq      the highest sequence number among the tick's commands; -1 if none
+ * @param lastSeq the highest sequence number among the tick's commands; -1 if none
  */
-public record RoutedCommands(Map<Long, List<AreaCommand>> byPartition, long nextEntityId, long applied,
-                             long ignored, long lastSeq) {
+public record RoutedCommands(Map<Long, List<AreaCommand>> byPartition, long applied, long ignored, long lastSeq) {
 
     /** The commands of set {@code s} in {@code area}, in order; empty if none. */
     public List<AreaCommand> of(int s, int area) {
@@ -32,10 +30,10 @@ public record RoutedCommands(Map<Long, List<AreaCommand>> byPartition, long next
             byPartition.computeIfAbsent(key(s, area), k -> new ArrayList<>()).add(command);
         }
 
-        RoutedCommands build(long nextEntityId, long applied, long ignored, long lastSeq) {
+        RoutedCommands build(long applied, long ignored, long lastSeq) {
             Map<Long, List<AreaCommand>> frozen = new HashMap<>();
             byPartition.forEach((key, commands) -> frozen.put(key, List.copyOf(commands)));
-            return new RoutedCommands(frozen, nextEntityId, applied, ignored, lastSeq);
+            return new RoutedCommands(frozen, applied, ignored, lastSeq);
         }
     }
 }

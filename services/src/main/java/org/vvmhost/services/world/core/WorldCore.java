@@ -10,6 +10,7 @@ import org.vvmhost.services.world.CommandField;
 import org.vvmhost.services.world.CommandKind;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldConfigException;
 import org.vvmhost.services.world.WorldGeometry;
@@ -151,9 +152,18 @@ public final class WorldCore {
         return new WorldState(partitions, 0, config.entities(), -1);
     }
 
-    /** Merges the structural events of every simulator of a tick; see {@link BoundaryPlan}. */
+    /**
+     * Merges the structural events of every simulator of a tick; see {@link BoundaryPlan}.
+     *
+     * @throws IllegalStateException if the newborn would take ids of the range kept for spawned entities
+     */
     public BoundaryPlan merge(List<TickEvents> events, long nextEntityId) {
-        return BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId);
+        BoundaryPlan plan = BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId);
+        if (nextEntityId + plan.bornIds().length > WorldCommand.SPAWNED_IDS) {
+            throw new IllegalStateException("the newborn have used up their ids, up to " + WorldCommand.SPAWNED_IDS
+                    + ", where the ids of spawned entities begin");
+        }
+        return plan;
     }
 
     /** The world hash of {@code partitions[set][area]}; every area must hold as many entities in every set. */

@@ -83,8 +83,7 @@ final class LocalWorld implements World {
         open.requireOpen();
         long next = tick + 1;
         long seed = core.seed();
-        RoutedCommands routed = index.route(core, source.commandsOf(next), nextEntityId);
-        nextEntityId = routed.nextEntityId();
+        RoutedCommands routed = index.route(core, source.commandsOf(next));
         List<TickEvents> events = onEverySimulator(s -> s.simulate(next, seed, geometry, area -> true,
                 area -> routed.of(core.setIndex(s.set().name()), area)), next);
         BoundaryPlan plan = core.merge(events, nextEntityId);

@@ -61,13 +61,21 @@ final class CommandIntake implements AutoCloseable {
 
     /** A durable request, as the leader remembers it for its tick and for retries with its key. */
     private record Stored(long tick, long seq, String key, List<WorldCommand> commands, String digest) {
-        boolean spawns() {
-            return commands.stream().anyMatch(command -> command instanceof WorldCommand.Spawn);
+        /** The receipt of this request: the entity of each command (a spawn's is its own, by its seq). */
+        CommandReceipt receipt(boolean duplicate) {
+            List<Long> entities = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                WorldCommand command = commands.get(i);
+                if (command instanceof WorldCommand.Spawn) {
+                    entities.add(WorldCommand.SPAWNED_IDS + seq + i);
+                } else if (command instanceof WorldCommand.Despawn despawn) {
+                    entities.add(despawn.entity());
+                } else {
+                    entities.add(((WorldCommand.OnEntity) command).entity());
+                }
+            }
+            return new CommandReceipt(tick, seq, entities, duplicate);
         }
-    }
-
-    /** A receipt that waits for its tick to complete: it names the entities its spawns created. */
-    private record Awaiting(Stored stored, boolean duplicate, CompletableFuture<CommandReceipt> future) {
     }
 
     private final CommandJournal journal;
@@ -83,13 +91,12 @@ final class CommandIntake implements AutoCloseable {
     private int queuedCommands;
     private Write inFlight;
     private final TreeMap<Long, List<Stored>> durable = new TreeMap<>();
-    private final TreeMap<Long, Long> firstIdOfTick = new TreeMap<>();
     private final LinkedHashMap<String, Stored> receipts;
-    private final List<Awaiting> awaiting = new ArrayList<>();
     private final Set<Long> unknownTicks = new HashSet<>();
+    /** Entities that journaled spawns create, by tick, until the tick after theirs starts: they exist for commands. */
+    private final TreeMap<Long, Set<Long>> spawning = new TreeMap<>();
     private long nextSeq;
     private long startedThrough;
-    private long completedThrough;
     private long highestAcknowledged;
     private boolean closing;
     private CommandRefusedException refusal = new CommandRefusedException(CommandRefusedException.Reason.UNAVAILABLE,
@@ -127,7 +134,6 @@ final class CommandIntake implements AutoCloseable {
         }
         nextSeq = lastSeq + 1;
         startedThrough = worldTick;
-        completedThrough = worldTick;
     }
 
     /** The highest tick the journal names: a new leader replays up to it before it takes commands. */
@@ -148,14 +154,26 @@ final class CommandIntake implements AutoCloseable {
         schedule = next;
     }
 
+    /**
+     * Whether a journaled spawn creates entity {@code id} at a tick that has not completed yet: a command may name it
+     * as soon as its spawn was acknowledged.
+     */
+    synchronized boolean spawning(long id) {
+        for (Set<Long> ids : spawning.values()) {
+            if (ids.contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The highest tick of an acknowledged command: a read that follows it must see that tick completed. */
     synchronized long highestAcknowledged() {
         return highestAcknowledged;
     }
 
     /**
-     * Queues one request's commands for the journal. Completes once they are durable (for a batch with spawns, once
-     * its tick has completed, since the new entities' ids are only known then); fails with a
+     * Queues one request's commands for the journal. Completes once they are durable; fails with a
      * {@link CommandRefusedException} if they were not taken.
      *
      * @param key the request's idempotency key, or null
@@ -167,7 +185,6 @@ final class CommandIntake implements AutoCloseable {
             throw new IllegalArgumentException("a request of " + batch.bytes() + " bytes does not fit one journal "
                     + "entry");
         }
-        List<Runnable> after = new ArrayList<>();
         CompletableFuture<CommandReceipt> future;
         synchronized (this) {
             if (key != null) {
@@ -180,13 +197,8 @@ final class CommandIntake implements AutoCloseable {
                                 CommandRefusedException.Reason.KEY_REUSED, "the idempotency key '" + key
                                 + "' was used before for other commands; use a new key for new commands"));
                     }
-                    if (queued != null) {
-                        return queued.future().copy();
-                    }
-                    future = new CompletableFuture<>();
-                    receipt(new Awaiting(known, true, future), after);
-                    run(after);
-                    return future;
+                    return queued != null ? queued.future().copy()
+                            : CompletableFuture.completedFuture(known.receipt(true));
                 }
             }
             if (refusal != null) {
@@ -214,14 +226,14 @@ final class CommandIntake implements AutoCloseable {
      * timeout) for a write in flight that names it, and returns its commands. Asked again for a tick it has started
      * (a world that rewound), it returns the same commands.
      *
-     * @param nextEntityId the world's next entity id as the tick begins: its spawns take ids from there
      * @throws IllegalStateException if a write naming the tick has an unknown outcome: the tick must not start
      */
-    List<SequencedCommand> commandsOf(long tick, long nextEntityId) {
+    List<SequencedCommand> commandsOf(long tick) {
         Write pending = null;
         synchronized (this) {
             startedThrough = Math.max(startedThrough, tick);
-            firstIdOfTick.put(tick, nextEntityId);
+            // The spawns of earlier ticks are in the world now.
+            spawning.headMap(tick).clear();
             if (inFlight != null && inFlight.tick() == tick) {
                 pending = inFlight;
             }
@@ -262,28 +274,11 @@ final class CommandIntake implements AutoCloseable {
         }
     }
 
-    /** For the tick loop, once {@code tick} has completed: receipts that wait for it go out. */
-    void completed(long tick) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
-            completedThrough = Math.max(completedThrough, tick);
-            for (Iterator<Awaiting> it = awaiting.iterator(); it.hasNext(); ) {
-                Awaiting waiting = it.next();
-                if (waiting.stored().tick() <= completedThrough) {
-                    it.remove();
-                    receipt(waiting, after);
-                }
-            }
-        }
-        run(after);
-    }
-
     /** Forgets (and deletes from the journal) every entry of a tick up to {@code tick}: a view after it is saved. */
     void trimThrough(long tick) {
         journal.trimThrough(tick);
         synchronized (this) {
             durable.headMap(tick, true).clear();
-            firstIdOfTick.headMap(tick, true).clear();
         }
     }
 
@@ -403,12 +398,21 @@ final class CommandIntake implements AutoCloseable {
             Stored stored = new Stored(write.tick(), write.seqs()[i], pending.batch().key(),
                     pending.batch().commands(), pending.digest());
             remember(stored);
-            receipt(new Awaiting(stored, false, pending.future()), after);
+            CommandReceipt receipt = stored.receipt(false);
+            after.add(() -> pending.future().complete(receipt));
         }
     }
 
     private void remember(Stored stored) {
         durable.computeIfAbsent(stored.tick(), t -> new ArrayList<>()).add(stored);
+        if (stored.tick() >= startedThrough) {
+            List<Long> entities = stored.receipt(false).entities();
+            for (int i = 0; i < stored.commands().size(); i++) {
+                if (stored.commands().get(i) instanceof WorldCommand.Spawn) {
+                    spawning.computeIfAbsent(stored.tick(), t -> new HashSet<>()).add(entities.get(i));
+                }
+            }
+        }
         if (stored.key() != null) {
             receipts.put(stored.key(), stored);
             if (receipts.size() > settings.idempotencyKeys()) {
@@ -453,44 +457,6 @@ final class CommandIntake implements AutoCloseable {
         queue.clear();
         queuedByKey.clear();
         queuedCommands = 0;
-        for (Awaiting waiting : awaiting) {
-            after.add(() -> waiting.future().completeExceptionally(why));
-        }
-        awaiting.clear();
-    }
-
-    /** Sends the receipt now, or once its tick has completed if its spawns' ids are not known yet. */
-    private void receipt(Awaiting request, List<Runnable> after) {
-        Stored stored = request.stored();
-        if (stored.spawns() && stored.tick() > completedThrough) {
-            awaiting.add(request);
-            return;
-        }
-        CommandReceipt receipt = new CommandReceipt(stored.tick(), stored.seq(), entities(stored),
-                request.duplicate());
-        after.add(() -> request.future().complete(receipt));
-    }
-
-    /** The entity each command concerns; a spawn's is the tick's first id plus the spawns before it that tick. */
-    private List<Long> entities(Stored stored) {
-        List<Long> entities = new ArrayList<>();
-        Long first = firstIdOfTick.get(stored.tick());
-        long spawnsBefore = 0;
-        for (Stored other : durable.getOrDefault(stored.tick(), List.of())) {
-            if (other.seq() < stored.seq()) {
-                spawnsBefore += other.commands().stream().filter(c -> c instanceof WorldCommand.Spawn).count();
-            }
-        }
-        for (WorldCommand command : stored.commands()) {
-            if (command instanceof WorldCommand.Spawn) {
-                entities.add(first == null ? null : first + spawnsBefore++);
-            } else if (command instanceof WorldCommand.Despawn despawn) {
-                entities.add(despawn.entity());
-            } else {
-                entities.add(((WorldCommand.OnEntity) command).entity());
-            }
-        }
-        return entities;
     }
 
     private static void run(List<Runnable> after) {

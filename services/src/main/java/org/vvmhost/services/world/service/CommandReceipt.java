@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service;
 
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -8,13 +7,12 @@ import java.util.List;
  *
  * @param tick      the tick that applies them, at its start
  * @param seq       the first command's sequence number; command {@code i} has {@code seq + i}
- * @param entities  per command, the entity it concerns: the new entity's id for a spawn; null for a spawn whose id can
- *                  no longer be worked out (a retry of one older than the newest world view)
+ * @param entities  per command, the entity it concerns: for a spawn, the new entity's id
  * @param duplicate the request's idempotency key was seen before: these commands were journaled then, not now
  */
 public record CommandReceipt(long tick, long seq, List<Long> entities, boolean duplicate) {
 
     public CommandReceipt {
-        entities = Collections.unmodifiableList(new java.util.ArrayList<>(entities));
+        entities = List.copyOf(entities);
     }
 }

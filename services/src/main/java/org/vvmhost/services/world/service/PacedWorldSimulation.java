@@ -200,18 +200,14 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         long began = clock.nanoTime();
         while (world.tick() < to) {
-            world.step(commands());
-            intake.completed(world.tick());
+            world.step(intake::commandsOf);
         }
         LOG.info("replayed the command journal from tick {} to tick {} ({} entries, {} commands applied in all) in {} "
                         + "ms", from + 1, to, entries.size(), world.status().commands().applied(),
                 (clock.nanoTime() - began) / 1_000_000);
     }
 
-    /** The world's commands: the intake's, with the world's next entity id as each tick begins. */
-    private CommandSource commands() {
-        return t -> intake.commandsOf(t, world.nextEntityId());
-    }
+
 
     private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
@@ -264,7 +260,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         long summaryEvery = settings.summaryInterval().toNanos();
         long nextSummary = origin + summaryEvery;
         long n = 0;
-        CommandSource commands = commands();
+        CommandSource commands = intake::commandsOf;
         intake.schedule(new TickSchedule(world.tick() + 1, origin, period));
         try {
             while (!stopping && world.tick() < lastTick) {
@@ -291,7 +287,6 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                 intervalTickNanos += took;
                 intervalMaxTickNanos = Math.max(intervalMaxTickNanos, took);
                 tick = world.tick();
-                intake.completed(tick);
                 n++;
                 if (tick % backupInterval == 0 && !deposed) {
                     pendingBackup = backUp(pendingBackup, world.snapshot());
@@ -639,7 +634,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     @Override
     public boolean exists(long id) {
         World current = world;
-        return running && current != null && current.exists(id);
+        return running && current != null && (current.exists(id) || intake.spawning(id));
     }
 
     @Override

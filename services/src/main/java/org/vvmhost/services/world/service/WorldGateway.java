@@ -25,7 +25,10 @@ public interface WorldGateway {
     /** Whether a world runs here now: this replica leads, its world is up, and it takes commands. */
     boolean running();
 
-    /** Whether entity {@code id} exists now; false when no world runs. */
+    /**
+     * Whether entity {@code id} exists now, or an acknowledged spawn creates it at a tick not yet completed; false when
+     * no world runs.
+     */
     boolean exists(long id);
 
     /**

@@ -23,6 +23,7 @@ import org.vvmhost.services.world.CommandScripts;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
+import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -139,7 +140,8 @@ class ClusterWorldTest {
             assertThat(world.population()).isEqualTo(referenceAt(40).population());
             assertThat(world.status().commands()).isEqualTo(referenceAt(40).status().commands());
             assertThat(world.status().rejectedWrites()).isZero();
-            EntityRecord spawned = world.entity(world.nextEntityId() - 1).orElseGet(() ->
+            // The script spawns one entity a tick, with sequence number 10 × tick + 4: one of tick 39, if it lives.
+            EntityRecord spawned = world.entity(WorldCommand.SPAWNED_IDS + 394).orElseGet(() ->
                     world.entities(new int[] {0}, 1).get(0));
             assertThat(spawned).isEqualTo(referenceAt(40).entity(spawned.id()).map(e -> withOwners(e, spawned))
                     .orElseThrow());

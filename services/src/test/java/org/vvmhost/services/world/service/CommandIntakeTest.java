@@ -127,7 +127,7 @@ class CommandIntakeTest {
         assertThat(append.tick()).as("at the maximum rate, the next tick").isEqualTo(1);
 
         CompletableFuture<List<SequencedCommand>> tickOne = CompletableFuture.supplyAsync(() ->
-                intake.commandsOf(1, 1000));
+                intake.commandsOf(1));
         Thread.sleep(50);
         assertThat(tickOne).as("the loop waits for the write").isNotDone();
         assertThat(receipt).isNotDone();
@@ -141,7 +141,7 @@ class CommandIntakeTest {
         // Tick 1 has started: a later write names tick 2.
         intake.submit(damage(5, 1), null);
         assertThat(journal.commitNext().tick()).isEqualTo(2);
-        assertThat(intake.commandsOf(1, 1000)).as("asked again after a rewind: the same").hasSize(1);
+        assertThat(intake.commandsOf(1)).as("asked again after a rewind: the same").hasSize(1);
     }
 
     @Test
@@ -149,7 +149,7 @@ class CommandIntakeTest {
         CommandIntake intake = intake();
         long origin = clock.nanoTime();
         intake.schedule(new TickSchedule(1, origin, Duration.ofMillis(50).toNanos()));
-        intake.commandsOf(1, 1000);
+        intake.commandsOf(1);
         clock.advance(Duration.ofMillis(45));
 
         intake.submit(damage(5, 1), null);
@@ -166,7 +166,7 @@ class CommandIntakeTest {
         assertThat(refusal(receipt)).isEqualTo(CommandRefusedException.Reason.OUTCOME_UNKNOWN);
         RuntimeException failure = failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(failure).hasMessageContaining("unknown outcome").hasMessageContaining("connection reset");
-        assertThatThrownBy(() -> intake.commandsOf(1, 1000)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> intake.commandsOf(1)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("tick 1 has an unknown outcome, so the tick cannot start");
         assertThat(refusal(intake.submit(damage(5, 1), null))).isEqualTo(
                 CommandRefusedException.Reason.OUTCOME_UNKNOWN);
@@ -178,7 +178,7 @@ class CommandIntakeTest {
         intake.submit(damage(5, 1), null);
         journal.next();
         CompletableFuture<List<SequencedCommand>> tickOne = CompletableFuture.supplyAsync(() ->
-                intake.commandsOf(1, 1000));
+                intake.commandsOf(1));
         while (clock.pendingTasks() < 2) {
             Thread.sleep(5);
         }
@@ -197,7 +197,7 @@ class CommandIntakeTest {
         journal.next().done().completeExceptionally(new FencedWriteRejectedException(3, "no longer leads"));
 
         assertThat(refusal(receipt)).isEqualTo(CommandRefusedException.Reason.NOT_LEADER);
-        assertThat(intake.commandsOf(1, 1000)).isEmpty();
+        assertThat(intake.commandsOf(1)).isEmpty();
         assertThat(failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).hasMessageContaining("deposed");
         assertThat(refusal(intake.submit(damage(5, 1), null))).isEqualTo(CommandRefusedException.Reason.NOT_LEADER);
     }
@@ -257,21 +257,24 @@ class CommandIntakeTest {
     }
 
     @Test
-    void aSpawnsReceiptNamesItsNewEntityOnceItsTickHasCompleted() throws Exception {
+    void aSpawnsReceiptNamesItsEntityBySequenceNumberAndARetryNamesTheSame() throws Exception {
         CommandIntake intake = intake();
         WorldCommand spawn = new WorldCommand.Spawn(1, 2, Map.of());
-        CompletableFuture<CommandReceipt> a = intake.submit(List.of(spawn, spawn), null);
+        CompletableFuture<CommandReceipt> a = intake.submit(List.of(spawn, spawn), "spawns");
         GatedJournal.Append held = journal.next();
         CompletableFuture<CommandReceipt> b = intake.submit(List.of(new WorldCommand.Despawn(7), spawn), null);
         held.done().complete(null);
         journal.commitNext();
-        assertThat(intake.commandsOf(1, 500)).as("both writes named tick 1").hasSize(4);
 
-        assertThat(a).isNotDone();
-        intake.completed(1);
-
-        assertThat(done(a).entities()).containsExactly(500L, 501L);
-        assertThat(done(b).entities()).containsExactly(7L, 502L);
+        long first = WorldCommand.SPAWNED_IDS;
+        assertThat(done(a).entities()).containsExactly(first, first + 1);
+        assertThat(done(b).entities()).containsExactly(7L, first + 3);
+        assertThat(done(intake.submit(List.of(spawn, spawn), "spawns")).entities()).containsExactly(first, first + 1);
+        assertThat(intake.spawning(first + 3)).as("named by commands before its tick").isTrue();
+        intake.commandsOf(1);
+        assertThat(intake.spawning(first + 3)).as("during its tick").isTrue();
+        intake.commandsOf(2);
+        assertThat(intake.spawning(first + 3)).as("then the world has it").isFalse();
     }
 
     @Test
