@@ -17,8 +17,8 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    /** A response: its status and body. */
-    record Answer(int status, String body) {
+    /** A response: its status, body and {@code Location} header (empty if none). */
+    record Answer(int status, String body, String location) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -54,7 +54,8 @@ final class ApiClient {
 
     Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
+        return new Answer(response.statusCode(), response.body(),
+                response.headers().firstValue("Location").orElse(""));
     }
 
     /** The status of {@code path}, or -1 when the replica does not answer (it exited, or is paused). */

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * A failover drill: {@code replicas} {@code vvmhost run} processes (the image's command line) against one etcd, and
@@ -84,7 +85,8 @@ final class Drill {
      * tick the successor restored, {@code lost} their difference, {@code bound} the most a round of its kind may
      * lose, {@code lastSaved} the newest view the old leader had confirmed as saved.
      */
-    record Round(int number, Kind kind, String oldReplica, long oldToken, String newReplica, long newToken,
+    record Round(int number, Kind kind, String oldReplica, Optional<FencingToken> oldToken, String newReplica,
+            Optional<FencingToken> newToken,
             double failoverMillis, double servicesMillis, long oldTick, long oldTickLogged, long restoredTick,
             boolean preloaded, long lost, long bound, long lastSaved, long refusedWrites, long refusedByEtcd,
             int oldExitCode,
@@ -255,10 +257,11 @@ final class Drill {
         if (oldEnd.isEmpty() || oldEnd.getAsLong() > acquired) {
             problems.add(successor.name + " acquired leadership before " + leader.name + " had stopped its services");
         }
-        long oldToken = old.fencingToken().orElse(-1);
-        long newToken = next.fencingToken().orElse(-1);
-        if (newToken <= oldToken) {
-            problems.add("the fencing token did not grow: " + oldToken + " then " + newToken);
+        Optional<FencingToken> oldToken = old.fencingToken();
+        Optional<FencingToken> newToken = next.fencingToken();
+        if (oldToken.isEmpty() || newToken.isEmpty() || newToken.get().compareTo(oldToken.get()) <= 0) {
+            problems.add("the fencing token did not grow: " + oldToken.map(Object::toString).orElse("none") + " then "
+                    + newToken.map(Object::toString).orElse("none"));
         }
         int common = 0;
         for (ReplicaLog.TickHash before : old.simulated()) {
@@ -345,7 +348,7 @@ final class Drill {
             if (log.fencingToken().isPresent() && !replica.name.equals("reference")) {
                 Set<Long> saved = new HashSet<>();
                 log.saves().forEach(save -> saved.add(save.tick()));
-                claims.add(new EtcdHistory.Claim(replica.name, log.fencingToken().getAsLong(), saved,
+                claims.add(new EtcdHistory.Claim(replica.name, log.fencingToken().get(), saved,
                         log.failedSaves(), replica.killed));
             }
         }
@@ -416,9 +419,10 @@ final class Drill {
     /** A new replica, named r1, r2, … in the order they start. */
     private Replica startReplica() {
         String name = "r" + (++started);
+        // The audit reads etcd's whole history afterwards: the leaders must not compact it meanwhile.
         List<String> args = new ArrayList<>(List.of("run", "--etcd-endpoints", etcd.toString(),
                 "--election", settings.election(), "--instance-id", settings.election() + "-" + name,
-                "--lease-ttl", settings.leaseTtl().toSeconds() + "s"));
+                "--lease-ttl", settings.leaseTtl().toSeconds() + "s", "--etcd-compaction-retention", "24h"));
         args.addAll(settings.worldArgs());
         return start(name, args);
     }

@@ -3,7 +3,9 @@ package org.vvmhost.e2e;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * What a {@link Drill} found: its rounds, the audit of etcd's history, the terms that overlapped in the logs, and the
@@ -38,11 +40,16 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
         String oldTick = round.kind() != Drill.Kind.SIGTERM
                 ? "~" + round.oldTick() + " (" + round.oldTickLogged() + ")" : Long.toString(round.oldTick());
         return String.format(Locale.ROOT, "%-5d %-7s %-15s %-15s %6.0f ms %6.0f ms %13s %7d%s %5d %5s %7d %6d %s",
-                round.number(), round.kind(), round.oldReplica() + " (" + round.oldToken() + ")",
-                round.newReplica() + " (" + round.newToken() + ")", round.failoverMillis(), round.servicesMillis(),
+                round.number(), round.kind(), round.oldReplica() + " (" + token(round.oldToken()) + ")",
+                round.newReplica() + " (" + token(round.newToken()) + ")", round.failoverMillis(),
+                round.servicesMillis(),
                 oldTick, round.restoredTick(), round.preloaded() ? "p" : " ", round.lost(),
                 round.kind() == Drill.Kind.SIGTERM ? "0" : "≤" + round.bound(), round.refusedWrites(),
                 round.commonTicks(), round.problems().isEmpty() ? "-" : String.join("; ", round.problems()));
+    }
+
+    private static String token(Optional<FencingToken> token) {
+        return token.map(FencingToken::toString).orElse("-");
     }
 
     String table() {
@@ -84,7 +91,7 @@ record DrillReport(Drill.Settings settings, List<Drill.Round> rounds, EtcdHistor
                         + " fencing tokens %s, %s; %d writes under the election's data while a term led, %d manifest "
                         + "switches each by the leader of its revision, %d chunk puts each accounted for by the leader "
                         + "of its revision)%n", audit.deposedWrites().size(), audit.lastRevision(),
-                audit.tenures().size(), audit.tenures().stream().map(t -> Long.toString(t.token()))
+                audit.tenures().size(), audit.tenures().stream().map(EtcdHistory.Tenure::describeToken)
                         .collect(Collectors.joining(" → ")),
                 audit.tokensIncrease() ? "strictly increasing" : "NOT INCREASING", audit.dataWrites(),
                 audit.manifestWrites().size(), audit.chunkWrites()));

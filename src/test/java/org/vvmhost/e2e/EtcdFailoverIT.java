@@ -56,7 +56,8 @@ class EtcdFailoverIT {
         assertThat(status.awaitExit(TIMING.startBudget())).as(status.output()).contains(0);
         JsonNode json = new ObjectMapper().readTree(status.output());
         assertThat(json.at("/leader/id").asText()).isEqualTo(idOf(leader, a));
-        assertThat(json.at("/leader/fencingToken").asLong()).isPositive();
+        assertThat(json.at("/leader/fencingToken").asText()).matches("1:\\d+");
+        assertThat(json.at("/leader/epoch").asLong()).isEqualTo(1);
         assertThat(json.get("waiting")).hasSize(1);
         assertThat(json.at("/waiting/0/id").asText()).isEqualTo(idOf(standby, a));
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * Audits an election's writes from etcd's own revision history, not from logs: it reads every revision from 1 to the
  * current one ({@code Get} with {@code withRevision}; etcd keeps the history until it is compacted) and rebuilds who
- * led at each revision (the lowest create revision under {@code <election>/}) and every write under
- * {@code <election>-data/}. The world view manifest records nothing that names its writer, so each manifest write is
+ * led at each revision (the lowest create revision under {@code <election>/}, with the fencing epoch its value
+ * proclaimed when it confirmed its win) and every write under {@code <election>-data/}. The world view manifest records nothing that names its writer, so each manifest write is
  * attributed through the replicas' logs (which replica says it saved that tick), and the writer's term must be the
  * one that led at the write's revision.
  */
@@ -41,22 +43,33 @@ final class EtcdHistory {
      * What one replica's log claims: its term's fencing token, the ticks of the views it says it saved, and how many
      * saves it says failed for another reason than fencing (their chunks may be in etcd without a manifest switch).
      */
-    record Claim(String replica, long token, Set<Long> savedTicks, long failedSaves, boolean killed) {
+    record Claim(String replica, FencingToken token, Set<Long> savedTicks, long failedSaves, boolean killed) {
         Claim {
             savedTicks = Set.copyOf(savedTicks);
         }
     }
 
-    /** One leader's tenure in revisions, {@code [start, end)}; {@code end} is {@link Long#MAX_VALUE} while it leads. */
-    record Tenure(String key, long token, long start, long end) {
+    /**
+     * One leader key's tenure in revisions, {@code [start, end)}; {@code end} is {@link Long#MAX_VALUE} while it leads.
+     * {@code token} is the fencing token it proclaimed in its value when it confirmed its win (the epoch, with the key's
+     * create revision); empty if it never did.
+     */
+    record Tenure(String key, long createRevision, Optional<FencingToken> token, long start, long end) {
         boolean contains(long revision) {
             return revision >= start && revision < end;
         }
+
+        String describeToken() {
+            return token.map(FencingToken::toString).orElse("(unconfirmed, revision " + createRevision + ")");
+        }
     }
 
-    /** One switch of the manifest key: the view's tick and generation, and the token that led at that revision. */
-    record ManifestWrite(long revision, long tick, long generation, long chunks, long leaderToken,
-            List<String> claimedBy, String verdict) {
+    /**
+     * One switch of the manifest key: the view's tick and generation, and the leader key (its create revision) and
+     * token that led at that revision.
+     */
+    record ManifestWrite(long revision, long tick, long generation, long chunks, long leaderRevision,
+            Optional<FencingToken> leaderToken, List<String> claimedBy, String verdict) {
         ManifestWrite {
             claimedBy = List.copyOf(claimedBy);
         }
@@ -107,7 +120,8 @@ final class EtcdHistory {
         List<String> problems = new ArrayList<>();
         long dataWrites = 0;
         String leaderKey = null;
-        long leaderToken = -1;
+        long leaderRevision = -1;
+        Optional<FencingToken> leaderToken = Optional.empty();
         long leaderSince = 0;
         long previousCount = 0;
         long previousTick = -1;
@@ -125,10 +139,13 @@ final class EtcdHistory {
             String key = lowest == null ? null : text(lowest.getKey());
             if (!java.util.Objects.equals(key, leaderKey)) {
                 if (leaderKey != null) {
-                    tenures.add(new Tenure(leaderKey, leaderToken, leaderSince, revision));
+                    tenures.add(new Tenure(leaderKey, leaderRevision,
+                            leaderToken.isPresent() ? leaderToken : tokenAt(leaderKey, revision - 1), leaderSince,
+                            revision));
                 }
                 leaderKey = key;
-                leaderToken = lowest == null ? -1 : lowest.getCreateRevision();
+                leaderRevision = lowest == null ? -1 : lowest.getCreateRevision();
+                leaderToken = Optional.empty();
                 leaderSince = revision;
             }
 
@@ -143,11 +160,13 @@ final class EtcdHistory {
             dataWrites++;
             if (leaderKey == null) {
                 deposed.add("revision " + revision + ": a write under " + dataPrefix + " while nobody led");
+            } else if (leaderToken.isEmpty()) {
+                leaderToken = tokenAt(leaderKey, revision);
             }
             for (KeyValue written : put) {
                 Matcher chunk = CHUNK.matcher(text(written.getKey()));
                 if (chunk.find()) {
-                    chunkPuts.add(new ChunkPut(revision, Long.parseLong(chunk.group(1)), leaderToken));
+                    chunkPuts.add(new ChunkPut(revision, Long.parseLong(chunk.group(1)), leaderRevision));
                 }
             }
             if (put.stream().noneMatch(kv -> text(kv.getKey()).equals(manifestKey))) {
@@ -162,58 +181,63 @@ final class EtcdHistory {
             }
             previousTick = tick;
             manifestWrites.add(attribute(revision, tick, generation, manifest.at("/current/chunks").asLong(0),
-                    leaderToken, claims, deposed, problems));
+                    leaderRevision, leaderToken, claims, deposed, problems));
         }
         if (leaderKey != null) {
-            tenures.add(new Tenure(leaderKey, leaderToken, leaderSince, Long.MAX_VALUE));
+            tenures.add(new Tenure(leaderKey, leaderRevision,
+                    leaderToken.isPresent() ? leaderToken : tokenAt(leaderKey, last), leaderSince, Long.MAX_VALUE));
         }
         boolean increase = true;
-        for (int i = 1; i < tenures.size(); i++) {
-            if (tenures.get(i).token() <= tenures.get(i - 1).token()) {
+        List<Tenure> confirmed = tenures.stream().filter(tenure -> tenure.token().isPresent()).toList();
+        for (int i = 1; i < confirmed.size(); i++) {
+            if (confirmed.get(i).token().get().compareTo(confirmed.get(i - 1).token().get()) <= 0) {
                 increase = false;
-                problems.add("fencing tokens went back: " + tenures.get(i - 1) + " then " + tenures.get(i));
+                problems.add("fencing tokens went back: " + confirmed.get(i - 1) + " then " + confirmed.get(i));
             }
         }
         checkClaims(claims, tenures, manifestWrites, problems);
-        deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims));
+        deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims, tenures));
         problems.addAll(0, deposed);
         return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems);
     }
 
     /** Who wrote the manifest at {@code revision}: the replica whose log saved that tick, and it must be the leader. */
-    private static ManifestWrite attribute(long revision, long tick, long generation, long chunks, long leaderToken,
-            List<Claim> claims, List<String> deposed, List<String> problems) {
+    private static ManifestWrite attribute(long revision, long tick, long generation, long chunks, long leaderRevision,
+            Optional<FencingToken> leaderToken, List<Claim> claims, List<String> deposed, List<String> problems) {
         List<Claim> claimants = claims.stream().filter(claim -> claim.savedTicks().contains(tick)).toList();
         List<String> names = claimants.stream().map(Claim::replica).toList();
+        String leader = leaderToken.map(FencingToken::toString).orElse("(unconfirmed, revision " + leaderRevision
+                + ")");
         String verdict;
-        if (leaderToken < 0) {
+        if (leaderRevision < 0) {
             verdict = "NOBODY LED";
-        } else if (claimants.stream().anyMatch(claim -> claim.token() == leaderToken)) {
+        } else if (claimants.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token())))) {
             verdict = "by the leader";
         } else if (!claimants.isEmpty()) {
             verdict = "DEPOSED WRITER";
             deposed.add("revision " + revision + ": the manifest of tick " + tick + " was written by " + names
-                    + " (tokens " + claimants.stream().map(Claim::token).toList() + ") while token " + leaderToken
+                    + " (tokens " + claimants.stream().map(Claim::token).toList() + ") while token " + leader
                     + " led");
-        } else if (claims.stream().anyMatch(claim -> claim.token() == leaderToken && claim.killed())) {
+        } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token())) && claim.killed())) {
             // The leader was killed after etcd took the write and before it logged it.
             verdict = "by the leader (killed before it logged the save)";
         } else {
             verdict = "UNCLAIMED";
             problems.add("revision " + revision + ": a manifest of tick " + tick + " that no replica says it saved, "
-                    + "while token " + leaderToken + " led");
+                    + "while token " + leader + " led");
         }
-        return new ManifestWrite(revision, tick, generation, chunks, leaderToken, names, verdict);
+        return new ManifestWrite(revision, tick, generation, chunks, leaderRevision, leaderToken, names, verdict);
     }
 
     /** Every save a replica logged is in etcd's history, written inside that replica's own tenure. */
     private static void checkClaims(List<Claim> claims, List<Tenure> tenures, List<ManifestWrite> writes,
             List<String> problems) {
         for (Claim claim : claims) {
-            List<Tenure> own = tenures.stream().filter(tenure -> tenure.token() == claim.token()).toList();
+            List<Tenure> own = tenures.stream()
+                    .filter(tenure -> tenure.token().equals(Optional.of(claim.token()))).toList();
             if (own.isEmpty()) {
                 problems.add(claim.replica() + " logged fencing token " + claim.token()
-                        + ", but no key with that create revision ever led in etcd");
+                        + ", but no key with that create revision ever led in etcd with that epoch");
                 continue;
             }
             Set<Long> found = new HashSet<>();
@@ -231,8 +255,8 @@ final class EtcdHistory {
         }
     }
 
-    /** A chunk of a world view put at {@code revision}, while {@code leaderToken} led. */
-    private record ChunkPut(long revision, long generation, long leaderToken) {
+    /** A chunk of a world view put at {@code revision}, while the key of create revision {@code leaderRevision} led. */
+    private record ChunkPut(long revision, long generation, long leaderRevision) {
     }
 
     /**
@@ -242,31 +266,50 @@ final class EtcdHistory {
      * (a leader stopped or killed mid-save). A deposed leader's chunk that etcd let through would be one too many.
      */
     private static List<String> unexplainedChunks(List<ChunkPut> chunkPuts, List<ManifestWrite> manifestWrites,
-            List<Claim> claims) {
+            List<Claim> claims, List<Tenure> tenures) {
         List<String> unexplained = new ArrayList<>();
-        Set<Long> tokens = new java.util.TreeSet<>();
-        chunkPuts.forEach(chunk -> tokens.add(chunk.leaderToken()));
-        for (long token : tokens) {
-            List<ManifestWrite> switches = manifestWrites.stream().filter(w -> w.leaderToken() == token).toList();
+        Set<Long> leaders = new java.util.TreeSet<>();
+        chunkPuts.forEach(chunk -> leaders.add(chunk.leaderRevision()));
+        for (long leader : leaders) {
+            Optional<Tenure> tenure = tenures.stream().filter(t -> t.createRevision() == leader).findFirst();
+            Optional<FencingToken> token = tenure.flatMap(Tenure::token);
+            String described = tenure.map(Tenure::describeToken).orElse("(nobody)");
+            List<ManifestWrite> switches = manifestWrites.stream().filter(w -> w.leaderRevision() == leader).toList();
             long lastSwitch = switches.isEmpty() ? -1 : switches.get(switches.size() - 1).revision();
             long expected = switches.stream().mapToLong(ManifestWrite::chunks).sum();
             long largest = manifestWrites.stream().mapToLong(ManifestWrite::chunks).max().orElse(1);
-            long failed = claims.stream().filter(claim -> claim.token() == token).mapToLong(Claim::failedSaves).sum();
-            List<ChunkPut> ofTenure = chunkPuts.stream().filter(chunk -> chunk.leaderToken() == token).toList();
+            long failed = claims.stream().filter(claim -> token.equals(Optional.of(claim.token())))
+                    .mapToLong(Claim::failedSaves).sum();
+            List<ChunkPut> ofTenure = chunkPuts.stream().filter(chunk -> chunk.leaderRevision() == leader).toList();
             long before = ofTenure.stream().filter(chunk -> chunk.revision() < lastSwitch).count();
             Set<Long> inFlight = new HashSet<>();
             ofTenure.stream().filter(chunk -> chunk.revision() > lastSwitch)
                     .forEach(chunk -> inFlight.add(chunk.generation()));
             if (before > expected + failed * largest) {
-                unexplained.add("while token " + token + " led, " + before + " chunks were put before its last "
+                unexplained.add("while token " + described + " led, " + before + " chunks were put before its last "
                         + "manifest switch, but its switches name " + expected + " (and it logged " + failed + " failed saves)");
             }
             if (inFlight.size() > 1) {
-                unexplained.add("while token " + token + " led, chunks of generations " + inFlight + " were put after "
+                unexplained.add("while token " + described + " led, chunks of generations " + inFlight + " were put after "
                         + "its last manifest switch; one save in flight explains one generation");
             }
         }
         return unexplained;
+    }
+
+    /** The fencing token the leader key proclaimed in its value, as it stood at {@code revision}, if any. */
+    private Optional<FencingToken> tokenAt(String key, long revision) {
+        List<KeyValue> kvs = call(kv.get(bytes(key), GetOption.builder().withRevision(revision).build())).getKvs();
+        if (kvs.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode epoch = JSON.readTree(kvs.get(0).getValue().getBytes()).get("epoch");
+            return epoch == null || !epoch.canConvertToLong() || epoch.asLong() < 1 ? Optional.empty()
+                    : Optional.of(new FencingToken(epoch.asLong(), kvs.get(0).getCreateRevision()));
+        } catch (IOException e) {
+            return Optional.empty(); // a value another tool wrote
+        }
     }
 
     private JsonNode manifestAt(long revision) {
@@ -293,7 +336,8 @@ final class EtcdHistory {
             String message = String.valueOf(e.getCause().getMessage());
             if (message.contains("compacted")) {
                 throw new IllegalStateException("etcd's history was compacted; the audit needs all of it (run etcd "
-                        + "without --auto-compaction-retention): " + message, e.getCause());
+                        + "without --auto-compaction-retention, and the replicas with an --etcd-compaction-retention "
+                        + "longer than the drill): " + message, e.getCause());
             }
             throw new IllegalStateException("reading etcd's history failed: " + message, e.getCause());
         } catch (TimeoutException e) {

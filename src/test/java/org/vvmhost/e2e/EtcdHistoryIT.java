@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 
@@ -22,14 +24,16 @@ class EtcdHistoryIT {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     private static final TestTiming TIMING = TestTiming.current();
+    /** A leader key's value once it confirmed its win in fencing epoch 1. */
+    private static final String LEADS = "{\"id\":\"r\",\"epoch\":1}";
 
     @Test
     void writesByTheLeaderOfTheirRevisionPass() throws Exception {
         String election = "audit-clean";
-        long a = put(election + "/a", "{}");
+        long a = put(election + "/a", LEADS);
         put(chunk(election, 1), "view");
         put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", "{}");
+        long b = put(election + "/b", LEADS);
         delete(election + "/a");
         put(chunk(election, 2), "view");
         put(manifest(election), manifestOf(2, 40));
@@ -39,7 +43,8 @@ class EtcdHistoryIT {
 
         assertThat(audit.problems()).isEmpty();
         assertThat(audit.deposedWrites()).isEmpty();
-        assertThat(audit.tenures()).extracting(EtcdHistory.Tenure::token).containsExactly(a, b);
+        assertThat(audit.tenures()).extracting(EtcdHistory.Tenure::token)
+                .containsExactly(Optional.of(new FencingToken(1, a)), Optional.of(new FencingToken(1, b)));
         assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
                 .containsExactly("by the leader", "by the leader");
         assertThat(audit.chunkWrites()).isEqualTo(2);
@@ -49,10 +54,10 @@ class EtcdHistoryIT {
     @Test
     void aManifestThatADeposedLeaderSwitchedIsADeposedWrite() throws Exception {
         String election = "audit-manifest";
-        long a = put(election + "/a", "{}");
+        long a = put(election + "/a", LEADS);
         put(chunk(election, 1), "view");
         put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", "{}");
+        long b = put(election + "/b", LEADS);
         delete(election + "/a");
         // A, no longer leading, switches the manifest with no fence.
         put(chunk(election, 2), "view");
@@ -69,10 +74,10 @@ class EtcdHistoryIT {
     @Test
     void aChunkTheLeaderDoesNotAccountForIsADeposedWrite() throws Exception {
         String election = "audit-chunk";
-        long a = put(election + "/a", "{}");
+        long a = put(election + "/a", LEADS);
         put(chunk(election, 1), "view");
         put(manifest(election), manifestOf(1, 20));
-        long b = put(election + "/b", "{}");
+        long b = put(election + "/b", LEADS);
         delete(election + "/a");
         // A's stray chunk, then B's own save of the same generation.
         put(chunk(election, 2), "stale");
@@ -81,14 +86,14 @@ class EtcdHistoryIT {
 
         EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20), claim("B", b, 40)));
 
-        assertThat(audit.deposedWrites()).containsExactly("while token " + b + " led, 2 chunks were put before its "
+        assertThat(audit.deposedWrites()).containsExactly("while token 1:" + b + " led, 2 chunks were put before its "
                 + "last manifest switch, but its switches name 1 (and it logged 0 failed saves)");
     }
 
     @Test
     void aWriteWhileNobodyLedIsADeposedWrite() throws Exception {
         String election = "audit-nobody";
-        long a = put(election + "/a", "{}");
+        long a = put(election + "/a", LEADS);
         put(chunk(election, 1), "view");
         put(manifest(election), manifestOf(1, 20));
         delete(election + "/a");
@@ -103,7 +108,7 @@ class EtcdHistoryIT {
     @Test
     void aManifestGoingBackInTimeIsAProblem() throws Exception {
         String election = "audit-back";
-        long a = put(election + "/a", "{}");
+        long a = put(election + "/a", LEADS);
         put(chunk(election, 1), "view");
         put(manifest(election), manifestOf(1, 40));
         put(chunk(election, 2), "view");
@@ -118,8 +123,8 @@ class EtcdHistoryIT {
         return EtcdHistory.audit(ETCD.endpoint(), election, claims, TIMING.eventBudget());
     }
 
-    private static EtcdHistory.Claim claim(String replica, long token, long... savedTicks) {
-        return new EtcdHistory.Claim(replica, token, Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()),
+    private static EtcdHistory.Claim claim(String replica, long revision, long... savedTicks) {
+        return new EtcdHistory.Claim(replica, new FencingToken(1, revision), Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()),
                 0, false);
     }
 

@@ -52,8 +52,9 @@ class FailoverDrillIT {
         assertThat(audit.tokensIncrease()).isTrue();
         assertThat(audit.tenures()).extracting(EtcdHistory.Tenure::token)
                 .containsExactly(sigterm.oldToken(), sigterm.newToken(), sigkill.newToken());
-        assertThat(sigterm.newToken()).isGreaterThan(sigterm.oldToken()).isEqualTo(sigkill.oldToken());
-        assertThat(sigkill.newToken()).isGreaterThan(sigkill.oldToken());
+        assertThat(sigterm.newToken().orElseThrow()).isGreaterThan(sigterm.oldToken().orElseThrow())
+                .isEqualTo(sigkill.oldToken().orElseThrow());
+        assertThat(sigkill.newToken().orElseThrow()).isGreaterThan(sigkill.oldToken().orElseThrow());
         assertThat(report.continuity().compared()).as("ticks compared with the reference run").isPositive();
         assertThat(report.failures()).isEmpty();
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -39,9 +40,13 @@ final class HostProcess implements AutoCloseable {
     /** Lines not yet awaited; an empty element marks the end of the output. */
     private final BlockingQueue<Optional<String>> unread = new LinkedBlockingQueue<>();
 
+    /** {@link System#nanoTime()} when the process was seen to exit. */
+    private final CompletableFuture<Long> exitedNanos;
+
     private HostProcess(Process process, long startedNanos) {
         this.process = process;
         this.startedNanos = startedNanos;
+        this.exitedNanos = process.onExit().thenApply(exited -> System.nanoTime());
         this.reader = new Thread(this::readOutput, "vvmhost-output-" + process.pid());
         reader.setDaemon(true);
     }
@@ -158,6 +163,11 @@ final class HostProcess implements AutoCloseable {
         }
         reader.join(budget.toMillis());
         return Optional.of(process.exitValue());
+    }
+
+    /** {@link System#nanoTime()} when the process exited; call after {@link #awaitExit} returned its code. */
+    long exitedNanos() {
+        return exitedNanos.join();
     }
 
     /** Every line read so far. */

@@ -143,9 +143,28 @@ class HttpApiIT {
         double tick = first.value("vvmhost_world_tick").orElseThrow();
         assertThat(other.value("vvmhost_world_tick")).hasValueSatisfying(t -> assertThat(t).isNaN());
 
+        for (String name : List.of("vvmhost_lease_keepalive_duration_seconds",
+                "vvmhost_leadership_campaign_wait_seconds")) {
+            assertThat(first.family(name)).as(name)
+                    .hasValueSatisfying(f -> assertThat(f.type()).isEqualTo("histogram"));
+        }
+        assertThat(first.family("vvmhost_lease_keepalive_failures")).hasValueSatisfying(
+                f -> assertThat(f.type()).isEqualTo("counter"));
+        assertThat(first.value("vvmhost_leadership_campaign_wait_seconds_count")).contains(1.0);
+        assertThat(other.value("vvmhost_leadership_campaign_wait_seconds_count")).contains(0.0);
+        double renewDeadline = TTL.toMillis() * 2 / 3 / 1000.0;
+        assertThat(first.value("vvmhost_lease_renew_deadline_slack_seconds")).hasValueSatisfying(
+                slack -> assertThat(slack).isBetween(0.0, renewDeadline));
+        assertThat(other.value("vvmhost_lease_renew_deadline_slack_seconds")).as("no term")
+                .hasValueSatisfying(slack -> assertThat(slack).isNaN());
+
         await().atMost(TIMING.eventBudget()).until(() -> scrape(python, leader)
                 .value("vvmhost_world_tick_duration_seconds_count").orElseThrow() > ticks);
         PrometheusText later = scrape(python, leader);
+        for (PrometheusText replica : List.of(later, scrape(python, standby))) {
+            assertThat(replica.value("vvmhost_lease_keepalive_duration_seconds_count")).as("leader and standby renew")
+                    .hasValueSatisfying(n -> assertThat(n).isPositive());
+        }
         assertThat(later.value("vvmhost_world_tick").orElseThrow()).isGreaterThan(tick);
         assertThat(later.value("vvmhost_http_requests_total", Map.of("endpoint", "/metrics", "status", "200")))
                 .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(2));
@@ -182,12 +201,15 @@ class HttpApiIT {
 
     @Test
     void aBackupThatCannotBeWrittenTurnsReadyzAndCountsTheFailure() throws Exception {
-        // A path below a regular file: no one can create it, not even root.
-        Path blocker = Files.writeString(dir.resolve("blocker"), "not a directory");
-        HostProcess host = start(List.of("run", "--world-store", "file:" + blocker.resolve("views"),
+        Path views = Files.createDirectory(dir.resolve("views"));
+        HostProcess host = start(List.of("run", "--world-store", "file:" + views,
                 "--world-set", "world.backup-interval=10"));
         ApiClient api = api(host);
         await().atMost(TIMING.startBudget()).until(() -> api.status("/leader") == 200);
+        // The volume goes bad under the leader (the preflight refuses a bad one at start): where its views go is now a
+        // regular file, which no one can write into, not even root.
+        Files.move(views, dir.resolve("moved-away"));
+        Files.writeString(views, "not a directory");
 
         await().atMost(TIMING.eventBudget()).until(() -> api.status("/readyz") == 503);
         JsonNode readyz = api.get("/readyz").json();

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vvmhost.leadership.FencingToken;
 
 /**
  * What one {@code vvmhost run} replica's log says, read from its lines and the times they arrived: its term, the world
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 final class ReplicaLog {
 
     private static final Pattern ACQUIRED =
-            Pattern.compile("leadership acquired: fencing token (\\d+), leader key (\\S+?),");
+            Pattern.compile("leadership acquired: fencing token (\\d+:\\d+), leader key (\\S+?),");
     private static final Pattern WAITING = Pattern.compile("waiting for \\S+ to go \\(we are (\\S+)\\)");
     private static final Pattern WORLD_TICK = Pattern.compile("world tick (\\d+), hash ([0-9a-f]{16})");
     private static final Pattern VIEW = Pattern.compile("of tick (\\d+) \\(seed -?\\d+, hash ([0-9a-f]{16})");
@@ -41,8 +42,8 @@ final class ReplicaLog {
     }
 
     /** The fencing token of this replica's term, if it led. */
-    OptionalLong fencingToken() {
-        return first(ACQUIRED).map(m -> OptionalLong.of(Long.parseLong(m.group(1)))).orElse(OptionalLong.empty());
+    Optional<FencingToken> fencingToken() {
+        return first(ACQUIRED).map(m -> FencingToken.parse(m.group(1)));
     }
 
     /** Its key in the election, whether it led or waited. */
@@ -67,6 +68,18 @@ final class ReplicaLog {
         return arrival(line -> STOPPED.matcher(line).find());
     }
 
+    /** Each time its world simulation stopped, with the tick it stopped at (the hash is not in that line). */
+    List<TickHash> simulationStops() {
+        List<TickHash> stops = new ArrayList<>();
+        for (HostProcess.Line line : lines) {
+            Matcher m = STOPPED.matcher(line.text());
+            if (m.find()) {
+                stops.add(new TickHash(Long.parseLong(m.group(1)), "", line.nanos()));
+            }
+        }
+        return stops;
+    }
+
     /** Whether the simulation started: after a restore, or on a fresh world. */
     boolean simulationStarted() {
         return first(STARTED).isPresent();
@@ -79,15 +92,21 @@ final class ReplicaLog {
 
     /** The world view it restored as the new leader ({@code restoring …}), if any. */
     Optional<TickHash> restored() {
+        return restores().stream().findFirst();
+    }
+
+    /** Every world view it restored, one per term it led after a switchover or a failover, in order. */
+    List<TickHash> restores() {
+        List<TickHash> restores = new ArrayList<>();
         for (HostProcess.Line line : lines) {
             if (line.text().contains(" - restoring ")) {
                 Matcher m = VIEW.matcher(line.text());
                 if (m.find()) {
-                    return Optional.of(new TickHash(Long.parseLong(m.group(1)), m.group(2), line.nanos()));
+                    restores.add(new TickHash(Long.parseLong(m.group(1)), m.group(2), line.nanos()));
                 }
             }
         }
-        return Optional.empty();
+        return restores;
     }
 
     /** Whether the view it restored was the one it had preloaded as a standby (rather than read at takeover). */

@@ -31,7 +31,8 @@ class VvmhostProcessIT {
 
         assertThat(host.awaitLineContaining("no etcd endpoints configured", BUDGET)).isPresent();
         assertThat(host.awaitLineContaining("leadership acquired", BUDGET))
-                .hasValueSatisfying(line -> assertThat(line).containsPattern("leadership acquired.*fencing token \\d+"));
+                .hasValueSatisfying(line -> assertThat(line).containsPattern("leadership acquired: fencing token 1:\\d+, "
+                        + "leader key vvmhost/[0-9a-f]+, on in-memory election 'vvmhost'"));
         assertThat(host.awaitLineContaining("services started", BUDGET)).isPresent();
     }
 

@@ -1,8 +1,10 @@
 package org.vvmhost.leadership;
 
-import java.util.List;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -13,16 +15,30 @@ import java.util.function.Consumer;
  */
 public interface DataStore {
 
+    /**
+     * The election's fencing epoch, written by the first leader of each incarnation of the data (see
+     * {@link FencingToken}). Readable like any key; no {@link Term#write} may touch it.
+     */
+    String EPOCH_KEY = "epoch";
+
+    /**
+     * The switchover intent of a planned switchover, if one is under way (see {@link SwitchoverIntent}): written by
+     * {@link Term#nameSuccessor}, readable like any key; no {@link Term#write} may touch it.
+     */
+    String SWITCHOVER_KEY = "switchover";
+
     CompletableFuture<Optional<byte[]>> get(String key);
 
     /** All keys that start with {@code prefix}, in key order. */
     CompletableFuture<SortedMap<String, byte[]>> scan(String prefix);
 
     /**
-     * The keys that start with {@code prefix}, in key order, without their values: one small reply however large the
-     * values are, so that they can then be read one {@link #get} each.
+     * The keys that start with {@code prefix}, in key order, without their values: a listing of large values (world
+     * view chunks) that a scan would bring back whole.
      */
-    CompletableFuture<List<String>> keys(String prefix);
+    default CompletableFuture<SortedSet<String>> keys(String prefix) {
+        return scan(prefix).thenApply(values -> Collections.unmodifiableSortedSet(new TreeSet<>(values.keySet())));
+    }
 
     /**
      * Calls {@code listener} first with the key's current value, read as the subscription begins (empty when

@@ -5,14 +5,14 @@ public final class FencedWriteRejectedException extends LeadershipException {
 
     private static final long serialVersionUID = 1L;
 
-    private final long fencingToken;
+    private final FencingToken fencingToken;
 
-    public FencedWriteRejectedException(long fencingToken, String message) {
+    public FencedWriteRejectedException(FencingToken fencingToken, String message) {
         super(message);
         this.fencingToken = fencingToken;
     }
 
-    public long fencingToken() {
+    public FencingToken fencingToken() {
         return fencingToken;
     }
 }

@@ -2,6 +2,7 @@ package org.vvmhost.leadership;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.vvmhost.time.Durations;
 
 /**
  * The lease of a candidacy. The TTL is what the server grants; the renew deadline is the local bound: if no
@@ -18,15 +19,15 @@ public record LeaseSettings(Duration ttl, Duration renewDeadline) {
         Objects.requireNonNull(renewDeadline, "renewDeadline");
         if (ttl.compareTo(MINIMUM_TTL) < 0) {
             throw new IllegalArgumentException(
-                    "the lease TTL must be at least 2s, etcd's minimum; got " + ttl.toMillis() + "ms");
+                    "the lease TTL must be at least 2s, etcd's minimum; got " + Durations.text(ttl));
         }
         if (ttl.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException(
-                    "the lease TTL must be a whole number of seconds, as etcd grants it; got " + ttl.toMillis() + "ms");
+                    "the lease TTL must be a whole number of seconds, as etcd grants it; got " + Durations.text(ttl));
         }
         if (renewDeadline.isNegative() || renewDeadline.isZero() || renewDeadline.compareTo(ttl) >= 0) {
             throw new IllegalArgumentException("the renew deadline must be above 0 and below the lease TTL ("
-                    + ttl.toSeconds() + "s); got " + renewDeadline.toMillis() + "ms");
+                    + Durations.text(ttl) + "); got " + Durations.text(renewDeadline));
         }
     }
 

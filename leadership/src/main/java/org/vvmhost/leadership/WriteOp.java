@@ -1,5 +1,6 @@
 package org.vvmhost.leadership;
 
+import java.util.List;
 import java.util.Objects;
 
 /** One operation of a fenced {@link Term#write}. Keys are relative to the election's data namespace. */
@@ -31,6 +32,40 @@ public sealed interface WriteOp {
             Objects.requireNonNull(to, "to");
             if (from.compareTo(to) >= 0) {
                 throw new IllegalArgumentException("an empty key range: '" + from + "' is not below '" + to + "'");
+            }
+        }
+    }
+
+    /** Whether this operation writes or deletes {@code key}. */
+    default boolean touches(String key) {
+        if (this instanceof Put put) {
+            return put.key().equals(key);
+        }
+        if (this instanceof Delete delete) {
+            return delete.key().equals(key);
+        }
+        if (this instanceof DeleteRange range) {
+            return range.from().compareTo(key) <= 0 && key.compareTo(range.to()) < 0;
+        }
+        return key.startsWith(((DeletePrefix) this).prefix());
+    }
+
+    /**
+     * Refuses operations on the keys that belong to the election: {@link DataStore#EPOCH_KEY} (a service that
+     * overwrote or deleted it would break the fencing of every later term) and {@link DataStore#SWITCHOVER_KEY}
+     * (written through {@link Term#nameSuccessor} only).
+     *
+     * @throws IllegalArgumentException naming the operation
+     */
+    static void refuseReserved(List<WriteOp> ops) {
+        for (WriteOp op : ops) {
+            if (op.touches(DataStore.EPOCH_KEY)) {
+                throw new IllegalArgumentException("the data key '" + DataStore.EPOCH_KEY + "' holds the election's "
+                        + "fencing epoch; no term may write or delete it, but " + op + " would");
+            }
+            if (op.touches(DataStore.SWITCHOVER_KEY)) {
+                throw new IllegalArgumentException("the data key '" + DataStore.SWITCHOVER_KEY + "' holds the "
+                        + "election's switchover intent; no term may write or delete it, but " + op + " would");
             }
         }
     }

@@ -2,6 +2,8 @@ package org.vvmhost.time;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one source of time. Deadlines and delays use {@link #nanoTime()}, which is monotonic; {@link #instant()}
@@ -20,6 +22,17 @@ public interface Clock {
      * a thread the clock owns (or, for a manual clock, on the thread that advances it).
      */
     Scheduled schedule(Duration delay, Runnable task);
+
+    /**
+     * Like {@link CompletableFuture#orTimeout}, on this clock: completes {@code future} with a
+     * {@link TimeoutException} unless it completes within {@code limit}. Returns {@code future}.
+     */
+    default <T> CompletableFuture<T> orTimeout(CompletableFuture<T> future, Duration limit) {
+        Scheduled timer = schedule(limit, () -> future.completeExceptionally(
+                new TimeoutException("no answer within " + Durations.text(limit))));
+        future.whenComplete((value, failure) -> timer.cancel());
+        return future;
+    }
 
     /** A task handed to {@link #schedule}. */
     interface Scheduled {

@@ -46,6 +46,16 @@ public abstract class LeadershipContract {
      */
     protected abstract void awaitLeaseExpiry();
 
+    /**
+     * Returns once the candidate's campaign has entered the election (its key exists), so that a test knows the
+     * order of the line. The in-memory election enters at once.
+     */
+    protected void awaitInLine(String candidateId) {
+    }
+
+    /** Lets {@code validFor} pass for a switchover intent written before, until the intent is gone from the store. */
+    protected abstract void awaitIntentExpiry(Duration validFor);
+
     /** The generous budget for one awaited event. */
     protected Duration eventTimeout() {
         return Duration.ofSeconds(10);
@@ -107,7 +117,8 @@ public abstract class LeadershipContract {
         int leader = awaitSoleLeader(campaigns);
         Term term = await(campaigns.get(leader).elected());
         assertThat(term.status()).isEqualTo(Term.Status.LEADING);
-        assertThat(term.fencingToken()).isPositive();
+        assertThat(term.fencingToken().epoch()).isPositive();
+        assertThat(term.fencingToken().revision()).isPositive();
         assertThat(term.leaderKey()).isNotBlank();
     }
 
@@ -124,12 +135,14 @@ public abstract class LeadershipContract {
         for (int i = 0; i < 5; i++) {
             campaigns.add(candidate("c" + i).campaign());
         }
-        long previous = 0;
+        FencingToken previous = null;
         for (int round = 0; round < campaigns.size(); round++) {
             List<Campaign> remaining = campaigns.subList(round, campaigns.size());
             int leader = awaitSoleLeader(remaining);
             Term term = await(remaining.get(leader).elected());
-            assertThat(term.fencingToken()).isGreaterThan(previous);
+            if (previous != null) {
+                assertThat(term.fencingToken()).isGreaterThan(previous);
+            }
             previous = term.fencingToken();
             // Move the leader to the front, so that the waiting ones stay in the rest of the list.
             campaigns.add(round, campaigns.remove(round + leader));
@@ -213,6 +226,8 @@ public abstract class LeadershipContract {
 
         assertThat(text(await(a.data().get("world/x")))).isEqualTo("1");
         assertThat(await(a.data().scan("world/")).keySet()).containsExactly("world/x", "world/y");
+        assertThat(await(a.data().keys("world/"))).containsExactly("world/x", "world/y");
+        assertThat(await(a.data().keys("world/y"))).containsExactly("world/y");
     }
 
     @Test
@@ -315,15 +330,127 @@ public abstract class LeadershipContract {
     void fencingTokensGrowFromTermToTerm() {
         Leadership a = candidate("a");
         Leadership b = candidate("b");
-        long previous = 0;
+        List<FencingToken> tokens = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (Leadership leadership : List.of(a, b)) {
                 Term term = await(leadership.campaign().elected());
-                assertThat(term.fencingToken()).isGreaterThan(previous);
-                previous = term.fencingToken();
+                tokens.add(term.fencingToken());
                 await(term.release());
             }
         }
+        assertThat(tokens).isSortedAccordingTo(FencingToken::compareTo).doesNotHaveDuplicates();
+        assertThat(tokens).extracting(FencingToken::epoch).as("one incarnation of the data keeps one epoch")
+                .containsOnly(tokens.get(0).epoch());
+    }
+
+    @Test
+    void theEpochKeyHoldsTheTermsEpochAndNoTermMayTouchIt() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+
+        assertThat(text(await(a.data().get(DataStore.EPOCH_KEY))))
+                .isEqualTo(Long.toString(term.fencingToken().epoch()));
+        for (WriteOp op : List.of(WriteOp.put(DataStore.EPOCH_KEY, bytes("99")), WriteOp.delete(DataStore.EPOCH_KEY),
+                WriteOp.deletePrefix("ep"), WriteOp.deletePrefix(""), WriteOp.deleteRange("a", "f"))) {
+            assertThatThrownBy(() -> term.write(List.of(WriteOp.put("k", bytes("v")), op)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + DataStore.EPOCH_KEY + "' holds the election's fencing epoch");
+        }
+        assertThat(await(a.data().get("k"))).as("nothing of a refused write").isEmpty();
+    }
+
+    /** Long enough that no intent of a test expires before the test is done with it. */
+    private static final Duration INTENT = Duration.ofSeconds(60);
+
+    private Optional<SwitchoverIntent> intent(Leadership reader) {
+        return await(reader.data().get(DataStore.SWITCHOVER_KEY)).flatMap(SwitchoverIntent::parse);
+    }
+
+    /** A leader, and then candidates b and c waiting in this order. */
+    private record Line(Leadership a, Term term, Campaign b, Campaign c) {
+    }
+
+    private Line aLeadsThenBAndCWait() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        Campaign b = candidate("b").campaign();
+        awaitInLine("b");
+        Campaign c = candidate("c").campaign();
+        awaitInLine("c");
+        return new Line(a, term, b, c);
+    }
+
+    @Test
+    void aNamedSuccessorLeadsNextAheadOfTheLineAndClearsTheIntent() {
+        Line line = aLeadsThenBAndCWait();
+
+        await(line.term().nameSuccessor("c", INTENT));
+        assertThat(intent(line.a())).hasValueSatisfying(intent -> {
+            assertThat(intent.successor()).isEqualTo("c");
+            assertThat(intent.from()).isEqualTo("a");
+            assertThat(intent.fencingToken()).isEqualTo(line.term().fencingToken());
+        });
+        assertThat(line.term().status()).as("naming alone changes nothing else").isEqualTo(Term.Status.LEADING);
+        await(line.term().release());
+
+        Term successor = await(line.c().elected());
+        assertThat(successor.fencingToken()).isGreaterThan(line.term().fencingToken());
+        assertThat(line.b().elected()).as("b, first in line, gave way and waits behind c").isNotDone();
+        assertThat(intent(line.a())).as("the successor cleared the intent").isEmpty();
+        await(successor.release());
+        assertThat(await(line.b().elected()).fencingToken()).isGreaterThan(successor.fencingToken());
+    }
+
+    @Test
+    void namingACandidateNotInTheElectionIsRefusedAndChangesNothing() {
+        Line line = aLeadsThenBAndCWait();
+        Term term = line.term();
+
+        assertThat(term.nameSuccessor("nobody", INTENT)).failsWithin(eventTimeout())
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(UnknownCandidateException.class)
+                .withMessageContaining("no candidate 'nobody'");
+        assertThatThrownBy(() -> term.nameSuccessor("a", INTENT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("leads already");
+        assertThatThrownBy(() -> term.nameSuccessor("c", Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2s");
+        assertThatThrownBy(() -> term.write(List.of(WriteOp.put(DataStore.SWITCHOVER_KEY, bytes("c")))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("switchover intent");
+        assertThat(intent(line.a())).isEmpty();
+        assertThat(term.status()).isEqualTo(Term.Status.LEADING);
+
+        await(term.release());
+        assertThat(await(line.b().elected()).fencingToken()).as("the line as it was")
+                .isGreaterThan(term.fencingToken());
+        assertThat(term.nameSuccessor("c", INTENT)).as("a released term names no one").failsWithin(eventTimeout())
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(FencedWriteRejectedException.class);
+    }
+
+    @Test
+    void anIntentWhoseSuccessorLeftTheElectionIsVoid() {
+        Line line = aLeadsThenBAndCWait();
+        await(line.term().nameSuccessor("c", INTENT));
+
+        await(line.c().cancel());
+        await(line.term().release());
+
+        Term next = await(line.b().elected());
+        assertThat(next.fencingToken()).isGreaterThan(line.term().fencingToken());
+        assertThat(intent(line.a())).as("cleared by the candidate that led instead").isEmpty();
+    }
+
+    @Test
+    void anIntentPastItsValidityDivertsNoOne() {
+        Line line = aLeadsThenBAndCWait();
+        Duration shortest = LeaseSettings.MINIMUM_TTL;
+        await(line.term().nameSuccessor("c", shortest));
+
+        awaitIntentExpiry(shortest);
+        await(line.term().release());
+
+        assertThat(await(line.b().elected()).fencingToken()).isGreaterThan(line.term().fencingToken());
+        assertThat(line.c().elected()).isNotDone();
     }
 
     @Test
@@ -376,6 +503,6 @@ public abstract class LeadershipContract {
         await(term.write(List.of(WriteOp.put("snapshot", bytes("s1")))));
 
         assertThat(text(await(b.data().get("snapshot")))).isEqualTo("s1");
-        assertThat(await(b.data().scan("")).keySet()).containsExactly("snapshot");
+        assertThat(await(b.data().scan("")).keySet()).containsExactly(DataStore.EPOCH_KEY, "snapshot");
     }
 }

@@ -5,6 +5,8 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -12,7 +14,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * etcd 3.5 in a container. The client port is bound to a fixed free host port, so that a stopped and
  * restarted container keeps its endpoint; stop and kill go to the Docker engine directly, which keeps the
- * container and its data.
+ * container and its data. A wipe replaces the container with a fresh one on the same port. No TLS: a test that
+ * needs it runs the local binary.
  */
 final class ContainerEtcdServer implements EtcdServer {
 
@@ -20,23 +23,29 @@ final class ContainerEtcdServer implements EtcdServer {
     private static final int CLIENT_PORT = 2379;
 
     private final int hostPort = LocalEtcdServer.freePort();
-    private final GenericContainer<?> container;
+    private final EtcdConfig config;
+    private GenericContainer<?> container;
     private boolean created;
     private boolean running;
 
+    ContainerEtcdServer(EtcdConfig config) {
+        this.config = config;
+        this.container = newContainer();
+    }
+
     @SuppressWarnings("resource")
-    ContainerEtcdServer() {
-        container = new GenericContainer<>(IMAGE)
-                .withCommand("etcd",
-                        "--name", "vvm-test",
-                        "--data-dir", "/var/lib/etcd",
-                        "--listen-client-urls", "http://0.0.0.0:" + CLIENT_PORT,
-                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort,
-                        "--listen-peer-urls", "http://0.0.0.0:2380",
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-                        "--initial-cluster", "vvm-test=http://127.0.0.1:2380",
-                        "--heartbeat-interval", "50",
-                        "--election-timeout", "300")
+    private GenericContainer<?> newContainer() {
+        List<String> command = new ArrayList<>(List.of("etcd",
+                "--name", "vvm-test",
+                "--data-dir", "/var/lib/etcd",
+                "--listen-client-urls", "http://0.0.0.0:" + CLIENT_PORT,
+                "--advertise-client-urls", "http://127.0.0.1:" + hostPort,
+                "--listen-peer-urls", "http://0.0.0.0:2380",
+                "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
+                "--initial-cluster", "vvm-test=http://127.0.0.1:2380"));
+        command.addAll(config.flags());
+        return new GenericContainer<>(IMAGE)
+                .withCommand(command.toArray(String[]::new))
                 .withExposedPorts(CLIENT_PORT)
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                         new PortBinding(Ports.Binding.bindPort(hostPort), new ExposedPort(CLIENT_PORT))));
@@ -58,6 +67,11 @@ final class ContainerEtcdServer implements EtcdServer {
     @Override
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + hostPort);
+    }
+
+    @Override
+    public URI healthEndpoint() {
+        return endpoint();
     }
 
     @Override
@@ -89,6 +103,25 @@ final class ContainerEtcdServer implements EtcdServer {
             docker().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
             running = false;
         }
+    }
+
+    @Override
+    public synchronized void wipe() {
+        container.stop();
+        running = false;
+        container = newContainer();
+        created = false;
+        start();
+    }
+
+    @Override
+    public synchronized void pause() {
+        docker().pauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    @Override
+    public synchronized void resume() {
+        docker().unpauseContainerCmd(container.getContainerId()).exec();
     }
 
     @Override

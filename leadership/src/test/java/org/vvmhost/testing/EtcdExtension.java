@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>With a Docker engine it runs etcd 3.5 in a container (Testcontainers); otherwise the local {@code etcd}
  * binary on free loopback ports. With neither, the class is skipped with one loud message, unless the
  * environment sets {@code VVM_REQUIRE_ETCD=1}, which fails it instead. The server starts before the class,
- * is started again before each test if a test stopped or killed it, and always stops after the class.
+ * is started again before each test if a test stopped or killed it, and always stops after the class. An
+ * {@link EtcdConfig} adds flags (a space quota) or TLS; with TLS the local binary runs, and {@link #admin()} does not.
  */
 public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
@@ -42,12 +43,21 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
     private static final Logger LOG = LoggerFactory.getLogger(EtcdExtension.class);
     private static final AtomicBoolean SKIP_ANNOUNCED = new AtomicBoolean();
 
+    private final EtcdConfig config;
     private EtcdServer server;
     private Client admin;
 
+    public EtcdExtension() {
+        this(EtcdConfig.defaults());
+    }
+
+    public EtcdExtension(EtcdConfig config) {
+        this.config = config;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = chooseServer();
+        server = chooseServer(config);
         LOG.info("etcd for {}: {}", context.getDisplayName(), server.description());
         server.start();
     }
@@ -99,7 +109,51 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
         server().start();
     }
 
-    /** A client for what {@code etcdctl} would do; closed after the class. */
+    /**
+     * Kills etcd, removes its data and starts it again on the same ports: an empty etcd with the same cluster id,
+     * whose revisions start over. The admin client reconnects on its own.
+     */
+    public void wipe() {
+        server().wipe();
+    }
+
+    /** Freezes etcd (SIGSTOP): connections stay open and nothing answers, as behind a network partition. */
+    public void pause() {
+        server().pause();
+    }
+
+    /** Lets a paused etcd run on. */
+    public void resume() {
+        server().resume();
+    }
+
+    /** Like {@code etcdctl alarm list}: the alarms raised, such as {@code NOSPACE}. */
+    public List<String> alarms() {
+        return call(admin().getMaintenanceClient().listAlarms()).getAlarms().stream()
+                .map(alarm -> alarm.getAlarmType().name()).toList();
+    }
+
+    /**
+     * What an operator does about a NOSPACE alarm: compacts the history to the current revision, defragments, and
+     * disarms every alarm ({@code etcdctl compact}, {@code defrag}, {@code alarm disarm}).
+     */
+    public void reclaimSpace() {
+        long current = call(admin().getKVClient().get(bytes("/"))).getHeader().getRevision();
+        try {
+            call(admin().getKVClient().compact(current));
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).contains("compacted")) {
+                throw e;
+            }
+        }
+        call(admin().getMaintenanceClient().defragmentMember(endpoint().getAuthority()));
+        for (io.etcd.jetcd.maintenance.AlarmMember alarm : call(admin().getMaintenanceClient().listAlarms())
+                .getAlarms()) {
+            call(admin().getMaintenanceClient().alarmDisarm(alarm));
+        }
+    }
+
+    /** A client for what {@code etcdctl} would do, over http; closed after the class. */
     public synchronized Client admin() {
         if (admin == null) {
             admin = Client.builder().endpoints(endpoint()).build();
@@ -112,9 +166,20 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
         call(admin().getLeaseClient().revoke(leaseId));
     }
 
+    /** Like {@code etcdctl put}. */
+    public void put(String key, String value) {
+        call(admin().getKVClient().put(bytes(key), bytes(value)));
+    }
+
     /** Like {@code etcdctl del}. Returns how many keys were deleted. */
     public long delete(String key) {
         return call(admin().getKVClient().delete(bytes(key), DeleteOption.DEFAULT)).getDeleted();
+    }
+
+    /** Like {@code etcdctl del --prefix}. Returns how many keys were deleted. */
+    public long deletePrefix(String prefix) {
+        return call(admin().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()))
+                .getDeleted();
     }
 
     /** Like {@code etcdctl get --prefix}, in key order. */
@@ -158,13 +223,21 @@ public final class EtcdExtension implements BeforeAllCallback, BeforeEachCallbac
         return server;
     }
 
-    private static EtcdServer chooseServer() {
-        if (ContainerEtcdServer.dockerAvailable()) {
-            return new ContainerEtcdServer();
+    private static EtcdServer chooseServer(EtcdConfig config) {
+        if (config.tls().isEmpty() && ContainerEtcdServer.dockerAvailable()) {
+            return new ContainerEtcdServer(config);
         }
+        return LocalEtcdServer.single(requireBinary(), config);
+    }
+
+    /**
+     * The local {@code etcd} binary. Without it (and without a Docker engine, which the caller tried first) the class
+     * is skipped with one loud message, or fails under {@code VVM_REQUIRE_ETCD=1}.
+     */
+    static Path requireBinary() {
         Optional<Path> binary = LocalEtcdServer.findBinary();
         if (binary.isPresent()) {
-            return new LocalEtcdServer(binary.get());
+            return binary.get();
         }
         String message = "NO ETCD: neither a Docker engine nor an 'etcd' binary on the PATH; the etcd tests cannot"
                 + " run. Install one (Debian: apt-get install etcd-server)";

@@ -18,7 +18,7 @@ final class EtcdHealth {
 
     static void awaitHealthy(EtcdServer server, BooleanSupplier alive) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/health"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.healthEndpoint() + "/health"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
         try {

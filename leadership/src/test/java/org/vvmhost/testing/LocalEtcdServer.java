@@ -8,38 +8,60 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The local {@code etcd} binary on free loopback ports with a temporary data directory. The peer URLs are
- * given explicitly: without {@code --initial-cluster} and {@code --initial-advertise-peer-urls} etcd
- * advertises its default peer URL and refuses to start on other ports.
+ * The local {@code etcd} binary on loopback ports with its own data directory: a single server, or one member of a
+ * cluster. The peer URLs are given explicitly: without {@code --initial-cluster} and {@code --initial-advertise-peer-urls}
+ * etcd advertises its default peer URL and refuses to start on other ports. With TLS, clients speak https, and health
+ * is asked on a plain metrics port.
  */
 final class LocalEtcdServer implements EtcdServer {
 
-    private static final String NAME = "vvm-test";
+    /** One member's name and ports. */
+    record Member(String name, int clientPort, int peerPort, int metricsPort) {
+        static Member onFreePorts(String name) {
+            return new Member(name, freePort(), freePort(), freePort());
+        }
+
+        String peerUrl() {
+            return "http://127.0.0.1:" + peerPort;
+        }
+    }
 
     private final Path binary;
+    private final Member self;
+    private final List<Member> cluster;
+    private final String token;
+    private final EtcdConfig config;
     private final Path workDir;
     private final Path log;
-    private final int clientPort;
-    private final int peerPort;
     private Process process;
 
-    LocalEtcdServer(Path binary) {
+    LocalEtcdServer(Path binary, Member self, List<Member> cluster, String token, EtcdConfig config) {
         this.binary = binary;
+        this.self = self;
+        this.cluster = List.copyOf(cluster);
+        this.token = token;
+        this.config = config;
         try {
-            this.workDir = Files.createTempDirectory("vvm-etcd-");
+            this.workDir = Files.createTempDirectory("vvm-etcd-" + self.name() + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for etcd", e);
         }
         this.log = workDir.resolve("etcd.log");
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+    }
+
+    /** A single server on free ports. */
+    static LocalEtcdServer single(Path binary, EtcdConfig config) {
+        Member self = Member.onFreePorts("vvm-test");
+        return new LocalEtcdServer(binary, self, List.of(self), "vvm-test-" + self.clientPort(), config);
     }
 
     /** The {@code etcd} binary on the PATH, if any. */
@@ -59,12 +81,17 @@ final class LocalEtcdServer implements EtcdServer {
 
     @Override
     public String description() {
-        return "local etcd " + binary + " at " + endpoint() + " (no Docker engine found)";
+        return "local etcd " + binary + " at " + endpoint() + " (no Docker engine found, or a test needs the binary)";
     }
 
     @Override
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + clientPort);
+        return URI.create((config.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + self.clientPort());
+    }
+
+    @Override
+    public URI healthEndpoint() {
+        return URI.create("http://127.0.0.1:" + self.metricsPort());
     }
 
     @Override
@@ -72,22 +99,25 @@ final class LocalEtcdServer implements EtcdServer {
         if (isRunning()) {
             return;
         }
-        String peer = "http://127.0.0.1:" + peerPort;
+        boolean fresh = !Files.exists(workDir.resolve("data"));
         String client = endpoint().toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
-                "--name", NAME,
+                "--name", self.name(),
                 "--data-dir", workDir.resolve("data").toString(),
                 "--listen-client-urls", client,
                 "--advertise-client-urls", client,
-                "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", NAME + "=" + peer,
+                "--listen-peer-urls", self.peerUrl(),
+                "--initial-advertise-peer-urls", self.peerUrl(),
+                "--listen-metrics-urls", healthEndpoint().toString(),
+                "--initial-cluster", cluster.stream().map(m -> m.name() + "=" + m.peerUrl())
+                        .collect(Collectors.joining(",")),
                 "--initial-cluster-state", "new",
-                "--initial-cluster-token", "vvm-test-" + clientPort,
-                // A single member elects itself after one election timeout; keep restarts quick.
-                "--heartbeat-interval", "50",
-                "--election-timeout", "300"))
+                "--initial-cluster-token", token));
+        config.tls().ifPresent(tls -> command.addAll(List.of(
+                "--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString())));
+        command.addAll(config.flags());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
@@ -95,12 +125,16 @@ final class LocalEtcdServer implements EtcdServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
-        EtcdHealth.awaitHealthy(this, () -> process.isAlive());
+        // A member of a cluster that starts fresh is healthy only once a quorum runs: its caller waits for that.
+        if (cluster.size() == 1 || !fresh) {
+            EtcdHealth.awaitHealthy(this, () -> process.isAlive());
+        }
     }
 
     @Override
     public synchronized void stop() {
         if (process != null && process.isAlive()) {
+            resume();
             process.destroy();
             awaitExit(10);
         }
@@ -112,6 +146,23 @@ final class LocalEtcdServer implements EtcdServer {
             process.destroyForcibly();
             awaitExit(10);
         }
+    }
+
+    @Override
+    public synchronized void wipe() {
+        kill();
+        delete(workDir.resolve("data"));
+        start();
+    }
+
+    @Override
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    @Override
+    public synchronized void resume() {
+        signal("CONT");
     }
 
     @Override
@@ -132,10 +183,34 @@ final class LocalEtcdServer implements EtcdServer {
     @Override
     public synchronized void close() {
         kill();
-        try (Stream<Path> files = Files.walk(workDir)) {
+        delete(workDir);
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + signal + " to etcd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal + " to etcd", e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + workDir, e);
+            throw new UncheckedIOException("cannot remove " + dir, e);
         }
     }
 

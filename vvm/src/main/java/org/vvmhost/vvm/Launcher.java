@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /**
  * Campaigns, and waits for the win or for {@code servicesShut}, whichever comes first, so that a shutdown during
@@ -68,7 +69,8 @@ final class Launcher implements Runnable {
 
     private void timedOut(Campaign campaign, Duration limit) {
         if (!campaign.elected().isDone()) {
-            vvm.updateProblem(ProblemKind.ACQUISITION_FAILED, "no leadership within " + limit, null);
+            vvm.updateProblem(ProblemKind.ACQUISITION_FAILED, "no leadership within " + Durations.text(limit),
+                    null);
         }
     }
 

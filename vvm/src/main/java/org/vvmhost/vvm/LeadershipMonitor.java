@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.time.Durations;
 
 /**
  * Waits for the term to be lost or for {@code monitorShut}. On loss it reports the problem, which starts the
@@ -38,7 +39,8 @@ final class LeadershipMonitor implements Runnable {
         Duration killDelay = vvm.settings.killDelay();
         // Armed before the problem is reported, so that whoever sees the problem sees an armed killer.
         vvm.clock.schedule(killDelay, () -> {
-            log.error("the process did not exit within {} after losing leadership: halting it", killDelay);
+            log.error("the process did not exit within {} after losing leadership: halting it",
+                    Durations.text(killDelay));
             vvm.terminator.halt();
         });
         vvm.updateProblem(ProblemKind.LEADERSHIP_LOST, "leadership lost: " + why, reason);

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /** Waiting helpers for the VVM's own threads. */
 final class Threads {
@@ -52,7 +53,7 @@ final class Threads {
             }
         });
         Clock.Scheduled timer = clock.schedule(bound, () -> guard.completeExceptionally(
-                new TimeoutException(what + " did not finish within " + bound)));
+                new TimeoutException(what + " did not finish within " + Durations.text(bound))));
         try {
             return guard.join();
         } finally {

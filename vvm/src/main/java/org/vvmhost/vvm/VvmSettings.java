@@ -3,6 +3,7 @@ package org.vvmhost.vvm;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.vvmhost.time.Durations;
 
 /**
  * @param acquireTimeout how long to campaign before giving up; empty waits forever, as a standby must
@@ -17,11 +18,11 @@ public record VvmSettings(Optional<Duration> acquireTimeout, Duration killDelay)
         Objects.requireNonNull(killDelay, "killDelay");
         acquireTimeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
-                throw new IllegalArgumentException("the acquire timeout must be above 0; got " + t);
+                throw new IllegalArgumentException("the acquire timeout must be above 0; got " + Durations.text(t));
             }
         });
         if (killDelay.isNegative() || killDelay.isZero()) {
-            throw new IllegalArgumentException("the kill delay must be above 0; got " + killDelay);
+            throw new IllegalArgumentException("the kill delay must be above 0; got " + Durations.text(killDelay));
         }
     }
 

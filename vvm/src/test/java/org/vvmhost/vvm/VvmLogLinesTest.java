@@ -51,7 +51,7 @@ class VvmLogLinesTest {
 
         List<String> lines = infoLines();
         assertThat(lines).filteredOn(l -> l.contains("leadership acquired")).singleElement()
-                .satisfies(l -> assertThat(l).containsPattern("fencing token \\d+"));
+                .satisfies(l -> assertThat(l).containsPattern("fencing token \\d+:\\d+"));
         assertThat(lines).filteredOn(l -> l.contains("services started")).hasSize(1);
         assertThat(lines).filteredOn(l -> l.contains("leadership released")).hasSize(1);
         assertThat(lines).filteredOn(l -> l.contains("leadership lost")).isEmpty();

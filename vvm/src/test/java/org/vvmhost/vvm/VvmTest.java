@@ -108,7 +108,7 @@ class VvmTest {
         Optional<VvmProblem> returned = standby.shutdown();
         assertThat(returned).hasValueSatisfying(p -> {
             assertThat(p.kind()).isEqualTo(ProblemKind.ACQUISITION_FAILED);
-            assertThat(p.getMessage()).isEqualTo("no leadership within PT5S");
+            assertThat(p.getMessage()).isEqualTo("no leadership within 5s");
         });
         assertThat(fixture.events).as("the standby never led").isEmpty();
         assertThat(leader.state()).isEqualTo(Vvm.State.LAUNCHED);

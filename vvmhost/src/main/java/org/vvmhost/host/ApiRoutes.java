@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.vvmhost.services.world.service.BackupState;
 import org.vvmhost.services.world.service.TickStats;
 import org.vvmhost.services.world.service.WorldSimulationService;
+import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.Clock;
 
 /**
@@ -67,8 +68,18 @@ final class ApiRoutes {
     }
 
     private Probes.World world() {
+        Optional<String> held = status.held();
         return status.observed().map(o -> new Probes.World(o.world().backups(), o.world().tick(),
-                o.preloader().map(p -> p.caughtUp()), o.backupInterval())).orElse(Probes.World.NONE);
+                o.preloader().map(ApiRoutes::preloaded), o.backupInterval(), held))
+                .orElse(new Probes.World(Optional.empty(), -1, Optional.empty(), 1, held));
+    }
+
+    /**
+     * A standby that holds a checked view can take over fast even while it reads a newer one (a takeover then reads
+     * the store): readiness does not flap at every backup.
+     */
+    private static boolean preloaded(WorldViewPreloader preloader) {
+        return preloader.caughtUp() || preloader.latest().isPresent();
     }
 
     private HttpApi.Reply metrics(String accept) {
@@ -82,13 +93,14 @@ final class ApiRoutes {
         Probes probes = Probes.evaluate(state, world());
         String url = status.advertiseUrl().map(URI::toString).orElse(null);
         Optional<StatusCommand.CandidateView> self = state.term().map(term -> new StatusCommand.CandidateView(
-                status.instanceId(), host, pid, startedAt.toString(), term.from().toString(), null, null,
+                status.instanceId(), host, pid, startedAt.toString(), term.from().toString(), null, null, null,
                 term.leaderKey(), url));
         ReplicaView replica = new ReplicaView(status.instanceId(), role(state), state.phase().name().toLowerCase(
                 Locale.ROOT), state.since().toString(), url, host, pid, state.term().map(ApiRoutes::term).orElse(null),
                 state.problem().orElse(null), state.stopReason().orElse(null), verdicts(probes));
         return new StatusView(replica, election.read(self), status.observed().map(o -> world(o.world(),
-                o.backupInterval())).orElse(null));
+                o.backupInterval())).orElse(null), status.observed().flatMap(Observed::preloader)
+                .map(ApiRoutes::storedWorld).orElse(null));
     }
 
     private static Map<String, Probes.Verdict> verdicts(Probes probes) {
@@ -123,7 +135,20 @@ final class ApiRoutes {
         FailureView failure = backups.lastFailure().map(f -> new FailureView(f.tick(), f.reason(), f.message(),
                 (clock.nanoTime() - f.atNanos()) / 1e9)).orElse(null);
         return new BackupView(problem.isEmpty(), problem.orElse(null), interval, backups.sinceTick(),
-                tick - backups.sinceTick(), (clock.nanoTime() - backups.sinceNanos()) / 1e9, newest, failure);
+                tick - backups.sinceTick(), (clock.nanoTime() - backups.sinceNanos()) / 1e9, newest, failure,
+                backups.recovery().orElse(null));
+    }
+
+    /** What a standby last read of the stored world; null before its first read. */
+    private static StoredWorldView storedWorld(WorldViewPreloader preloader) {
+        WorldViewPreloader.StoredWorld stored = preloader.stored();
+        if (!stored.read()) {
+            return null;
+        }
+        return new StoredWorldView(stored.newest().map(header -> new ProgressView(header.tick(),
+                String.format("%016x", header.worldHash()), header.population())).orElse(null),
+                preloader.latest().map(view -> view.tick()).orElse(null), stored.damage().orElse(null),
+                stored.rejected());
     }
 
     List<TermView> history() {
@@ -142,6 +167,7 @@ final class ApiRoutes {
                 return "standby";
             case ACQUIRED:
             case SERVING:
+            case SWITCHING_OVER:
                 return "leader";
             default:
                 return state.phase().name().toLowerCase(Locale.ROOT);
@@ -157,7 +183,20 @@ final class ApiRoutes {
     record ProbeView(String status, String reason, String role, String fencingToken) {
     }
 
-    record StatusView(ReplicaView replica, ElectionReader.ElectionView election, WorldView world) {
+    /**
+     * {@code storedWorld} is what a standby last read of the store (null on a replica that preloads nothing, or
+     * before its first read).
+     */
+    record StatusView(ReplicaView replica, ElectionReader.ElectionView election, WorldView world,
+                      StoredWorldView storedWorld) {
+    }
+
+    /**
+     * The stored world as a standby read it: the newest intact view ({@code null} when none is stored), the tick of
+     * the copy it holds (it keeps it when the store loses it), why the manifest was unusable, and the views passed
+     * over.
+     */
+    record StoredWorldView(ProgressView newest, Long heldTick, String manifestDamage, List<String> unusable) {
     }
 
     record ReplicaView(String id, String role, String phase, String since, String advertiseUrl, String host,
@@ -180,10 +219,11 @@ final class ApiRoutes {
 
     /**
      * The backups: {@code ageTicks} and {@code ageSeconds} are what a crash now would lose, since the newest view
-     * (or the start of a fresh world).
+     * (or the start of a fresh world); {@code recovery} says how this term found the store damaged or empty when it
+     * restored the world, and what it did (null when the manifest named the view it restored).
      */
     record BackupView(boolean healthy, String problem, int intervalTicks, long sinceTick, long ageTicks,
-                      double ageSeconds, SavedView newest, FailureView lastFailure) {
+                      double ageSeconds, SavedView newest, FailureView lastFailure, String recovery) {
     }
 
     record SavedView(long tick, String hash, long bytes, double writeMillis, boolean restored) {

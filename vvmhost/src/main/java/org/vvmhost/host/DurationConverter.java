@@ -8,18 +8,21 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a duration above 0: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT10S}. */
+/**
+ * Reads a duration above 0: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. ISO-8601 ({@code PT10S}) is read too,
+ * for configurations written that way, but messages speak only of the short forms.
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
-    private static final String EXPECTED = "use a number with a unit (500ms, 10s, 2m, 1h) or ISO-8601 (PT10S)";
+    private static final Pattern WITH_UNIT = Pattern.compile("(-?\\d{1,12})(ms|s|m|h)");
+    private static final String EXPECTED = "use a number with a unit: 500ms, 10s, 2m, 1h";
 
     @Override
     public Duration convert(String value) {
         String text = value.trim();
         Duration duration = parse(text);
         if (duration.isNegative() || duration.isZero()) {
-            throw new TypeConversionException("'" + value + "' is not above 0; " + EXPECTED);
+            throw new TypeConversionException("'" + text + "' must be above 0");
         }
         return duration;
     }
@@ -43,7 +46,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
             try {
                 return Duration.parse(text);
             } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + text + "' is not an ISO-8601 duration; " + EXPECTED);
+                throw new TypeConversionException("'" + text + "' is not a duration; " + EXPECTED);
             }
         }
         throw new TypeConversionException("'" + text + "' is not a duration; " + EXPECTED);

@@ -10,9 +10,10 @@ import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.time.Clock;
 
 /**
- * The election as {@code vvmhost status --json} shows it, for {@code /status}. On etcd one read at a time, kept for
- * {@link #MAX_AGE}, so that a burst of requests makes one read; a read is bounded by {@link #TIMEOUT}, and its failure
- * is shown rather than thrown. On the embedded default there is no one else: the replica itself, if it leads.
+ * The election as {@code vvmhost status --json} shows it, for {@code /status} and the switchover. On etcd one read at a
+ * time, kept for {@link #MAX_AGE}, so that a burst of requests makes one read; a read is bounded by {@link #TIMEOUT},
+ * and its failure is shown rather than thrown. On the embedded default there is no one else: the replica itself, if it
+ * leads.
  */
 final class ElectionReader {
 
@@ -37,14 +38,22 @@ final class ElectionReader {
         this.clock = clock;
     }
 
-    /** {@code self} is this replica, shown as the leader on the embedded default while it leads. */
+    /**
+     * The election, read at most {@link #MAX_AGE} ago. {@code self} is this replica, shown as the leader on the
+     * embedded default while it leads.
+     */
     synchronized ElectionView read(Optional<StatusCommand.CandidateView> self) {
+        long now = clock.nanoTime();
+        if (etcd.isPresent() && cached != null && now - cachedAtNanos < MAX_AGE.toNanos()) {
+            return cached;
+        }
+        return readFresh(self);
+    }
+
+    /** The election as etcd holds it now, for decisions (a switchover): never a cached answer. */
+    synchronized ElectionView readFresh(Optional<StatusCommand.CandidateView> self) {
         if (etcd.isEmpty()) {
             return new ElectionView(election, List.of(), self.orElse(null), List.of(), null);
-        }
-        long now = clock.nanoTime();
-        if (cached != null && now - cachedAtNanos < MAX_AGE.toNanos()) {
-            return cached;
         }
         EtcdSettings settings = etcd.get();
         List<String> endpoints = settings.endpoints().stream().map(Object::toString).toList();

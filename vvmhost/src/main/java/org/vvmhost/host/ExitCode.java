@@ -11,12 +11,14 @@ import org.vvmhost.vvm.VvmProblem;
 public enum ExitCode {
     GRACEFUL(0, "graceful shutdown (SIGTERM or SIGINT)"),
     INTERNAL_ERROR(1, "internal error"),
-    USAGE(2, "usage error: a bad option or value"),
+    USAGE(2, "usage error: a bad option or value, or a failed preflight check (nothing campaigned)"),
     STARTUP_FAILED(3, "startup failure: leadership not acquired (acquire timeout or campaign failure)"),
     LEADERSHIP_LOST(4, "leadership lost"),
     SERVICE_FAILED(5, "a service failed to start or failed while running"),
     ACCESS_DENIED(6, "the leadership backend refused access (credentials, permissions or TLS)"),
-    HTTP_UNAVAILABLE(7, "the HTTP API could not listen (the port is in use, or the address is not this machine's)");
+    HTTP_UNAVAILABLE(7, "the HTTP API could not listen (the port is in use, or the address is not this machine's)"),
+    SWITCHOVER_REFUSED(8, "a switchover was refused (no leader, no standby, an unknown or unready target): nothing "
+            + "changed");
 
     private final int code;
     private final String description;

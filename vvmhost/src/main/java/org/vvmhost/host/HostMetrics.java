@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.cluster.Container;
 import org.vvmhost.services.cluster.ContainerStatus;
@@ -40,25 +42,34 @@ final class HostMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Containers by phase, and their restarts, read from the cluster when scraped (0 while it does not run). */
-    void observeCluster(InProcessClusterService cluster) {
+    /**
+     * Containers by phase, and their restarts, read when scraped from the cluster of the VVM that runs now (0 while
+     * none runs).
+     */
+    void observeCluster(Supplier<Optional<InProcessClusterService>> current) {
         for (ContainerStatus.Phase phase : ContainerStatus.Phase.values()) {
-            Gauge.builder("vvmhost.cluster.containers", cluster,
+            Gauge.builder("vvmhost.cluster.containers", current,
                             c -> containers(c).stream().filter(x -> x.status().phase() == phase).count())
+                    .strongReference(true)
                     .tag("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Containers of the in-process cluster, by phase")
                     .register(registry);
         }
-        Gauge.builder("vvmhost.cluster.container.restarts", cluster,
+        Gauge.builder("vvmhost.cluster.container.restarts", current,
                         c -> containers(c).stream().mapToLong(x -> x.status().restarts()).sum())
+                .strongReference(true)
                 .description("Restarts of the cluster's current containers under their restart policy")
                 .register(registry);
     }
 
-    private static List<Container> containers(InProcessClusterService service) {
+    private static List<Container> containers(Supplier<Optional<InProcessClusterService>> current) {
+        Optional<InProcessClusterService> service = current.get();
+        if (service.isEmpty()) {
+            return List.of();
+        }
         Cluster cluster;
         try {
-            cluster = service.cluster();
+            cluster = service.get().cluster();
         } catch (IllegalStateException e) {
             return List.of(); // not leading: no cluster runs
         }

@@ -5,6 +5,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ClassKey;
 import dagger.multibindings.IntoMap;
+import org.vvmhost.services.world.ComponentSetRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.UsageMessageSpec;
 
@@ -35,6 +36,11 @@ abstract class HostModule {
 
     @Binds
     @IntoMap
+    @ClassKey(SwitchoverCommand.class)
+    abstract Object switchoverCommand(SwitchoverCommand command);
+
+    @Binds
+    @IntoMap
     @ClassKey(ProbeCommand.class)
     abstract Object probeCommand(ProbeCommand command);
 
@@ -52,6 +58,12 @@ abstract class HostModule {
     @IntoMap
     @ClassKey(ClusterCommand.Run.class)
     abstract Object clusterRunCommand(ClusterCommand.Run command);
+
+    /** The component sets this build knows; a world's config may enable only these. */
+    @Provides
+    static ComponentSetRegistry componentSets() {
+        return ComponentSetRegistry.builtIn();
+    }
 
     @Provides
     static CommandLine commandLine(CommandFactory factory, EnvironmentDefaults environmentDefaults) {

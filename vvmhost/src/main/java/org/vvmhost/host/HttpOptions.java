@@ -94,17 +94,30 @@ final class HttpOptions {
     }
 
     private HttpSettings.ApiToken token(Path file) {
+        try {
+            return new HttpSettings.ApiToken(readToken(file));
+        } catch (IllegalArgumentException e) {
+            throw usageError("--api-token-file", e.getMessage());
+        }
+    }
+
+    /**
+     * The API token in {@code file}, for the server and for a client alike.
+     *
+     * @throws IllegalArgumentException if it cannot be read or is empty
+     */
+    static String readToken(Path file) {
         String text;
         try {
             // A secret written with echo or mounted from Kubernetes often ends with a newline that is not part of it.
             text = Files.readString(file).replaceFirst("[\r\n]+$", "");
         } catch (IOException e) {
-            throw usageError("--api-token-file", "cannot read '" + file + "': " + e.getMessage());
+            throw new IllegalArgumentException("cannot read '" + file + "': " + e.getMessage(), e);
         }
         if (text.isBlank()) {
-            throw usageError("--api-token-file", "'" + file + "' is empty; put the token in it");
+            throw new IllegalArgumentException("'" + file + "' is empty; put the token in it");
         }
-        return new HttpSettings.ApiToken(text);
+        return text;
     }
 
     private Optional<HttpSettings.Tls> tls() {

@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Reads a PEM certificate chain and a PKCS#8 PEM private key into an in-memory key store, with the JDK alone. */
 final class PemKeys {
@@ -43,6 +45,30 @@ final class PemKeys {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("the key in '" + keyFile + "' does not go with the certificate in '"
                     + certFile + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A TLS context that trusts exactly the certificates in {@code file}: a replica's own certificate, or the chain
+     * with the CA that signed every replica's.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the file
+     */
+    static SSLContext trusting(Path file) {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            int i = 0;
+            for (Certificate cert : certificates(file)) {
+                trusted.setCertificateEntry("replica-" + i++, cert);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot trust the certificates in '" + file + "': " + e.getMessage(), e);
         }
     }
 

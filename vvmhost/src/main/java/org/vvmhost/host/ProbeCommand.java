@@ -7,13 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,18 +81,8 @@ final class ProbeCommand implements Callable<Integer> {
 
     private SSLContext trusting(Path certificate) {
         try {
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            int i = 0;
-            for (java.security.cert.Certificate cert : PemKeys.certificates(certificate)) {
-                trusted.setCertificateEntry("replica-" + i++, cert);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+            return PemKeys.trusting(certificate);
+        } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--http-tls-cert-file': " + e.getMessage());
         }

@@ -29,11 +29,18 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
      *
      * @param backups        empty until the world is up
      * @param tick           the last completed tick
-     * @param preloaded      a standby's preloader: caught up or not; empty when there is none (no view to preload)
+     * @param preloaded      a standby's preloader: holds a checked view or not; empty when there is none (no view to preload)
      * @param backupInterval ticks between world views
+     * @param held           why this replica does not campaign, while the campaign gate holds it back (its config
+     *                       does not match the stored world, or the store has not been read yet)
      */
-    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval) {
+    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval,
+                 Optional<String> held) {
         static final World NONE = new World(Optional.empty(), -1, Optional.empty(), 1);
+
+        World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval) {
+            this(backups, tick, preloaded, backupInterval, Optional.empty());
+        }
     }
 
     static Probes evaluate(ReplicaState state, World world) {
@@ -44,7 +51,8 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
         if (state.phase() == ReplicaState.Phase.SERVING) {
             Optional<String> unhealthy = backupProblem(world);
             ready = unhealthy.map(problem -> new Verdict(false, problem)).orElse(leader);
-        } else if (state.phase() == ReplicaState.Phase.CAMPAIGNING) {
+        } else if (state.phase() == ReplicaState.Phase.CAMPAIGNING || world.held().isPresent()
+                && state.phase() == ReplicaState.Phase.STARTING) {
             ready = standby;
         } else {
             ready = new Verdict(false, notServing(state));
@@ -82,6 +90,11 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
     }
 
     private static Verdict standby(ReplicaState state, World world) {
+        boolean beforeCampaign = state.phase() == ReplicaState.Phase.STARTING
+                || state.phase() == ReplicaState.Phase.CAMPAIGNING;
+        if (beforeCampaign && world.held().isPresent()) {
+            return new Verdict(false, world.held().get());
+        }
         if (state.phase() != ReplicaState.Phase.CAMPAIGNING) {
             return new Verdict(false, state.phase() == ReplicaState.Phase.SERVING ? "this replica leads"
                     : notServing(state));
@@ -89,8 +102,8 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
         if (world.preloaded().isEmpty()) {
             return new Verdict(true, "standby campaigning; no world view to preload");
         }
-        return world.preloaded().get() ? new Verdict(true, "standby campaigning, newest world view preloaded")
-                : new Verdict(false, "standby campaigning, newest world view not preloaded yet");
+        return world.preloaded().get() ? new Verdict(true, "standby campaigning, a world view preloaded")
+                : new Verdict(false, "standby campaigning, world view not preloaded yet");
     }
 
     private static String notServing(ReplicaState state) {
@@ -101,6 +114,9 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
                 return "a standby, not the leader";
             case ACQUIRED:
                 return "leadership acquired, services starting";
+            case SWITCHING_OVER:
+                return "switching over to " + state.term().flatMap(ReplicaState.Tenure::switchoverTo).orElse("?")
+                        + ": services stopping, then the term is released";
             case STOPPING:
                 return "shutting down: " + state.stopReason().orElse("stop requested");
             case FAILED:

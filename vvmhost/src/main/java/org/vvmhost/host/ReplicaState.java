@@ -10,9 +10,10 @@ import java.util.Optional;
  * What this replica is doing, as one immutable snapshot: its phase, its current term, its problem and the terms it
  * held. Each event returns the next snapshot; nothing here reads a clock or does I/O, so the table is tested as is.
  *
- * <p>Phases: {@code STARTING → CAMPAIGNING → ACQUIRED → SERVING}; a stop request moves any live phase to
- * {@code STOPPING}, a problem (leadership lost, a service failed) to {@code FAILED}, and the end of the VVM to
- * {@code STOPPED} unless it failed. A term released while not stopping goes back to {@code CAMPAIGNING}.
+ * <p>Phases: {@code STARTING → CAMPAIGNING → ACQUIRED → SERVING}, and {@code SERVING → SWITCHING_OVER} when a
+ * switchover begins; a stop request moves any live phase to {@code STOPPING}, a problem (leadership lost, a service
+ * failed) to {@code FAILED}, and the end of the last VVM to {@code STOPPED} unless it failed. A term released while not
+ * stopping goes back to {@code CAMPAIGNING}, and so does the launch of a new VVM after one gave its term up.
  *
  * @param since   when the phase began
  * @param term    the term held now: from {@code ACQUIRED} until it is released or lost
@@ -33,6 +34,8 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
         ACQUIRED,
         /** The leader, with its services started. */
         SERVING,
+        /** The leader, handing over in a switchover: services stop, the final backup is written, the term released. */
+        SWITCHING_OVER,
         /** A graceful shutdown was requested. */
         STOPPING,
         /** The VVM has a problem and is shutting down (or was halted). */
@@ -45,10 +48,13 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
      * One term as this replica saw it.
      *
      * @param fencingToken    the term's fencing token, as text (its form belongs to the leadership)
-     * @param end             empty while it lasts, then {@code released} or {@code lost: <reason>}
+     * @param switchoverTo    the candidate a switchover hands this term to, once one was asked for
+     * @param end             empty while it lasts, then {@code released}, {@code released: switchover to <id>} or
+     *                        {@code lost: <reason>}
      */
     record Tenure(String fencingToken, String leaderKey, String leaderId, Instant from,
-                  Optional<Instant> servicesStarted, Optional<Instant> to, Optional<String> end) {
+                  Optional<Instant> servicesStarted, Optional<String> switchoverTo, Optional<Instant> to,
+                  Optional<String> end) {
 
         Tenure {
             Objects.requireNonNull(fencingToken, "fencingToken");
@@ -56,12 +62,22 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
             Objects.requireNonNull(leaderId, "leaderId");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(servicesStarted, "servicesStarted");
+            Objects.requireNonNull(switchoverTo, "switchoverTo");
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(end, "end");
         }
 
+        Tenure servicesStartedAt(Instant at) {
+            return new Tenure(fencingToken, leaderKey, leaderId, from, Optional.of(at), switchoverTo, to, end);
+        }
+
+        Tenure handingOverTo(String successor) {
+            return new Tenure(fencingToken, leaderKey, leaderId, from, servicesStarted, Optional.of(successor), to,
+                    end);
+        }
+
         Tenure ended(Instant at, String how) {
-            return new Tenure(fencingToken, leaderKey, leaderId, from, servicesStarted, Optional.of(at),
+            return new Tenure(fencingToken, leaderKey, leaderId, from, servicesStarted, switchoverTo, Optional.of(at),
                     Optional.of(how));
         }
     }
@@ -86,14 +102,21 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
         return new ReplicaState(Phase.STARTING, at, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
-    /** The VVM launched: it campaigns. */
+    /**
+     * A VVM launched: it campaigns, the first one or one launched after the previous gave its term up. A term still
+     * open is one that VVM gave up without saying how it ended (its release failed, or its lease ran out meanwhile).
+     */
     ReplicaState launched(Instant at) {
-        return phase == Phase.STARTING ? withPhase(Phase.CAMPAIGNING, at) : this;
+        if (!live() || phase == Phase.STOPPING) {
+            return this;
+        }
+        ReplicaState ended = endTerm(at, "given up", phase);
+        return ended.phase == Phase.CAMPAIGNING ? ended : ended.withPhase(Phase.CAMPAIGNING, at);
     }
 
     ReplicaState acquired(String fencingToken, String leaderKey, String leaderId, Instant at) {
         Tenure tenure = new Tenure(fencingToken, leaderKey, leaderId, at, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
         List<Tenure> terms = new ArrayList<>();
         terms.add(tenure);
         terms.addAll(history.subList(0, Math.min(history.size(), HISTORY_LIMIT - 1)));
@@ -105,15 +128,39 @@ record ReplicaState(Phase phase, Instant since, Optional<Tenure> term, Optional<
         if (term.isEmpty()) {
             return this;
         }
-        Tenure started = new Tenure(term.get().fencingToken(), term.get().leaderKey(), term.get().leaderId(),
-                term.get().from(), Optional.of(at), Optional.empty(), Optional.empty());
+        Tenure started = term.get().servicesStartedAt(at);
         Phase next = phase == Phase.ACQUIRED ? Phase.SERVING : phase;
         return new ReplicaState(next, next == phase ? since : at, Optional.of(started), problem, stopReason,
                 replaceHead(started));
     }
 
+    /** The leader begins handing over to {@code successor}; the term ends as a switchover once it is released. */
+    ReplicaState switchoverRequested(String successor, Instant at) {
+        if (phase != Phase.SERVING) {
+            return this;
+        }
+        Tenure handing = term.get().handingOverTo(successor);
+        return new ReplicaState(Phase.SWITCHING_OVER, at, Optional.of(handing), problem, stopReason,
+                replaceHead(handing));
+    }
+
+    /** A switchover asked for that did not begin: the term goes on, or ends, as if none had been asked for. */
+    ReplicaState switchoverCancelled(Instant at) {
+        if (term.isEmpty() || term.get().switchoverTo().isEmpty()) {
+            return this;
+        }
+        Tenure kept = new Tenure(term.get().fencingToken(), term.get().leaderKey(), term.get().leaderId(),
+                term.get().from(), term.get().servicesStarted(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        Phase next = phase == Phase.SWITCHING_OVER ? Phase.SERVING : phase;
+        return new ReplicaState(next, next == phase ? since : at, Optional.of(kept), problem, stopReason,
+                replaceHead(kept));
+    }
+
     ReplicaState released(Instant at) {
-        return endTerm(at, "released", phase == Phase.ACQUIRED || phase == Phase.SERVING ? Phase.CAMPAIGNING : phase);
+        String how = term.flatMap(Tenure::switchoverTo).map(to -> "released: switchover to " + to).orElse("released");
+        return endTerm(at, how, phase == Phase.ACQUIRED || phase == Phase.SERVING || phase == Phase.SWITCHING_OVER
+                ? Phase.CAMPAIGNING : phase);
     }
 
     ReplicaState lost(String reason, Instant at) {

@@ -1,6 +1,7 @@
 package org.vvmhost.host;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,9 @@ import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
-import org.vvmhost.services.world.service.WorldViewPreloader;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.service.Preflight;
+import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import org.vvmhost.vvm.VvmSettings;
 import picocli.CommandLine.Command;
@@ -75,13 +78,32 @@ final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Env: VVM_KILL_DELAY.")
     private Duration killDelay;
 
+    @Option(names = "--check",
+            description = "Run the preflight and exit without campaigning: 0 if this replica may campaign, 2 if not "
+                    + "(the world config, the heap, the world store, or a config that does not match the stored "
+                    + "world). Env: VVM_CHECK.")
+    private boolean check;
+
+    @Option(names = "--fail-on-mismatch",
+            description = "Exit with code 2 when this replica's world config does not match the stored world. "
+                    + "Default: stay running, not ready and not campaigning, until it matches. "
+                    + "Env: VVM_FAIL_ON_MISMATCH.")
+    private boolean failOnMismatch;
+
+    @Option(names = "--etcd-compaction-retention", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How much of etcd's history the leader keeps when it compacts: every <duration> it compacts "
+                    + "to the revision of the round before. Default: 5m. Env: VVM_ETCD_COMPACTION_RETENTION.")
+    private Duration compactionRetention;
+
     private final RunComponent.Factory runComponents;
     private final Environment environment;
+    private final ComponentSetRegistry componentSets;
 
     @Inject
-    RunCommand(RunComponent.Factory runComponents, Environment environment) {
+    RunCommand(RunComponent.Factory runComponents, Environment environment, ComponentSetRegistry componentSets) {
         this.runComponents = runComponents;
         this.environment = environment;
+        this.componentSets = componentSets;
     }
 
     @Override
@@ -89,9 +111,18 @@ final class RunCommand implements Callable<Integer> {
         RunSettings settings = settings();
         LogConfiguration.apply(settings.logFormat());
         Logger log = LoggerFactory.getLogger(RunCommand.class);
-        log.info("vvmhost {} starting: instance {}, election '{}', lease TTL {}s, renew deadline {}ms",
+        log.info("vvmhost {} starting: instance {}, election '{}', lease TTL {}, renew deadline {}",
                 ManifestVersionProvider.version(), settings.instanceId(), settings.election(),
-                settings.lease().ttl().toSeconds(), settings.lease().renewDeadline().toMillis());
+                Durations.text(settings.lease().ttl()), Durations.text(settings.lease().renewDeadline()));
+        if (check) {
+            return PreflightCheck.check(settings, componentSets).code();
+        }
+        // Before anything listens, connects or campaigns: a mistake here would otherwise surface at a failover.
+        List<Preflight.Finding> findings = PreflightCheck.local(settings, componentSets,
+                Runtime.getRuntime().maxMemory());
+        if (!findings.isEmpty()) {
+            return PreflightCheck.refuse(findings).code();
+        }
 
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -125,21 +156,11 @@ final class RunCommand implements Callable<Integer> {
                 log.info("exit code {}: {}", exitCode.code(), exitCode.description());
                 return exitCode.code();
             }
-            Optional<WorldViewPreloader> preloader = Optional.empty();
             try {
-                // A standby starts preloading before the VVM campaigns, so that a takeover finds the view read.
-                preloader = run.preloader();
-                Observed observed = run.observed();
-                metrics.observeCluster(observed.cluster());
-                run.status().observe(observed);
                 exitCode = run.runner().run(stopRequested);
                 return exitCode.code();
             } finally {
-                try {
-                    preloader.ifPresent(WorldViewPreloader::close);
-                } finally {
-                    leadership.close();
-                }
+                leadership.close();
             }
         } finally {
             // Last: it answers (livez 503 after a loss, readyz 503 while stopping) until the VVM is done.
@@ -186,8 +207,15 @@ final class RunCommand implements Callable<Integer> {
         // The converter already rejects durations that are not above 0, which is all VvmSettings checks.
         VvmSettings vvm = new VvmSettings(Optional.ofNullable(acquireTimeout), killDelay);
         Optional<EtcdSettings> etcd = leadershipOptions.etcdSettings(lease);
+        if (compactionRetention != null) {
+            if (etcd.isEmpty()) {
+                throw usageError("--etcd-compaction-retention", "it applies to etcd only; give --etcd-endpoints "
+                        + "(VVM_ETCD_ENDPOINTS) too, or drop it");
+            }
+            etcd = etcd.map(settings -> settings.withCompactionRetention(compactionRetention));
+        }
         return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings(),
-                httpOptions.settings());
+                httpOptions.settings(), failOnMismatch);
     }
 
     private <T> T validated(String option, Supplier<T> build) {
@@ -215,7 +243,7 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LoggerFactory.getLogger(RunCommand.class)
-                    .error("the VVM did not shut down within {}ms; exiting anyway", limit.toMillis());
+                    .error("the VVM did not shut down within {}; exiting anyway", Durations.text(limit));
         }
     }
 

@@ -2,17 +2,16 @@ package org.vvmhost.host;
 
 import dagger.BindsInstance;
 import dagger.Subcomponent;
-import java.util.Optional;
 import org.vvmhost.leadership.Leadership;
-import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.time.SystemClock;
 
 /**
- * What one {@code vvmhost run} wires from its validated settings. The run closes the clock, the leadership and the
- * preloader it gets here, after the VVM has shut down.
+ * What one {@code vvmhost run} wires from its validated settings: what lasts as long as the process, while the runner
+ * launches one VVM after another from {@link VvmComponent}s. The run closes the clock and the leadership it gets
+ * here, after the last VVM has shut down.
  */
 @RunScope
-@Subcomponent(modules = {RunModule.class, ServicesModule.class})
+@Subcomponent(modules = RunModule.class)
 interface RunComponent {
 
     SystemClock clock();
@@ -24,15 +23,9 @@ interface RunComponent {
 
     ReplicaStatus status();
 
-    /** The world service, the preloader and the cluster, for the HTTP API once the run has built them. */
-    Observed observed();
-
     Leadership leadership();
 
     VvmRunner runner();
-
-    /** The standby's world view preloader, if this run has one; the run closes it at exit. */
-    Optional<WorldViewPreloader> preloader();
 
     @Subcomponent.Factory
     interface Factory {

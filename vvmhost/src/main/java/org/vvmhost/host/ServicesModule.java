@@ -17,8 +17,8 @@ import org.vvmhost.time.Clock;
 import org.vvmhost.vvm.Service;
 
 /**
- * The service pipeline the leader runs. The list's order is the start order (stop is the reverse): add a service
- * by taking it as a parameter of {@link #services} and putting it in its place.
+ * The service pipeline the leader runs, built anew for each VVM. The list's order is the start order (stop is the
+ * reverse): add a service by taking it as a parameter of {@link #services} and putting it in its place.
  */
 @Module
 final class ServicesModule {
@@ -37,20 +37,21 @@ final class ServicesModule {
     }
 
     @Provides
-    @RunScope
+    @VvmScope
     static InProcessClusterService cluster(Clock clock) {
         return InProcessClusterService.create(() -> ClusterOptions.threaded(clock), FunctionRegistry.create());
     }
 
     @Provides
-    @RunScope
+    @VvmScope
     static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock,
-                                        InProcessClusterService cluster, HostMetrics metrics) {
+                                        InProcessClusterService cluster, WorldSimulationService.Meters meters,
+                                        ComponentSetRegistry sets) {
         WorldViewLocation location = settings.world().location();
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
-        return WorldSimulationService.create(settings.world().service(), ComponentSetRegistry.builtIn(),
+        return WorldSimulationService.create(settings.world().service(), sets,
                 context -> location.open(context, clock), preloader, clock,
-                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), metrics.registry());
+                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), meters);
     }
 
     @Provides
@@ -64,7 +65,7 @@ final class ServicesModule {
      * embedded default leads at once, and a file store has no manifest to watch, so neither preloads.
      */
     @Provides
-    @RunScope
+    @VvmScope
     static Optional<WorldViewPreloader> preloader(RunSettings settings, Leadership leadership, Clock clock) {
         if (!settings.embedded() && settings.world().location() instanceof WorldViewLocation.InElection election) {
             return Optional.of(WorldViewPreloader.start(leadership.data(), election, clock));

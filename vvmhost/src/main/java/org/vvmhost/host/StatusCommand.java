@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
@@ -21,6 +22,7 @@ import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +32,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vvmhost status}: who leads the election on etcd, who waits, and the world's last backup. Read-only. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows the election's leader (id, host, pid, since when, fencing token), the candidates "
-                + "waiting in line, as read from etcd, and the tick and world hash of the world's last backup.",
+        description = "Shows the election's leader (id, host, pid, since when, fencing token <epoch>:<revision>), the "
+                + "candidates waiting in line, as read from etcd, and the tick and world hash of the world's last "
+                + "backup.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the status was read (also when nobody leads)",
@@ -83,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCode.ACCESS_DENIED.code();
         } catch (LeadershipException e) {
             err.println("cannot read the election '" + etcd.election() + "' from etcd " + etcd.endpoints()
-                    + " within " + timeout.toMillis() + "ms: " + e.getMessage()
+                    + " within " + Durations.text(timeout) + ": " + e.getMessage()
                     + ". Check --etcd-endpoints, and that etcd runs; --timeout waits longer.");
             err.flush();
             return ExitCode.STARTUP_FAILED.code();
@@ -133,7 +136,8 @@ final class StatusCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ROLE", "ID", "HOST", "PID", "LEADER SINCE", "FENCING TOKEN", "STARTED", "API", "KEY"});
         ElectionStatus.Entry leader = status.leader().get();
-        rows.add(row("leader", leader, time(leader.leaderSince()), Long.toString(leader.fencingToken())));
+        rows.add(row("leader", leader, time(leader.leaderSince()),
+                leader.fencingToken().map(FencingToken::toString).orElse("-")));
         for (ElectionStatus.Entry waiting : status.waiting()) {
             rows.add(row("waiting", waiting, "-", "-"));
         }
@@ -170,12 +174,16 @@ final class StatusCommand implements Callable<Integer> {
                       WorldStatusView world) {
     }
 
-    /** The world's last backup; {@code lastBackup} is null when there is none. */
-    record WorldStatusView(String store, BackupView lastBackup, List<String> problems) {
+    /**
+     * The world's last backup; {@code lastBackup} is null when there is none, and {@code manifestDamage} says why the
+     * manifest could not be used (null when it could).
+     */
+    record WorldStatusView(String store, BackupView lastBackup, List<String> problems, String manifestDamage) {
 
         static WorldStatusView of(WorldBackup backup) {
             return new WorldStatusView(backup.store(), backup.last().map(header -> new BackupView(header.tick(),
-                    WorldBackup.hash(header), header.population(), header.seed())).orElse(null), backup.problems());
+                    WorldBackup.hash(header), header.population(), header.seed())).orElse(null), backup.problems(),
+                    backup.damage().orElse(null));
         }
     }
 
@@ -184,19 +192,21 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * One candidate; times are ISO-8601. The fencing token and leader-since are the leader's only;
-     * {@code advertiseUrl} is where its HTTP API answers, if it advertises one.
+     * One candidate; times are ISO-8601. The fencing token ({@code <epoch>:<revision>}, as in the logs), its epoch and
+     * leader-since are the leader's only, once it confirmed its win; {@code advertiseUrl} is where its HTTP API
+     * answers, if it advertises one.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, Long fencingToken,
-                         Long createRevision, String key, String advertiseUrl) {
+    record CandidateView(String id, String host, Long pid, String startedAt, String leaderSince, String fencingToken,
+                         Long epoch, Long createRevision, String key, String advertiseUrl) {
 
         static CandidateView of(ElectionStatus.Entry entry, boolean leader) {
+            Optional<FencingToken> token = leader ? entry.fencingToken() : Optional.empty();
             return new CandidateView(entry.id(), entry.host().isEmpty() ? null : entry.host(),
                     entry.pid() == 0 ? null : entry.pid(), entry.startedAt().map(Instant::toString).orElse(null),
                     leader ? entry.leaderSince().map(Instant::toString).orElse(null) : null,
-                    leader ? entry.fencingToken() : null, entry.fencingToken(), entry.key(),
-                    entry.advertiseUrl().isEmpty() ? null : entry.advertiseUrl());
+                    token.map(FencingToken::toString).orElse(null), token.map(FencingToken::epoch).orElse(null),
+                    entry.createRevision(), entry.key(), entry.advertiseUrl().isEmpty() ? null : entry.advertiseUrl());
         }
     }
 }

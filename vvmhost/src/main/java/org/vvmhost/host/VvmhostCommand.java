@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
  * Dagger builds it with its dependencies.
  */
 @Command(name = "vvmhost", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
-        subcommands = {RunCommand.class, StatusCommand.class, ProbeCommand.class, ClusterCommand.class,
-            ReplayCommand.class},
+        subcommands = {RunCommand.class, StatusCommand.class, SwitchoverCommand.class, ProbeCommand.class,
+            ClusterCommand.class, ReplayCommand.class},
         description = "A VVM host: replicas campaign for a leadership lease, and the leader runs the services.")
 final class VvmhostCommand implements Callable<Integer> {
 

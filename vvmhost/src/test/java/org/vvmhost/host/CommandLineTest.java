@@ -35,7 +35,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "status"})
+    @ValueSource(strings = {"run", "status", "switchover"})
     void helpDocumentsEveryOptionWithItsEnvironmentVariable(String subcommand) {
         assertThat(execute(Map.of(), subcommand, "--help")).isZero();
         CommandLine command = commandLine(Map.of()).getSubcommands().get(subcommand);
@@ -98,7 +98,50 @@ class CommandLineTest {
     @ValueSource(strings = {"--lease-ttl", "--renew-deadline", "--acquire-timeout", "--kill-delay"})
     void aBadDurationNamesTheOptionAndTheAcceptedForms(String option) {
         assertThat(execute(Map.of(), "run", option, "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("'" + option + "'", "'soon' is not a duration", "10s", "PT10S");
+        assertThat(err.toString()).contains("Invalid value for option '" + option + "': 'soon' is not a duration; "
+                + "use a number with a unit: 500ms, 10s, 2m, 1h").doesNotContain("PT");
+    }
+
+    @Test
+    void statusEchoesItsTimeoutAsWritten() {
+        // Nothing listens on port 1 of the loopback.
+        assertThat(execute(Map.of(), "status", "--etcd-endpoints", "http://127.0.0.1:1", "--timeout", "1s"))
+                .isEqualTo(3);
+        assertThat(err.toString()).startsWith("cannot read the election 'vvmhost' from etcd [http://127.0.0.1:1] "
+                + "within 1s: ").doesNotContain("1000ms");
+    }
+
+    @Test
+    void aSwitchoverNeedsEtcdATimeoutOfAtLeastTwoSecondsAndAReadableToken() {
+        assertThat(execute(Map.of(), "switchover", "--to", "b")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--etcd-endpoints': switchover reads the leader "
+                + "from etcd");
+        assertThat(execute(Map.of(), "switchover", "--etcd-endpoints", "http://127.0.0.1:1", "--timeout", "1s"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--timeout': it must be at least 2s");
+        assertThat(execute(Map.of("VVM_ETCD_ENDPOINTS", "http://127.0.0.1:1"), "switchover", "--api-token-file",
+                "/nonexistent/token")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--api-token-file': cannot read "
+                + "'/nonexistent/token'");
+        assertThat(execute(Map.of(), "switchover", "--help")).isZero();
+        assertThat(out.toString()).contains("8   the switchover was refused");
+    }
+
+    @Test
+    void aNegativeDurationMustBeAboveZero() {
+        assertThat(execute(Map.of(), "run", "--kill-delay", "-5s")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--kill-delay': '-5s' must be above 0");
+    }
+
+    @Test
+    void aDurationIsEchoedAsTheUserWroteIt() {
+        assertThat(execute(Map.of(), "run", "--lease-ttl", "10s", "--renew-deadline", "12s")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--renew-deadline': the renew deadline must be "
+                + "above 0 and below the lease TTL (10s); got 12s");
+        err.getBuffer().setLength(0);
+        assertThat(execute(Map.of(), "run", "--lease-ttl", "1500ms")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--lease-ttl': the lease TTL must be at least "
+                + "2s, etcd's minimum; got 1500ms");
     }
 
     @Test

@@ -21,20 +21,18 @@ class DurationConverterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "10", "ten seconds", "10 s", "10sec", "1d", "P1D", "PTxS", "-5s"})
+    @ValueSource(strings = {"", "10", "ten seconds", "10 s", "10sec", "1d", "P1D", "PTxS", "--5s"})
     void rejectsWhatIsNotADurationWithTheAcceptedForms(String text) {
         assertThatThrownBy(() -> converter.convert(text))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessageContaining("'" + text.trim() + "'")
-                .hasMessageContaining("500ms, 10s, 2m, 1h")
-                .hasMessageContaining("PT10S");
+                .hasMessage("'" + text.trim() + "' is not a duration; use a number with a unit: 500ms, 10s, 2m, 1h");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0s", "0ms", "PT0S", "PT-1S"})
+    @ValueSource(strings = {"-5s", "0s", "0ms", "-1h", "PT0S", "PT-1S"})
     void rejectsDurationsThatAreNotAboveZero(String text) {
         assertThatThrownBy(() -> converter.convert(text))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessageContaining("not above 0");
+                .hasMessage("'" + text + "' must be above 0");
     }
 }

@@ -46,6 +46,23 @@ class EtcdOptionsTest {
     }
 
     @Test
+    void theCompactionRetentionIsFiveMinutesUnlessGiven() {
+        assertThat(parseRun(Map.of(), "--etcd-endpoints", "http://a:2379").etcd().orElseThrow()
+                .compactionRetention()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(parseRun(Map.of("VVM_ETCD_COMPACTION_RETENTION", "1h"), "--etcd-endpoints", "http://a:2379")
+                .etcd().orElseThrow().compactionRetention()).isEqualTo(Duration.ofHours(1));
+        assertThat(parseRun(Map.of(), "--etcd-endpoints", "http://a:2379", "--etcd-compaction-retention", "30s")
+                .etcd().orElseThrow().compactionRetention()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aCompactionRetentionWithoutEtcdIsRefused() {
+        assertThat(execute(Map.of(), "run", "--etcd-compaction-retention", "10m")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--etcd-compaction-retention': it applies to "
+                + "etcd only; give --etcd-endpoints (VVM_ETCD_ENDPOINTS) too, or drop it");
+    }
+
+    @Test
     void theEnvironmentGivesEndpointsAndCredentials() {
         RunSettings settings = parseRun(Map.of("VVM_ETCD_ENDPOINTS", "http://a:2379,http://b:2379",
                 "VVM_ETCD_USER", "vvm", "VVM_ETCD_PASSWORD", "s3cret"));

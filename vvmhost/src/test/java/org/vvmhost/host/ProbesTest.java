@@ -97,6 +97,49 @@ class ProbesTest {
     }
 
     @Test
+    void aNewVvmCampaignsAgainAndClosesATermItsPredecessorGaveUpWithoutWord() {
+        ReplicaState relaunched = serving.released(T0.plusSeconds(5)).launched(T0.plusSeconds(6));
+        assertThat(relaunched.phase()).isEqualTo(ReplicaState.Phase.CAMPAIGNING);
+        assertThat(relaunched.since()).isEqualTo(T0.plusSeconds(5));
+        assertThat(relaunched.history().get(0).end()).contains("released");
+
+        ReplicaState unsaid = serving.launched(T0.plusSeconds(6));
+        assertThat(unsaid.phase()).isEqualTo(ReplicaState.Phase.CAMPAIGNING);
+        assertThat(unsaid.term()).isEmpty();
+        assertThat(unsaid.history().get(0).end()).contains("given up");
+        assertThat(unsaid.history().get(0).to()).contains(T0.plusSeconds(6));
+
+        ReplicaState stopping = serving.stopRequested("SIGTERM", T0.plusSeconds(5));
+        assertThat(stopping.launched(T0.plusSeconds(6))).as("no VVM launches after a stop").isEqualTo(stopping);
+    }
+
+    @Test
+    void aSwitchoverEndsTheTermAsSuchAndTheReplicaCampaignsAgain() {
+        ReplicaState handing = serving.switchoverRequested("b", T0.plusSeconds(5));
+        assertThat(handing.phase()).isEqualTo(ReplicaState.Phase.SWITCHING_OVER);
+        assertThat(ApiRoutes.role(handing)).isEqualTo("leader");
+        Probes probes = probes(handing, healthy(1));
+        assertThat(probes.leader().ok()).isFalse();
+        assertThat(probes.ready().reason()).isEqualTo("switching over to b: services stopping, then the term is "
+                + "released");
+        assertThat(probes.live().ok()).isTrue();
+        assertThat(standby.switchoverRequested("b", T0)).as("only a leader serving hands over").isEqualTo(standby);
+
+        ReplicaState released = handing.released(T0.plusSeconds(6));
+        assertThat(released.phase()).isEqualTo(ReplicaState.Phase.CAMPAIGNING);
+        assertThat(released.history().get(0).end()).contains("released: switchover to b");
+        assertThat(released.launched(T0.plusSeconds(7)).history()).isEqualTo(released.history());
+
+        ReplicaState stoppedMeanwhile = handing.stopRequested("SIGTERM", T0.plusSeconds(6)).released(T0.plusSeconds(7));
+        assertThat(stoppedMeanwhile.phase()).isEqualTo(ReplicaState.Phase.STOPPING);
+        assertThat(stoppedMeanwhile.history().get(0).end()).contains("released: switchover to b");
+
+        ReplicaState cancelled = handing.switchoverCancelled(T0.plusSeconds(6));
+        assertThat(cancelled.phase()).isEqualTo(ReplicaState.Phase.SERVING);
+        assertThat(cancelled.released(T0.plusSeconds(7)).history().get(0).end()).contains("released");
+    }
+
+    @Test
     void theHistoryKeepsTheNewestTerms() {
         ReplicaState state = standby;
         for (int i = 0; i < ReplicaState.HISTORY_LIMIT + 5; i++) {

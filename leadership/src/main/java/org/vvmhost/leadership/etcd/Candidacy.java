@@ -3,9 +3,9 @@ package org.vvmhost.leadership.etcd;
 import io.etcd.jetcd.Lease;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.time.Clock;
 
 /**
  * One candidate key with its lease, kept alive and guarded. A won candidacy becomes a term; a lost one is
@@ -21,9 +21,12 @@ final class Candidacy {
     private final long createRevision;
     private final LeaseGuard guard;
     private final LeaseKeeper keeper;
+    private final Clock clock;
 
-    Candidacy(Lease leases, long leaseId, String key, long createRevision, LeaseGuard guard, LeaseKeeper keeper) {
+    Candidacy(Lease leases, long leaseId, String key, long createRevision, LeaseGuard guard, LeaseKeeper keeper,
+            Clock clock) {
         this.leases = leases;
+        this.clock = clock;
         this.leaseId = leaseId;
         this.key = key;
         this.createRevision = createRevision;
@@ -63,12 +66,12 @@ final class Candidacy {
      */
     CompletableFuture<Void> abandon(Duration bound) {
         retire();
-        return revoke(leases, leaseId, bound);
+        return revoke(leases, leaseId, bound, clock);
     }
 
-    static CompletableFuture<Void> revoke(Lease leases, long leaseId, Duration bound) {
-        return leases.revoke(leaseId)
-                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+    /** Revokes a lease, bounded on {@code clock}; a failure is only logged. */
+    static CompletableFuture<Void> revoke(Lease leases, long leaseId, Duration bound, Clock clock) {
+        return clock.orTimeout(leases.revoke(leaseId), bound)
                 .handle((reply, failure) -> {
                     if (failure != null && !EtcdErrors.isLeaseGone(failure)) {
                         LOG.info("could not revoke lease {}; it expires within its TTL: {}",

@@ -10,24 +10,36 @@ import java.util.Optional;
 import org.vvmhost.leadership.Candidate;
 
 /**
- * The JSON value of a candidate's election key: who campaigns, where its HTTP API answers, and since when it leads
- * once it does. Times are ISO-8601 strings, readable in {@code etcdctl} output. Readers ignore fields they do not
- * know, so a field added later is read by older replicas as absent.
+ * The JSON value of a candidate's election key: who campaigns, where its HTTP API answers, the highest fencing epoch
+ * it has seen (so that the first leader after a wipe can bump past it), and, once it leads, since when and in which
+ * epoch. Times are ISO-8601 strings, readable in {@code etcdctl} output. Readers ignore fields they do not know, so a
+ * field added later is read by older replicas as absent.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record CandidateValue(String id, String host, long pid, String startedAt, String leaderSince, String advertiseUrl) {
+record CandidateValue(String id, String host, long pid, String startedAt, String advertiseUrl, Long knownEpoch,
+        String leaderSince, Long epoch) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static CandidateValue of(Candidate candidate) {
         return new CandidateValue(candidate.id(), candidate.host(), candidate.pid(),
-                candidate.startedAt().toString(), null,
-                candidate.advertiseUrl().isEmpty() ? null : candidate.advertiseUrl());
+                candidate.startedAt().toString(), candidate.advertiseUrl().isEmpty() ? null : candidate.advertiseUrl(),
+                null, null, null);
     }
 
-    CandidateValue leadingSince(Instant since) {
-        return new CandidateValue(id, host, pid, startedAt, since.toString(), advertiseUrl);
+    CandidateValue knowing(long highestEpoch) {
+        return new CandidateValue(id, host, pid, startedAt, advertiseUrl, highestEpoch > 0 ? highestEpoch : null,
+                leaderSince, epoch);
+    }
+
+    CandidateValue leading(Instant since, long fencingEpoch) {
+        return new CandidateValue(id, host, pid, startedAt, advertiseUrl, knownEpoch, since.toString(), fencingEpoch);
+    }
+
+    /** The highest epoch this value shows: the one it leads in, or the one its candidate had seen. */
+    long highestEpoch() {
+        return Math.max(epoch == null ? 0 : epoch, knownEpoch == null ? 0 : knownEpoch);
     }
 
     byte[] toJson() {

@@ -2,6 +2,7 @@ package org.vvmhost.leadership.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
+import org.vvmhost.leadership.DataStore;
 
 /**
  * Where an election lives in etcd. Candidates are {@code <election>/<leaseIdHex>}, the layout of etcd's own
@@ -25,6 +26,16 @@ record ElectionLayout(String election) {
 
     String dataKey(String relativeKey) {
         return dataPrefix() + relativeKey;
+    }
+
+    /** Where the fencing epoch lives: {@code <election>-data/epoch}. */
+    String epochKey() {
+        return dataKey(DataStore.EPOCH_KEY);
+    }
+
+    /** Where a switchover intent lives: {@code <election>-data/switchover}. */
+    String switchoverKey() {
+        return dataKey(DataStore.SWITCHOVER_KEY);
     }
 
     String relativeDataKey(ByteSequence absoluteKey) {

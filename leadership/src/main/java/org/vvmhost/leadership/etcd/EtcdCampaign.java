@@ -2,13 +2,10 @@ package org.vvmhost.leadership.etcd;
 
 import static org.vvmhost.leadership.etcd.ElectionLayout.bytes;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
+import dev.failsafe.Execution;
 import dev.failsafe.RetryPolicy;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -16,6 +13,7 @@ import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
@@ -26,27 +24,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.Campaign;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.time.Clock;
 
 /**
  * A campaign on its own thread: enter a candidacy (lease, key, keepalive), wait by watching the key just before
- * ours until it is deleted, then confirm the claim and report a term. Unreachable etcd and lost candidacies are
- * retried with capped exponential backoff, forever, until cancelled; access errors end the campaign.
+ * ours until it is deleted, then confirm the claim, settle the fencing epoch and report a term. A candidate that comes
+ * first while a switchover names another one withdraws and enters again, behind it. Unreachable etcd and lost
+ * candidacies are retried with capped exponential backoff, forever, until cancelled; access errors end the campaign.
+ * A campaign that saw etcd's history break, or finds the election's data without an epoch, waits out the lock-delay
+ * before it reports its term.
  */
 final class EtcdCampaign implements Campaign {
 
@@ -114,18 +118,8 @@ final class EtcdCampaign implements Campaign {
     }
 
     private void run() {
-        RetryPolicy<Term> retry = RetryPolicy.<Term>builder()
-                .handle(LeadershipException.class)
-                .abortOn(LeadershipAccessException.class)
-                .abortIf((result, failure) -> cancelRequested.get())
-                .withBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
-                .withMaxRetries(-1)
-                .onRetryScheduled(event -> LOG.warn("campaign for {} in {}: {}; trying again in {} ms",
-                        context.candidate().id(), context.description(), event.getLastException().getMessage(),
-                        event.getDelay().toMillis()))
-                .build();
         try {
-            Term term = Failsafe.with(retry).get(this::attempt);
+            Term term = attemptUntilElected();
             consumeCancelSignal();
             if (elected.complete(term)) {
                 LOG.info("won the election {} as {} (fencing token {})", context.layout().election(),
@@ -134,7 +128,7 @@ final class EtcdCampaign implements Campaign {
                 // Cancelled while confirming: the withdrawal includes giving this term back.
                 withdrawals.add(term.release().exceptionally(failure -> null));
             }
-        } catch (CampaignCancelled | FailsafeException e) {
+        } catch (CampaignCancelled e) {
             consumeCancelSignal();
             elected.cancel(false);
         } catch (LeadershipAccessException e) {
@@ -151,6 +145,53 @@ final class EtcdCampaign implements Campaign {
     }
 
     /**
+     * Attempts until one wins, waiting between attempts with capped exponential backoff on the clock. Failsafe's
+     * policy decides the delays and gives up only on an access refusal, which it rethrows.
+     */
+    private Term attemptUntilElected() {
+        RetryPolicy<Term> retry = RetryPolicy.<Term>builder()
+                .handle(LeadershipException.class)
+                .abortOn(LeadershipAccessException.class)
+                .withBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
+                .withMaxRetries(-1)
+                .build();
+        Execution<Term> execution = Execution.of(retry);
+        while (true) {
+            try {
+                return attempt();
+            } catch (LeadershipException e) {
+                execution.recordException(e);
+                if (execution.isComplete()) {
+                    throw e;
+                }
+                // A full etcd is reported once, with what to do; each retry would only repeat it.
+                if (!context.space().refused("the campaign for " + context.candidate().id(), e)) {
+                    LOG.warn("campaign for {} in {}: {}; trying again in {} ms", context.candidate().id(),
+                            context.description(), e.getMessage(), execution.getDelay().toMillis());
+                }
+                waitOnClock(execution.getDelay(), new CompletableFuture<>());
+                checkNotCancelled();
+            }
+        }
+    }
+
+    /** Waits {@code delay} on the clock, or until {@code sooner} completes; a cancel ends the wait, and the campaign. */
+    private void waitOnClock(Duration delay, CompletableFuture<?> sooner) {
+        CompletableFuture<Void> over = new CompletableFuture<>();
+        Clock.Scheduled timer = context.clock().schedule(delay, () -> over.complete(null));
+        try {
+            CompletableFuture.anyOf(over, sooner).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CampaignCancelled();
+        } catch (ExecutionException e) {
+            throw EtcdErrors.translate("a wait", e);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /**
      * Clears this thread's interrupt, which only ever carries {@link #cancel()}'s signal (also kept in
      * {@code cancelRequested}), so that callbacks on {@code elected} that run here do not start out interrupted.
      */
@@ -160,33 +201,51 @@ final class EtcdCampaign implements Campaign {
 
     private Term attempt() {
         checkNotCancelled();
-        revokeStaleLeases();
-        candidacy = enter();
-        waitForTurn(candidacy);
-        Term term = confirm(candidacy);
-        candidacy = null;
-        return term;
+        try {
+            revokeStaleLeases();
+            while (true) {
+                candidacy = enter();
+                waitForTurn(candidacy);
+                Optional<Term> term = confirm(candidacy);
+                if (term.isPresent()) {
+                    candidacy = null;
+                    return term.get();
+                }
+                // A switchover names another candidate: withdraw, so that it comes first, and enter again behind it.
+                await("withdraw " + candidacy.key(), candidacy.abandon(context.operationTimeout()));
+                candidacy = null;
+            }
+        } catch (LeadershipException e) {
+            // gRPC reports an untrusted certificate only as a closed connection: ask the endpoint why.
+            throw TlsProbe.explain(e, context.settings().endpoints(),
+                    context.settings().tls().flatMap(EtcdSettings.Tls::caFile));
+        }
     }
 
     private Candidacy enter() {
         LeaseSettings lease = context.lease();
         long before = context.clock().nanoTime();
-        long leaseId = await("grant a lease", context.leases().grant(lease.ttl().toSeconds())).getID();
+        long leaseId = await("grant a lease", context.identity().track(
+                () -> context.leases().grant(lease.ttl().toSeconds()), true)).getID();
+        context.space().accepted();
         String key = context.layout().candidateKey(leaseId);
         LeaseGuard guard = new LeaseGuard(context.clock(), lease.renewDeadline(), before, key,
                 status -> LOG.info("candidacy {} is {}", key, status));
+        context.identity().watch(guard);
         LeaseKeeper keeper = new LeaseKeeper(context.leases(), leaseId, context.clock(),
-                lease.renewDeadline().dividedBy(3), guard);
+                lease.renewDeadline().dividedBy(LeaseKeeper.RENEWALS_PER_DEADLINE), guard, context.identity(),
+                context.leaseObserver());
         guard.start();
         keeper.start();
         ByteSequence keyBytes = bytes(key);
         TxnResponse put;
         try {
-            put = await("create " + key, context.kv().txn()
+            put = await("create " + key, context.identity().track(() -> context.kv().txn()
                     .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(keyBytes, ByteSequence.from(CandidateValue.of(context.candidate()).toJson()),
+                    .Then(Op.put(keyBytes, ByteSequence.from(CandidateValue.of(context.candidate())
+                                    .knowing(context.identity().highestEpoch()).toJson()),
                             PutOption.builder().withLeaseId(leaseId).build()))
-                    .commit());
+                    .commit(), true));
         } catch (RuntimeException e) {
             keeper.stop();
             staleLeases.add(leaseId);
@@ -198,10 +257,14 @@ final class EtcdCampaign implements Campaign {
             throw new CandidacyLost("the key " + key + " of a fresh lease already existed");
         }
         LOG.debug("entered the election as {} at revision {}", key, put.getHeader().getRevision());
-        return new Candidacy(context.leases(), leaseId, key, put.getHeader().getRevision(), guard, keeper);
+        return new Candidacy(context.leases(), leaseId, key, put.getHeader().getRevision(), guard, keeper,
+                context.clock());
     }
 
-    /** Returns once no older candidate remains. Watches the next older key; never polls. */
+    /**
+     * Returns once no older candidate remains. Watches the next older key; never polls. Each look also reads the
+     * election's epoch, so that a standby remembers the epoch it would have to exceed.
+     */
     private void waitForTurn(Candidacy mine) {
         ByteSequence prefix = bytes(context.layout().candidatePrefix());
         while (true) {
@@ -212,7 +275,11 @@ final class EtcdCampaign implements Campaign {
                     .withSortOrder(GetOption.SortOrder.DESCEND)
                     .withLimit(1)
                     .build();
-            GetResponse before = await("list older candidates", context.kv().get(prefix, older));
+            TxnResponse look = await("list older candidates", context.identity().track(() -> context.kv().txn()
+                    .Then(Op.get(prefix, older), Op.get(bytes(context.layout().epochKey()), GetOption.DEFAULT))
+                    .commit(), true));
+            FencingEpoch.parse(value(look.getGetResponses().get(1))).ifPresent(context.identity()::noteEpoch);
+            GetResponse before = look.getGetResponses().get(0);
             if (before.getKvs().isEmpty()) {
                 return;
             }
@@ -222,11 +289,13 @@ final class EtcdCampaign implements Campaign {
             CompletableFuture<Void> gone = new CompletableFuture<>();
             WatchOption deletes = WatchOption.builder()
                     .withNoPut(true)
-                    .withRevision(before.getHeader().getRevision() + 1)
+                    .withRevision(look.getHeader().getRevision() + 1)
                     .build();
+            EtcdIdentity.Known sent = context.identity().mark();
             Watch.Watcher watcher = context.watches().watch(predecessor.getKey(), deletes, new Watch.Listener() {
                 @Override
                 public void onNext(WatchResponse response) {
+                    context.identity().observe(sent, response.getHeader(), false);
                     for (WatchEvent event : response.getEvents()) {
                         if (event.getEventType() == WatchEvent.EventType.DELETE) {
                             gone.complete(null);
@@ -262,31 +331,147 @@ final class EtcdCampaign implements Campaign {
     }
 
     /**
-     * Confirms the win before reporting it: the key must still exist with our create revision (the check and
-     * the proclamation of the leader's start time are one transaction), and the lease must still have TTL.
+     * Confirms the win before reporting it. The key must still exist with our create revision; the same transaction
+     * reads the election's epoch and what the other candidates remember, which decide this term's epoch (see
+     * {@link FencingEpoch}), and the switchover intent, if any: one that names another candidate still in the election
+     * makes this one give way (empty). A new incarnation of etcd's data, or a break of its history seen lately, first
+     * costs the lock-delay, and is read again after it. Then one transaction, fenced on the key and on the epoch as
+     * read, proclaims the leader's start and epoch, if needed bumps the epoch, and clears an intent that named us or
+     * is void; last, the lease must still have TTL.
      */
-    private Term confirm(Candidacy mine) {
-        ByteSequence key = bytes(mine.key());
-        byte[] proclaimed = CandidateValue.of(context.candidate()).leadingSince(context.clock().instant()).toJson();
-        TxnResponse claim = await("confirm " + mine.key(), context.kv().txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(mine.createRevision())))
-                .Then(Op.put(key, ByteSequence.from(proclaimed), PutOption.builder().withLeaseId(mine.leaseId())
-                        .build()))
-                .commit());
-        if (!claim.isSucceeded()) {
-            throw new CandidacyLost("phantom win refused: " + mine.key() + " no longer exists");
+    private Optional<Term> confirm(Candidacy mine) {
+        ClaimRead read = readClaim(mine);
+        if (givesWay(read, mine)) {
+            return Optional.empty();
         }
-        LeaseTimeToLiveResponse ttl = await("check the lease of " + mine.key(),
-                context.leases().timeToLive(mine.leaseId(), LeaseOption.DEFAULT));
+        FencingEpoch.Decision epoch = context.identity().decideEpoch(read.storedEpoch(), read.othersKnow());
+        if (epoch.newIncarnation()) {
+            context.identity().newIncarnation(epoch.reason());
+        }
+        if (awaitLockDelay(mine)) {
+            // Replicas that noticed the break meanwhile have said which epochs they remember.
+            read = readClaim(mine);
+            if (givesWay(read, mine)) {
+                return Optional.empty();
+            }
+            epoch = context.identity().decideEpoch(read.storedEpoch(), read.othersKnow());
+        }
+        ByteSequence key = bytes(mine.key());
+        ByteSequence epochKey = bytes(context.layout().epochKey());
+        Cmp epochAsRead = read.stored().isEmpty() ? new Cmp(epochKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+                : new Cmp(epochKey, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(read.stored().get())));
+        byte[] proclaimed = CandidateValue.of(context.candidate()).knowing(epoch.epoch())
+                .leading(context.clock().instant(), epoch.epoch()).toJson();
+        List<Op> claimOps = new ArrayList<>();
+        claimOps.add(Op.put(key, ByteSequence.from(proclaimed), PutOption.builder().withLeaseId(mine.leaseId())
+                .build()));
+        if (epoch.bump()) {
+            claimOps.add(Op.put(epochKey, ByteSequence.from(FencingEpoch.bytes(epoch.epoch())), PutOption.DEFAULT));
+        }
+        boolean clearIntent = verdict(read) == SwitchoverIntent.Verdict.CLEAR_AND_LEAD;
+        if (clearIntent) {
+            claimOps.add(Op.delete(bytes(context.layout().switchoverKey()), DeleteOption.DEFAULT));
+        }
+        TxnResponse claim = await("claim " + mine.key(), context.identity().track(() -> context.kv().txn()
+                .If(ownKey(mine), epochAsRead)
+                .Then(claimOps.toArray(Op[]::new))
+                .commit(), true));
+        if (!claim.isSucceeded()) {
+            throw new CandidacyLost("claim refused: " + mine.key() + " no longer exists, or the election's epoch "
+                    + "changed since it was read");
+        }
+        context.identity().noteEpoch(epoch.epoch());
+        if (epoch.bump()) {
+            LOG.info("fencing epoch of the election {} is now {}: {}", context.layout().election(), epoch.epoch(),
+                    epoch.reason());
+        }
+        LeaseTimeToLiveResponse ttl = await("check the lease of " + mine.key(), context.identity().track(
+                () -> context.leases().timeToLive(mine.leaseId(), LeaseOption.DEFAULT), false));
         if (ttl.getTTL() <= 0) {
             throw new CandidacyLost("phantom win refused: the lease of " + mine.key() + " has expired");
         }
         checkStanding(mine);
-        EtcdTerm term = new EtcdTerm(mine, context.kv(), context.leases(), context.watches(), context.layout(),
-                context.lease().ttl(), context.notifier());
+        if (clearIntent) {
+            LOG.info("{}: {}", read.intent().get(), read.intent().get().successor().equals(context.candidate().id())
+                    ? "this candidate is the one named; the intent is cleared"
+                    : "void, since " + read.intent().get().successor() + " left the election; cleared");
+        }
+        EtcdTerm term = new EtcdTerm(mine, new FencingToken(epoch.epoch(), mine.createRevision()), context);
         term.start(claim.getHeader().getRevision() + 1);
         context.termStarted(term);
-        return term;
+        return Optional.of(term);
+    }
+
+    private SwitchoverIntent.Verdict verdict(ClaimRead read) {
+        return SwitchoverIntent.verdict(read.intent(), context.candidate().id(), read.candidates());
+    }
+
+    private boolean givesWay(ClaimRead read, Candidacy mine) {
+        if (verdict(read) != SwitchoverIntent.Verdict.GIVE_WAY) {
+            return false;
+        }
+        LOG.info("{} is under way: {} gives way to it and enters the line again behind it", read.intent().get(),
+                mine.key());
+        return true;
+    }
+
+    /**
+     * What a claim reads: the epoch etcd holds (raw, for the fence, and parsed), what the candidates remember, their
+     * ids, and the switchover intent.
+     */
+    private record ClaimRead(Optional<byte[]> stored, OptionalLong storedEpoch, long othersKnow,
+                             Set<String> candidates, Optional<SwitchoverIntent> intent) {
+    }
+
+    /**
+     * Reads the epoch, every candidate's value and the switchover intent in one transaction that also checks our key
+     * still stands.
+     */
+    private ClaimRead readClaim(Candidacy mine) {
+        TxnResponse read = await("confirm " + mine.key(), context.identity().track(() -> context.kv().txn()
+                .If(ownKey(mine))
+                .Then(Op.get(bytes(context.layout().epochKey()), GetOption.DEFAULT),
+                        Op.get(bytes(context.layout().candidatePrefix()), GetOption.builder().isPrefix(true).build()),
+                        Op.get(bytes(context.layout().switchoverKey()), GetOption.DEFAULT))
+                .commit(), true));
+        if (!read.isSucceeded()) {
+            throw new CandidacyLost("phantom win refused: " + mine.key() + " no longer exists");
+        }
+        Optional<byte[]> stored = value(read.getGetResponses().get(0));
+        OptionalLong storedEpoch = FencingEpoch.parse(stored);
+        storedEpoch.ifPresent(context.identity()::noteEpoch);
+        List<CandidateValue> candidates = read.getGetResponses().get(1).getKvs().stream()
+                .flatMap(kv -> CandidateValue.parse(kv.getValue().getBytes()).stream())
+                .toList();
+        long othersKnow = candidates.stream().mapToLong(CandidateValue::highestEpoch).max().orElse(0);
+        Set<String> ids = candidates.stream().map(CandidateValue::id).collect(Collectors.toSet());
+        Optional<SwitchoverIntent> intent = value(read.getGetResponses().get(2)).flatMap(SwitchoverIntent::parse);
+        return new ClaimRead(stored, storedEpoch, othersKnow, ids, intent);
+    }
+
+    private static Cmp ownKey(Candidacy mine) {
+        return new Cmp(bytes(mine.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(mine.createRevision()));
+    }
+
+    /**
+     * Waits out the lock-delay, if one is owed: on the clock, while the candidacy stands, and no longer than the
+     * campaign (a cancel ends it at once). Returns whether it waited.
+     */
+    private boolean awaitLockDelay(Candidacy mine) {
+        Duration lockDelay = context.lease().renewDeadline();
+        Optional<EtcdIdentity.LockDelay> owed = context.identity().lockDelay(lockDelay);
+        if (owed.isEmpty()) {
+            return false;
+        }
+        LOG.info("{}", owed.get().describe(lockDelay));
+        waitOnClock(owed.get().remaining(), mine.guard().lost());
+        checkStanding(mine);
+        return true;
+    }
+
+    private static Optional<byte[]> value(GetResponse response) {
+        return response.getKvs().isEmpty() ? Optional.empty()
+                : Optional.of(response.getKvs().get(0).getValue().getBytes());
     }
 
     private void checkStanding(Candidacy mine) {
@@ -302,14 +487,15 @@ final class EtcdCampaign implements Campaign {
         }
     }
 
+    /** Waits for one etcd call, bounded on the clock by the operation timeout. */
     private <T> T await(String action, CompletableFuture<T> call) {
         try {
-            return call.get(context.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return context.clock().orTimeout(call, context.operationTimeout()).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             call.cancel(true);
             throw new CampaignCancelled();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             call.cancel(true);
             throw EtcdErrors.translate(action, e);
         }
@@ -324,7 +510,7 @@ final class EtcdCampaign implements Campaign {
         }
         for (Long lease : List.copyOf(staleLeases)) {
             try {
-                Candidacy.revoke(context.leases(), lease, context.operationTimeout()).get();
+                Candidacy.revoke(context.leases(), lease, context.operationTimeout(), context.clock()).get();
                 staleLeases.remove(lease);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -343,7 +529,7 @@ final class EtcdCampaign implements Campaign {
             candidacy = null;
         }
         for (Long lease : staleLeases) {
-            revokes.add(Candidacy.revoke(context.leases(), lease, context.operationTimeout()));
+            revokes.add(Candidacy.revoke(context.leases(), lease, context.operationTimeout(), context.clock()));
         }
         staleLeases.clear();
         CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new))

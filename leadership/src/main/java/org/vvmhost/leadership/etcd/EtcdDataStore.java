@@ -11,14 +11,14 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -41,20 +41,22 @@ final class EtcdDataStore implements DataStore {
     private final ElectionLayout layout;
     private final Executor notifier;
     private final Clock clock;
+    private final EtcdIdentity identity;
     private final Set<KeyWatch> open = ConcurrentHashMap.newKeySet();
 
-    EtcdDataStore(KV kv, Watch watches, ElectionLayout layout, Executor notifier, Clock clock) {
+    EtcdDataStore(KV kv, Watch watches, ElectionLayout layout, Executor notifier, Clock clock, EtcdIdentity identity) {
         this.kv = kv;
         this.watches = watches;
         this.layout = layout;
         this.notifier = notifier;
         this.clock = clock;
+        this.identity = identity;
     }
 
     @Override
     public CompletableFuture<Optional<byte[]>> get(String key) {
         Objects.requireNonNull(key, "key");
-        return kv.get(bytes(layout.dataKey(key)))
+        return identity.track(() -> kv.get(bytes(layout.dataKey(key))), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw EtcdErrors.translate("read " + key, failure);
@@ -68,7 +70,7 @@ final class EtcdDataStore implements DataStore {
     public CompletableFuture<SortedMap<String, byte[]>> scan(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         GetOption option = GetOption.builder().isPrefix(true).build();
-        return kv.get(bytes(layout.dataKey(prefix)), option)
+        return identity.track(() -> kv.get(bytes(layout.dataKey(prefix)), option), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw EtcdErrors.translate("scan " + prefix, failure);
@@ -82,19 +84,19 @@ final class EtcdDataStore implements DataStore {
     }
 
     @Override
-    public CompletableFuture<List<String>> keys(String prefix) {
+    public CompletableFuture<SortedSet<String>> keys(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         GetOption option = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
-        return kv.get(bytes(layout.dataKey(prefix)), option)
+        return identity.track(() -> kv.get(bytes(layout.dataKey(prefix)), option), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw EtcdErrors.translate("list " + prefix, failure);
                     }
-                    List<String> keys = new ArrayList<>(reply.getKvs().size());
+                    SortedSet<String> keys = new TreeSet<>();
                     for (KeyValue kv : reply.getKvs()) {
                         keys.add(layout.relativeDataKey(kv.getKey()));
                     }
-                    return Collections.unmodifiableList(keys);
+                    return Collections.unmodifiableSortedSet(keys);
                 });
     }
 
@@ -134,7 +136,7 @@ final class EtcdDataStore implements DataStore {
             if (closed.get()) {
                 return;
             }
-            kv.get(bytes(layout.dataKey(key))).whenComplete(this::startWatch);
+            identity.track(() -> kv.get(bytes(layout.dataKey(key))), true).whenComplete(this::startWatch);
         }
 
         private void startWatch(GetResponse current, Throwable failure) {
@@ -154,9 +156,11 @@ final class EtcdDataStore implements DataStore {
             deliver(current.getKvs().isEmpty() ? Optional.empty()
                     : Optional.of(current.getKvs().get(0).getValue().getBytes()));
             WatchOption option = WatchOption.builder().withRevision(current.getHeader().getRevision() + 1).build();
+            EtcdIdentity.Known sent = identity.mark();
             watcher = watches.watch(bytes(layout.dataKey(key)), option, new Watch.Listener() {
                 @Override
                 public void onNext(WatchResponse response) {
+                    identity.observe(sent, response.getHeader(), false);
                     for (WatchEvent event : response.getEvents()) {
                         deliver(event.getEventType() == WatchEvent.EventType.PUT
                                 ? Optional.of(event.getKeyValue().getValue().getBytes())

@@ -36,6 +36,13 @@ final class EtcdErrors {
         }
         ErrorCode code = code(cause);
         String detail = describe(cause);
+        if (isNoSpace(cause)) {
+            return new LeadershipUnavailableException(action + ": etcd is out of space (" + detail + ")", cause);
+        }
+        if (detail.contains("authentication is not enabled")) {
+            return new LeadershipAccessException(action + ": etcd has authentication disabled, but a user and "
+                    + "password were given (" + detail + ")", cause);
+        }
         switch (code) {
             case UNAUTHENTICATED:
                 return new LeadershipAccessException(action + ": etcd refused the credentials (" + detail
@@ -46,7 +53,7 @@ final class EtcdErrors {
             case INVALID_ARGUMENT:
             case FAILED_PRECONDITION:
                 if (detail.contains("authentication failed") || detail.contains("user name")
-                        || detail.contains("invalid auth") || detail.contains("authentication is not enabled")) {
+                        || detail.contains("invalid auth")) {
                     return new LeadershipAccessException(action + ": etcd refused the credentials (" + detail
                             + "); check the etcd user and password", cause);
                 }
@@ -60,6 +67,17 @@ final class EtcdErrors {
     static boolean isLeaseGone(Throwable failure) {
         Throwable cause = unwrap(failure);
         return code(cause) == ErrorCode.NOT_FOUND;
+    }
+
+    /** True if etcd refused the request because its database is full: its NOSPACE alarm. */
+    static boolean isNoSpace(Throwable failure) {
+        // By its message: a client-side "message too large" has the same gRPC code, RESOURCE_EXHAUSTED.
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("database space exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable unwrap(Throwable failure) {
@@ -89,7 +107,7 @@ final class EtcdErrors {
         return root.equals(message) || message.contains(root) ? message : message + ": " + root;
     }
 
-    private static String rootMessage(Throwable cause) {
+    static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -97,7 +115,7 @@ final class EtcdErrors {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    private static boolean hasSslCause(Throwable cause) {
+    static boolean hasSslCause(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {
                 return true;

@@ -16,6 +16,7 @@ import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.time.Clock;
 
@@ -40,7 +41,7 @@ final class EtcdLeadership implements Leadership {
     /** The notifier's one thread: a terminated executor's worker may still be exiting, so close joins it. */
     private volatile Thread notifierThread;
 
-    EtcdLeadership(Client client, EtcdSettings settings, Candidate candidate, Clock clock) {
+    EtcdLeadership(Client client, EtcdSettings settings, Candidate candidate, Clock clock, LeaseObserver observer) {
         this.client = client;
         this.candidate = candidate;
         this.notifier = Executors.newSingleThreadExecutor(runnable -> {
@@ -49,11 +50,13 @@ final class EtcdLeadership implements Leadership {
             notifierThread = thread;
             return thread;
         });
-        ElectionLayout layout = new ElectionLayout(settings.election());
         String description = "etcd " + settings.endpoints() + " election " + settings.election();
-        this.context = new EtcdContext(candidate, description, layout, settings.lease(), clock, client.getKVClient(),
-                client.getLeaseClient(), client.getWatchClient(), notifier, settings.lease().ttl(), terms::add);
-        this.data = new EtcdDataStore(client.getKVClient(), client.getWatchClient(), layout, notifier, clock);
+        EtcdIdentity identity = new EtcdIdentity(clock);
+        this.context = new EtcdContext(candidate, settings, description, clock, client.getKVClient(),
+                client.getLeaseClient(), client.getWatchClient(), notifier, identity,
+                new SpaceAlarm(settings.election()), observer, terms::add);
+        this.data = new EtcdDataStore(client.getKVClient(), client.getWatchClient(), context.layout(), notifier, clock,
+                identity);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +21,7 @@ import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
+import org.vvmhost.leadership.LeaseObserver;
 import org.vvmhost.time.Clock;
 
 /** The entry point to leadership on etcd. */
@@ -40,10 +42,16 @@ public final class EtcdLeaderships {
      * @throws LeadershipAccessException    if the TLS material is not usable
      */
     public static Leadership connect(EtcdSettings settings, Candidate candidate, Clock clock) {
+        return connect(settings, candidate, clock, LeaseObserver.NONE);
+    }
+
+    /** Like {@link #connect(EtcdSettings, Candidate, Clock)}, telling {@code observer} how each keepalive went. */
+    public static Leadership connect(EtcdSettings settings, Candidate candidate, Clock clock, LeaseObserver observer) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(candidate, "candidate");
         Objects.requireNonNull(clock, "clock");
-        return new EtcdLeadership(client(settings), settings, candidate, clock);
+        Objects.requireNonNull(observer, "observer");
+        return new EtcdLeadership(client(settings), settings, candidate, clock, observer);
     }
 
     /**
@@ -86,8 +94,8 @@ public final class EtcdLeaderships {
             Thread.currentThread().interrupt();
             throw new LeadershipException("interrupted while reading the election " + settings.election(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw EtcdErrors.translate("read the election " + settings.election() + " from " + settings.endpoints(),
-                    e);
+            throw TlsProbe.explain(EtcdErrors.translate("read the election " + settings.election() + " from "
+                    + settings.endpoints(), e), settings.endpoints(), settings.tls().flatMap(EtcdSettings.Tls::caFile));
         }
     }
 
@@ -96,21 +104,25 @@ public final class EtcdLeaderships {
         Optional<CandidateValue> value = CandidateValue.parse(kv.getValue().getBytes());
         if (value.isEmpty()) {
             return new ElectionStatus.Entry(key, kv.getValue().toString(StandardCharsets.UTF_8), "", 0,
-                    Optional.empty(), Optional.empty(), kv.getCreateRevision());
+                    Optional.empty(), Optional.empty(), kv.getCreateRevision(), OptionalLong.empty());
         }
         CandidateValue v = value.get();
         return new ElectionStatus.Entry(key, v.id(), v.host() == null ? "" : v.host(), v.pid(),
                 CandidateValue.instant(v.startedAt()), CandidateValue.instant(v.leaderSince()),
-                kv.getCreateRevision(), v.advertiseUrl() == null ? "" : v.advertiseUrl());
+                kv.getCreateRevision(), v.epoch() == null ? OptionalLong.empty() : OptionalLong.of(v.epoch()),
+                v.advertiseUrl() == null ? "" : v.advertiseUrl());
     }
 
     /**
      * One jetcd client. Calls fail fast instead of waiting for a connection, and jetcd retries only briefly:
-     * the campaign owns retrying, with its own backoff and log lines.
+     * the campaign and the lease keeper own retrying, with their own backoff and log lines. Calls are balanced
+     * round robin over the endpoints, skipping a member that cannot be reached, so a retry after a member died goes
+     * to another one.
      */
     static Client client(EtcdSettings settings) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .loadBalancerPolicy("round_robin")
                 .connectTimeout(CONNECT_TIMEOUT)
                 .waitForReady(false)
                 .retryMaxAttempts(1)
@@ -119,8 +131,11 @@ public final class EtcdLeaderships {
         settings.credentials().ifPresent(credentials -> builder
                 .user(ByteSequence.from(credentials.user(), StandardCharsets.UTF_8))
                 .password(ByteSequence.from(credentials.password(), StandardCharsets.UTF_8)));
-        if (settings.tls().isPresent()) {
-            EtcdSettings.Tls tls = settings.tls().get();
+        // jetcd speaks plaintext to an https:// endpoint unless it has a TLS context: give https endpoints one always,
+        // trusting the JVM's store unless a CA file is given.
+        if (settings.endpoints().stream().anyMatch(endpoint -> "https".equals(endpoint.getScheme()))) {
+            EtcdSettings.Tls tls = settings.tls().orElse(new EtcdSettings.Tls(Optional.empty(), Optional.empty(),
+                    Optional.empty()));
             tls.checkReadable();
             try {
                 builder.sslContext(ssl -> {

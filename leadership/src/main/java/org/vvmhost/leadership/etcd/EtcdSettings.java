@@ -4,10 +4,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.time.Durations;
 
 /**
  * Where and how to reach etcd, and which election to join.
@@ -17,12 +19,17 @@ import org.vvmhost.leadership.LeaseSettings;
  * @param lease       TTL and local renew deadline of each candidacy
  * @param tls         trust and client certificate, when the endpoints use {@code https}
  * @param credentials etcd user and password, when etcd has auth enabled
+ * @param compactionRetention how much of etcd's history a leader keeps when it compacts: it compacts every
+ *                    retention, to the revision of the round before
  */
-public record EtcdSettings(
-        List<URI> endpoints, String election, LeaseSettings lease, Optional<Tls> tls, Optional<Credentials> credentials) {
+public record EtcdSettings(List<URI> endpoints, String election, LeaseSettings lease, Optional<Tls> tls,
+        Optional<Credentials> credentials, Duration compactionRetention) {
 
     /** The election {@code vvmhost} joins unless told otherwise: keys {@code vvmhost/<leaseIdHex>}. */
     public static final String DEFAULT_ELECTION = "vvmhost";
+
+    /** As kube-apiserver compacts etcd: every 5 minutes. */
+    public static final Duration DEFAULT_COMPACTION_RETENTION = Duration.ofMinutes(5);
 
     public EtcdSettings {
         Objects.requireNonNull(endpoints, "endpoints");
@@ -30,6 +37,11 @@ public record EtcdSettings(
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(compactionRetention, "compactionRetention");
+        if (compactionRetention.isNegative() || compactionRetention.isZero()) {
+            throw new IllegalArgumentException("the compaction retention must be above 0; got "
+                    + Durations.text(compactionRetention));
+        }
         endpoints = List.copyOf(endpoints);
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("etcd endpoints: give at least one, for example http://127.0.0.1:2379");
@@ -49,6 +61,12 @@ public record EtcdSettings(
         checkElection(election);
     }
 
+    /** Settings with the default compaction retention. */
+    public EtcdSettings(List<URI> endpoints, String election, LeaseSettings lease, Optional<Tls> tls,
+            Optional<Credentials> credentials) {
+        this(endpoints, election, lease, tls, credentials, DEFAULT_COMPACTION_RETENTION);
+    }
+
     /** Endpoints parsed from a comma-separated list, no TLS, no credentials. */
     public static EtcdSettings of(String commaSeparatedEndpoints, String election, LeaseSettings lease) {
         return new EtcdSettings(parseEndpoints(commaSeparatedEndpoints), election, lease, Optional.empty(),
@@ -56,11 +74,15 @@ public record EtcdSettings(
     }
 
     public EtcdSettings withTls(Tls newTls) {
-        return new EtcdSettings(endpoints, election, lease, Optional.of(newTls), credentials);
+        return new EtcdSettings(endpoints, election, lease, Optional.of(newTls), credentials, compactionRetention);
     }
 
     public EtcdSettings withCredentials(Credentials newCredentials) {
-        return new EtcdSettings(endpoints, election, lease, tls, Optional.of(newCredentials));
+        return new EtcdSettings(endpoints, election, lease, tls, Optional.of(newCredentials), compactionRetention);
+    }
+
+    public EtcdSettings withCompactionRetention(Duration retention) {
+        return new EtcdSettings(endpoints, election, lease, tls, credentials, retention);
     }
 
     /** Parses {@code http://a:2379,http://b:2379}; a bare {@code host:port} gets {@code http://}. */

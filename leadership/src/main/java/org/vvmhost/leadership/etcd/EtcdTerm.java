@@ -3,13 +3,15 @@ package org.vvmhost.leadership.etcd;
 import static org.vvmhost.leadership.etcd.ElectionLayout.bytes;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
-import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -17,54 +19,68 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipLostException;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.UnknownCandidateException;
 import org.vvmhost.leadership.WriteOp;
 
-/** A won candidacy: its key leads while the lease lives, the key exists and the renew deadline holds. */
+/**
+ * A won candidacy: its key leads while the lease lives, the key exists, the renew deadline holds and etcd's history
+ * does not break. Its writes are fenced on both halves of its token: the leader key's create revision and the
+ * election's epoch. While it leads, it compacts etcd's history behind it.
+ */
 final class EtcdTerm implements Term {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdTerm.class);
+    private static final Duration RECHECK_DELAY = Duration.ofMillis(200);
 
     private final Candidacy candidacy;
-    private final KV kv;
-    private final Lease leases;
-    private final Watch watches;
-    private final ElectionLayout layout;
-    private final Duration releaseBound;
-    private final Executor notifier;
+    private final FencingToken token;
+    private final EtcdContext context;
+    private final ByteSequence key;
+    private final Compactor compactor;
     private final CompletableFuture<LeadershipLostException> lost = new CompletableFuture<>();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>();
     private final AtomicBoolean watchClosing = new AtomicBoolean();
     private final AtomicBoolean closingUnderneath = new AtomicBoolean();
     private volatile Watch.Watcher watcher;
 
-    EtcdTerm(Candidacy candidacy, KV kv, Lease leases, Watch watches, ElectionLayout layout, Duration releaseBound,
-            Executor notifier) {
+    EtcdTerm(Candidacy candidacy, FencingToken token, EtcdContext context) {
         this.candidacy = candidacy;
-        this.kv = kv;
-        this.leases = leases;
-        this.watches = watches;
-        this.layout = layout;
-        this.releaseBound = releaseBound;
-        this.notifier = notifier;
+        this.token = token;
+        this.context = context;
+        this.key = bytes(candidacy.key());
+        this.compactor = new Compactor(context.kv(), context.identity(), context.clock(),
+                context.settings().compactionRetention(), context.layout().epochKey());
     }
 
-    /** Watches the leader key from {@code revision} on and arms the loss handling. Call once, before use. */
+    /**
+     * Watches the leader key from {@code revision} on, arms the loss handling and starts compacting. Call once,
+     * before use.
+     */
     void start(long revision) {
-        candidacy.guard().lost().thenAcceptAsync(this::onLost, notifier);
+        candidacy.guard().lost().thenAcceptAsync(this::onLost, context.notifier());
+        watchKey(revision);
+        compactor.start();
+    }
+
+    private void watchKey(long revision) {
         WatchOption option = WatchOption.builder().withNoPut(true).withRevision(revision).build();
-        watcher = watches.watch(bytes(candidacy.key()), option, new Watch.Listener() {
+        EtcdIdentity.Known sent = context.identity().mark();
+        AtomicBoolean compacted = new AtomicBoolean();
+        watcher = context.watches().watch(key, option, new Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
+                context.identity().observe(sent, response.getHeader(), false);
                 for (WatchEvent event : response.getEvents()) {
                     if (event.getEventType() == WatchEvent.EventType.DELETE) {
                         candidacy.guard().on(LeaseGuard.Event.KEY_DELETED, "at revision "
@@ -75,15 +91,26 @@ final class EtcdTerm implements Term {
 
             @Override
             public void onError(Throwable failure) {
-                if (!watchClosing.get()) {
-                    candidacy.guard().on(LeaseGuard.Event.WATCH_FAILED,
-                            EtcdErrors.translate("watch " + candidacy.key(), failure).getMessage());
+                if (watchClosing.get()) {
+                    return;
                 }
+                if (EtcdErrors.unwrap(failure) instanceof CompactedException) {
+                    // It resumed from a revision compacted meanwhile; it ends next, and we look again.
+                    compacted.set(true);
+                    return;
+                }
+                candidacy.guard().on(LeaseGuard.Event.WATCH_FAILED,
+                        EtcdErrors.translate("watch " + candidacy.key(), failure).getMessage());
             }
 
             @Override
             public void onCompleted() {
-                if (!watchClosing.get()) {
+                if (watchClosing.get()) {
+                    return;
+                }
+                if (compacted.get()) {
+                    recheck();
+                } else {
                     candidacy.guard().on(LeaseGuard.Event.WATCH_ENDED, null);
                 }
             }
@@ -94,9 +121,33 @@ final class EtcdTerm implements Term {
         }
     }
 
+    /**
+     * After the watch fell behind a compaction: reads the key, then watches again from just after that read, so that
+     * no deletion falls between the two.
+     */
+    private void recheck() {
+        context.identity().track(() -> context.kv().get(key), true).whenComplete((reply, failure) -> {
+            if (watchClosing.get()) {
+                return;
+            }
+            if (failure != null) {
+                candidacy.guard().on(LeaseGuard.Event.WATCH_FAILED,
+                        EtcdErrors.translate("read " + candidacy.key(), failure).getMessage());
+                if (!candidacy.guard().ended()) {
+                    context.clock().schedule(RECHECK_DELAY, this::recheck);
+                }
+            } else if (reply.getKvs().isEmpty() || reply.getKvs().get(0).getCreateRevision() != token.revision()) {
+                candidacy.guard().on(LeaseGuard.Event.KEY_DELETED, "found gone at revision "
+                        + reply.getHeader().getRevision());
+            } else {
+                watchKey(reply.getHeader().getRevision() + 1);
+            }
+        });
+    }
+
     @Override
-    public long fencingToken() {
-        return candidacy.createRevision();
+    public FencingToken fencingToken() {
+        return token;
     }
 
     @Override
@@ -114,6 +165,11 @@ final class EtcdTerm implements Term {
         return lost;
     }
 
+    @Override
+    public Optional<Duration> renewDeadlineSlack() {
+        return candidacy.guard().slack();
+    }
+
     /**
      * Ends the term as lost because its leadership object closes; a no-op if it already ended. The lease is
      * abandoned, not revoked: closing is not releasing, so a standby takes over when the TTL runs out.
@@ -126,11 +182,12 @@ final class EtcdTerm implements Term {
 
     private void onLost(LeadershipLostException reason) {
         LOG.warn("leadership lost: {}", reason.getMessage());
+        compactor.stop();
         closeWatch();
         lost.complete(reason);
         if (!closingUnderneath.get()) {
             // Best effort, so that a standby need not wait for the TTL; the lease expires anyway.
-            candidacy.abandon(releaseBound);
+            candidacy.abandon(context.operationTimeout());
         }
     }
 
@@ -144,21 +201,22 @@ final class EtcdTerm implements Term {
             mine.complete(null);
             return mine;
         }
+        compactor.stop();
         closeWatch();
         candidacy.stopKeepalive();
-        ByteSequence key = bytes(candidacy.key());
-        CompletableFuture<Throwable> resign = kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken())))
+        CompletableFuture<Throwable> resign = context.kv().txn()
+                .If(ownKey())
                 .Then(Op.delete(key, DeleteOption.DEFAULT))
                 .commit()
                 .handle((reply, failure) -> failure);
-        resign.thenCompose(resignFailure -> leases.revoke(candidacy.leaseId()).handle((reply, revokeFailure) -> {
-            if (revokeFailure == null || EtcdErrors.isLeaseGone(revokeFailure)) {
-                return null;
-            }
-            return resignFailure != null ? resignFailure : revokeFailure;
-        }))
-                .orTimeout(releaseBound.toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture<Throwable> revoked = resign.thenCompose(resignFailure -> context.leases()
+                .revoke(candidacy.leaseId()).handle((reply, revokeFailure) -> {
+                    if (revokeFailure == null || EtcdErrors.isLeaseGone(revokeFailure)) {
+                        return null;
+                    }
+                    return resignFailure != null ? resignFailure : revokeFailure;
+                }));
+        context.clock().orTimeout(revoked, context.operationTimeout())
                 .whenCompleteAsync((failure, timeout) -> {
                     Throwable problem = timeout != null ? timeout : failure;
                     if (problem == null) {
@@ -168,37 +226,119 @@ final class EtcdTerm implements Term {
                         mine.completeExceptionally(EtcdErrors.translate(
                                 "release of " + candidacy.key() + " (the lease expires within its TTL)", problem));
                     }
-                }, notifier);
+                }, context.notifier());
         return mine;
     }
 
     @Override
     public CompletableFuture<Void> write(List<WriteOp> ops) {
         Objects.requireNonNull(ops, "ops");
+        WriteOp.refuseReserved(ops);
         Status now = status();
         if (now == Status.LOST || now == Status.RELEASED) {
-            return CompletableFuture.failedFuture(new FencedWriteRejectedException(fencingToken(),
+            return CompletableFuture.failedFuture(new FencedWriteRejectedException(token,
                     "write refused: the term of " + candidacy.key() + " is " + now + "; nothing was written"));
         }
         Op[] thenOps = ops.stream().map(this::toOp).toArray(Op[]::new);
-        return kv.txn()
-                .If(new Cmp(bytes(candidacy.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken())))
-                .Then(thenOps)
-                .commit()
+        return context.identity().track(() -> context.kv().txn()
+                        .If(ownKey(), ownEpoch())
+                        .Then(thenOps)
+                        .commit(), true)
                 .handle((reply, failure) -> {
                     if (failure != null) {
+                        context.space().refused("a fenced write of " + candidacy.key(), failure);
                         throw EtcdErrors.translate("fenced write", failure);
                     }
+                    context.space().accepted();
                     if (!reply.isSucceeded()) {
-                        throw new FencedWriteRejectedException(fencingToken(), "write fenced off: "
-                                + candidacy.key() + " no longer exists with create revision " + fencingToken()
+                        throw new FencedWriteRejectedException(token, "write fenced off: "
+                                + candidacy.key() + " no longer exists with create revision " + token.revision()
+                                + ", or the election's epoch is no longer " + token.epoch()
                                 + ", so this term no longer leads; nothing was written");
                     }
                     return null;
                 });
     }
 
+    /**
+     * Finds the named candidate's key, then writes the intent bound to a lease of its own (so that etcd expires it),
+     * in a transaction fenced like every write of this term and on that key still standing as read.
+     */
+    @Override
+    public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+        SwitchoverIntent intent = new SwitchoverIntent(Objects.requireNonNull(candidateId, "candidateId"),
+                context.candidate().id(), token, context.clock().instant(), validFor);
+        Status now = status();
+        if (now == Status.LOST || now == Status.RELEASED) {
+            return CompletableFuture.failedFuture(new FencedWriteRejectedException(token, "no successor named: the "
+                    + "term of " + candidacy.key() + " is " + now + "; nothing was written"));
+        }
+        ElectionLayout layout = context.layout();
+        GetOption everyCandidate = GetOption.builder().isPrefix(true).build();
+        return context.identity().track(() -> context.kv().get(bytes(layout.candidatePrefix()), everyCandidate), true)
+                .thenCompose(candidates -> {
+                    KeyValue named = candidates.getKvs().stream()
+                            .filter(kv -> CandidateValue.parse(kv.getValue().getBytes())
+                                    .map(value -> candidateId.equals(value.id())).orElse(false))
+                            .findFirst()
+                            .orElseThrow(() -> new UnknownCandidateException("no candidate '" + candidateId
+                                    + "' in the election " + layout.election() + "; nothing was written"));
+                    long ttl = (validFor.toMillis() + 999) / 1000;
+                    return context.identity().track(() -> context.leases().grant(ttl), true)
+                            .thenCompose(lease -> writeIntent(intent, named, lease.getID()));
+                })
+                .handle((done, failure) -> {
+                    if (failure != null) {
+                        throw EtcdErrors.translate("name " + candidateId + " the successor of " + candidacy.key(),
+                                failure);
+                    }
+                    LOG.info("{}: written to {}", intent, layout.switchoverKey());
+                    return null;
+                });
+    }
+
+    private CompletableFuture<Void> writeIntent(SwitchoverIntent intent, KeyValue named, long leaseId) {
+        ByteSequence epochKey = bytes(context.layout().epochKey());
+        return context.identity().track(() -> context.kv().txn()
+                        .If(ownKey(), ownEpoch(), new Cmp(named.getKey(), Cmp.Op.EQUAL,
+                                CmpTarget.createRevision(named.getCreateRevision())))
+                        .Then(Op.put(bytes(context.layout().switchoverKey()), ByteSequence.from(intent.toJson()),
+                                PutOption.builder().withLeaseId(leaseId).build()))
+                        .Else(Op.get(key, GetOption.DEFAULT), Op.get(epochKey, GetOption.DEFAULT))
+                        .commit(), true)
+                .thenApply(reply -> {
+                    if (reply.isSucceeded()) {
+                        return null;
+                    }
+                    Candidacy.revoke(context.leases(), leaseId, context.operationTimeout(), context.clock());
+                    if (stillLeads(reply.getGetResponses())) {
+                        throw new UnknownCandidateException("candidate '" + intent.successor() + "' left the "
+                                + "election meanwhile; nothing was written");
+                    }
+                    throw new FencedWriteRejectedException(token, "no successor named: " + candidacy.key()
+                            + " no longer leads with fencing token " + token + "; nothing was written");
+                });
+    }
+
+    /** Whether the fence's own half held, from the key and the epoch a failed transaction read instead. */
+    private boolean stillLeads(List<GetResponse> found) {
+        List<KeyValue> own = found.get(0).getKvs();
+        List<KeyValue> epoch = found.get(1).getKvs();
+        return !own.isEmpty() && own.get(0).getCreateRevision() == token.revision() && !epoch.isEmpty()
+                && FencingEpoch.parse(Optional.of(epoch.get(0).getValue().getBytes())).orElse(0) == token.epoch();
+    }
+
+    private Cmp ownKey() {
+        return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token.revision()));
+    }
+
+    private Cmp ownEpoch() {
+        return new Cmp(bytes(context.layout().epochKey()), Cmp.Op.EQUAL,
+                CmpTarget.value(ByteSequence.from(FencingEpoch.bytes(token.epoch()))));
+    }
+
     private Op toOp(WriteOp op) {
+        ElectionLayout layout = context.layout();
         if (op instanceof WriteOp.Put put) {
             return Op.put(bytes(layout.dataKey(put.key())), ByteSequence.from(put.value()), PutOption.DEFAULT);
         }
@@ -224,6 +364,6 @@ final class EtcdTerm implements Term {
 
     @Override
     public String toString() {
-        return "EtcdTerm[" + candidacy.key() + ", token " + fencingToken() + ", " + status() + "]";
+        return "EtcdTerm[" + candidacy.key() + ", token " + token + ", " + status() + "]";
     }
 }

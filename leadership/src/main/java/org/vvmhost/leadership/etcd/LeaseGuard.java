@@ -2,12 +2,14 @@ package org.vvmhost.leadership.etcd;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term.Status;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /**
  * Decides, from lease and key events, whether a candidacy (and then a term) still stands. It keeps the local
@@ -35,6 +37,8 @@ final class LeaseGuard {
         WATCH_ENDED,
         /** No renewal succeeded within the renew deadline. */
         DEADLINE_PASSED,
+        /** etcd answered with another cluster id or a revision going back: it was wiped or restored. */
+        HISTORY_BROKEN,
         /** The leadership object closed its client underneath a live claim. */
         CLOSED
     }
@@ -50,7 +54,7 @@ final class LeaseGuard {
         return switch (event) {
             case RENEWED -> Status.LEADING;
             case RENEWAL_FAILED, WATCH_FAILED -> Status.SUSPENDED;
-            case LEASE_GONE, KEY_DELETED, WATCH_ENDED, DEADLINE_PASSED, CLOSED -> Status.LOST;
+            case LEASE_GONE, KEY_DELETED, WATCH_ENDED, DEADLINE_PASSED, HISTORY_BROKEN, CLOSED -> Status.LOST;
         };
     }
 
@@ -97,6 +101,25 @@ final class LeaseGuard {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The time left before the renew deadline passes, while the claim stands; empty once it ended. */
+    Optional<Duration> slack() {
+        lock.lock();
+        try {
+            if (status == Status.LOST || status == Status.RELEASED) {
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofNanos(Math.max(0, lastRenewalNanos + renewDeadlineNanos - clock.nanoTime())));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the claim is over: lost or released. */
+    boolean ended() {
+        Status now = status();
+        return now == Status.LOST || now == Status.RELEASED;
     }
 
     /** Completes once, with the reason, when the claim is lost; never if it is released first. */
@@ -179,7 +202,9 @@ final class LeaseGuard {
             case KEY_DELETED -> "the key " + subject + " was deleted";
             case WATCH_ENDED -> "the watch of " + subject + " ended, so its deletion could go unseen";
             case DEADLINE_PASSED -> "no keepalive of " + subject + " succeeded within the renew deadline of "
-                    + Duration.ofNanos(renewDeadlineNanos).toMillis() + " ms";
+                    + Durations.text(Duration.ofNanos(renewDeadlineNanos));
+            case HISTORY_BROKEN -> "etcd's history broke under " + subject + ": it was wiped or restored from an older "
+                    + "snapshot";
             case CLOSED -> "the leadership of " + subject + " was closed while the claim stood";
             case RENEWED, RENEWAL_FAILED, WATCH_FAILED -> "unexpected loss of " + subject;
         };

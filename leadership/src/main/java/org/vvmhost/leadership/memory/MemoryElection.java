@@ -1,5 +1,7 @@
 package org.vvmhost.leadership.memory;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,7 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,12 +25,16 @@ import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.UnknownCandidateException;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 
 /**
  * The in-memory election. One lock guards the whole keyspace, as etcd serialises its revisions. Work that calls
@@ -37,9 +45,11 @@ final class MemoryElection implements InMemoryElection {
 
     private static final Logger log = LoggerFactory.getLogger(MemoryElection.class);
 
-    /** The prefix of election keys; data lives in its own map, so the two namespaces cannot collide. */
-    static final String ELECTION_PREFIX = "election/";
+    /** Never wiped, so one epoch serves every term. */
+    static final long EPOCH = 1;
 
+    /** The prefix of election keys; data lives in its own map, so the two namespaces cannot collide. */
+    private final String electionPrefix;
     private final Clock clock;
     private final LeaseSettings lease;
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,8 +61,15 @@ final class MemoryElection implements InMemoryElection {
     private final TreeMap<Long, Candidacy> liveKeys = new TreeMap<>();
     private final TreeMap<String, byte[]> data = new TreeMap<>();
     private final Map<String, List<Watch>> watches = new HashMap<>();
+    /** Counts the switchover intents written, so that an expiry removes only the intent it was scheduled for. */
+    private long intents;
 
-    MemoryElection(Clock clock, LeaseSettings lease) {
+    MemoryElection(String name, Clock clock, LeaseSettings lease) {
+        if (Objects.requireNonNull(name, "name").isBlank() || name.startsWith("/") || name.endsWith("/")) {
+            throw new IllegalArgumentException("an election's name must not be blank or start or end with '/'; got '"
+                    + name + "'");
+        }
+        this.electionPrefix = name + "/";
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
     }
@@ -138,8 +155,15 @@ final class MemoryElection implements InMemoryElection {
     }
 
     private void deleteKey(Candidacy candidacy, List<Runnable> after) {
+        if (removeKey(candidacy)) {
+            electLowest(after);
+        }
+    }
+
+    /** Removes a live key without electing; false if it was gone already. */
+    private boolean removeKey(Candidacy candidacy) {
         if (!candidacy.live) {
-            return;
+            return false;
         }
         candidacy.live = false;
         revision++;
@@ -147,19 +171,70 @@ final class MemoryElection implements InMemoryElection {
         if (candidacy.owner.active == candidacy) {
             candidacy.owner.active = null;
         }
-        electLowest(after);
+        return true;
     }
 
-    /** The lowest create revision leads; it changes only when that key goes, so this runs after every change. */
+    /**
+     * The lowest create revision leads; it changes only when that key goes, so this runs after every change. As on
+     * etcd, the first candidate reads the switchover intent: it gives way to the candidate named, or clears an intent
+     * that names it or is void.
+     */
     private void electLowest(List<Runnable> after) {
         Map.Entry<Long, Candidacy> first = liveKeys.firstEntry();
         if (first == null || first.getValue().term != null) {
             return;
         }
         Candidacy leader = first.getValue();
+        Optional<SwitchoverIntent> intent = Optional.ofNullable(data.get(DataStore.SWITCHOVER_KEY))
+                .flatMap(SwitchoverIntent::parse);
+        List<String> candidates = liveKeys.values().stream().map(c -> c.owner.candidate.id()).toList();
+        switch (SwitchoverIntent.verdict(intent, leader.owner.candidate.id(), candidates)) {
+            case GIVE_WAY -> {
+                giveWay(leader, intent.get(), after);
+                return;
+            }
+            case CLEAR_AND_LEAD -> {
+                revision++;
+                apply(WriteOp.delete(DataStore.SWITCHOVER_KEY), after);
+                log.info("{}: cleared as {} leads", intent.get(), leader.owner.candidate.id());
+            }
+            case LEAD -> {
+                // Nothing to clear.
+            }
+        }
+        if (!data.containsKey(DataStore.EPOCH_KEY)) {
+            // The first leader writes the epoch, as on etcd; it never changes here.
+            revision++;
+            apply(WriteOp.put(DataStore.EPOCH_KEY, Long.toString(EPOCH).getBytes(StandardCharsets.US_ASCII)), after);
+        }
         MemoryTerm term = new MemoryTerm(leader);
         leader.term = term;
         after.add(() -> leader.campaign.elected.complete(term));
+    }
+
+    /** The first candidate withdraws and enters again behind the candidate a switchover names. */
+    private void giveWay(Candidacy first, SwitchoverIntent intent, List<Runnable> after) {
+        log.info("{} is under way: {} gives way to it and enters the line again behind it", intent, first.key);
+        MemoryCampaign campaign = first.campaign;
+        removeKey(first);
+        if (first.owner.closed || campaign.cancelled) {
+            after.add(() -> campaign.elected.completeExceptionally(new LeadershipLostException(
+                    "the candidacy " + first.key + " of a closed leadership gave way to " + intent.successor())));
+            electLowest(after);
+        } else {
+            enter(first.owner, campaign, after);
+        }
+    }
+
+    private void expireIntent(long intent) {
+        locked(after -> {
+            if (intent == intents && data.containsKey(DataStore.SWITCHOVER_KEY)) {
+                revision++;
+                apply(WriteOp.delete(DataStore.SWITCHOVER_KEY), after);
+                log.info("the switchover intent expired");
+            }
+            return null;
+        });
     }
 
     private void expire(Candidacy candidacy) {
@@ -185,7 +260,7 @@ final class MemoryElection implements InMemoryElection {
             this.owner = owner;
             this.campaign = campaign;
             this.leaseId = leaseId;
-            this.key = ELECTION_PREFIX + Long.toHexString(leaseId);
+            this.key = electionPrefix + Long.toHexString(leaseId);
             this.createRevision = createRevision;
         }
     }
@@ -202,7 +277,8 @@ final class MemoryElection implements InMemoryElection {
 
         @Override
         public String description() {
-            return "in-memory election (embedded, lease TTL " + lease.ttl().toSeconds() + "s)";
+            return "in-memory election '" + electionPrefix.substring(0, electionPrefix.length() - 1)
+                    + "' (embedded, lease TTL " + Durations.text(lease.ttl()) + ")";
         }
 
         @Override
@@ -289,8 +365,8 @@ final class MemoryElection implements InMemoryElection {
         }
 
         @Override
-        public long fencingToken() {
-            return candidacy.createRevision;
+        public FencingToken fencingToken() {
+            return new FencingToken(EPOCH, candidacy.createRevision);
         }
 
         @Override
@@ -321,14 +397,37 @@ final class MemoryElection implements InMemoryElection {
         }
 
         @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            SwitchoverIntent intent = new SwitchoverIntent(Objects.requireNonNull(candidateId, "candidateId"),
+                    candidacy.owner.candidate.id(), fencingToken(), clock.instant(), validFor);
+            return locked(after -> {
+                if (!candidacy.live) {
+                    return CompletableFuture.<Void>failedFuture(new FencedWriteRejectedException(fencingToken(),
+                            "no successor named: leader key " + candidacy.key + " no longer exists"));
+                }
+                if (liveKeys.values().stream().noneMatch(c -> c.owner.candidate.id().equals(candidateId))) {
+                    return CompletableFuture.<Void>failedFuture(new UnknownCandidateException("no candidate '"
+                            + candidateId + "' in the election; nothing was written"));
+                }
+                revision++;
+                long written = ++intents;
+                apply(WriteOp.put(DataStore.SWITCHOVER_KEY, intent.toJson()), after);
+                after.add(() -> clock.schedule(validFor, () -> expireIntent(written)));
+                log.info("{}: written", intent);
+                return CompletableFuture.<Void>completedFuture(null);
+            });
+        }
+
+        @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             List<WriteOp> copy = List.copyOf(ops);
+            WriteOp.refuseReserved(copy);
             return locked(after -> {
                 // The etcd guard: CreateRevision(leaderKey) == token. A live key always has its own revision.
                 if (!candidacy.live) {
                     return CompletableFuture.<Void>failedFuture(new FencedWriteRejectedException(fencingToken(),
                             "fenced write rejected: leader key " + candidacy.key + " with create revision "
-                                    + fencingToken() + " no longer exists"));
+                                    + candidacy.createRevision + " no longer exists"));
                 }
                 revision++;
                 for (WriteOp op : copy) {
@@ -399,9 +498,10 @@ final class MemoryElection implements InMemoryElection {
         }
 
         @Override
-        public CompletableFuture<List<String>> keys(String prefix) {
+        public CompletableFuture<SortedSet<String>> keys(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
-            return locked(after -> CompletableFuture.completedFuture(List.copyOf(withPrefix(prefix).keySet())));
+            return locked(after -> CompletableFuture.completedFuture(
+                    Collections.unmodifiableSortedSet(new TreeSet<>(withPrefix(prefix).keySet()))));
         }
 
         @Override

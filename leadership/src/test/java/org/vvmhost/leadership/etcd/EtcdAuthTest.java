@@ -17,6 +17,7 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
 

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipContract;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.ForwardingLeadership;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
 
@@ -45,7 +45,7 @@ class EtcdLeadershipContractTest extends LeadershipContract {
 
     @BeforeEach
     void freshElection(TestInfo test) {
-        election = EtcdTestSupport.freshElection(test.getTestMethod().orElseThrow().getName());
+        election = EtcdTestSupport.establishedElection(ETCD, test.getTestMethod().orElseThrow().getName());
     }
 
     @Override
@@ -73,42 +73,36 @@ class EtcdLeadershipContractTest extends LeadershipContract {
     }
 
     @Override
+    protected void awaitInLine(String candidateId) {
+        Awaitility.await(candidateId + " enters the election").atMost(eventTimeout())
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> EtcdTestSupport.keyOf(ETCD, election, candidateId).isPresent());
+    }
+
+    /** Waits, on etcd's own expiry of the intent's lease, until the intent is gone. */
+    @Override
+    protected void awaitIntentExpiry(Duration validFor) {
+        Awaitility.await("the switchover intent expires").atMost(TestTiming.current().scaled(validFor.plusSeconds(3)))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> ETCD.get(election + "-data/" + DataStore.SWITCHOVER_KEY).isEmpty());
+    }
+
+    @Override
     protected Duration eventTimeout() {
         return TestTiming.current().eventBudget();
     }
 
     /** Notes which candidates closed, so that {@link #awaitLeaseExpiry()} knows whose keys must go. */
-    private final class ClosingTracked implements Leadership {
-        private final Leadership delegate;
+    private final class ClosingTracked extends ForwardingLeadership {
 
         ClosingTracked(Leadership delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String description() {
-            return delegate.description();
-        }
-
-        @Override
-        public Candidate candidate() {
-            return delegate.candidate();
-        }
-
-        @Override
-        public Campaign campaign() {
-            return delegate.campaign();
-        }
-
-        @Override
-        public DataStore data() {
-            return delegate.data();
+            super(delegate);
         }
 
         @Override
         public void close() {
-            closedCandidates.add(delegate.candidate().id());
-            delegate.close();
+            closedCandidates.add(candidate().id());
+            super.close();
         }
     }
 }

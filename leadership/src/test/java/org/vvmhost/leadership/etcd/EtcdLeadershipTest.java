@@ -10,8 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.etcd.jetcd.KeyValue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +37,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
 
@@ -68,7 +70,7 @@ class EtcdLeadershipTest {
 
     @BeforeEach
     void freshElection(TestInfo test) {
-        election = EtcdTestSupport.freshElection(test.getTestMethod().orElseThrow().getName());
+        election = EtcdTestSupport.establishedElection(ETCD, test.getTestMethod().orElseThrow().getName());
     }
 
     @AfterEach
@@ -87,14 +89,7 @@ class EtcdLeadershipTest {
     }
 
     private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMING.eventBudget().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("expected an event within " + TIMING.eventBudget(), e);
-        }
+        return EtcdTestSupport.await(future, TIMING.eventBudget());
     }
 
     private void awaitCandidates(int count) {
@@ -152,7 +147,8 @@ class EtcdLeadershipTest {
         LeadershipLostException reason = await(first.lost());
         assertThat(reason.getMessage()).contains("deleted").contains(first.leaderKey());
         Term next = await(second.elected());
-        assertThat(ETCD.get(next.leaderKey()).map(KeyValue::getCreateRevision)).contains(next.fencingToken());
+        assertThat(ETCD.get(next.leaderKey()).map(KeyValue::getCreateRevision))
+                .contains(next.fencingToken().revision());
     }
 
     @Test
@@ -168,9 +164,9 @@ class EtcdLeadershipTest {
 
         assertThat(next.leaderKey()).as("a fresh candidacy, not the deleted key")
                 .isNotEqualTo(EtcdExtension.text(deleted.getKey()));
-        assertThat(next.fencingToken()).isGreaterThan(deleted.getCreateRevision());
+        assertThat(next.fencingToken().revision()).isGreaterThan(deleted.getCreateRevision());
         assertThat(ETCD.get(next.leaderKey()).map(KeyValue::getCreateRevision))
-                .as("the reported key exists, with the reported token").contains(next.fencingToken());
+                .as("the reported key exists, with the reported token").contains(next.fencingToken().revision());
     }
 
     @Test
@@ -237,13 +233,16 @@ class EtcdLeadershipTest {
         assertThat(status.leader()).hasValueSatisfying(entry -> {
             assertThat(entry.id()).isEqualTo("a");
             assertThat(entry.key()).isEqualTo(leader.leaderKey());
-            assertThat(entry.fencingToken()).isEqualTo(leader.fencingToken());
+            assertThat(entry.fencingToken()).contains(leader.fencingToken());
             assertThat(entry.pid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(entry.host()).isEqualTo("test-host");
             assertThat(entry.leaderSince()).isPresent();
         });
         assertThat(status.waiting()).extracting(ElectionStatus.Entry::id).containsExactly("b", "c");
-        assertThat(status.waiting()).allSatisfy(entry -> assertThat(entry.leaderSince()).isEmpty());
+        assertThat(status.waiting()).allSatisfy(entry -> {
+            assertThat(entry.leaderSince()).isEmpty();
+            assertThat(entry.fencingToken()).as("only a leader holds a token").isEmpty();
+        });
     }
 
     @Test
@@ -296,6 +295,18 @@ class EtcdLeadershipTest {
             await(campaign.cancel());
             assertThatThrownBy(() -> campaign.elected().getNow(null)).isInstanceOf(CancellationException.class);
         }
+    }
+
+    @Test
+    void credentialsForAnEtcdWithoutAuthenticationAreNamedAsSuch() {
+        EtcdSettings withUser = EtcdTestSupport.settings(ETCD.endpoint(), election)
+                .withCredentials(new EtcdSettings.Credentials("root", "secret"));
+
+        assertThatThrownBy(() -> EtcdLeaderships.status(withUser))
+                .isInstanceOf(LeadershipAccessException.class)
+                .hasMessage("read the election " + election + " from [" + ETCD.endpoint() + "]: etcd has "
+                        + "authentication disabled, but a user and password were given (UNAUTHENTICATED: "
+                        + "FAILED_PRECONDITION: etcdserver: authentication is not enabled)");
     }
 
     @Test

@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +22,7 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.SystemClock;
@@ -53,7 +51,7 @@ class EtcdOutageTest {
 
     @BeforeEach
     void freshElection(TestInfo test) {
-        election = EtcdTestSupport.freshElection(test.getTestMethod().orElseThrow().getName());
+        election = EtcdTestSupport.establishedElection(ETCD, test.getTestMethod().orElseThrow().getName());
     }
 
     @AfterEach
@@ -69,19 +67,12 @@ class EtcdOutageTest {
     }
 
     private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMING.eventBudget().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("expected an event within " + TIMING.eventBudget(), e);
-        }
+        return EtcdTestSupport.await(future, TIMING.eventBudget());
     }
 
     @Test
     void aLeaderCutOffFromEtcdDeclaresLossAtItsRenewDeadlineBeforeTheTtl() {
-        RecordingClock clock = new RecordingClock(systemClock, LEASE.renewDeadline().dividedBy(2));
+        RecordingClock clock = new RecordingClock(systemClock, LEASE.renewDeadline());
         Term term = await(join("a", clock).campaign().elected());
         Awaitility.await("two renewals").atMost(TIMING.eventBudget()).until(() -> clock.renewals() >= 2);
 
@@ -121,7 +112,7 @@ class EtcdOutageTest {
         ElectionStatus status = EtcdLeaderships.status(EtcdTestSupport.settings(ETCD.endpoint(), election));
         assertThat(status.leader()).hasValueSatisfying(leader -> {
             assertThat(leader.key()).isEqualTo(winner.leaderKey());
-            assertThat(leader.fencingToken()).isEqualTo(winner.fencingToken());
+            assertThat(leader.fencingToken()).contains(winner.fencingToken());
         });
     }
 

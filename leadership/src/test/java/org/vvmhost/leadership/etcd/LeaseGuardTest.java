@@ -56,6 +56,20 @@ class LeaseGuardTest {
     }
 
     @Test
+    void theSlackIsTheTimeLeftBeforeTheRenewDeadlineWhileTheClaimStands() {
+        clock.advance(Duration.ofMillis(333));
+        assertThat(guard.slack()).contains(Duration.ofMillis(1000));
+        guard.renewed(clock.nanoTime() - Duration.ofMillis(100).toNanos());
+        assertThat(guard.slack()).as("from the renewal's send time").contains(Duration.ofMillis(1233));
+
+        guard.on(LeaseGuard.Event.RENEWAL_FAILED, "UNAVAILABLE");
+        clock.advance(Duration.ofMillis(1000));
+        assertThat(guard.slack()).as("suspended, still standing").contains(Duration.ofMillis(233));
+        clock.advance(Duration.ofMillis(233));
+        assertThat(guard.slack()).as("lost").isEmpty();
+    }
+
+    @Test
     void aFailedRenewalSuspendsUntilTheNextSuccess() {
         guard.on(LeaseGuard.Event.RENEWAL_FAILED, "UNAVAILABLE");
         assertThat(guard.status()).isEqualTo(Status.SUSPENDED);
@@ -126,7 +140,7 @@ class LeaseGuardTest {
 
     @ParameterizedTest
     @EnumSource(value = LeaseGuard.Event.class,
-            names = {"LEASE_GONE", "KEY_DELETED", "WATCH_ENDED", "DEADLINE_PASSED", "CLOSED"})
+            names = {"LEASE_GONE", "KEY_DELETED", "WATCH_ENDED", "DEADLINE_PASSED", "HISTORY_BROKEN", "CLOSED"})
     void certainLossEndsTheClaimAtOnce(LeaseGuard.Event event) {
         guard.on(event, "detail");
 

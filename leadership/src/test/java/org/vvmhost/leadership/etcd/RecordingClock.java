@@ -6,19 +6,22 @@ import org.vvmhost.time.Clock;
 
 /**
  * The system clock, noting when the last armed renew deadline falls due. The guard arms its deadline (a delay of
- * almost the renew deadline) right after each successful renewal; the keeper's own ticks are shorter, so a delay
- * above {@code threshold} marks a renewal.
+ * almost the renew deadline) right after each successful renewal; the keeper's own ticks are shorter and the bounds
+ * of etcd calls (the lease TTL) and the compaction rounds longer, so a delay above {@code threshold} and at most the
+ * renew deadline marks a renewal.
  */
 final class RecordingClock implements Clock {
 
     private final Clock delegate;
     private final long thresholdNanos;
+    private final long renewDeadlineNanos;
     private volatile long lastLongScheduleDueNanos = Long.MIN_VALUE;
     private volatile int longSchedules;
 
-    RecordingClock(Clock delegate, Duration threshold) {
+    RecordingClock(Clock delegate, Duration renewDeadline) {
         this.delegate = delegate;
-        this.thresholdNanos = threshold.toNanos();
+        this.thresholdNanos = renewDeadline.toNanos() / 2;
+        this.renewDeadlineNanos = renewDeadline.toNanos();
     }
 
     @Override
@@ -33,7 +36,7 @@ final class RecordingClock implements Clock {
 
     @Override
     public Scheduled schedule(Duration delay, Runnable task) {
-        if (delay.toNanos() > thresholdNanos) {
+        if (delay.toNanos() > thresholdNanos && delay.toNanos() <= renewDeadlineNanos) {
             lastLongScheduleDueNanos = delegate.nanoTime() + delay.toNanos();
             longSchedules++;
         }

@@ -3,11 +3,12 @@ package org.vvmhost.leadership.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Campaign;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.DataStore;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipContract;
 import org.vvmhost.leadership.LeadershipLostException;
@@ -41,6 +42,29 @@ class InMemoryLeadershipTest extends LeadershipContract {
     @Override
     protected void awaitLeaseExpiry() {
         clock.advance(LEASE.ttl());
+    }
+
+    @Override
+    protected void awaitIntentExpiry(Duration validFor) {
+        clock.advance(validFor);
+    }
+
+    @Test
+    void aSwitchoverIntentLivesExactlyItsValidityOnTheElectionsClock() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        Campaign b = candidate("b").campaign();
+        Campaign c = candidate("c").campaign();
+        await(term.nameSuccessor("c", Duration.ofSeconds(5)));
+
+        clock.advance(Duration.ofSeconds(5).minusMillis(1));
+        assertThat(await(a.data().get(DataStore.SWITCHOVER_KEY))).as("still live").isPresent();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(await(a.data().get(DataStore.SWITCHOVER_KEY))).as("stale: gone").isEmpty();
+
+        await(term.release());
+        assertThat(b.elected()).as("the line as if no switchover had been asked for").isCompleted();
+        assertThat(c.elected()).isNotDone();
     }
 
     @Test
@@ -97,9 +121,16 @@ class InMemoryLeadershipTest extends LeadershipContract {
     }
 
     @Test
-    void leaderKeysAreEtcdStyleLeaseKeys() {
-        Term term = await(candidate("a").campaign().elected());
-        assertThat(term.leaderKey()).matches("election/[0-9a-f]+");
-        assertThat(List.of(term.fencingToken())).allMatch(token -> token > 0);
+    void leaderKeysAreEtcdStyleLeaseKeysUnderTheElectionsName() {
+        Leadership named = InMemoryElection.create("world-1", clock, LEASE).join(new Candidate("a", "test-host", 1,
+                clock.instant()));
+        try {
+            Term term = await(named.campaign().elected());
+            assertThat(term.leaderKey()).matches("world-1/[0-9a-f]+");
+            assertThat(term.fencingToken()).isEqualTo(new FencingToken(1, term.fencingToken().revision()));
+            assertThat(named.description()).isEqualTo("in-memory election 'world-1' (embedded, lease TTL 5s)");
+        } finally {
+            named.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +42,7 @@ final class ElectionCommandJournal implements CommandJournal {
 
     @Override
     public List<JournalEntry> readAfter(long afterTick) {
-        List<String> keys = await(data.keys(PREFIX), "listing the command journal");
+        SortedSet<String> keys = await(data.keys(PREFIX), "listing the command journal");
         List<String> wanted = new ArrayList<>();
         for (String key : keys) {
             if (tickOf(key) > afterTick) {

@@ -13,13 +13,20 @@ import org.vvmhost.services.world.WorldView;
  * @param sinceTick   the tick a successor would restore: the newest view's, or the tick a fresh world started from
  * @param sinceNanos  when this service saved or restored that view (or started), on its clock's {@code nanoTime()}
  * @param lastFailure the last save that failed after {@code newest}; empty again once a later save succeeds
+ * @param recovery    for this term: how the store was found damaged or empty when the world was restored, and what
+ *                    was done; empty when the manifest named the view restored, or nothing was ever stored
  */
 public record BackupState(Optional<SavedView> newest, long sinceTick, long sinceNanos,
-                          Optional<FailedSave> lastFailure) {
+                          Optional<FailedSave> lastFailure, Optional<String> recovery) {
 
     public BackupState {
         Objects.requireNonNull(newest, "newest");
         Objects.requireNonNull(lastFailure, "lastFailure");
+        Objects.requireNonNull(recovery, "recovery");
+    }
+
+    public BackupState(Optional<SavedView> newest, long sinceTick, long sinceNanos, Optional<FailedSave> lastFailure) {
+        this(newest, sinceTick, sinceNanos, lastFailure, Optional.empty());
     }
 
     /** A world view in the store; {@code writeTime} is zero for one that was restored rather than saved. */

@@ -1,26 +1,31 @@
 package org.vvmhost.services.world.service;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
 
 /**
- * The watch listener only records the newest manifest; the thread reads the view it names. Changes that arrive
- * while a read runs are coalesced into one more read. A view is tagged with the manifest value seen before its read:
- * manifests only move forward, so a tag equal to the current manifest means the view is still the current one.
+ * The watch listener only records the newest manifest; the thread reads the store. Changes that arrive while a read
+ * runs are coalesced into one more read, and a read that fails is tried again after {@link #RETRY}. A view is tagged
+ * with the manifest value seen before its read: manifests only move forward, so a tag equal to the current manifest
+ * means the view is still the current one.
  */
 final class ManifestWatchingPreloader implements WorldViewPreloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestWatchingPreloader.class);
+    static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** A view and the manifest value it was read for. */
+    /** A view and the manifest value it was read for (null when it was found without a usable manifest). */
     private record Preloaded(byte[] manifest, WorldView view) {
     }
 
@@ -36,8 +41,12 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     private boolean stopped;
     private Preloaded preloaded;
     private DataStore.Subscription subscription;
+    private Clock.Scheduled retry;
     /** The last read answered the newest manifest seen. */
     private boolean current;
+    private StoredWorld stored = StoredWorld.UNREAD;
+    /** Completed, and replaced, when {@link #stored} changes. */
+    private CompletableFuture<Void> storedChanged = new CompletableFuture<>();
 
     private ManifestWatchingPreloader(DataStore data, WorldViewLocation.InElection location, Clock clock) {
         this.data = data;
@@ -72,6 +81,13 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
         }
     }
 
+    private synchronized void readAgain() {
+        if (!stopped) {
+            changed = true;
+            notifyAll();
+        }
+    }
+
     private void run() {
         while (true) {
             Optional<byte[]> manifest;
@@ -90,28 +106,68 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
                 changed = false;
                 manifest = pendingManifest;
             }
-            if (manifest.isEmpty()) {
+            WorldViewStore.LoadResult result;
+            try {
+                // The store logs why a newer view, or the manifest, was passed over.
+                result = reader.load();
+            } catch (WorldViewException e) {
+                LOG.warn("standby: cannot read the world views ({}); trying again in {} ms", e.getMessage(),
+                        RETRY.toMillis());
                 synchronized (this) {
-                    preloaded = null;
-                    current = !changed;
+                    current = false;
+                    if (!stopped) {
+                        retry = clock.schedule(RETRY, this::readAgain);
+                    }
                 }
                 continue;
             }
-            // The store logs why a newer view was passed over.
-            Optional<WorldView> view = reader.load().view();
+            Optional<WorldView> view = result.view();
+            CompletableFuture<Void> toComplete;
+            Preloaded kept;
             synchronized (this) {
-                if (view.isPresent() && !stopped) {
-                    preloaded = new Preloaded(manifest.get(), view.get());
+                kept = preloaded;
+                if (view.isPresent() && !stopped && (kept == null || view.get().tick() >= kept.view().tick()
+                        || !sameWorld(view.get().header(), kept.view().header()))) {
+                    // A view found without a usable manifest is not handed over as current: the new leader reads the
+                    // store, says what was damaged, and writes the view back with a new manifest.
+                    preloaded = new Preloaded(result.damage().isEmpty() ? manifest.orElse(null) : null, view.get());
                 }
-                current = view.isPresent() && !changed;
+                current = !changed && (view.isPresent() || result.damage().isEmpty() && result.rejected().isEmpty());
+                stored = new StoredWorld(true, view.map(WorldView::header), result.damage(),
+                        result.rejected().stream().map(WorldViewException::getMessage).toList());
+                toComplete = storedChanged;
+                storedChanged = new CompletableFuture<>();
             }
-            view.ifPresent(v -> LOG.info("standby: preloaded {}", v.header()));
+            toComplete.complete(null);
+            if (view.isPresent() && kept != null && view.get().tick() < kept.view().tick()
+                    && sameWorld(view.get().header(), kept.view().header())) {
+                LOG.warn("standby: the newest world view stored is of tick {}, older than the one this standby holds "
+                        + "(tick {}): the store went back (etcd restored from an older snapshot?); keeping the newer "
+                        + "one", view.get().tick(), kept.view().tick());
+            } else {
+                view.ifPresent(v -> LOG.info("standby: preloaded {}", v.header()));
+            }
         }
+    }
+
+    /** Views of one world: a newer tick of it replaces an older one, and a view of another world replaces any. */
+    private static boolean sameWorld(WorldView.Header a, WorldView.Header b) {
+        return a.seed() == b.seed() && a.geometry().equals(b.geometry()) && a.sets().equals(b.sets());
     }
 
     @Override
     public synchronized Optional<WorldView> latest() {
         return Optional.ofNullable(preloaded).map(Preloaded::view);
+    }
+
+    @Override
+    public synchronized StoredWorld stored() {
+        return stored;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> changedSince(StoredWorld seen) {
+        return stored != seen ? CompletableFuture.completedFuture(null) : storedChanged.copy();
     }
 
     @Override
@@ -126,12 +182,12 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
             candidate = preloaded;
         }
         stop();
-        if (candidate == null) {
+        if (candidate == null || candidate.manifest() == null) {
             return Optional.empty();
         }
-        Optional<byte[]> current;
+        Optional<byte[]> manifest;
         try {
-            current = ClockWaits.within(data.get(location.manifestKey()), location.timeout(), clock,
+            manifest = ClockWaits.within(data.get(location.manifestKey()), location.timeout(), clock,
                     "reading the world view manifest").get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,10 +197,10 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
                     e.getCause().toString());
             return Optional.empty();
         }
-        if (current.isPresent() && Arrays.equals(current.get(), candidate.manifest())) {
+        if (manifest.isPresent() && Arrays.equals(manifest.get(), candidate.manifest())) {
             return Optional.of(candidate.view());
         }
-        LOG.info("the preloaded world view (tick {}) is no longer the newest; reading the store instead",
+        LOG.info("the preloaded world view (tick {}) is not the one the manifest names; reading the store instead",
                 candidate.view().tick());
         return Optional.empty();
     }
@@ -152,13 +208,18 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
     /** Stops watching and lets the thread end, without waiting for it. */
     private void stop() {
         DataStore.Subscription toClose;
+        Clock.Scheduled timer;
         synchronized (this) {
             if (stopped) {
                 return;
             }
             stopped = true;
             toClose = subscription;
+            timer = retry;
             notifyAll();
+        }
+        if (timer != null) {
+            timer.cancel();
         }
         if (toClose != null) {
             toClose.close();

@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.service;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,16 +9,19 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
@@ -37,8 +39,11 @@ import org.vvmhost.services.world.command.CommandCatalog;
 import org.vvmhost.services.world.journal.CommandJournal;
 import org.vvmhost.services.world.journal.JournalCodec;
 import org.vvmhost.services.world.journal.JournalEntry;
+import org.vvmhost.services.world.core.WorldCore;
+import org.vvmhost.services.world.view.WorldViewCodec;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.Clock;
+import org.vvmhost.time.Durations;
 import org.vvmhost.vvm.Causes;
 import org.vvmhost.vvm.ServiceContext;
 
@@ -100,6 +105,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private volatile WorldView.Header lastBackup;
     private volatile WorldProgress progress;
     private volatile BackupState backupState;
+    /** Set in start: the restored view was not where the manifest said, so it is saved again at once. */
+    private boolean writeBackNow;
 
     // Set in start, before the threads start.
     private ServiceContext context;
@@ -123,17 +130,17 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
                          Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
-                         MeterRegistry registry) {
+                         WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
         this.clock = clock;
         this.runtimes = runtimes;
-        this.meters = new WorldMeters(registry);
+        this.meters = meters;
     }
 
-    /** Registers the gauges that read this service when scraped; called once it is fully built. */
+    /** Points the gauges at this service; called once it is fully built. */
     PacedWorldSimulation observed() {
         meters.observe(this);
         return this;
@@ -211,35 +218,44 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
-        Optional<WorldView> view = preloader.flatMap(WorldViewPreloader::claim);
-        if (view.isPresent()) {
-            LOG.info("restoring the preloaded {}", view.get().header());
+        Optional<WorldView> claimed = preloader.flatMap(WorldViewPreloader::claim);
+        Optional<WorldViewStore.LoadResult> loaded = claimed.isPresent() ? Optional.empty()
+                : Optional.of(store.load());
+        Optional<WorldView> held = claimed.isPresent() ? Optional.empty() : preloader.flatMap(this::heldOfThisWorld);
+        RestoreChoice choice = RestoreChoice.decide(claimed, loaded, held, store.description(), config.seed());
+        if (choice.error()) {
+            LOG.error(choice.message());
         } else {
-            WorldViewStore.LoadResult loaded = store.load();
-            view = loaded.view();
-            if (!loaded.rejected().isEmpty()) {
-                LOG.error("{} newer world view(s) in {} were unusable and skipped; the first: {}",
-                        loaded.rejected().size(), store.description(), loaded.rejected().get(0).getMessage());
-            }
-            view.ifPresent(v -> LOG.info("restoring {} from {}", v.header(), store.description()));
+            LOG.info(choice.message());
         }
-        if (view.isEmpty()) {
-            LOG.info("no world view in {}: spawning a fresh world (seed {})", store.description(), config.seed());
+        writeBackNow = choice.writeBack();
+        if (choice.view().isEmpty()) {
             World fresh = WorldFactory.of(sets, runtime).create(config);
-            backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty());
+            backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty(),
+                    choice.recovery());
             return fresh;
         }
+        WorldView view = choice.view().get();
         try {
-            World restored = WorldFactory.of(sets, runtime).restore(config, view.get());
-            backupState = new BackupState(Optional.of(new BackupState.SavedView(view.get().header(),
-                    view.get().bytes().length, Duration.ZERO, true)), view.get().tick(), clock.nanoTime(),
-                    Optional.empty());
+            World restored = WorldFactory.of(sets, runtime).restore(config, view);
+            backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
+                    Duration.ZERO, true)), view.tick(), clock.nanoTime(), Optional.empty(), choice.recovery());
             return restored;
         } catch (WorldViewException e) {
             throw new WorldViewException("cannot restore the world from " + store.description() + ": "
                     + e.getMessage() + ". Run with the world config that view was written with, or move the world "
                     + "views away to start a fresh world", e);
         }
+    }
+
+    /** The view this replica preloaded as a standby, if it is of this service's world. */
+    private Optional<WorldView> heldOfThisWorld(WorldViewPreloader standby) {
+        Optional<WorldView> held = standby.latest();
+        Optional<WorldViewCodec.Mismatch> other = held.flatMap(view -> WorldViewCodec.mismatch(
+                WorldCore.of(settings.config(), sets), view.header()));
+        other.ifPresent(mismatch -> LOG.warn("this replica holds a preloaded world view of another world, not used: "
+                + "{}", mismatch.message()));
+        return other.isPresent() ? Optional.empty() : held;
     }
 
     private static String describe(WorldRuntime runtime) {
@@ -254,6 +270,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         long logEvery = settings.logInterval().toNanos();
         CompletableFuture<Void> pendingBackup = CompletableFuture.completedFuture(null);
         long restoredTick = world.tick();
+        if (writeBackNow) {
+            // The store lost this view, or lost track of it: put it back before anything else can go.
+            pendingBackup = backUp(pendingBackup, world.snapshot());
+        }
         boolean healthy = true;
         long origin = clock.nanoTime();
         long nextLog = origin + logEvery;
@@ -315,16 +335,20 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                     + (world.tick() + 1) + ": " + e, e));
         }
         try {
-            awaitUninterruptibly(pendingBackup);
+            // The writes at the end of a term are bounded: the one in flight and the final one share the store
+            // timeout, and once leadership is lost the store abandons at once.
+            long deadline = clock.nanoTime() + settings.storeTimeout().toNanos();
+            if (!finishedBy(pendingBackup, deadline)) {
+                LOG.warn("the world view being written did not finish within {}; it is given up",
+                        Durations.text(settings.storeTimeout()));
+            }
             WorldView.Header saved = lastBackup;
             boolean unsaved = world.tick() != restoredTick && (saved == null || saved.tick() != world.tick());
             // Stopping because leadership was lost: the fence would refuse the write, and the successor restores
             // the last backup this term saved.
             boolean leading = context.term().status() != Term.Status.LOST;
             if (healthy && !deposed && unsaved && leading) {
-                WorldView last = world.snapshot();
-                save(last, true);
-                trimJournal(last.tick());
+                saveFinal(world.snapshot(), deadline);
             } else if (unsaved && !leading) {
                 LOG.warn("leadership was lost: no final backup of tick {}; the successor restores the last saved one "
                         + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
@@ -338,6 +362,44 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             running = false;
             failQueries();
             world.close();
+        }
+    }
+
+    /**
+     * Writes the final view (and trims the journal behind it) on the backup thread and waits for it until
+     * {@code deadline}. A write that has not finished by then is given up (stop interrupts it) and counts as not
+     * saved.
+     */
+    private void saveFinal(WorldView view, long deadline) {
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);
+        if (finishedBy(write, deadline)) {
+            try {
+                write.join();
+            } catch (CompletionException e) {
+                // The failure that save logged; stop rethrows it.
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            }
+            return;
+        }
+        WorldView.Header saved = lastBackup;
+        if (saved != null && saved.tick() == view.tick()) {
+            // Saved; only the journal's trim after it was given up, and the successor trims after its first view.
+            return;
+        }
+        LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
+                + "restores the last saved one ({})", view.tick(), Durations.text(settings.storeTimeout()),
+                saved == null ? "none" : "tick " + saved.tick());
+        throw new WorldViewException("the world view of tick " + view.tick() + " was not saved within "
+                + Durations.text(settings.storeTimeout()));
+    }
+
+    /** Waits for {@code write} until {@code deadline} on the clock; false if it was still running then. */
+    private boolean finishedBy(CompletableFuture<Void> write, long deadline) {
+        try {
+            clock.orTimeout(write.copy(), Duration.ofNanos(Math.max(0, deadline - clock.nanoTime()))).join();
+            return true;
+        } catch (CompletionException e) {
+            return !(e.getCause() instanceof TimeoutException);
         }
     }
 
@@ -481,7 +543,18 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             meters.failed(reason);
             BackupState before = backupState;
             backupState = new BackupState(before.newest(), before.sinceTick(), before.sinceNanos(), Optional.of(
-                    new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())));
+                    new BackupState.FailedSave(view.tick(), reason, failure.getMessage(), clock.nanoTime())),
+                    before.recovery());
+            if (Causes.find(e, LeadershipLostException.class).isPresent()) {
+                // The term ended while the view was being written: the store gave it up, and the monitor reports
+                // the loss; nothing more is written.
+                deposed = true;
+                WorldView.Header saved = lastBackup;
+                LOG.warn("leadership was lost while the world view of tick {} was being written: given up; the "
+                        + "successor restores the last saved one ({})", view.tick(),
+                        saved == null ? "none" : "tick " + saved.tick());
+                return;
+            }
             if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {
                 deposed = true;
                 LOG.error("this leader was deposed: the world view of tick {} was refused; no more world views are "
@@ -502,12 +575,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         lastBackup = view.header();
         meters.saved(view.bytes().length, took);
         backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
-                Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty());
+                Duration.ofNanos(took), false)), view.tick(), clock.nanoTime(), Optional.empty(),
+                backupState.recovery());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
-        if (!isFinal) {
-            trimJournal(view.tick());
-        }
+        trimJournal(view.tick());
     }
 
     /**
@@ -565,11 +637,9 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         stopping = true;
         wakeups.release();
         loop.join();
-        backups.shutdown();
-        if (!backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-            backups.shutdownNow();
-            backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
+        // The loop waited, within its bound, for every write it wanted; a write still running was given up.
+        backups.shutdownNow();
+        backups.awaitTermination(settings.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         Thread backupWorker = backupThread;
         if (backupWorker != null) {
             backupWorker.join(settings.storeTimeout().toMillis());

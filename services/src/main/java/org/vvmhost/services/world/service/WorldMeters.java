@@ -11,14 +11,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToDoubleFunction;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeadershipUnavailableException;
 
 /**
  * The world service's meters, named by Prometheus conventions once exported ({@code vvmhost_world_...}, base units).
- * Recording is a few atomic adds, cheap enough for every tick.
+ * Recording is a few atomic adds, cheap enough for every tick. Registered once per registry; the gauges read whichever
+ * service was built last, so that a host which builds a new service for each term keeps one set of meters.
  */
-final class WorldMeters {
+final class WorldMeters implements WorldSimulationService.Meters {
 
     /** Failure reasons, in the order a cause chain is checked. */
     static final List<String> FAILURE_REASONS = List.of("fenced", "timeout", "unavailable", "io", "other");
@@ -33,6 +36,7 @@ final class WorldMeters {
     private final Timer backupTime;
     private final DistributionSummary backupSize;
     private final Counter fencedWrites;
+    private volatile PacedWorldSimulation current;
 
     WorldMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -56,24 +60,32 @@ final class WorldMeters {
                 .register(registry);
         // Present from the start, so that a rate over them is defined before the first failure.
         FAILURE_REASONS.forEach(this::failures);
-    }
-
-    /** Gauges read from {@code service} when scraped. */
-    void observe(PacedWorldSimulation service) {
-        Gauge.builder("vvmhost.world.tick", service, s -> s.tick() < 0 ? Double.NaN : s.tick())
+        gauge("vvmhost.world.tick", s -> s.tick() < 0 ? Double.NaN : s.tick())
                 .description("The last completed world tick; NaN while this replica runs no world")
                 .register(registry);
-        Gauge.builder("vvmhost.world.entities", service,
-                        s -> s.progress().map(p -> (double) p.population()).orElse(Double.NaN))
+        gauge("vvmhost.world.entities", s -> s.progress().map(p -> (double) p.population()).orElse(Double.NaN))
                 .description("Entities in the world at its last progress report")
                 .register(registry);
-        Gauge.builder("vvmhost.world.backup.age", service, s -> s.backupAgeNanos() / 1e9)
+        gauge("vvmhost.world.backup.age", s -> s.backupAgeNanos() / 1e9)
                 .baseUnit("seconds")
                 .description("Seconds since the newest world view was saved (or restored); NaN with no world")
                 .register(registry);
-        Gauge.builder("vvmhost.world.backup.age.ticks", service, PacedWorldSimulation::backupAgeTicks)
+        gauge("vvmhost.world.backup.age.ticks", PacedWorldSimulation::backupAgeTicks)
                 .description("Ticks a crash would lose now: the world tick minus the newest world view's")
                 .register(registry);
+    }
+
+    /** From now on the gauges read {@code service}. */
+    void observe(PacedWorldSimulation service) {
+        current = service;
+    }
+
+    /** A gauge of the current service; NaN before there is one. */
+    private Gauge.Builder<WorldMeters> gauge(String name, ToDoubleFunction<PacedWorldSimulation> value) {
+        return Gauge.builder(name, this, meters -> {
+            PacedWorldSimulation service = meters.current;
+            return service == null ? Double.NaN : value.applyAsDouble(service);
+        });
     }
 
     void ticked(long nanos, boolean late) {
@@ -107,6 +119,9 @@ final class WorldMeters {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof FencedWriteRejectedException) {
                 return "fenced";
+            }
+            if (cause instanceof LeadershipLostException) {
+                return "lost";
             }
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -34,6 +34,17 @@ public interface WorldSimulationService extends Service {
     }
 
     /**
+     * The meters of world services in one registry ({@code vvmhost.world.*}). Create them once per registry and give
+     * them to every service built for it: the gauges read the service built last.
+     */
+    sealed interface Meters permits WorldMeters {
+    }
+
+    static Meters meters(MeterRegistry registry) {
+        return new WorldMeters(Objects.requireNonNull(registry, "registry"));
+    }
+
+    /**
      * A world whose simulators run on {@link WorldServiceSettings#threads()} threads of its own.
      *
      * @param preloader the standby's preloader, if the host runs one for the same store
@@ -52,17 +63,18 @@ public interface WorldSimulationService extends Service {
                                          Optional<WorldViewPreloader> preloader, Clock clock,
                                          RuntimeChooser runtime) {
         // A composite with no registries in it records nothing.
-        return create(settings, sets, store, preloader, clock, runtime, new CompositeMeterRegistry());
+        return create(settings, sets, store, preloader, clock, runtime, meters(new CompositeMeterRegistry()));
     }
 
-    /** Like the others, recording its tick and backup figures in {@code meters} ({@code vvmhost.world.*}). */
+    /** Like the others, recording its tick and backup figures in {@code meters}. */
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Clock clock,
-                                         RuntimeChooser runtime, MeterRegistry meters) {
+                                         RuntimeChooser runtime, Meters meters) {
         return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(meters, "meters")).observed();
+                Objects.requireNonNull(runtime, "runtime"), (WorldMeters) Objects.requireNonNull(meters, "meters"))
+                .observed();
     }
 
     /** The last completed tick; -1 before the world is up. */

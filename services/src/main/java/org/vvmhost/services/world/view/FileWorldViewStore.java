@@ -3,8 +3,13 @@ package org.vvmhost.services.world.view;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -22,7 +27,8 @@ import org.vvmhost.services.world.WorldViewException;
 
 /**
  * World views as files {@code world-view-<generation>.bin}. A save writes {@code .tmp}, forces it, renames it
- * atomically to the next generation, then deletes all but the two newest generations.
+ * atomically to the next generation; once the newest file before it is this store's own last save, it deletes all but
+ * the two newest, so that a view restored from an older file is never deleted before two newer ones exist.
  */
 final class FileWorldViewStore implements WorldViewStore {
 
@@ -31,6 +37,8 @@ final class FileWorldViewStore implements WorldViewStore {
     private static final int KEEP = 2;
 
     private final Path directory;
+    /** The generation of this store's last successful save; -1 before one. */
+    private volatile long lastSaved = -1;
 
     FileWorldViewStore(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -66,13 +74,53 @@ final class FileWorldViewStore implements WorldViewStore {
                 throw new WorldViewException("the file system of " + directory + " cannot rename atomically", e);
             }
             forceDirectory();
-            for (long old : generations.subList(Math.min(KEEP - 1, generations.size()), generations.size())) {
-                Files.deleteIfExists(directory.resolve(fileName(old)));
+            if (!generations.isEmpty() && generations.get(0) == lastSaved) {
+                for (long old : generations.subList(KEEP - 1, generations.size())) {
+                    Files.deleteIfExists(directory.resolve(fileName(old)));
+                }
             }
+            lastSaved = next;
             LOG.debug("Saved {} to {}", view.header(), target);
         } catch (IOException e) {
             throw new WorldViewException("cannot save the world view of tick " + view.tick() + " to " + directory
-                    + ": " + e.getMessage(), e);
+                    + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * What went wrong with a file, as a person would say it: {@code permission denied}, {@code not a directory}; the
+     * JDK's exceptions often carry only the path.
+     */
+    static String reason(IOException e) {
+        String path = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : null;
+        String what;
+        if (e instanceof AccessDeniedException) {
+            what = "permission denied";
+        } else if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            what = "not a directory";
+        } else if (e instanceof NoSuchFileException) {
+            what = "no such file or directory";
+        } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            // The system's words, as the lines above put them: "Read-only file system" → "read-only file system".
+            what = fs.getReason().isEmpty() ? fs.getReason()
+                    : Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1);
+        } else {
+            return String.valueOf(e.getMessage());
+        }
+        return path == null ? what : what + " (" + path + ")";
+    }
+
+    @Override
+    public void probe() {
+        Path probe = directory.resolve("world-view-probe.tmp");
+        try {
+            Files.createDirectories(directory);
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new WorldViewException("the world view directory " + directory + " is not writable: " + reason(e),
+                    e);
         }
     }
 
@@ -83,8 +131,7 @@ final class FileWorldViewStore implements WorldViewStore {
         try {
             generations = Files.isDirectory(directory) ? generations() : List.of();
         } catch (IOException e) {
-            rejected.add(new WorldViewException("cannot list " + directory + ": " + e.getMessage(), e));
-            return new LoadResult(Optional.empty(), rejected);
+            throw new WorldViewException("cannot list the world views in " + directory + ": " + reason(e), e);
         }
         for (long generation : generations) {
             Path file = directory.resolve(fileName(generation));
@@ -98,7 +145,7 @@ final class FileWorldViewStore implements WorldViewStore {
                 rejected.add(new WorldViewException(file + ": " + e.getMessage(), e));
                 LOG.error("World view {} is unusable: {}", file, e.getMessage());
             } catch (IOException e) {
-                rejected.add(new WorldViewException("cannot read " + file + ": " + e.getMessage(), e));
+                rejected.add(new WorldViewException("cannot read " + file + ": " + reason(e), e));
                 LOG.error("Cannot read world view {}: {}", file, e.getMessage());
             }
         }

@@ -1,21 +1,28 @@
 package org.vvmhost.services.world.view;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.services.time.ClockWaits;
@@ -27,23 +34,71 @@ import org.vvmhost.time.Clock;
  * World views in the election's data store. Layout under the prefix:
  * <pre>
  * manifest                        JSON {current, previous}: generation, chunks, length, tick, checksum
- * g-000000000007/chunk-000000     at most chunkBytes each
+ * g-000000000007/chunk-000000     the view's bytes, at most chunkBytes each
+ * g-000000000007/header           JSON, written after the last chunk: layout, generation, tick, length, the view's
+ *                                 checksum and each chunk's CRC32C
  * </pre>
- * A save writes every chunk of a new generation with one fenced write each, then switches the manifest in one
- * fenced write, then deletes the generation that fell out of the manifest. A deposed leader's first write fails,
- * and the manifest never points at a half-written generation.
+ * A save writes every chunk of a new generation with one fenced write each, then the generation's header, then
+ * switches the manifest in one fenced write. A deposed leader's first write fails, and the manifest never points at a
+ * half-written generation.
+ *
+ * <p>The manifest and the chunks are laid out as before the header existed, so that every build reads every
+ * generation; the header makes a generation checkable without the manifest (each chunk against its CRC32C, and a
+ * header present means every chunk was written). A generation without one (written before headers, or cut short) is
+ * checked whole, by the view's own lengths and checksum.
+ *
+ * <p>Damage: when the manifest is unreadable or missing, or names no intact generation, the reader falls back to the
+ * newest intact generation under the prefix. A save never deletes a generation while the manifest is unusable; it
+ * deletes only once the manifest names this store's own last save, and then keeps the two newest.
  */
 final class LeadershipWorldViewStore implements WorldViewStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipWorldViewStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tolerant of fields it does not know: a later layout may add some. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The layout of {@link GenerationHeader} this code writes and checks. */
+    static final int HEADER_LAYOUT = 1;
+    private static final Pattern GENERATION_KEY = Pattern.compile("/g-(\\d{12})/(header|chunk-(\\d{6}))$");
 
-    /** One stored generation. */
+    /** One stored generation, as the manifest names it. */
     record Entry(long generation, int chunks, long length, long tick, int checksum) {
     }
 
     /** What the manifest key holds; {@code previous} may be null. */
     record Manifest(Entry current, Entry previous) {
+    }
+
+    /**
+     * What {@code g-N/header} holds: the generation described on its own, so that it can be found and checked without
+     * the manifest.
+     *
+     * @param layout         {@link #HEADER_LAYOUT}; a reader that does not know the layout checks the chunks whole
+     * @param checksum       the view's own CRC32C (its header's)
+     * @param chunkChecksums CRC32C of each chunk, in order
+     */
+    record GenerationHeader(int layout, long generation, long tick, long length, int checksum,
+                            List<Integer> chunkChecksums) {
+        Entry entry() {
+            return new Entry(generation, chunkChecksums.size(), length, tick, checksum);
+        }
+    }
+
+    /** The keys of one generation found by a listing. */
+    private record Listed(long generation, boolean header, SortedSet<Integer> chunks) {
+    }
+
+    /** A view that is corrupt, incomplete or not a view: a reason to try an older one, unlike a failed read. */
+    private static final class Unusable extends WorldViewException {
+        private static final long serialVersionUID = 1L;
+
+        Unusable(String message) {
+            super(message);
+        }
+
+        Unusable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private final DataStore data;
@@ -52,6 +107,10 @@ final class LeadershipWorldViewStore implements WorldViewStore {
     private final int chunkBytes;
     private final Duration timeout;
     private final Clock clock;
+    /** The intact generation the last load returned, for the manifest a save writes over an unusable one. */
+    private volatile Entry loaded;
+    /** The generation of this store's last successful save; -1 before one. */
+    private volatile long lastSaved = -1;
 
     LeadershipWorldViewStore(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout,
             Clock clock) {
@@ -86,36 +145,58 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
         byte[] bytes = view.bytes();
         Optional<byte[]> raw;
+        TreeMap<Long, Listed> present;
         try {
             raw = await(data.get(manifestKey()), "reading the world view manifest");
+            // Not knowing which generations exist, a save could overwrite one: write nothing then.
+            present = list();
         } catch (WorldViewException e) {
-            // Not knowing which generations are in use, a save could overwrite the current one: write nothing.
             throw new WorldViewException("the world view of tick " + view.tick() + " was not saved: "
                     + e.getMessage(), e.getCause());
         }
         Optional<Manifest> old;
+        boolean usable = true;
         try {
             old = parseManifest(raw);
-        } catch (WorldViewException e) {
-            LOG.warn("The world view manifest is unreadable and will be replaced: {}", e.getMessage());
+            usable = old.isPresent() || present.isEmpty();
+        } catch (Unusable e) {
             old = Optional.empty();
+            usable = false;
         }
-        long generation = old.map(m -> Math.max(m.current().generation(),
-                m.previous() == null ? 0 : m.previous().generation())).orElse(0L) + 1;
+        long generation = Math.max(present.isEmpty() ? 0 : present.lastKey(),
+                old.map(m -> Math.max(m.current().generation(), m.previous() == null ? 0
+                        : m.previous().generation())).orElse(0L)) + 1;
         int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
-        // Leftovers of a save that was cut short. A write of its own: etcd refuses a transaction whose delete
-        // range overlaps one of its puts ("duplicate key given in txn request").
-        write(List.of(WriteOp.deletePrefix(generationPrefix(generation))), view, "the removal of leftovers");
+        List<Integer> checksums = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkBytes;
             byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
+            checksums.add(crc(chunk));
             write(List.of(WriteOp.put(chunkKey(generation, i), chunk)), view, "chunk " + (i + 1) + " of " + chunks);
         }
-        Entry entry = new Entry(generation, chunks, bytes.length, view.tick(), view.header().checksum());
-        Manifest manifest = new Manifest(entry, old.map(Manifest::current).orElse(null));
-        write(List.of(WriteOp.put(manifestKey(), encode(manifest))), view, "the manifest switch");
-        if (old.isPresent() && old.get().previous() != null) {
-            long dropped = old.get().previous().generation();
+        GenerationHeader header = new GenerationHeader(HEADER_LAYOUT, generation, view.tick(), bytes.length,
+                view.header().checksum(), checksums);
+        write(List.of(WriteOp.put(headerKey(generation), encode(header))), view, "the generation header");
+        Entry previous = usable ? old.map(Manifest::current).orElse(null) : stillPresent(loaded, present);
+        write(List.of(WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous)))), view,
+                "the manifest switch");
+        if (!usable) {
+            LOG.warn("Saved the world view of tick {} as generation {} with a new manifest, over one that could not "
+                    + "be used; no stored generation was deleted (generations {} are kept)", view.tick(), generation,
+                    present.keySet());
+        } else if (old.isPresent() && old.get().current().generation() == lastSaved) {
+            // The manifest named this store's own last save: the two newest are views this term wrote.
+            deleteExcept(present, generation, lastSaved, view);
+        }
+        lastSaved = generation;
+        LOG.debug("Saved {} as generation {} in {} chunks", view.header(), generation, chunks);
+    }
+
+    private void deleteExcept(TreeMap<Long, Listed> present, long newest, long previous, WorldView view) {
+        for (long dropped : present.keySet()) {
+            if (dropped == newest || dropped == previous) {
+                continue;
+            }
             try {
                 write(List.of(WriteOp.deletePrefix(generationPrefix(dropped))), view, "the removal of generation "
                         + dropped);
@@ -123,69 +204,178 @@ final class LeadershipWorldViewStore implements WorldViewStore {
                 // The new view is saved; an old generation left behind is only wasted space, removed next time.
                 LOG.warn("Saved the world view of tick {}, but could not delete an old one: {}", view.tick(),
                         e.getMessage());
+                return;
             }
         }
-        LOG.debug("Saved {} as generation {} in {} chunks", view.header(), generation, chunks);
+    }
+
+    private static Entry stillPresent(Entry entry, TreeMap<Long, Listed> present) {
+        return entry != null && present.containsKey(entry.generation()) ? entry : null;
+    }
+
+    @Override
+    public void probe() {
+        await(data.get(manifestKey()), "reading the world view manifest");
     }
 
     @Override
     public LoadResult load() {
+        Optional<byte[]> raw = await(data.get(manifestKey()), "reading the world view manifest");
         List<WorldViewException> rejected = new ArrayList<>();
-        Optional<Manifest> manifest;
+        Optional<String> damage = Optional.empty();
+        List<Entry> named = new ArrayList<>();
         try {
-            manifest = readManifest();
-        } catch (WorldViewException e) {
-            rejected.add(e);
-            LOG.error("World view manifest is unusable: {}", e.getMessage());
-            return new LoadResult(Optional.empty(), rejected);
+            parseManifest(raw).ifPresent(manifest -> {
+                named.add(manifest.current());
+                if (manifest.previous() != null) {
+                    named.add(manifest.previous());
+                }
+            });
+        } catch (Unusable e) {
+            damage = Optional.of(e.getMessage());
         }
-        if (manifest.isEmpty()) {
-            return new LoadResult(Optional.empty(), rejected);
-        }
-        for (Entry entry : new Entry[] {manifest.get().current(), manifest.get().previous()}) {
-            if (entry == null) {
-                continue;
-            }
+        for (Entry entry : named) {
             try {
-                WorldView view = read(entry);
+                WorldView view = read(entry, Optional.empty());
                 if (!rejected.isEmpty()) {
                     LOG.error("Using the previous good world view, generation {} ({})", entry.generation(),
                             view.header());
                 }
-                return new LoadResult(Optional.of(view), rejected);
-            } catch (WorldViewException e) {
+                return found(view, entry, rejected, damage);
+            } catch (Unusable e) {
                 rejected.add(e);
                 LOG.error("World view generation {} is unusable: {}", entry.generation(), e.getMessage());
             }
         }
-        return new LoadResult(Optional.empty(), rejected);
+        // The manifest cannot say where an intact view is: look for one under the prefix.
+        TreeMap<Long, Listed> present = list();
+        if (raw.isEmpty() && !present.isEmpty()) {
+            damage = Optional.of("world view manifest " + manifestKey() + " is missing, but generations "
+                    + present.keySet() + " are stored");
+        }
+        damage.ifPresent(problem -> LOG.error("The world view manifest is unusable: {}; looking for the newest "
+                + "intact generation under '{}/'", problem, prefix));
+        for (Listed listed : present.descendingMap().values()) {
+            if (named.stream().anyMatch(entry -> entry.generation() == listed.generation())) {
+                continue;
+            }
+            try {
+                Entry entry = describe(listed);
+                WorldView view = read(entry, header(listed).map(GenerationHeader::chunkChecksums));
+                LOG.error("Found the intact world view generation {} ({}) without the manifest; using it",
+                        listed.generation(), view.header());
+                return found(view, entry, rejected, damage);
+            } catch (Unusable e) {
+                rejected.add(e);
+                LOG.error("World view generation {} is unusable: {}", listed.generation(), e.getMessage());
+            }
+        }
+        return new LoadResult(Optional.empty(), rejected, damage);
+    }
+
+    private LoadResult found(WorldView view, Entry entry, List<WorldViewException> rejected,
+                             Optional<String> damage) {
+        // Complete, also for a generation found without a header: a manifest written over a damaged one names it.
+        loaded = new Entry(entry.generation(), entry.chunks(), view.bytes().length, view.tick(),
+                view.header().checksum());
+        return new LoadResult(Optional.of(view), rejected, damage);
+    }
+
+    /** The generations under the prefix, by number. */
+    private TreeMap<Long, Listed> list() {
+        SortedSet<String> keys = await(data.keys(prefix + "/g-"), "listing the world view generations");
+        TreeMap<Long, Listed> generations = new TreeMap<>();
+        for (String key : keys) {
+            Matcher matcher = GENERATION_KEY.matcher(key);
+            if (!matcher.find()) {
+                continue;
+            }
+            long generation = Long.parseLong(matcher.group(1));
+            Listed listed = generations.computeIfAbsent(generation, g -> new Listed(g, false, new TreeSet<>()));
+            if (matcher.group(3) != null) {
+                listed.chunks().add(Integer.parseInt(matcher.group(3)));
+            } else {
+                generations.put(generation, new Listed(generation, true, listed.chunks()));
+            }
+        }
+        return generations;
+    }
+
+    /** What a generation found by a listing holds: as its header says, or else every chunk listed, whole. */
+    private Entry describe(Listed listed) {
+        Optional<GenerationHeader> header = header(listed);
+        if (header.isPresent()) {
+            return header.get().entry();
+        }
+        String where = "world view generation " + listed.generation();
+        if (listed.chunks().isEmpty() || listed.chunks().last() != listed.chunks().size() - 1) {
+            throw new Unusable(where + " has no header and not every chunk from the first: it was cut short "
+                    + "(chunks " + listed.chunks() + ")");
+        }
+        // The view's own header says its length, and its checksum covers every byte: read() checks both.
+        return new Entry(listed.generation(), listed.chunks().size(), -1, -1, 0);
+    }
+
+    /** The generation's header, if it has one of a layout this code knows. */
+    private Optional<GenerationHeader> header(Listed listed) {
+        if (!listed.header()) {
+            return Optional.empty();
+        }
+        Optional<byte[]> raw = await(data.get(headerKey(listed.generation())), "reading the header of world view "
+                + "generation " + listed.generation());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            GenerationHeader header = JSON.readValue(raw.get(), GenerationHeader.class);
+            if (header.layout() != HEADER_LAYOUT || header.chunkChecksums() == null
+                    || header.generation() != listed.generation()) {
+                LOG.warn("World view generation {} has a header of layout {} for generation {}; checking its chunks "
+                        + "whole", listed.generation(), header.layout(), header.generation());
+                return Optional.empty();
+            }
+            return Optional.of(header);
+        } catch (IOException e) {
+            LOG.warn("The header of world view generation {} is unreadable ({}); checking its chunks whole",
+                    listed.generation(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
      * Reads the chunks one key each, all requests in flight at once: one scan of the generation would come back as
-     * one gRPC message, and the etcd client refuses messages above 4 MiB.
+     * one gRPC message, and the etcd client refuses messages above 4 MiB. An entry of unknown length (-1) takes the
+     * view's own word for it. Each chunk is checked against {@code chunkChecksums} if given.
      */
-    private WorldView read(Entry entry) {
-        String where = "world view generation " + entry.generation() + " (tick " + entry.tick() + ")";
+    private WorldView read(Entry entry, Optional<List<Integer>> chunkChecksums) {
+        String where = "world view generation " + entry.generation() + (entry.tick() < 0 ? ""
+                : " (tick " + entry.tick() + ")");
         List<CompletableFuture<Optional<byte[]>>> requests = new ArrayList<>();
         for (int i = 0; i < entry.chunks(); i++) {
             requests.add(data.get(chunkKey(entry.generation(), i)));
         }
         List<byte[]> chunks = new ArrayList<>();
         long length = 0;
-        for (int i = 0; i < requests.size(); i++) {
-            Optional<byte[]> chunk = await(requests.get(i), "reading " + where + ", chunk " + (i + 1) + " of "
-                    + entry.chunks());
-            if (chunk.isEmpty()) {
-                requests.forEach(request -> request.cancel(true));
-                throw new WorldViewException(where + " lacks chunk " + (i + 1) + " of " + entry.chunks()
-                        + " that the manifest names");
+        try {
+            for (int i = 0; i < requests.size(); i++) {
+                Optional<byte[]> chunk = await(requests.get(i), "reading " + where + ", chunk " + (i + 1) + " of "
+                        + entry.chunks());
+                if (chunk.isEmpty()) {
+                    throw new Unusable(where + " lacks chunk " + (i + 1) + " of " + entry.chunks());
+                }
+                if (chunkChecksums.isPresent() && crc(chunk.get()) != chunkChecksums.get().get(i)) {
+                    throw new Unusable(String.format("%s: chunk %d of %d is corrupt (CRC32C %08x, its header says "
+                            + "%08x)", where, i + 1, entry.chunks(), crc(chunk.get()), chunkChecksums.get().get(i)));
+                }
+                chunks.add(chunk.get());
+                length += chunk.get().length;
             }
-            chunks.add(chunk.get());
-            length += chunk.get().length;
+        } catch (RuntimeException e) {
+            requests.forEach(request -> request.cancel(true));
+            throw e;
         }
-        if (length != entry.length()) {
-            throw new WorldViewException(where + " has " + length + " bytes, the manifest says " + entry.length());
+        if (entry.length() >= 0 && length != entry.length()) {
+            throw new Unusable(where + " has " + length + " bytes, the manifest says " + entry.length());
         }
         byte[] bytes = new byte[Math.toIntExact(length)];
         int offset = 0;
@@ -196,12 +386,8 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         try {
             return WorldView.decode(bytes);
         } catch (WorldViewException e) {
-            throw new WorldViewException(where + ": " + e.getMessage(), e);
+            throw new Unusable(where + ": " + e.getMessage(), e);
         }
-    }
-
-    private Optional<Manifest> readManifest() {
-        return parseManifest(await(data.get(manifestKey()), "reading the world view manifest"));
     }
 
     private Optional<Manifest> parseManifest(Optional<byte[]> raw) {
@@ -211,12 +397,12 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         try {
             Manifest manifest = JSON.readValue(raw.get(), Manifest.class);
             if (manifest.current() == null) {
-                throw new WorldViewException("world view manifest " + manifestKey() + " names no current view");
+                throw new Unusable("world view manifest " + manifestKey() + " names no current view");
             }
             return Optional.of(manifest);
         } catch (IOException e) {
-            throw new WorldViewException("world view manifest " + manifestKey() + " is not valid JSON: "
-                    + e.getMessage(), e);
+            throw new Unusable("world view manifest " + manifestKey() + " is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
@@ -234,10 +420,23 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
-    /** The outcome of {@code future}; past the timeout on the clock, the future fails and is abandoned. */
+    /**
+     * The outcome of {@code future}: past the timeout on the clock the future fails and is abandoned, and it is
+     * abandoned at once when the term is lost: nothing waits on etcd after that (the fence would refuse the write
+     * anyway), so a deposed leader stops at once.
+     */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
-            return ClockWaits.within(future, timeout, clock, what).get();
+            ClockWaits.within(future, timeout, clock, what);
+            CompletableFuture<?> lost = term == null ? new CompletableFuture<>() : term.lost();
+            CompletableFuture.anyOf(future, lost).get();
+            if (!future.isDone()) {
+                future.cancel(true);
+                LeadershipLostException reason = term.lost().join();
+                throw new WorldViewException(what + " was abandoned: leadership was lost (" + reason.getMessage()
+                        + ")", reason);
+            }
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
@@ -250,11 +449,17 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
-    private static byte[] encode(Manifest manifest) {
+    private static int crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    private static byte[] encode(Object value) {
         try {
-            return JSON.writeValueAsBytes(manifest);
+            return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the world view manifest", e);
+            throw new IllegalStateException("cannot encode " + value, e);
         }
     }
 
@@ -268,5 +473,9 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     private String chunkKey(long generation, int index) {
         return generationPrefix(generation) + String.format("chunk-%06d", index);
+    }
+
+    private String headerKey(long generation) {
+        return generationPrefix(generation) + "header";
     }
 }

@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.WorldConfig;
@@ -175,19 +177,9 @@ public final class WorldViewCodec {
      */
     public static WorldState decode(WorldCore core, WorldView view) {
         WorldView.Header header = WorldView.decode(view.bytes()).header();
-        WorldConfig config = core.config();
-        requireMatch(header.seed() == config.seed(), "world.seed", header.seed(), config.seed());
-        WorldGeometry geometry = core.geometry();
-        requireMatch(header.geometry().width() == geometry.width() && header.geometry().height() == geometry.height(),
-                "world.size", header.geometry().width() + " × " + header.geometry().height(),
-                geometry.width() + " × " + geometry.height());
-        requireMatch(header.geometry().rows() == geometry.rows() && header.geometry().cols() == geometry.cols(),
-                "world.areas", header.geometry().rows() + " × " + header.geometry().cols(),
-                geometry.rows() + " × " + geometry.cols());
-        requireMatch(header.entities() == config.entities(), "world.entities", header.entities(),
-                config.entities());
-        List<WorldView.SetLayout> layouts = layouts(core.sets());
-        requireMatch(header.sets().equals(layouts), "world.component-sets", header.sets(), layouts);
+        mismatch(core, header).ifPresent(mismatch -> {
+            throw new WorldViewException(mismatch.message());
+        });
         Partition[][] partitions = readBody(view, core.sets());
         long hash;
         try {
@@ -207,11 +199,58 @@ public final class WorldViewCodec {
         return new WorldState(partitions, header.tick(), header.nextEntityId(), header.lastCommandSeq());
     }
 
-    private static void requireMatch(boolean matches, String field, Object inView, Object inConfig) {
-        if (!matches) {
-            throw new WorldViewException("the world view was written for another world: " + field + " is "
-                    + inView + " in the view but " + inConfig + " in the config");
+    /**
+     * A config field whose value differs from the world a view was written for.
+     *
+     * @param field    the config field, for example {@code world.seed}
+     * @param inView   its value in the view, as text
+     * @param inConfig its value in the config
+     */
+    public record Mismatch(String field, String inView, String inConfig) {
+        public String message() {
+            return "the world view was written for another world: " + field + " is " + inView + " in the view but "
+                    + inConfig + " in the config";
         }
+    }
+
+    /**
+     * The first field, in the config's order, in which the world of {@code header} differs from the core's: seed,
+     * size, areas, entities, component sets. Empty if the view belongs to this world.
+     */
+    public static Optional<Mismatch> mismatch(WorldCore core, WorldView.Header header) {
+        WorldConfig config = core.config();
+        WorldGeometry geometry = core.geometry();
+        WorldGeometry stored = header.geometry();
+        List<WorldView.SetLayout> layouts = layouts(core.sets());
+        if (header.seed() != config.seed()) {
+            return Optional.of(new Mismatch("world.seed", String.valueOf(header.seed()),
+                    String.valueOf(config.seed())));
+        }
+        if (stored.width() != geometry.width() || stored.height() != geometry.height()) {
+            return Optional.of(new Mismatch("world.size", stored.width() + " × " + stored.height(),
+                    geometry.width() + " × " + geometry.height()));
+        }
+        if (stored.rows() != geometry.rows() || stored.cols() != geometry.cols()) {
+            return Optional.of(new Mismatch("world.areas", stored.rows() + " × " + stored.cols(),
+                    geometry.rows() + " × " + geometry.cols()));
+        }
+        if (header.entities() != config.entities()) {
+            return Optional.of(new Mismatch("world.entities", String.valueOf(header.entities()),
+                    String.valueOf(config.entities())));
+        }
+        if (!header.sets().equals(layouts)) {
+            boolean sameNames = header.sets().stream().map(WorldView.SetLayout::name).toList()
+                    .equals(layouts.stream().map(WorldView.SetLayout::name).toList());
+            return Optional.of(new Mismatch("world.component-sets", describe(header.sets(), sameNames),
+                    describe(layouts, sameNames)));
+        }
+        return Optional.empty();
+    }
+
+    /** Set names, with their columns when only the columns differ. */
+    private static String describe(List<WorldView.SetLayout> sets, boolean withColumns) {
+        return "[" + sets.stream().map(set -> withColumns ? set.name() + " (" + set.floatColumns() + " float, "
+                + set.intColumns() + " int columns)" : set.name()).collect(Collectors.joining(", ")) + "]";
     }
 
     private static long bodyLength(WorldView view) {

@@ -32,17 +32,39 @@ public interface WorldViewStore {
      */
     void save(WorldView view);
 
-    /** The newest intact view, and why newer ones were passed over. Never throws for a corrupt view. */
+    /**
+     * The newest intact view, and why newer ones were passed over. Never throws for a corrupt view.
+     *
+     * @throws WorldViewException if the store could not be read (it did not answer in time, or refused): not knowing
+     *     what it holds, a caller must not take it for empty
+     */
     LoadResult load();
+
+    /**
+     * Checks, before this replica campaigns, that the store can be used, without touching any view: a directory is
+     * created if missing, and a probe file is created and deleted in it; the election's data answers a read of the
+     * manifest. A store with nothing to check does nothing.
+     *
+     * @throws WorldViewException saying plainly what is wrong, for example {@code permission denied}
+     */
+    default void probe() {
+    }
 
     /**
      * @param view     the newest intact view, if any
      * @param rejected the newer views that were corrupt or unreadable, newest first
+     * @param damage   why the store's index of its views (etcd's manifest) could not be used, if it could not: the
+     *                 view was then found by looking at every view stored
      */
-    record LoadResult(Optional<WorldView> view, List<WorldViewException> rejected) {
+    record LoadResult(Optional<WorldView> view, List<WorldViewException> rejected, Optional<String> damage) {
         public LoadResult {
             Objects.requireNonNull(view, "view");
             rejected = List.copyOf(rejected);
+            Objects.requireNonNull(damage, "damage");
+        }
+
+        public LoadResult(Optional<WorldView> view, List<WorldViewException> rejected) {
+            this(view, rejected, Optional.empty());
         }
     }
 
@@ -56,9 +78,11 @@ public interface WorldViewStore {
 
     /**
      * The election's data store, under {@code prefix}: chunks of at most {@code chunkBytes}, each written through
-     * {@code term}'s fenced transaction, then an atomic switch of the manifest key {@code <prefix>/manifest}. The
-     * views older than the previous one are deleted after the switch. Each read and write may take {@code timeout}
-     * on {@code clock}.
+     * {@code term}'s fenced transaction, then the generation's header, then an atomic switch of the manifest key
+     * {@code <prefix>/manifest}. Once the manifest names a view this store saved, the views older than the previous
+     * one are deleted after the switch; none is deleted while the manifest is unusable. A load falls back to the
+     * newest intact generation when the manifest is unusable. Each read and write may take {@code timeout} on
+     * {@code clock}.
      */
     static WorldViewStore leadership(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout,
             Clock clock) {

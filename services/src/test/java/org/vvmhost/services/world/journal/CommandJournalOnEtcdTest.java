@@ -66,7 +66,7 @@ class CommandJournalOnEtcdTest {
     /** The journal's keys in etcd, as a third party reads them. */
     private List<String> storedKeys() throws Exception {
         try (Leadership reader = connect("reader")) {
-            return reader.data().keys(CommandJournal.PREFIX).get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            return List.copyOf(reader.data().keys(CommandJournal.PREFIX).get(budget.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 

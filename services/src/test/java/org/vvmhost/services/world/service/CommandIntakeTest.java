@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
@@ -194,7 +195,7 @@ class CommandIntakeTest {
     void aFencedWriteIsRefusedAndTheTickAppliesNothingOfIt() throws Exception {
         CommandIntake intake = intake();
         CompletableFuture<CommandReceipt> receipt = intake.submit(damage(5, 1), null);
-        journal.next().done().completeExceptionally(new FencedWriteRejectedException(3, "no longer leads"));
+        journal.next().done().completeExceptionally(new FencedWriteRejectedException(new FencingToken(1, 3), "no longer leads"));
 
         assertThat(refusal(receipt)).isEqualTo(CommandRefusedException.Reason.NOT_LEADER);
         assertThat(intake.commandsOf(1)).isEmpty();

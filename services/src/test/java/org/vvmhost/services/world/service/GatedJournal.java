@@ -26,6 +26,8 @@ final class GatedJournal implements CommandJournal {
     private final List<Append> all = new ArrayList<>();
     private final List<JournalEntry> stored = new ArrayList<>();
     final List<Long> trims = new ArrayList<>();
+    /** Guarded by {@code all}: set by {@link #releaseAll}, after which appends are durable at once. */
+    private boolean open;
 
     GatedJournal(JournalCodec codec) {
         this.codec = codec;
@@ -40,16 +42,25 @@ final class GatedJournal implements CommandJournal {
             }
         });
         Append append = new Append(tick, firstSeq, entry, done);
+        boolean durable;
         synchronized (all) {
             all.add(append);
+            durable = open;
         }
         appends.add(append);
+        if (durable) {
+            done.complete(null);
+        }
         return done;
     }
 
-    /** Makes every append not completed yet durable: a test's leftovers, so that nothing waits for them. */
+    /**
+     * Makes every append not completed yet durable, and every later one at once: a test's leftovers, so that nothing
+     * waits for them (the intake may start one more write as the last held one completes).
+     */
     void releaseAll() {
         synchronized (all) {
+            open = true;
             all.forEach(append -> append.done().complete(null));
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -19,16 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
+import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
@@ -138,19 +147,10 @@ class WorldSimulationServiceTest {
     void aStandbyPreloadsTheNewestViewAndTakesOverWithoutReadingTheStore() throws Exception {
         Leader first = lead("first");
         Leadership standby = join("standby");
-        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
-        toClose.add(preloader);
+        WorldViewPreloader preloader = preloadedAt25(first, standby);
 
-        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
-        firstService.start(first.context);
-        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
-        firstService.stop();
-        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
-
-        var campaign = standby.campaign();
-        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        Term term = campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        ElectionContext context = new ElectionContext(term, standby.data());
+        ElectionContext context = takeOver(first, standby);
+        Term term = context.term();
         RecordingStore store = new RecordingStore(location.open(context, clock));
         WorldSimulationService takeover = fast(store, 30, Optional.of(preloader));
         takeover.start(context);
@@ -160,6 +160,34 @@ class WorldSimulationServiceTest {
         takeover.stop();
         assertThat(takeover.lastBackup().orElseThrow().worldHash()).isEqualTo(referenceHash(FAST, 30));
         assertThat(preloader.claim()).as("claimed once: the preloader stopped").isEmpty();
+        term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void aNewLeaderWhoseStoreLostEveryViewRestoresItsPreloadedCopyLoudlyAndWritesItBackAtOnce() throws Exception {
+        Leader first = lead("first");
+        Leadership standby = join("standby");
+        WorldViewPreloader preloader = preloadedAt25(first, standby);
+        // etcd wiped (as far as the world views go) while the standby waits.
+        first.term.write(List.of(WriteOp.deletePrefix("world/"))).get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        await().atMost(BUDGET).until(() -> preloader.stored().newest().isEmpty());
+
+        ElectionContext context = takeOver(first, standby);
+        Term term = context.term();
+        RecordingStore store = new RecordingStore(location.open(context, clock));
+        WorldSimulationService takeover = fast(store, 1_000_000, Optional.of(preloader));
+        try (LogCapture log = new LogCapture(PacedWorldSimulation.class)) {
+            takeover.start(context);
+            assertThat(savedTick(store)).as("written back before the first backup interval").isEqualTo(25);
+            takeover.stop();
+            assertThat(log.messages(Level.ERROR)).anySatisfy(line -> assertThat(line).startsWith("no intact world "
+                    + "view in leadership data 'world/' (etcd wiped, or restored from an older snapshot?); restoring "
+                    + "world view v2 of tick 25").endsWith("that this replica preloaded as a standby, the only "
+                    + "surviving copy, and writing it back now"));
+        }
+        assertThat(takeover.backups().orElseThrow().recovery()).contains("restored the view of tick 25 this replica "
+                + "preloaded as a standby: the store held no intact world view");
+        assertThat(context.failures).isEmpty();
         term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -217,7 +245,8 @@ class WorldSimulationServiceTest {
             @Override
             public void save(WorldView view) {
                 attempts.incrementAndGet();
-                throw new FencedWriteRejectedException(1, "the term with fencing token 1 no longer leads");
+                throw new FencedWriteRejectedException(new FencingToken(1, 1),
+                        "the term with fencing token 1:1 no longer leads");
             }
 
             @Override
@@ -240,6 +269,66 @@ class WorldSimulationServiceTest {
     }
 
     @Test
+    void aGracefulStopBoundsItsFinalBackupByTheStoreTimeoutOnTheClockAndSaysWhatItDid() throws Exception {
+        Leader leader = lead("first");
+        CountDownLatch neverAnswers = new CountDownLatch(1);
+        WorldViewStore etcd = location.open(leader.context, clock);
+        RecordingStore store = new RecordingStore(new WorldViewStore() {
+            @Override
+            public String description() {
+                return etcd.description();
+            }
+
+            @Override
+            public void save(WorldView view) {
+                if (view.tick() == 15) {
+                    try {
+                        neverAnswers.await(); // a write etcd never answers; stop interrupts it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new WorldViewException("interrupted", e);
+                    }
+                }
+                etcd.save(view);
+            }
+
+            @Override
+            public LoadResult load() {
+                return etcd.load();
+            }
+        });
+        WorldServiceSettings settings = WorldServiceSettings.of(FAST).withThreads(2).withLastTick(15);
+        WorldSimulationService service = WorldSimulationService.create(settings, ComponentSetRegistry.builtIn(),
+                context -> store, Optional.empty(), clock);
+        service.start(leader.context);
+        await().atMost(BUDGET).until(() -> service.tick() == 15);
+        assertThat(savedTick(store)).isEqualTo(10);
+
+        try (LogCapture log = new LogCapture(PacedWorldSimulation.class)) {
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                try {
+                    service.stop();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(BUDGET).until(() -> clock.pendingDelays().contains(settings.storeTimeout()));
+            clock.advance(settings.storeTimeout().minusMillis(1));
+            assertThat(stopped).isNotDone();
+            clock.advance(Duration.ofMillis(1));
+
+            assertThat(stopped).failsWithin(BUDGET).withThrowableOfType(ExecutionException.class)
+                    .withMessageContaining("the final world view was not saved: the world view of tick 15 was not "
+                            + "saved within 30s");
+            assertThat(log.messages(Level.ERROR)).contains("final backup: the world view of tick 15 was not saved "
+                    + "within 30s; given up, so the successor restores the last saved one (tick 10)");
+        }
+        assertThat(location.lastBackup(leader.leadership.data(), clock).map(WorldView.Header::tick)).contains(10L);
+    }
+
+    @Test
     void aWorldViewOfAnotherWorldFailsTheStartAndNamesWhatDiffers(@TempDir Path directory) throws Exception {
         WorldViewLocation files = WorldViewLocation.parse("file:" + directory);
         Leader leader = lead("first");
@@ -257,6 +346,32 @@ class WorldSimulationServiceTest {
                 .hasMessageContaining("cannot restore the world from file:")
                 .hasMessageContaining("entities")
                 .hasMessageContaining("move the world views away");
+    }
+
+    @Test
+    void theMetersOfARegistryReadTheServiceBuiltLast() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WorldSimulationService.Meters meters = WorldSimulationService.meters(registry);
+        Leader leader = lead("first");
+        WorldSimulationService first = metered(meters, 10);
+        first.start(leader.context);
+        await().atMost(BUDGET).until(() -> first.tick() == 10);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).isEqualTo(10);
+        first.stop();
+
+        WorldSimulationService second = metered(meters, 20);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).as("a service that runs no world yet").isNaN();
+        second.start(leader.context);
+        await().atMost(BUDGET).until(() -> second.tick() == 20);
+        assertThat(registry.get("vvmhost.world.tick").gauge().value()).isEqualTo(20);
+        assertThat(registry.get("vvmhost.world.tick.duration").timer().count()).as("one timer for both").isEqualTo(20);
+        second.stop();
+    }
+
+    private WorldSimulationService metered(WorldSimulationService.Meters meters, long lastTick) {
+        return WorldSimulationService.create(WorldServiceSettings.of(FAST).withThreads(1).withLastTick(lastTick),
+                ComponentSetRegistry.builtIn(), context -> location.open(context, clock), Optional.empty(), clock,
+                store -> WorldRuntime.threads(1), meters);
     }
 
     @Test
@@ -291,6 +406,25 @@ class WorldSimulationServiceTest {
     }
 
     private record Leader(Leadership leadership, Term term, ElectionContext context) {
+    }
+
+    /** The standby's preloader, once it has read the view of tick 25 that {@code first} saved as its service stopped. */
+    private WorldViewPreloader preloadedAt25(Leader first, Leadership standby) throws Exception {
+        WorldViewPreloader preloader = WorldViewPreloader.start(standby.data(), location, clock);
+        toClose.add(preloader);
+        WorldSimulationService firstService = fast(location.open(first.context, clock), 25, Optional.empty());
+        firstService.start(first.context);
+        await().atMost(BUDGET).until(() -> firstService.tick() == 25);
+        firstService.stop();
+        await().atMost(BUDGET).until(() -> preloader.latest().map(WorldView::tick).orElse(-1L) == 25);
+        return preloader;
+    }
+
+    /** {@code first} releases its term and {@code standby} wins the next: the context of its term. */
+    private ElectionContext takeOver(Leader first, Leadership standby) throws Exception {
+        var campaign = standby.campaign();
+        first.term.release().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        return new ElectionContext(campaign.elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS), standby.data());
     }
 
     private Leader lead(String id) throws Exception {

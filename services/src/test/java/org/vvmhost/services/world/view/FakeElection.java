@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.view;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
@@ -43,6 +45,16 @@ final class FakeElection implements DataStore {
         values.get(key)[offset] ^= 0x10;
     }
 
+    /** Puts {@code value} as an operator's {@code etcdctl put} would, unfenced. */
+    synchronized void put(String key, byte[] value) {
+        values.put(key, value.clone());
+    }
+
+    /** Deletes {@code key} as {@code etcdctl del} would, unfenced. */
+    synchronized void delete(String key) {
+        values.remove(key);
+    }
+
     /** The next read of {@code key} fails with {@code error}, as a read that times out or loses its connection. */
     synchronized void failNextRead(String key, RuntimeException error) {
         failingReads.put(key, error);
@@ -74,18 +86,13 @@ final class FakeElection implements DataStore {
     }
 
     @Override
-    public synchronized CompletableFuture<List<String>> keys(String prefix) {
-        return scan(prefix).thenApply(found -> List.copyOf(found.keySet()));
-    }
-
-    @Override
     public Subscription watch(String key, Consumer<Optional<byte[]>> listener) {
         throw new UnsupportedOperationException("the world view store does not watch");
     }
 
     private synchronized CompletableFuture<Void> write(long token, List<WriteOp> ops) {
         if (token != leaderToken) {
-            return CompletableFuture.failedFuture(new FencedWriteRejectedException(token,
+            return CompletableFuture.failedFuture(new FencedWriteRejectedException(new FencingToken(1, token),
                     "fencing token " + token + " is stale; the leader holds " + leaderToken));
         }
         if (writesBeforeFailure == 0) {
@@ -117,8 +124,8 @@ final class FakeElection implements DataStore {
         }
 
         @Override
-        public long fencingToken() {
-            return token;
+        public FencingToken fencingToken() {
+            return new FencingToken(1, token);
         }
 
         @Override
@@ -144,6 +151,11 @@ final class FakeElection implements DataStore {
         @Override
         public CompletableFuture<Void> write(List<WriteOp> ops) {
             return FakeElection.this.write(token, ops);
+        }
+
+        @Override
+        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no switchover in these tests"));
         }
     }
 }
