@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import org.vvmhost.services.world.CommandScripts;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
+import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
@@ -211,6 +214,71 @@ class ClusterWorldTest {
             assertThat(status.rewinds()).isEmpty();
             assertThat(status.areas()).noneMatch(roles -> roles.active().equals(leaving));
             assertThat(world.hash()).isEqualTo(reference(end));
+        }
+    }
+
+    /**
+     * A controlled hand-over in the middle of a tick. The leaver is stopped after the tick's commands were routed to
+     * its areas and before its step is sent: from then on it takes no message (its mailbox closes, then its stop hook
+     * snapshots its areas and hands them over), so the coordinator waits until the hand-over is acknowledged and sends
+     * the step, with its commands, to the successor: a migrated area's new holder, or a promoted passive. Each command
+     * is applied once, where an uninterrupted run applies it.
+     */
+    @ParameterizedTest(name = "{0} passive(s) per area")
+    @ValueSource(ints = {0, 1})
+    void commandsSentToALeavingActiveDuringItsHandOverReachItsSuccessorOnce(int passives) {
+        try (World world = create(config(2, passives)); World reference = TestWorlds.create(config(1, 0), SETS, 1)) {
+            advanceTo(world, 10);
+            String leaving = anActivePhysicsSimulator(world);
+            List<Integer> areas = activeAreasOf(world, leaving);
+            long[] targets = world.entities(areas.stream().mapToInt(Integer::intValue).toArray(), 1).stream()
+                    .mapToLong(EntityRecord::id).limit(4).toArray();
+            assertThat(targets).isNotEmpty();
+            long handOverTick = world.tick() + 1;
+            // The script's sequence numbers of a tick are 10 × tick + 0..5: these follow them.
+            CommandSource commands = tick -> {
+                List<SequencedCommand> all = new ArrayList<>(SCRIPT.commandsOf(tick));
+                for (int i = 0; tick == handOverTick && i < targets.length; i++) {
+                    all.add(new SequencedCommand(tick * 10 + 6 + i, CommandScripts.onEntity("set-velocity",
+                            targets[i], Map.of("vx", 7.5 + i, "vy", -2.5))));
+                }
+                return all;
+            };
+            AtomicBoolean stopped = new AtomicBoolean();
+            CommandSource stoppingMidTick = tick -> {
+                if (tick == handOverTick && stopped.compareAndSet(false, true)) {
+                    cluster.stop(leaving);
+                    await().atMost(WAIT).until(() -> cluster.container(leaving)
+                            .map(c -> !c.status().ready()).orElse(true));
+                }
+                return commands.commandsOf(tick);
+            };
+
+            world.step(stoppingMidTick);
+            CommandScripts.advanceTo(reference, handOverTick, commands);
+
+            WorldStatus status = world.status();
+            assertThat(stopped).isTrue();
+            assertThat(status.areas()).noneMatch(roles -> roles.active().equals(leaving));
+            assertThat(passives == 0 ? status.migrations() : status.promotions()).isEqualTo(areas.size());
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.commands()).isEqualTo(reference.status().commands());
+            for (long id : targets) {
+                Optional<EntityRecord> expected = reference.entity(id);
+                Optional<EntityRecord> actual = world.entity(id);
+                assertThat(actual.map(EntityRecord::components)).as("entity %d", id)
+                        .isEqualTo(expected.map(EntityRecord::components));
+            }
+            assertThat(reference.entity(targets[0]).orElseThrow().components().get("physics").get("vx"))
+                    .as("the command took effect").isEqualTo(7.5f);
+            awaitEnded(leaving);
+            assertThat(cluster.container(leaving).map(c -> c.status().phase()))
+                    .as("a graceful stop, not a kill").isIn(Optional.empty(),
+                            Optional.of(ContainerStatus.Phase.TERMINATED));
+            long end = world.tick() + 10;
+            advanceTo(world, end);
+            CommandScripts.advanceTo(reference, end, commands);
+            assertThat(world.hash()).isEqualTo(reference.hash());
         }
     }
 
