@@ -1,8 +1,10 @@
 package org.vvmhost.host;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.micrometer.core.instrument.Counter;
@@ -57,6 +59,9 @@ final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String JSON_TYPE = "application/json";
+    /** Reads bodies; NaN and Infinity are read as numbers, so that a route's check names the field holding one. */
+    private static final ObjectMapper BODY = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private static final int MAX_THREADS = 16;
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
@@ -396,7 +401,7 @@ final class HttpApi implements AutoCloseable {
                     return CompletableFuture.completedFuture(tooLarge());
                 }
                 try {
-                    json = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
+                    json = bytes.length == 0 ? MissingNode.getInstance() : BODY.readTree(bytes);
                 } catch (JsonProcessingException e) {
                     return CompletableFuture.completedFuture(Reply.error(400, "bad_request", "the body is not valid "
                             + "JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? "" : " (line "
