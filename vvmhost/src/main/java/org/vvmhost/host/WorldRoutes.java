@@ -128,10 +128,12 @@ final class WorldRoutes implements AutoCloseable {
         } catch (CommandException e) {
             return now(badCommand(e.field(), e.getMessage()));
         }
+        // The receipt completes on the journal's thread, which must go on to the next write at once.
         return ClockWaits.within(gateway.submit(commands, key).copy(), COMMAND_TIMEOUT, clock, "no acknowledgement")
-                .thenApply(receipt -> accepted(receipt, commands))
-                .exceptionally(failure -> refused(call, failure, "the commands may or may not be journaled: retry "
-                        + "with the same " + IDEMPOTENCY_KEY + " to find out, and to have them applied once"));
+                .thenApplyAsync(receipt -> accepted(receipt, commands), call.threads())
+                .exceptionallyAsync(failure -> refused(call, failure, "the commands may or may not be journaled: "
+                        + "retry with the same " + IDEMPOTENCY_KEY + " to find out, and to have them applied once"),
+                        call.threads());
     }
 
     private static HttpApi.Reply badCommand(String field, String message) {
@@ -188,10 +190,11 @@ final class WorldRoutes implements AutoCloseable {
         if (world.isEmpty()) {
             return now(elsewhere(call));
         }
+        // The read completes on the tick loop's thread: the reply is written on the server's.
         return ClockWaits.within(world.get().read(read).copy(), QUERY_TIMEOUT, clock, "no answer from the world")
-                .thenApply(reply)
-                .exceptionally(failure -> refused(call, failure, "the world has not yet reached the tick of the last "
-                        + "acknowledged command, or it is overloaded; try again"));
+                .thenApplyAsync(reply, call.threads())
+                .exceptionallyAsync(failure -> refused(call, failure, "the world has not yet reached the tick of the "
+                        + "last acknowledged command, or it is overloaded; try again"), call.threads());
     }
 
     private Object overview(World world) {
