@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -134,10 +136,32 @@ public final class CommandBenchmark {
         }
     }
 
+    /** Requests not acknowledged, by status, with the first answer of each. */
+    private static final class Refusals {
+        private final Map<String, Long> counts = new TreeMap<>();
+        private final Map<String, String> first = new TreeMap<>();
+
+        synchronized void add(String status, String answer) {
+            counts.merge(status, 1L, Long::sum);
+            first.putIfAbsent(status, answer.replaceAll("\\s+", " "));
+        }
+
+        @Override
+        public synchronized String toString() {
+            if (counts.isEmpty()) {
+                return "none";
+            }
+            StringBuilder text = new StringBuilder();
+            counts.forEach((status, count) -> text.append(text.length() == 0 ? "" : "; ").append(count).append(" × ")
+                    .append(status).append(", first: ").append(first.get(status)));
+            return text.toString();
+        }
+    }
+
     /** {@code threads} clients send requests of {@code batch} commands back to back. */
     private static void throughput(URI base, int threads, int batch, Duration load) throws InterruptedException {
         AtomicLong commands = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
+        Refusals refused = new Refusals();
         List<Histogram> latencies = new ArrayList<>();
         List<Thread> clients = new ArrayList<>();
         // One client for all threads, as one application would have: one selector thread, not one per thread.
@@ -159,14 +183,14 @@ public final class CommandBenchmark {
                     try {
                         response = http.send(request, HttpResponse.BodyHandlers.ofString());
                     } catch (IOException e) {
-                        refused.incrementAndGet();
+                        refused.add("no answer", e.toString());
                         continue;
                     } catch (InterruptedException e) {
                         return;
                     }
                     long received = System.nanoTime();
                     if (response.statusCode() != 202) {
-                        refused.incrementAndGet();
+                        refused.add(Integer.toString(response.statusCode()), response.body());
                         continue;
                     }
                     Matcher seq = SEQ.matcher(response.body());
@@ -186,9 +210,9 @@ public final class CommandBenchmark {
         Histogram all = new Histogram(60_000_000L, 3);
         latencies.forEach(all::add);
         System.out.printf("   %2d client thread(s), %3d command(s) a request: %8.0f acknowledged commands/s, "
-                        + "acknowledgement p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms (%d requests, %d refused)%n",
+                        + "acknowledgement p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms (%d requests, refused: %s)%n",
                 threads, batch, commands.get() / (load.toNanos() / 1e9), all.getValueAtPercentile(50) / 1000.0,
-                all.getValueAtPercentile(99) / 1000.0, all.getMaxValue() / 1000.0, all.getTotalCount(), refused.get());
+                all.getValueAtPercentile(99) / 1000.0, all.getMaxValue() / 1000.0, all.getTotalCount(), refused);
     }
 
     // 2. Queries.
