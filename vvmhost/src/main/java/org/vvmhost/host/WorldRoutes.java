@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.EntityRecord;
@@ -119,11 +120,13 @@ final class WorldRoutes implements AutoCloseable {
             return now(HttpApi.Reply.error(413, "payload_too_large", "a batch holds at most " + MAX_BATCH
                     + " commands, this one " + nodes.size() + ": split it into several requests"));
         }
+        // A retry of a request taken already gets its receipt: the entities it names may be gone by now.
+        LongPredicate exists = key != null && gateway.knows(key) ? id -> true : gateway::exists;
         List<WorldCommand> commands = new ArrayList<>();
         try {
             for (int i = 0; i < nodes.size(); i++) {
                 commands.add(gateway.catalog().parse(nodes.get(i), prefix == null ? "command" : prefix + "[" + i
-                        + "]", gateway::exists));
+                        + "]", exists));
             }
         } catch (CommandException e) {
             return now(badCommand(e.field(), e.getMessage()));

@@ -195,6 +195,25 @@ class WorldRoutesTest {
     }
 
     @Test
+    void aRetryOfAnAppliedDespawnGetsItsReceiptThoughItsEntityIsGone() throws Exception {
+        long victim = json(get("/world/areas/0/0/entities?limit=1")).at("/entities/0/id").asLong();
+        String despawn = "{\"kind\": \"despawn\", \"entity\": " + victim + "}";
+        JsonNode first = JSON.readTree(send(post(despawn, TOKEN).header(WorldRoutes.IDEMPOTENCY_KEY, "gone-1")).body());
+        assertThat(read(get("/world/entities/" + victim)).statusCode()).as("applied").isEqualTo(404);
+
+        HttpResponse<String> retry = send(post(despawn, TOKEN).header(WorldRoutes.IDEMPOTENCY_KEY, "gone-1"));
+        HttpResponse<String> fresh = send(post(despawn, TOKEN));
+
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        JsonNode again = JSON.readTree(retry.body());
+        assertThat(again.get("duplicate").asBoolean()).isTrue();
+        assertThat(again.get("seq").asLong()).isEqualTo(first.get("seq").asLong());
+        assertThat(fresh.statusCode()).as("without its key, a new request").isEqualTo(400);
+        assertThat(JSON.readTree(fresh.body()).get("message").asText()).contains("no entity " + victim);
+        assertThat(term.journalWrites).hasSize(1);
+    }
+
+    @Test
     void queriesNameWhatIsWrongWithThem() throws Exception {
         JsonNode areas = json(get("/world/areas"));
         assertThat(areas.get("areas")).hasSize(6);
