@@ -39,6 +39,7 @@ import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ElectionContext;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
 import org.vvmhost.vvm.VvmListener;
