@@ -40,14 +40,8 @@ import org.vvmhost.vvm.ElectionContext;
 class WorldCommandsServiceTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(20);
-    private static final Duration PERIOD = Duration.ofMillis(50);
-    private static final WorldConfig PACED = WorldConfig.parse("""
-            world:
-              areas: {rows: 2, cols: 2}
-              entities: 2000
-              tick-rate: 20
-              backup-interval: 5
-            """, Map.of());
+    private static final Duration PERIOD = WorldSimulationServiceTest.PERIOD;
+    private static final WorldConfig PACED = WorldSimulationServiceTest.PACED;
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryElection election = InMemoryElection.create(clock, LeaseSettings.defaults());
