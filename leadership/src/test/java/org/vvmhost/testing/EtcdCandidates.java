@@ -12,8 +12,9 @@ import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.time.SystemClock;
 
 /**
- * Candidates of one fresh election on a test etcd, each with a connection of its own (a lease TTL of 10 s) and one
- * system clock for all: for the tests of what a leader writes into the election's data. Close ends them and the clock.
+ * Candidates of one fresh election on a test etcd, each with a connection of its own (a lease TTL of 4 s, which keeps
+ * short the lock-delay that a fresh election owes) and one system clock for all: for the tests of what a leader writes
+ * into the election's data. Close ends them and the clock.
  */
 public final class EtcdCandidates implements AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class EtcdCandidates implements AutoCloseable {
     /** Candidate {@code id}, connected; closed with the others unless the test closes it first. */
     public synchronized Leadership connect(String id) {
         Leadership leadership = EtcdLeaderships.connect(EtcdSettings.of(etcd.endpoint().toString(), election,
-                LeaseSettings.ofTtl(Duration.ofSeconds(10))), new Candidate(id, "test-host",
+                LeaseSettings.ofTtl(Duration.ofSeconds(4))), new Candidate(id, "test-host",
                 ProcessHandle.current().pid(), Instant.now()), clock);
         connected.add(leadership);
         return leadership;
