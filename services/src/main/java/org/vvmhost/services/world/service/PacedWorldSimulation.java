@@ -180,10 +180,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             return backupThread;
         });
         WorldConfig config = settings.config();
-        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, tick rate {}, "
-                        + "a world view every {} ticks to {}", tick, opened.population(), config.areas().rows(),
-                config.areas().cols(), config.componentSets().keySet(), describe(runtime), config.tickRate(),
-                config.backupInterval(), store.description());
+        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, "
+                        + "tick rate {}, a world view every {} ticks to {}", tick, opened.population(),
+                config.areas().rows(), config.areas().cols(), config.componentSets().keySet(), describe(runtime),
+                config.tickRate(), config.backupInterval(), store.description());
         publishSummary();
         intake.start();
         running = true;
