@@ -229,7 +229,7 @@ final class CommandIntake implements AutoCloseable {
      * timeout) for a write in flight that names it, and returns its commands. Asked again for a tick it has started
      * (a world that rewound), it returns the same commands.
      *
-     * @throws IllegalStateException if a write naming the tick has an unknown outcome: the tick must not start
+     * @throws OutcomeUnknownException if a write naming the tick has an unknown outcome: the tick must not start
      */
     List<SequencedCommand> commandsOf(long tick) {
         Write pending = null;
@@ -246,7 +246,7 @@ final class CommandIntake implements AutoCloseable {
         }
         synchronized (this) {
             if (unknownTicks.contains(tick)) {
-                throw new IllegalStateException("a command journal write for tick " + tick + " has an unknown "
+                throw new OutcomeUnknownException("a command journal write for tick " + tick + " has an unknown "
                         + "outcome, so the tick cannot start: this leader stops, and its successor replays what is "
                         + "durable");
             }
@@ -474,6 +474,13 @@ final class CommandIntake implements AutoCloseable {
                     .digest(json.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** A journal write whose outcome is unknown: most often the term's end, which the term reports by itself. */
+    static final class OutcomeUnknownException extends IllegalStateException {
+        OutcomeUnknownException(String message) {
+            super(message);
         }
     }
 }
