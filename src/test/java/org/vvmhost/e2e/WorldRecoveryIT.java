@@ -104,7 +104,7 @@ class WorldRecoveryIT {
         String line = standby.lines().stream().filter(l -> l.contains("the only surviving copy")).findFirst()
                 .orElseThrow(() -> new AssertionError("no line says so: " + standby.output()));
         assertThat(line).contains("ERROR", "no intact world view in leadership data 'world/' (etcd wiped, or "
-                + "restored from an older snapshot?); restoring world view v1 of tick");
+                + "restored from an older snapshot?); restoring world view v2 of tick");
         long restored = Long.parseLong(line.replaceFirst(".*restoring world view v\\d+ of tick (\\d+) .*", "$1"));
         assertThat(restored).as("the newest view the standby preloaded").isGreaterThan(0)
                 .isLessThanOrEqualTo(lastOfOldLeader);

@@ -25,6 +25,17 @@ public sealed interface WriteOp {
         }
     }
 
+    /** Deletes every key {@code k} with {@code from ≤ k < to}, in key order. */
+    record DeleteRange(String from, String to) implements WriteOp {
+        public DeleteRange {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.compareTo(to) >= 0) {
+                throw new IllegalArgumentException("an empty key range: '" + from + "' is not below '" + to + "'");
+            }
+        }
+    }
+
     /** Whether this operation writes or deletes {@code key}. */
     default boolean touches(String key) {
         if (this instanceof Put put) {
@@ -32,6 +43,9 @@ public sealed interface WriteOp {
         }
         if (this instanceof Delete delete) {
             return delete.key().equals(key);
+        }
+        if (this instanceof DeleteRange range) {
+            return range.from().compareTo(key) <= 0 && key.compareTo(range.to()) < 0;
         }
         return key.startsWith(((DeletePrefix) this).prefix());
     }
@@ -66,5 +80,9 @@ public sealed interface WriteOp {
 
     static WriteOp deletePrefix(String prefix) {
         return new DeletePrefix(prefix);
+    }
+
+    static WriteOp deleteRange(String from, String to) {
+        return new DeleteRange(from, to);
     }
 }

@@ -231,6 +231,20 @@ public abstract class LeadershipContract {
     }
 
     @Test
+    void keysListsWithoutValuesAndARangeDeleteRemovesExactlyTheRange() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        await(term.write(List.of(WriteOp.put("journal/01/a", bytes("1")), WriteOp.put("journal/02/b", bytes("2")),
+                WriteOp.put("journal/03/c", bytes("3")), WriteOp.put("journalx", bytes("4")))));
+
+        assertThat(await(a.data().keys("journal/"))).containsExactly("journal/01/a", "journal/02/b", "journal/03/c");
+
+        await(term.write(List.of(WriteOp.deleteRange("journal/", "journal/03"))));
+
+        assertThat(await(a.data().keys("journal"))).containsExactly("journal/03/c", "journalx");
+    }
+
+    @Test
     void fencedWriteWithAStaleTokenIsRejectedAndWritesNothing() {
         Leadership a = candidate("a");
         Term stale = await(a.campaign().elected());
@@ -337,7 +351,7 @@ public abstract class LeadershipContract {
         assertThat(text(await(a.data().get(DataStore.EPOCH_KEY))))
                 .isEqualTo(Long.toString(term.fencingToken().epoch()));
         for (WriteOp op : List.of(WriteOp.put(DataStore.EPOCH_KEY, bytes("99")), WriteOp.delete(DataStore.EPOCH_KEY),
-                WriteOp.deletePrefix("ep"), WriteOp.deletePrefix(""))) {
+                WriteOp.deletePrefix("ep"), WriteOp.deletePrefix(""), WriteOp.deleteRange("a", "f"))) {
             assertThatThrownBy(() -> term.write(List.of(WriteOp.put("k", bytes("v")), op)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'" + DataStore.EPOCH_KEY + "' holds the election's fencing epoch");

@@ -52,10 +52,6 @@ import picocli.CommandLine.Spec;
         })
 final class DrillCommand implements Callable<Integer> {
 
-    /** What the drill's world options are for, in a refusal of --world-store. */
-    private static final String VIEWS_IN_ETCD = "the drill audits the world views in etcd's history; its replicas "
-            + "keep them in the election's data";
-
     enum Target { LOCAL, EXTERNAL }
 
     @Spec
@@ -158,7 +154,7 @@ final class DrillCommand implements Callable<Integer> {
     private LeadershipOptions leadershipOptions;
 
     @Mixin
-    private WorldOptions worldOptions;
+    private WorldConfigOptions worldOptions;
 
     private final Environment environment;
 
@@ -205,8 +201,8 @@ final class DrillCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usageError(renewDeadline == null ? "--lease-ttl" : "--renew-deadline", e.getMessage());
         }
-        WorldConfig world = worldOptions.settings().service().config();
-        List<String> worldArguments = worldOptions.forwarded(VIEWS_IN_ETCD);
+        WorldConfig world = worldOptions.config();
+        List<String> worldArguments = worldOptions.arguments();
         DrillTarget drillTarget = target == Target.LOCAL ? local() : external(lease);
         Optional<Path> reportDir = Optional.ofNullable(report).map(Path::toAbsolutePath);
         if (reportDir.isPresent() && Files.exists(reportDir.get()) && !Files.isDirectory(reportDir.get())) {

@@ -51,6 +51,11 @@ abstract class HostModule {
 
     @Binds
     @IntoMap
+    @ClassKey(ReplayCommand.class)
+    abstract Object replayCommand(ReplayCommand command);
+
+    @Binds
+    @IntoMap
     @ClassKey(ClusterCommand.Run.class)
     abstract Object clusterRunCommand(ClusterCommand.Run command);
 

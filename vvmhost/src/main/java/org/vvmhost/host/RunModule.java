@@ -84,7 +84,7 @@ abstract class RunModule {
         return new ElectionReader(settings.etcd(), settings.election(), clock);
     }
 
-    /** The read-only routes, and {@code POST /switchover}. */
+    /** The read-only routes, {@code POST /switchover}, the world's endpoints and the inspector. */
     @Provides
     @RunScope
     static HttpApi httpApi(RunSettings settings, ReplicaStatus status, HostMetrics metrics, Clock clock,
@@ -94,9 +94,14 @@ abstract class RunModule {
                 .description("1 while /readyz answers 200: the leader with healthy backups, or a ready standby")
                 .register(metrics.registry());
         Switchover switchover = new Switchover(status, election, new StandbyProbe(settings.http()), runner, clock);
+        WorldRoutes world = new WorldRoutes(status, election, clock);
         List<HttpApi.Route> all = new ArrayList<>(routes.routes());
         all.add(HttpApi.Route.post("/switchover", call -> switchover.handle(call.body())));
-        return new HttpApi(settings.http(), settings.host(), all, metrics.registry());
+        all.addAll(world.routes());
+        all.addAll(InspectorRoutes.load().routes());
+        HttpApi api = new HttpApi(settings.http(), settings.host(), all, metrics.registry());
+        api.closeWithServer(world);
+        return api;
     }
 
     /**

@@ -345,6 +345,10 @@ final class EtcdTerm implements Term {
         if (op instanceof WriteOp.Delete delete) {
             return Op.delete(bytes(layout.dataKey(delete.key())), DeleteOption.DEFAULT);
         }
+        if (op instanceof WriteOp.DeleteRange range) {
+            return Op.delete(bytes(layout.dataKey(range.from())),
+                    DeleteOption.builder().withRange(bytes(layout.dataKey(range.to()))).build());
+        }
         WriteOp.DeletePrefix prefix = (WriteOp.DeletePrefix) op;
         return Op.delete(bytes(layout.dataKey(prefix.prefix())), DeleteOption.builder().isPrefix(true).build());
     }

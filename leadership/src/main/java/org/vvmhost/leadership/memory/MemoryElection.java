@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -446,13 +448,18 @@ final class MemoryElection implements InMemoryElection {
                 changed(delete.key(), null, after);
             }
         } else if (op instanceof WriteOp.DeletePrefix deletePrefix) {
-            List<String> keys = new ArrayList<>(withPrefix(deletePrefix.prefix()).keySet());
-            for (String key : keys) {
-                data.remove(key);
-                changed(key, null, after);
-            }
+            removeAll(new ArrayList<>(withPrefix(deletePrefix.prefix()).keySet()), after);
+        } else if (op instanceof WriteOp.DeleteRange range) {
+            removeAll(new ArrayList<>(data.subMap(range.from(), range.to()).keySet()), after);
         } else {
             throw new IllegalArgumentException("unknown write operation: " + op);
+        }
+    }
+
+    private void removeAll(List<String> keys, List<Runnable> after) {
+        for (String key : keys) {
+            data.remove(key);
+            changed(key, null, after);
         }
     }
 
@@ -488,6 +495,13 @@ final class MemoryElection implements InMemoryElection {
             Objects.requireNonNull(prefix, "prefix");
             return locked(after -> CompletableFuture.completedFuture(
                     Collections.unmodifiableSortedMap(withPrefix(prefix))));
+        }
+
+        @Override
+        public CompletableFuture<SortedSet<String>> keys(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            return locked(after -> CompletableFuture.completedFuture(
+                    Collections.unmodifiableSortedSet(new TreeSet<>(withPrefix(prefix).keySet()))));
         }
 
         @Override

@@ -22,6 +22,51 @@ public final class PhysicsSet implements ComponentSet {
         return SCHEMA;
     }
 
+    /**
+     * {@code set-velocity} and {@code impulse}. A velocity is in world units per tick and stays within the world's
+     * size in each axis, so one bounce off an edge always brings an entity back inside.
+     */
+    @Override
+    public List<CommandKind> commands(WorldGeometry geometry) {
+        return List.of(
+                new CommandKind("set-velocity", "sets the entity's velocity (world units per tick)",
+                        velocityFields(geometry, "vx", "vy", "the new velocity")),
+                new CommandKind("impulse", "adds to the entity's velocity; the result is clamped to the world's size",
+                        velocityFields(geometry, "dvx", "dvy", "the change of velocity")));
+    }
+
+    @Override
+    public List<CommandField> spawnFields(WorldGeometry geometry) {
+        return velocityFields(geometry, "vx", "vy", "the initial velocity; default: a random one");
+    }
+
+    private static List<CommandField> velocityFields(WorldGeometry geometry, String x, String y, String what) {
+        return List.of(
+                CommandField.number(x, -geometry.width(), geometry.width(), what + " along x"),
+                CommandField.number(y, -geometry.height(), geometry.height(), what + " along y"));
+    }
+
+    @Override
+    public void apply(WorldCommand.OnEntity command, Columns columns, int row, WorldGeometry geometry) {
+        float[] vx = columns.floats(VX);
+        float[] vy = columns.floats(VY);
+        switch (command.kind()) {
+            case "set-velocity" -> {
+                vx[row] = (float) command.field("vx");
+                vy[row] = (float) command.field("vy");
+            }
+            case "impulse" -> {
+                vx[row] = clamp(vx[row] + (float) command.field("dvx"), geometry.width());
+                vy[row] = clamp(vy[row] + (float) command.field("dvy"), geometry.height());
+            }
+            default -> ComponentSet.super.apply(command, columns, row, geometry);
+        }
+    }
+
+    private static float clamp(float value, float limit) {
+        return Math.max(-limit, Math.min(limit, value));
+    }
+
     @Override
     public void spawn(Spawn spawn, Columns columns, int row) {
         // At most 1/200 of the world's smaller side per tick, so crossings are frequent but not wild.

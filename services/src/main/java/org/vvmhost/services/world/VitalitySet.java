@@ -11,6 +11,8 @@ final class VitalitySet implements ComponentSet {
     static final int HEALTH = 0;
     static final int MAX_HEALTH = 100;
     static final int REGENERATION = 1;
+    /** The largest damage or heal one command may carry. */
+    static final int MAX_AMOUNT = 1_000_000;
 
     private static final ComponentSchema SCHEMA = new ComponentSchema(List.of(), List.of("health"));
 
@@ -22,6 +24,34 @@ final class VitalitySet implements ComponentSet {
     @Override
     public ComponentSchema schema() {
         return SCHEMA;
+    }
+
+    /** {@code damage} and {@code heal}; the tick then regenerates and draws its hit as usual, and may kill. */
+    @Override
+    public List<CommandKind> commands(WorldGeometry geometry) {
+        return List.of(
+                new CommandKind("damage", "takes health away; the tick that follows regenerates 1 point, and an entity "
+                        + "left at 0 or below dies",
+                        List.of(CommandField.integer("amount", 0, MAX_AMOUNT, "health points taken"))),
+                new CommandKind("heal", "gives health back, up to " + MAX_HEALTH,
+                        List.of(CommandField.integer("amount", 0, MAX_AMOUNT, "health points given"))));
+    }
+
+    @Override
+    public List<CommandField> spawnFields(WorldGeometry geometry) {
+        return List.of(CommandField.integer("health", 1, MAX_HEALTH, "the initial health; default " + MAX_HEALTH));
+    }
+
+    @Override
+    public void apply(WorldCommand.OnEntity command, Columns columns, int row, WorldGeometry geometry) {
+        int[] health = columns.ints(HEALTH);
+        int amount = (int) command.field("amount");
+        switch (command.kind()) {
+            // Health stays far from int overflow: it is at most MAX_HEALTH and falls by at most MAX_AMOUNT + 40.
+            case "damage" -> health[row] = Math.max(health[row], -MAX_AMOUNT) - amount;
+            case "heal" -> health[row] = Math.min(MAX_HEALTH, health[row] + amount);
+            default -> ComponentSet.super.apply(command, columns, row, geometry);
+        }
     }
 
     @Override

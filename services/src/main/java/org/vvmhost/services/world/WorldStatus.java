@@ -14,21 +14,33 @@ import java.util.Objects;
  * @param moves          areas moved between two running simulators to even the load
  * @param ticksLost      the sum of {@link Rewind#ticksLost()} over {@code rewinds}
  * @param rewinds        each time an area was lost with no passive and the world went back to a world view
+ * @param commands       the commands applied so far, and those ignored because their entity was gone by their tick
  */
 public record WorldStatus(long tick, List<AreaRoles> areas, long rejectedWrites, long promotions,
-                          long migrations, long moves, long ticksLost, List<Rewind> rewinds) {
+                          long migrations, long moves, long ticksLost, List<Rewind> rewinds, CommandCounts commands) {
 
     public WorldStatus {
         areas = List.copyOf(areas);
         rewinds = List.copyOf(rewinds);
+        Objects.requireNonNull(commands, "commands");
+    }
+
+    /** Commands applied, and commands that named an entity gone by their tick and so changed nothing. */
+    public record CommandCounts(long applied, long ignored) {
+        public static final CommandCounts NONE = new CommandCounts(0, 0);
+
+        public CommandCounts plus(long moreApplied, long moreIgnored) {
+            return new CommandCounts(applied + moreApplied, ignored + moreIgnored);
+        }
     }
 
     /**
      * @param active   the simulator with authority over the area
      * @param passives simulators that follow the active's state, in promotion order
      * @param entities how many entities the area held after the last tick
+     * @param epoch    the epoch of the active's authority grant
      */
-    public record AreaRoles(String set, int area, String active, List<String> passives, long entities) {
+    public record AreaRoles(String set, int area, String active, List<String> passives, long entities, long epoch) {
         public AreaRoles {
             Objects.requireNonNull(set, "set");
             Objects.requireNonNull(active, "active");

@@ -13,8 +13,11 @@ import org.vvmhost.services.world.view.WorldViewCodec;
  */
 public record WorldView(Header header, byte[] bytes) {
 
-    /** Format version this code writes and reads. */
-    public static final int VERSION = 1;
+    /** Format version this code writes; it reads this one and {@link #FIRST_VERSION} on. */
+    public static final int VERSION = 2;
+
+    /** The oldest format version this code reads: views written before commands existed. */
+    public static final int FIRST_VERSION = 1;
 
     public WorldView {
         Objects.requireNonNull(header, "header");
@@ -25,9 +28,16 @@ public record WorldView(Header header, byte[] bytes) {
     public record SetLayout(String name, int floatColumns, int intColumns) {
     }
 
-    /** What the world view holds, readable without decoding the body. */
+    /**
+     * What the world view holds, readable without decoding the body.
+     *
+     * @param population     how many entities the view holds
+     * @param entities       the config's initial entity count ({@code world.entities}), which a restore checks
+     * @param lastCommandSeq the journal position the view includes: the highest sequence number of a command applied
+     *                       by its tick; -1 if none (and in version 1 views, written before commands existed)
+     */
     public record Header(int version, long tick, long seed, long worldHash, long nextEntityId, long population,
-            WorldGeometry geometry, List<SetLayout> sets, int checksum) {
+            long entities, long lastCommandSeq, WorldGeometry geometry, List<SetLayout> sets, int checksum) {
 
         public Header {
             sets = List.copyOf(sets);

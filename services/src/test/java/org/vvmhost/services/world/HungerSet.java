@@ -21,6 +21,17 @@ final class HungerSet implements ComponentSet {
     }
 
     @Override
+    public List<CommandKind> commands(WorldGeometry geometry) {
+        return List.of(new CommandKind("feed", "adds to the entity's satiety",
+                List.of(CommandField.integer("amount", 1, 1000, "satiety points given"))));
+    }
+
+    @Override
+    public void apply(WorldCommand.OnEntity command, Columns columns, int row, WorldGeometry geometry) {
+        columns.ints(0)[row] += (int) command.field("amount");
+    }
+
+    @Override
     public void tick(TickContext context, Columns columns) {
         int[] satiety = columns.ints(0);
         for (int row = 0; row < columns.size(); row++) {

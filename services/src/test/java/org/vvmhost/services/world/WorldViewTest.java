@@ -48,9 +48,43 @@ class WorldViewTest {
         byte[] version = good.clone();
         version[4] = 9;
         assertThatThrownBy(() -> WorldView.decode(version))
-                .hasMessage("world view format version 9 is not supported; this build reads version 1");
+                .hasMessage("world view format version 9 is not supported; this build reads versions 1 to 2");
         byte[] truncated = WorldViews.resealed(Arrays.copyOf(good, good.length - 4));
         assertThatThrownBy(() -> WorldView.decode(truncated)).hasMessageContaining("lengths disagree");
+    }
+
+    @Test
+    void aVersionOneViewWrittenBeforeCommandsIsStillRead() {
+        WorldView current = WorldViews.viewAt(1000, 12);
+        WorldView old = WorldView.decode(WorldViews.asVersionOne(current.bytes()));
+
+        assertThat(old.header().version()).isEqualTo(1);
+        assertThat(old.header().entities()).isEqualTo(1000);
+        assertThat(old.header().lastCommandSeq()).isEqualTo(-1);
+        try (World restored = TestWorlds.restore(WorldViews.config(1000), SETS, 1, old)) {
+            assertThat(restored.tick()).isEqualTo(12);
+            assertThat(restored.hash()).isEqualTo(current.worldHash());
+            assertThat(restored.lastCommandSeq()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aViewAfterSpawnsAndDespawnsChecksTheConfigsEntityCountNotItsPopulation() {
+        WorldView view;
+        try (World world = TestWorlds.create(WorldViews.config(1000), SETS, 1)) {
+            CommandScripts.advanceTo(world, 9, CommandScripts.busy(1000));
+            view = world.snapshot();
+        }
+
+        assertThat(view.header().population()).isNotEqualTo(1000);
+        assertThat(view.header().entities()).isEqualTo(1000);
+        assertThat(view.header().lastCommandSeq()).isEqualTo(95);
+        try (World restored = TestWorlds.restore(WorldViews.config(1000), SETS, 1, view)) {
+            assertThat(restored.population()).isEqualTo(view.header().population());
+            assertThat(restored.lastCommandSeq()).isEqualTo(95);
+        }
+        assertThatThrownBy(() -> TestWorlds.restore(WorldViews.config(999), SETS, 1, view))
+                .hasMessageContaining("world.entities is 1000 in the view but 999 in the config");
     }
 
     @Test

@@ -21,6 +21,24 @@ public final class WorldViews {
         }
     }
 
+    /**
+     * The same view in format version 1, as written before commands existed: without the two header fields that
+     * version 2 added after the population (the config's entity count and the last command applied).
+     */
+    public static byte[] asVersionOne(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLength = in.getInt(12);
+        int dropped = 2 * Long.BYTES;
+        int cut = 16 + 5 * Long.BYTES;
+        byte[] old = new byte[bytes.length - dropped];
+        System.arraycopy(bytes, 0, old, 0, cut);
+        System.arraycopy(bytes, cut + dropped, old, cut, bytes.length - cut - dropped);
+        ByteBuffer out = ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN);
+        out.putShort(4, (short) 1);
+        out.putInt(12, headerLength - dropped);
+        return resealed(old);
+    }
+
     /** Rewrites the checksum after a deliberate change, so that only deeper checks can catch it. */
     public static byte[] resealed(byte[] bytes) {
         CRC32C crc = new CRC32C();

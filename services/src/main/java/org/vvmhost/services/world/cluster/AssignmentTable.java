@@ -686,14 +686,14 @@ final class AssignmentTable {
         return replicated;
     }
 
-    /** Every (set, area) with its active (or "(parked)", "(none)"), its passives and its entities. */
+    /** Every (set, area) with its active (or "(parked)", "(none)"), its passives, its entities and its epoch. */
     List<WorldStatus.AreaRoles> roles() {
         List<WorldStatus.AreaRoles> roles = new ArrayList<>();
         for (int s = 0; s < sets; s++) {
             for (int area = 0; area < areas; area++) {
                 String owner = active[s][area] != null ? active[s][area] : parked[s][area] ? "(parked)" : "(none)";
                 roles.add(new WorldStatus.AreaRoles(setNames.get(s), area, owner, passives.get(s).get(area),
-                        entities[area]));
+                        entities[area], epochs[s][area]));
             }
         }
         return roles;

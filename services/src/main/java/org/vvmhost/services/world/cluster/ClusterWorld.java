@@ -25,6 +25,8 @@ import org.vvmhost.services.cluster.ReplicaSet;
 import org.vvmhost.services.cluster.RestartPolicy;
 import org.vvmhost.services.cluster.Subscription;
 import org.vvmhost.services.cluster.WatchEvent;
+import org.vvmhost.services.world.CommandSource;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRuntime;
@@ -33,14 +35,19 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.EntityIndex;
+import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.OpenLatch;
 import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.RoutedCommands;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
 import org.vvmhost.services.world.core.WorldCore;
@@ -82,17 +89,22 @@ final class ClusterWorld implements World {
     private final Semaphore containerChanges = new Semaphore(0);
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
+    private final EntityIndex index;
     private long tick;
     private long nextEntityId;
+    private long lastCommandSeq;
+    private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
     private final OpenLatch open = new OpenLatch();
 
-    private ClusterWorld(WorldCore core, WorldRuntime runtime, long tick, long nextEntityId) {
+    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state) {
         this.core = core;
         this.geometry = core.geometry();
         this.runtime = runtime;
         this.cluster = runtime.cluster().orElseThrow();
-        this.tick = tick;
-        this.nextEntityId = nextEntityId;
+        this.tick = state.tick();
+        this.nextEntityId = state.nextEntityId();
+        this.lastCommandSeq = state.lastCommandSeq();
+        this.index = EntityIndex.of(state.partitions()[0]);
         this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
         for (int s = 0; s < core.sets().size(); s++) {
             setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
@@ -101,7 +113,7 @@ final class ClusterWorld implements World {
 
     /** Starts the simulator containers and hands them {@code state}'s areas. */
     static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state) {
-        ClusterWorld world = new ClusterWorld(core, runtime, state.tick(), state.nextEntityId());
+        ClusterWorld world = new ClusterWorld(core, runtime, state);
         try {
             world.launch(state.partitions());
             return world;
@@ -167,6 +179,7 @@ final class ClusterWorld implements World {
     /** What the steps of one tick share. */
     private static final class TickInputs {
         final long tick;
+        RoutedCommands commands;
         BoundaryPlan plan;
         List<List<Transfer>> incoming;
 
@@ -187,11 +200,14 @@ final class ClusterWorld implements World {
     }
 
     @Override
-    public long step() {
+    public long step(CommandSource source) {
         open.requireOpen();
         for (int attempt = 0; ; attempt++) {
             prepare();
             TickInputs in = new TickInputs(tick + 1);
+            // Routing follows spawns and despawns in the index; a tick abandoned for a lost area rewinds, which
+            // rebuilds the index from the world view.
+            in.commands = index.route(core, source.commandsOf(in.tick));
             try {
                 List<TickEvents> events = new ArrayList<>();
                 for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
@@ -215,7 +231,10 @@ final class ClusterWorld implements World {
                 }
                 continue;
             }
+            index.apply(in.plan);
             nextEntityId += in.plan.bornIds().length;
+            commands = commands.plus(in.commands.applied(), in.commands.ignored());
+            lastCommandSeq = Math.max(lastCommandSeq, in.commands.lastSeq());
             tick = in.tick;
             return tick;
         }
@@ -314,14 +333,19 @@ final class ClusterWorld implements World {
             epochs[i] = distributor.table().epoch(s, area);
         }
         if (step == Step.SIMULATE) {
-            return new Run(in.tick, step, held, epochs, null, List.of(), new int[0]);
+            List<List<AreaCommand>> commands = new ArrayList<>();
+            for (int area : held) {
+                commands.add(in.commands.of(s, area));
+            }
+            return new Run(in.tick, step, held, epochs, commands, null, List.of(), new int[0]);
         }
         if (step == Step.DETACH) {
-            return new Run(in.tick, step, held, epochs, in.plan, List.of(), new int[0]);
+            return new Run(in.tick, step, held, epochs, List.of(), in.plan, List.of(), new int[0]);
         }
         Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
         replicate.retainAll(areas);
-        return new Run(in.tick, step, held, epochs, in.plan, in.incoming.get(s), SimulatorProtocol.areas(replicate));
+        return new Run(in.tick, step, held, epochs, List.of(), in.plan, in.incoming.get(s),
+                SimulatorProtocol.areas(replicate));
     }
 
     /** The current holders of the given areas of each set. */
@@ -380,6 +404,8 @@ final class ClusterWorld implements World {
                 restored.tick(), rewind.ticksLost(), reason);
         tick = restored.tick();
         nextEntityId = restored.nextEntityId();
+        lastCommandSeq = restored.lastCommandSeq();
+        index.reset(restored.partitions()[0]);
     }
 
     private void killQuietly(String container) {
@@ -463,6 +489,63 @@ final class ClusterWorld implements World {
     }
 
     @Override
+    public long nextEntityId() {
+        return nextEntityId;
+    }
+
+    @Override
+    public long lastCommandSeq() {
+        return lastCommandSeq;
+    }
+
+    @Override
+    public boolean exists(long id) {
+        return index.areaOf(id) >= 0;
+    }
+
+    @Override
+    public Optional<EntityRecord> entity(long id) {
+        return index.find(id, this::read);
+    }
+
+    @Override
+    public List<EntityRecord> entities(int[] areas, int limitPerArea) {
+        return read(areas, null, limitPerArea);
+    }
+
+    /** Reads the first set's rows, then the other sets' rows of the same entities, from each area's holder. */
+    private List<EntityRecord> read(int[] areas, long[] ids, int limit) {
+        open.requireOpen();
+        AssignmentTable table = distributor.table();
+        EntityRows[] rows = new EntityRows[core.sets().size()];
+        for (int s = 0; s < rows.length; s++) {
+            Map<String, List<Integer>> byHolder = new TreeMap<>();
+            for (int area : areas) {
+                String holder = table.active(s, area);
+                if (holder == null) {
+                    throw new IllegalStateException("no simulator holds " + core.sets().get(s).name() + " area "
+                            + area + " right now");
+                }
+                byHolder.computeIfAbsent(holder, h -> new ArrayList<>()).add(area);
+            }
+            long[] wanted = s == 0 ? ids : rows[0].ids();
+            List<EntityRows> parts = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> holder : byHolder.entrySet()) {
+                Inspect inspect = new Inspect(SimulatorProtocol.areas(holder.getValue()), wanted, limit);
+                try {
+                    parts.add(SimulatorFailure.await(holder.getKey(),
+                            cluster.request(holder.getKey(), inspect, runtime.timeout())));
+                } catch (SimulatorFailure e) {
+                    throw new IllegalStateException("simulator " + holder.getKey() + " did not answer a query: "
+                            + e.getMessage(), e);
+                }
+            }
+            rows[s] = EntityRows.concat(parts, core.sets().get(s).schema());
+        }
+        return EntityRows.join(core, rows, (s, area) -> table.active(s, area));
+    }
+
+    @Override
     public WorldView snapshot() {
         open.requireOpen();
         Partition[][] partitions = new Partition[core.sets().size()][geometry.areaCount()];
@@ -480,7 +563,7 @@ final class ClusterWorld implements World {
             }
         });
         requireComplete(seen);
-        return WorldViewCodec.encode(core, new WorldState(partitions, tick, nextEntityId));
+        return WorldViewCodec.encode(core, new WorldState(partitions, tick, nextEntityId, lastCommandSeq));
     }
 
     @Override
@@ -491,7 +574,7 @@ final class ClusterWorld implements World {
         }
         AssignmentTable table = distributor.table();
         return new WorldStatus(tick, table.roles(), rejectedBySimulators, table.promotions(), table.migrations(),
-                table.moves(), lost, rewinds);
+                table.moves(), lost, rewinds, commands);
     }
 
     /** Deletes the simulator ReplicaSets and waits (up to the timeout) until their containers are gone. */
@@ -533,7 +616,6 @@ final class ClusterWorld implements World {
 
     @Override
     public String toString() {
-        return "world at tick " + tick + " on the cluster (" + core.config().entities() + " entities, "
-                + geometry.rows() + " × " + geometry.cols() + " areas)";
+        return "world at tick " + tick + " on the cluster (" + geometry.rows() + " × " + geometry.cols() + " areas)";
     }
 }

@@ -15,8 +15,10 @@ import org.vvmhost.services.cluster.ContainerFunction;
 import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.ComponentSet;
+import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.AuthorityGrant;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.Simulator;
 import org.vvmhost.services.world.core.TickEvents;
@@ -28,6 +30,7 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.HandOver;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measured;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
@@ -137,6 +140,15 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     }
 
     @Override
+    public EntityRows inspect(Inspect inspect) {
+        List<Partition> held = new ArrayList<>();
+        for (int area : inspect.areas()) {
+            held.add(requireHeld(area));
+        }
+        return EntityRows.read(set.schema(), held, inspect.ids(), inspect.limit());
+    }
+
+    @Override
     public Ack reset(Reset reset) {
         for (int area : simulator.areas()) {
             simulator.release(area, 0);
@@ -173,10 +185,15 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         long rejectedBefore = rejected;
         IntPredicate isDue = due::contains;
+        Map<Integer, List<AreaCommand>> commands = new HashMap<>();
+        for (int i = 0; i < run.commands().size(); i++) {
+            commands.put(run.areas()[i], run.commands().get(i));
+        }
         TickEvents events = null;
         List<Transfer> outgoing = List.of();
         switch (run.step()) {
-            case SIMULATE -> events = simulator.simulate(run.tick(), core.seed(), core.geometry(), isDue);
+            case SIMULATE -> events = simulator.simulate(run.tick(), core.seed(), core.geometry(), isDue,
+                    area -> commands.getOrDefault(area, List.of()));
             case DETACH -> outgoing = simulator.detach(run.plan(), index(run.plan()), isDue);
             case ATTACH -> simulator.attach(run.plan(), index(run.plan()), run.incoming(), core.seed(),
                     core.geometry(), isDue);

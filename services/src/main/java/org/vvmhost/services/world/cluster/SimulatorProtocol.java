@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.vvmhost.services.cluster.Request;
+import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.AreaSnapshot;
 import org.vvmhost.services.world.core.AuthorityGrant;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
 
@@ -58,7 +60,7 @@ final class SimulatorProtocol {
 
     /** A request to a simulator container; each names its reply type and is answered by {@link Simulating}. */
     sealed interface SimulatorRequest<R> extends Request<R>
-            permits Run, Follow, Unfollow, Adopt, Release, Copy, Measure, Reset {
+            permits Run, Follow, Unfollow, Adopt, Release, Copy, Measure, Inspect, Reset {
         R handledBy(Simulating simulator);
     }
 
@@ -78,17 +80,21 @@ final class SimulatorProtocol {
 
         Measured measure(Measure measure);
 
+        EntityRows inspect(Inspect inspect);
+
         Ack reset(Reset reset);
     }
 
     /**
      * Runs one step of {@code tick} on {@code areas}, each under the grant of epoch {@code epochs[i]} (a grant of
-     * another epoch is stale: the write is rejected and the area dropped). {@code plan}: the tick's boundary plan
-     * (null for SIMULATE); {@code incoming}: ATTACH's arrivals for this set; {@code replicate}: areas whose state
-     * the ATTACH reply must carry, for their passives.
+     * another epoch is stale: the write is rejected and the area dropped). {@code commands}: SIMULATE's commands,
+     * area by area in the order of {@code areas}, applied before the area ticks (a step resent to a new holder
+     * carries them again, and an area that already took the step skips them with it); {@code plan}: the tick's
+     * boundary plan (null for SIMULATE); {@code incoming}: ATTACH's arrivals for this set; {@code replicate}: areas
+     * whose state the ATTACH reply must carry, for their passives.
      */
-    record Run(long tick, Step step, int[] areas, long[] epochs, BoundaryPlan plan, List<Transfer> incoming,
-               int[] replicate) implements SimulatorRequest<Ran> {
+    record Run(long tick, Step step, int[] areas, long[] epochs, List<List<AreaCommand>> commands, BoundaryPlan plan,
+               List<Transfer> incoming, int[] replicate) implements SimulatorRequest<Ran> {
         @Override
         public Ran handledBy(Simulating simulator) {
             return simulator.run(this);
@@ -152,6 +158,17 @@ final class SimulatorProtocol {
         @Override
         public Measured handledBy(Simulating simulator) {
             return simulator.measure(this);
+        }
+    }
+
+    /**
+     * Reads entities of held areas, between ticks, for a query: {@code ids} where found, or, with {@code ids} null,
+     * up to {@code limit} of each area, lowest ids first.
+     */
+    record Inspect(int[] areas, long[] ids, int limit) implements SimulatorRequest<EntityRows> {
+        @Override
+        public EntityRows handledBy(Simulating simulator) {
+            return simulator.inspect(this);
         }
     }
 

@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import org.vvmhost.services.world.ComponentSchema;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.TickContext;
 import org.vvmhost.services.world.WorldGeometry;
@@ -90,13 +92,17 @@ public final class Simulator {
         return h == null ? null : h.grant();
     }
 
-    /** Step 1 on every held area: advances it by one tick; structural changes are only reported. */
+    /** Step 1 on every held area, with no commands: advances it by one tick; structural changes are only reported. */
     public TickEvents simulate(long tick, long seed, WorldGeometry geometry) {
-        return simulate(tick, seed, geometry, ALL);
+        return simulate(tick, seed, geometry, ALL, area -> List.of());
     }
 
-    /** Step 1 on the held areas that {@code areas} accepts. */
-    public TickEvents simulate(long tick, long seed, WorldGeometry geometry, IntPredicate areas) {
+    /**
+     * Step 1 on the held areas that {@code areas} accepts: applies each area's {@code commands} in order, then
+     * advances it by one tick; structural changes are only reported.
+     */
+    public TickEvents simulate(long tick, long seed, WorldGeometry geometry, IntPredicate areas,
+            IntFunction<List<AreaCommand>> commands) {
         LongArrayList movedIds = new LongArrayList();
         IntArrayList movedFrom = new IntArrayList();
         IntArrayList movedTo = new IntArrayList();
@@ -105,6 +111,9 @@ public final class Simulator {
         for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
+            for (AreaCommand command : commands.apply(area)) {
+                apply(command, partition, seed, geometry);
+            }
             long[] ids = partition.ids();
             set.tick(new TickContext() {
                 @Override
@@ -143,6 +152,32 @@ public final class Simulator {
         }
         return new TickEvents(setIndex, movedIds.toLongArray(), movedFrom.toIntArray(), movedTo.toIntArray(),
                 deadIds.toLongArray(), deadAreas.toIntArray());
+    }
+
+    private void apply(AreaCommand command, Partition partition, long seed, WorldGeometry geometry) {
+        if (command instanceof AreaCommand.Add add) {
+            int row = partition.add(add.entity());
+            set.spawn(new ComponentSet.Spawn(seed, add.entity(), add.x(), add.y(), geometry), partition, row);
+            ComponentSchema schema = set.schema();
+            add.columns().forEach((column, value) -> {
+                int c = schema.floatColumns().indexOf(column);
+                if (c >= 0) {
+                    partition.floats(c)[row] = value.floatValue();
+                } else {
+                    partition.ints(schema.intColumns().indexOf(column))[row] = value.intValue();
+                }
+            });
+        } else if (command instanceof AreaCommand.Remove remove) {
+            partition.remove(remove.entity());
+        } else {
+            AreaCommand.Act act = (AreaCommand.Act) command;
+            int row = partition.rowOf(act.command().entity());
+            if (row < 0) {
+                throw new IllegalStateException("entity " + act.command().entity() + " of a " + act.command().kind()
+                        + " command is not in " + set.name() + " area " + partition.area());
+            }
+            set.apply(act.command(), partition, row, geometry);
+        }
     }
 
     /** Step 2 on every held area. */

@@ -1,10 +1,18 @@
 package org.vvmhost.services.world.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vvmhost.services.world.CommandField;
+import org.vvmhost.services.world.CommandKind;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldConfigException;
 import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRandom;
 
@@ -18,11 +26,43 @@ public final class WorldCore {
     private final WorldConfig config;
     private final List<ComponentSet> sets;
     private final WorldGeometry geometry;
+    /** Kind name → the index of the set that declared it, and the declaration. */
+    private final Map<String, DeclaredKind> kinds;
+    private final List<List<CommandField>> spawnFields;
+
+    /** A command kind and the set (by index) that handles it. */
+    public record DeclaredKind(int setIndex, CommandKind kind) {
+    }
 
     private WorldCore(WorldConfig config, List<ComponentSet> sets) {
         this.config = config;
         this.sets = List.copyOf(sets);
         this.geometry = config.geometry();
+        Map<String, DeclaredKind> declared = new TreeMap<>();
+        List<List<CommandField>> spawnable = new ArrayList<>();
+        for (int s = 0; s < this.sets.size(); s++) {
+            ComponentSet set = this.sets.get(s);
+            for (CommandKind kind : set.commands(geometry)) {
+                DeclaredKind earlier = declared.put(kind.name(), new DeclaredKind(s, kind));
+                if (earlier != null) {
+                    throw new WorldConfigException("world.component-sets", "the command kind '" + kind.name()
+                            + "' is declared by both " + this.sets.get(earlier.setIndex()).name() + " and "
+                            + set.name() + "; a kind's name must be unique among the enabled sets");
+                }
+            }
+            List<CommandField> fields = List.copyOf(set.spawnFields(geometry));
+            List<String> columns = new ArrayList<>(set.schema().floatColumns());
+            columns.addAll(set.schema().intColumns());
+            for (CommandField field : fields) {
+                if (!columns.contains(field.name())) {
+                    throw new IllegalArgumentException(set.name() + " declares the spawn field '" + field.name()
+                            + "', which is not one of its columns " + columns);
+                }
+            }
+            spawnable.add(fields);
+        }
+        this.kinds = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
+        this.spawnFields = List.copyOf(spawnable);
     }
 
     /**
@@ -65,6 +105,25 @@ public final class WorldCore {
         throw new IllegalArgumentException("this world has no component set '" + name + "'");
     }
 
+    /** Every command kind the sets declare, by name, in name order. */
+    public Map<String, DeclaredKind> kinds() {
+        return kinds;
+    }
+
+    /** The index of the set that handles command kind {@code kind}. */
+    public int setOfKind(String kind) {
+        DeclaredKind declared = kinds.get(kind);
+        if (declared == null) {
+            throw new IllegalArgumentException("this world has no command kind '" + kind + "'");
+        }
+        return declared.setIndex();
+    }
+
+    /** The columns a spawn command may set in set {@code s}. */
+    public List<CommandField> spawnFields(int s) {
+        return spawnFields.get(s);
+    }
+
     /** How many simulators the config wants for set {@code s}. */
     public int simulators(int s) {
         return config.componentSets().get(sets.get(s).name()).simulators();
@@ -90,12 +149,21 @@ public final class WorldCore {
                 sets.get(s).spawn(spawn, partition, partition.add(id));
             }
         }
-        return new WorldState(partitions, 0, config.entities());
+        return new WorldState(partitions, 0, config.entities(), -1);
     }
 
-    /** Merges the structural events of every simulator of a tick; see {@link BoundaryPlan}. */
+    /**
+     * Merges the structural events of every simulator of a tick; see {@link BoundaryPlan}.
+     *
+     * @throws IllegalStateException if the newborn would take ids of the range kept for spawned entities
+     */
     public BoundaryPlan merge(List<TickEvents> events, long nextEntityId) {
-        return BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId);
+        BoundaryPlan plan = BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId);
+        if (nextEntityId + plan.bornIds().length > WorldCommand.SPAWNED_IDS) {
+            throw new IllegalStateException("the newborn have used up their ids, up to " + WorldCommand.SPAWNED_IDS
+                    + ", where the ids of spawned entities begin");
+        }
+        return plan;
     }
 
     /** The world hash of {@code partitions[set][area]}; every area must hold as many entities in every set. */

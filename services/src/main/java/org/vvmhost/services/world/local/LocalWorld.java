@@ -2,6 +2,7 @@ package org.vvmhost.services.world.local;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,14 +11,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.vvmhost.services.world.CommandSource;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.EntityIndex;
+import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.OpenLatch;
 import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.RoutedCommands;
 import org.vvmhost.services.world.core.Simulator;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
@@ -40,19 +46,24 @@ final class LocalWorld implements World {
     private final List<Integer> setOfSimulator = new ArrayList<>();
     private final ExecutorService pool;
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
+    private final EntityIndex index;
     private long tick;
     private long nextEntityId;
+    private long lastCommandSeq;
+    private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
     private final OpenLatch open = new OpenLatch();
 
-    /** A world of {@code simulators[set]}, which hold every area under grants of {@code authority}. */
-    LocalWorld(WorldCore core, AuthorityTable authority, List<List<Simulator>> simulators, int threads, long tick,
-            long nextEntityId) {
+    /** A world of {@code simulators[set]}, which hold every area of {@code state} under grants of {@code authority}. */
+    LocalWorld(WorldCore core, AuthorityTable authority, List<List<Simulator>> simulators, int threads,
+            WorldState state) {
         this.core = core;
         this.geometry = core.geometry();
         this.authority = authority;
         this.simulators = List.copyOf(simulators);
-        this.tick = tick;
-        this.nextEntityId = nextEntityId;
+        this.tick = state.tick();
+        this.nextEntityId = state.nextEntityId();
+        this.lastCommandSeq = state.lastCommandSeq();
+        this.index = EntityIndex.of(state.partitions()[0]);
         for (int s = 0; s < simulators.size(); s++) {
             for (Simulator simulator : simulators.get(s)) {
                 allSimulators.add(simulator);
@@ -68,15 +79,17 @@ final class LocalWorld implements World {
     }
 
     @Override
-    public long step() {
+    public long step(CommandSource source) {
         open.requireOpen();
         long next = tick + 1;
         long seed = core.seed();
-        List<TickEvents> events = onEverySimulator(s -> s.simulate(next, seed, geometry), next);
+        RoutedCommands routed = index.route(core, source.commandsOf(next));
+        List<TickEvents> events = onEverySimulator(s -> s.simulate(next, seed, geometry, area -> true,
+                area -> routed.of(core.setIndex(s.set().name()), area)), next);
         BoundaryPlan plan = core.merge(events, nextEntityId);
         if (!plan.isEmpty()) {
-            BoundaryPlan.ByArea index = plan.byArea(geometry.areaCount());
-            List<List<Transfer>> detached = onEverySimulator(s -> s.detach(plan, index), next);
+            BoundaryPlan.ByArea byArea = plan.byArea(geometry.areaCount());
+            List<List<Transfer>> detached = onEverySimulator(s -> s.detach(plan, byArea), next);
             List<List<Transfer>> bySet = new ArrayList<>();
             for (int s = 0; s < simulators.size(); s++) {
                 bySet.add(new ArrayList<>());
@@ -85,11 +98,14 @@ final class LocalWorld implements World {
                 bySet.get(setOfSimulator.get(i)).addAll(detached.get(i));
             }
             onEverySimulator(s -> {
-                s.attach(plan, index, bySet.get(core.setIndex(s.set().name())), seed, geometry);
+                s.attach(plan, byArea, bySet.get(core.setIndex(s.set().name())), seed, geometry);
                 return null;
             }, next);
             nextEntityId += plan.bornIds().length;
+            index.apply(plan);
         }
+        commands = commands.plus(routed.applied(), routed.ignored());
+        lastCommandSeq = Math.max(lastCommandSeq, routed.lastSeq());
         tick = next;
         return tick;
     }
@@ -148,9 +164,57 @@ final class LocalWorld implements World {
     }
 
     @Override
+    public long nextEntityId() {
+        return nextEntityId;
+    }
+
+    @Override
+    public long lastCommandSeq() {
+        return lastCommandSeq;
+    }
+
+    @Override
+    public boolean exists(long id) {
+        return index.areaOf(id) >= 0;
+    }
+
+    @Override
+    public Optional<EntityRecord> entity(long id) {
+        return index.find(id, this::read);
+    }
+
+    @Override
+    public List<EntityRecord> entities(int[] areas, int limitPerArea) {
+        return read(areas, null, limitPerArea);
+    }
+
+    private List<EntityRecord> read(int[] areas, long[] ids, int limit) {
+        open.requireOpen();
+        Partition[][] partitions = partitions();
+        EntityRows[] rows = new EntityRows[partitions.length];
+        for (int s = 0; s < partitions.length; s++) {
+            List<Partition> held = new ArrayList<>();
+            for (int area : areas) {
+                held.add(partitions[s][area]);
+            }
+            rows[s] = EntityRows.read(core.sets().get(s).schema(), held, ids, limit);
+        }
+        return EntityRows.join(core, rows, (s, area) -> ownerOf(s, area).id());
+    }
+
+    private Simulator ownerOf(int s, int area) {
+        for (Simulator simulator : simulators.get(s)) {
+            if (simulator.partition(area) != null) {
+                return simulator;
+            }
+        }
+        throw new IllegalStateException("no simulator holds " + core.sets().get(s).name() + " area " + area);
+    }
+
+    @Override
     public WorldView snapshot() {
         open.requireOpen();
-        return WorldViewCodec.encode(core, new WorldState(partitions(), tick, nextEntityId));
+        return WorldViewCodec.encode(core, new WorldState(partitions(), tick, nextEntityId, lastCommandSeq));
     }
 
     @Override
@@ -162,12 +226,12 @@ final class LocalWorld implements World {
                     Partition partition = simulator.partition(area);
                     if (partition != null) {
                         roles.add(new WorldStatus.AreaRoles(simulator.set().name(), area, simulator.id(), List.of(),
-                                partition.size()));
+                                partition.size(), simulator.grant(area).epoch()));
                     }
                 }
             }
         }
-        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of());
+        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of(), commands);
     }
 
     @Override
@@ -204,7 +268,7 @@ final class LocalWorld implements World {
 
     @Override
     public String toString() {
-        return "world at tick " + tick + " (" + core.config().entities() + " entities, " + geometry.rows() + " × "
-                + geometry.cols() + " areas, " + allSimulators.size() + " simulators)";
+        return "world at tick " + tick + " (" + geometry.rows() + " × " + geometry.cols() + " areas, "
+                + allSimulators.size() + " simulators)";
     }
 }

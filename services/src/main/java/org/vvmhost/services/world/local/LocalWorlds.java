@@ -45,8 +45,7 @@ public final class LocalWorlds {
 
     static LocalWorld assemble(WorldCore core, WorldState state, int threads) {
         AuthorityTable authority = new AuthorityTable();
-        return new LocalWorld(core, authority, simulators(core, state, authority), threads, state.tick(),
-                state.nextEntityId());
+        return new LocalWorld(core, authority, simulators(core, state, authority), threads, state);
     }
 
     /** The simulators of each set, holding {@code state}'s partitions round robin under grants of {@code authority}. */

@@ -1,8 +1,14 @@
 package org.vvmhost.services.world.service;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,18 +16,30 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.services.time.ClockWaits;
+import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
+import org.vvmhost.services.world.command.CommandCatalog;
+import org.vvmhost.services.world.journal.CommandJournal;
+import org.vvmhost.services.world.journal.JournalCodec;
+import org.vvmhost.services.world.journal.JournalEntry;
 import org.vvmhost.services.world.core.WorldCore;
 import org.vvmhost.services.world.view.WorldViewCodec;
 import org.vvmhost.services.world.view.WorldViewStore;
@@ -33,13 +51,32 @@ import org.vvmhost.vvm.ServiceContext;
 /**
  * The tick loop owns the world: only the {@code world-tick} thread touches it after start. Backups are snapshots taken
  * on that thread and written on {@code world-backup}, one at a time, so a slow store delays a tick only when a write
- * is still running at the next backup.
+ * is still running at the next backup. Commands come in through the {@link CommandIntake} (journaled on
+ * {@code world-journal}) and are applied at the start of their tick; queries wait in a queue that the loop serves
+ * while it waits for the next tick; a summary is published at an interval for the stream and the inspector.
  */
-final class PacedWorldSimulation implements WorldSimulationService {
+final class PacedWorldSimulation implements WorldSimulationService, WorldGateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacedWorldSimulation.class);
     /** A loop further behind than this gives up catching up, instead of bursting ticks. */
     private static final Duration MAX_CATCH_UP = Duration.ofSeconds(1);
+    /** Queries a late loop serves after a tick before it starts the next one; an idle loop serves all. */
+    private static final int QUERIES_WHEN_LATE = 16;
+    /** Entities the summary shows as dots, spread over the areas. */
+    private static final int SAMPLE = 400;
+    /** Points of the tick chart kept: ten minutes at the default interval. */
+    private static final int TIMELINE_POINTS = 1200;
+
+    /** A read queued for the loop; it runs once the world has completed {@code minTick}. */
+    private record Query<T>(Function<World, T> read, long minTick, CompletableFuture<T> result) {
+        void run(World world) {
+            try {
+                result.complete(read.apply(world));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+    }
 
     private final WorldServiceSettings settings;
     private final ComponentSetRegistry sets;
@@ -51,8 +88,16 @@ final class PacedWorldSimulation implements WorldSimulationService {
     private final WorldMeters meters;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    /** Released by the pacing timer and by stop. */
+    /** Released by the pacing timer, by a query and by stop. */
     private final Semaphore wakeups = new Semaphore(0);
+    private final ConcurrentLinkedQueue<Query<?>> queries = new ConcurrentLinkedQueue<>();
+    private final List<Consumer<WorldSummary>> listeners = new CopyOnWriteArrayList<>();
+    /** Guarded by itself. */
+    private final ArrayDeque<WorldSummary.Point> timeline = new ArrayDeque<>();
+    private volatile CommandCatalog catalog;
+    private volatile WorldSummary summary;
+    /** Whether the world takes commands and queries: from the end of start to the beginning of stop. */
+    private volatile boolean running;
 
     private volatile boolean stopping;
     /** Set once a write was refused because this leader was deposed: nothing more may be written. */
@@ -67,13 +112,22 @@ final class PacedWorldSimulation implements WorldSimulationService {
     // Set in start, before the threads start.
     private ServiceContext context;
     private WorldViewStore store;
-    private World world;
+    private CommandIntake intake;
+    private volatile World world;
     private Thread loop;
     private ExecutorService backups;
     /** The backups' one thread, joined at stop: a terminated executor's worker may still be exiting. */
     private volatile Thread backupThread;
     /** What the loop failed with at its end (the final backup); stop throws it. */
     private volatile RuntimeException finalFailure;
+    /** The tick of the newest view saved or restored: the journal is trimmed through it once a newer one is saved. */
+    private volatile long newestViewTick;
+    // The loop's own, for the summaries.
+    private long summaryTick;
+    private long summaryNanos;
+    private long intervalTicks;
+    private long intervalTickNanos;
+    private long intervalMaxTickNanos;
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
                          Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
@@ -106,21 +160,85 @@ final class PacedWorldSimulation implements WorldSimulationService {
         this.context = context;
         this.store = opener.open(context);
         WorldRuntime runtime = runtimes.runtime(store);
-        this.world = openWorld(runtime);
-        this.tick = world.tick();
-        this.progress = new WorldProgress(world.tick(), world.hash(), world.population());
+        World opened = openWorld(runtime);
+        this.world = opened;
+        try {
+            JournalCodec codec = new JournalCodec(catalog());
+            CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
+                    settings.storeTimeout(), clock);
+            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), this::journalFailed);
+            newestViewTick = opened.tick();
+            replayJournal(journal);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        this.tick = opened.tick();
+        this.progress = new WorldProgress(opened.tick(), opened.hash(), opened.population());
         this.backups = Executors.newSingleThreadExecutor(task -> {
             backupThread = new Thread(task, "world-backup");
             return backupThread;
         });
         WorldConfig config = settings.config();
-        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, tick rate {}, "
-                        + "a world view every {} ticks to {}", tick, world.population(), config.areas().rows(),
-                config.areas().cols(), config.componentSets().keySet(), describe(runtime), config.tickRate(),
-                config.backupInterval(), store.description());
+        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, "
+                        + "tick rate {}, a world view every {} ticks to {}", tick, opened.population(),
+                config.areas().rows(), config.areas().cols(), config.componentSets().keySet(), describe(runtime),
+                config.tickRate(), config.backupInterval(), store.description());
+        publishSummary();
+        intake.start();
+        running = true;
         this.loop = new Thread(this::runLoop, "world-tick");
         loop.start();
     }
+
+    /**
+     * A journal write that failed stops the service; one refused by the fence is a loss of leadership, which the term
+     * notices by itself (the leadership monitor then reports it as such): reported here only if neither the term's
+     * loss nor a stop came within the store timeout.
+     */
+    private void journalFailed(RuntimeException failure) {
+        if (Causes.find(failure, FencedWriteRejectedException.class).isEmpty()) {
+            context.reportFailure(failure);
+            return;
+        }
+        reportUnlessTheTermEnds(failure);
+    }
+
+    /** Reports {@code failure} only if neither the term's loss nor a stop comes within the store timeout. */
+    private void reportUnlessTheTermEnds(RuntimeException failure) {
+        ClockWaits.within(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
+                clock, "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
+                    if (notNoticed != null) {
+                        context.reportFailure(failure);
+                    }
+                });
+    }
+
+    /**
+     * Takes over the command journal and replays it past the restored view, tick by tick, up to the last tick it
+     * names: every command a predecessor acknowledged is applied before this leader takes new ones.
+     */
+    private void replayJournal(CommandJournal journal) {
+        List<JournalEntry> entries = journal.readAfter(0);
+        intake.restore(entries, world.tick(), world.lastCommandSeq());
+        long from = world.tick();
+        long to = intake.lastJournaledTick();
+        if (to <= from) {
+            if (!entries.isEmpty()) {
+                LOG.info("command journal: {} entries, all applied in the world of tick {}", entries.size(), from);
+            }
+            return;
+        }
+        long began = clock.nanoTime();
+        while (world.tick() < to) {
+            world.step(intake::commandsOf);
+        }
+        LOG.info("replayed the command journal from tick {} to tick {} ({} entries, {} commands applied in all) in {} "
+                        + "ms", from + 1, to, entries.size(), world.status().commands().applied(),
+                (clock.nanoTime() - began) / 1_000_000);
+    }
+
+
 
     private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
@@ -183,13 +301,17 @@ final class PacedWorldSimulation implements WorldSimulationService {
         boolean healthy = true;
         long origin = clock.nanoTime();
         long nextLog = origin + logEvery;
+        long summaryEvery = settings.summaryInterval().toNanos();
+        long nextSummary = origin + summaryEvery;
         long n = 0;
+        CommandSource commands = intake::commandsOf;
+        intake.schedule(new TickSchedule(world.tick() + 1, origin, period));
         try {
             while (!stopping && world.tick() < lastTick) {
                 long deadline = origin + n * period;
                 long now = clock.nanoTime();
                 if (period > 0 && deadline > now) {
-                    if (!await(deadline - now)) {
+                    if (!awaitUntil(deadline)) {
                         break;
                     }
                     now = clock.nanoTime();
@@ -197,34 +319,50 @@ final class PacedWorldSimulation implements WorldSimulationService {
                     LOG.warn("world tick {} is {} ms behind schedule: skipping ahead instead of catching up",
                             world.tick() + 1, (now - deadline) / 1_000_000);
                     origin += now - deadline;
+                    intake.schedule(new TickSchedule(world.tick() + 1 - n, origin, period));
                 }
                 boolean late = period > 0 && now - (origin + n * period) > period;
                 long began = clock.nanoTime();
-                world.step();
+                world.step(commands);
                 long took = clock.nanoTime() - began;
                 tickTimes.record(took, late);
                 meters.ticked(took, late);
+                intervalTicks++;
+                intervalTickNanos += took;
+                intervalMaxTickNanos = Math.max(intervalMaxTickNanos, took);
                 tick = world.tick();
                 n++;
                 if (tick % backupInterval == 0 && !deposed) {
                     pendingBackup = backUp(pendingBackup, world.snapshot());
                 }
+                if (clock.nanoTime() >= nextSummary) {
+                    nextSummary = clock.nanoTime() + summaryEvery;
+                    publishSummary();
+                }
                 if (clock.nanoTime() >= nextLog) {
                     nextLog = clock.nanoTime() + logEvery;
                     logProgress();
                 }
+                serveQueries(QUERIES_WHEN_LATE);
             }
             if (!stopping) {
                 LOG.info("world reached its last tick {}; holding it until the service stops", world.tick());
                 logProgress();
+                publishSummary();
                 while (!stopping) {
-                    await(Long.MAX_VALUE);
+                    awaitUntil(Long.MAX_VALUE);
                 }
             }
         } catch (RuntimeException | Error e) {
             healthy = false;
-            context.reportFailure(new IllegalStateException("the world simulation failed at tick "
-                    + (world.tick() + 1) + ": " + e, e));
+            IllegalStateException failure = new IllegalStateException("the world simulation failed at tick "
+                    + (world.tick() + 1) + ": " + e, e);
+            if (e instanceof CommandIntake.OutcomeUnknownException) {
+                // A leader paused past its lease finds its journal write in doubt before its term notices the loss.
+                reportUnlessTheTermEnds(failure);
+            } else {
+                context.reportFailure(failure);
+            }
         }
         try {
             // The writes at the end of a term are bounded: the one in flight and the final one share the store
@@ -251,13 +389,16 @@ final class PacedWorldSimulation implements WorldSimulationService {
         } catch (RuntimeException e) {
             finalFailure = e;
         } finally {
+            running = false;
+            failQueries();
             world.close();
         }
     }
 
     /**
-     * Writes the final view on the backup thread and waits for it until {@code deadline}. A write that has not
-     * finished by then is given up (stop interrupts it) and counts as not saved.
+     * Writes the final view (and trims the journal behind it) on the backup thread and waits for it until
+     * {@code deadline}. A write that has not finished by then is given up (stop interrupts it) and counts as not
+     * saved.
      */
     private void saveFinal(WorldView view, long deadline) {
         CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);
@@ -271,6 +412,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
             return;
         }
         WorldView.Header saved = lastBackup;
+        if (saved != null && saved.tick() == view.tick()) {
+            // Saved; only the journal's trim after it was given up, and the successor trims after its first view.
+            return;
+        }
         LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
                 + "restores the last saved one ({})", view.tick(), Durations.text(settings.storeTimeout()),
                 saved == null ? "none" : "tick " + saved.tick());
@@ -288,23 +433,118 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
     }
 
-    /** Waits for a wakeup or {@code nanos}; false when the wait ended because of a stop. */
-    private boolean await(long nanos) {
-        Clock.Scheduled timer = nanos == Long.MAX_VALUE ? null
-                : clock.schedule(Duration.ofNanos(nanos), wakeups::release);
-        try {
-            wakeups.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-        }
-        if (stopping) {
-            if (timer != null) {
-                timer.cancel();
+    /**
+     * Waits until {@code deadline} on the clock ({@link Long#MAX_VALUE}: until stopped), serving queries meanwhile;
+     * false when the wait ended because of a stop.
+     */
+    private boolean awaitUntil(long deadline) {
+        while (true) {
+            serveQueries(Integer.MAX_VALUE);
+            long left = deadline - clock.nanoTime();
+            if (left <= 0) {
+                return !stopping;
             }
-            return false;
+            Clock.Scheduled timer = deadline == Long.MAX_VALUE ? null
+                    : clock.schedule(Duration.ofNanos(left), wakeups::release);
+            try {
+                wakeups.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            } finally {
+                if (timer != null) {
+                    timer.cancel();
+                }
+            }
+            if (stopping) {
+                return false;
+            }
         }
-        return true;
+    }
+
+    /** Runs up to {@code max} queued queries whose tick the world has reached. */
+    private void serveQueries(int max) {
+        int served = 0;
+        for (Iterator<Query<?>> it = queries.iterator(); it.hasNext() && served < max; ) {
+            Query<?> query = it.next();
+            if (query.minTick() <= world.tick()) {
+                it.remove();
+                query.run(world);
+                served++;
+            }
+        }
+    }
+
+    private void failQueries() {
+        CommandRefusedException stopped = unavailable("the world simulation stopped");
+        for (Query<?> query = queries.poll(); query != null; query = queries.poll()) {
+            query.result().completeExceptionally(stopped);
+        }
+    }
+
+    /** Builds and publishes a summary of the world, between two ticks. */
+    private void publishSummary() {
+        World w = world;
+        long now = clock.nanoTime();
+        WorldStatus status = w.status();
+        WorldGeometry geometry = settings.config().geometry();
+        List<WorldSummary.AreaSummary> areas = new ArrayList<>();
+        String firstSet = settings.config().componentSets().keySet().iterator().next();
+        for (int area = 0; area < geometry.areaCount(); area++) {
+            List<WorldSummary.Owner> owners = new ArrayList<>();
+            long entities = 0;
+            for (WorldStatus.AreaRoles roles : status.areas()) {
+                if (roles.area() == area) {
+                    owners.add(new WorldSummary.Owner(roles.set(), roles.active(), roles.passives(), roles.epoch()));
+                    if (roles.set().equals(firstSet)) {
+                        entities = roles.entities();
+                    }
+                }
+            }
+            areas.add(new WorldSummary.AreaSummary(area, area / geometry.cols(), area % geometry.cols(), entities,
+                    owners));
+        }
+        double seconds = (now - summaryNanos) / 1e9;
+        double rate = summaryNanos == 0 || seconds <= 0 ? 0 : (w.tick() - summaryTick) / seconds;
+        double meanMillis = intervalTicks == 0 ? 0 : intervalTickNanos / 1e6 / intervalTicks;
+        WorldSummary next = new WorldSummary(w.tick(), String.format("%016x", w.hash()), w.population(),
+                w.nextEntityId(), w.lastCommandSeq(), rate, meanMillis, intervalMaxTickNanos / 1e6, areas,
+                sample(w, geometry), status.commands(), clock.instant().toEpochMilli());
+        summaryTick = w.tick();
+        summaryNanos = now;
+        intervalTicks = 0;
+        intervalTickNanos = 0;
+        intervalMaxTickNanos = 0;
+        summary = next;
+        progress = new WorldProgress(next.tick(), Long.parseUnsignedLong(next.hash(), 16), next.population());
+        synchronized (timeline) {
+            timeline.addLast(new WorldSummary.Point(next.epochMillis(), next.tick(), rate, meanMillis,
+                    next.maxTickMillis()));
+            while (timeline.size() > TIMELINE_POINTS) {
+                timeline.removeFirst();
+            }
+        }
+        for (Consumer<WorldSummary> listener : listeners) {
+            listener.accept(next);
+        }
+    }
+
+    /** A few entities of every area, with their position; none without physics. */
+    private List<WorldSummary.EntityDot> sample(World w, WorldGeometry geometry) {
+        if (!settings.config().componentSets().containsKey("physics")) {
+            return List.of();
+        }
+        int[] all = new int[geometry.areaCount()];
+        for (int area = 0; area < all.length; area++) {
+            all[area] = area;
+        }
+        List<WorldSummary.EntityDot> dots = new ArrayList<>();
+        for (EntityRecord entity : w.entities(all, Math.max(1, SAMPLE / all.length))) {
+            var physics = entity.components().get("physics");
+            dots.add(new WorldSummary.EntityDot(entity.id(), entity.area(), physics.get("x").floatValue(),
+                    physics.get("y").floatValue()));
+        }
+        return dots;
     }
 
     /** Writes {@code view} on the backup thread after {@code previous}, so that one write runs at a time. */
@@ -369,6 +609,22 @@ final class PacedWorldSimulation implements WorldSimulationService {
                 backupState.recovery());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
+        trimJournal(view.tick());
+    }
+
+    /**
+     * After a view of {@code savedTick}: the store keeps it and the one before, so the journal is trimmed behind the
+     * older one, and a fall back to it still finds every command after it.
+     */
+    private void trimJournal(long savedTick) {
+        long older = newestViewTick;
+        newestViewTick = savedTick;
+        try {
+            intake.trimThrough(older);
+        } catch (RuntimeException e) {
+            LOG.warn("the command journal was not trimmed through tick {}; the next view tries again: {}", older,
+                    e.getMessage());
+        }
     }
 
     private void logProgress() {
@@ -403,6 +659,10 @@ final class PacedWorldSimulation implements WorldSimulationService {
         }
         if (!stopRequested.compareAndSet(false, true)) {
             return;
+        }
+        running = false;
+        if (intake != null) {
+            intake.close();
         }
         stopping = true;
         wakeups.release();
@@ -444,6 +704,87 @@ final class PacedWorldSimulation implements WorldSimulationService {
     @Override
     public Optional<BackupState> backups() {
         return Optional.ofNullable(backupState);
+    }
+
+    @Override
+    public WorldGateway gateway() {
+        return this;
+    }
+
+    @Override
+    public WorldConfig config() {
+        return settings.config();
+    }
+
+    @Override
+    public CommandCatalog catalog() {
+        CommandCatalog known = catalog;
+        if (known == null) {
+            known = CommandCatalog.of(settings.config(), sets);
+            catalog = known;
+        }
+        return known;
+    }
+
+    @Override
+    public boolean running() {
+        return running;
+    }
+
+    @Override
+    public boolean exists(long id) {
+        World current = world;
+        return running && current != null && (current.exists(id) || intake.spawning(id));
+    }
+
+    @Override
+    public boolean knows(String key) {
+        return running && intake.knows(key);
+    }
+
+    @Override
+    public CompletableFuture<CommandReceipt> submit(List<WorldCommand> commands, String idempotencyKey) {
+        if (!running) {
+            return CompletableFuture.failedFuture(unavailable("no world runs on this replica"));
+        }
+        return intake.submit(commands, idempotencyKey);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> read(Function<World, T> query) {
+        if (!running) {
+            return CompletableFuture.failedFuture(unavailable("no world runs on this replica"));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queries.add(new Query<>(query, intake.highestAcknowledged(), result));
+        wakeups.release();
+        if (!running) {
+            // The loop may have drained the queue before this query came in.
+            result.completeExceptionally(unavailable("the world simulation stopped"));
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<WorldSummary> summary() {
+        return Optional.ofNullable(summary);
+    }
+
+    @Override
+    public List<WorldSummary.Point> timeline() {
+        synchronized (timeline) {
+            return List.copyOf(timeline);
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<WorldSummary> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private static CommandRefusedException unavailable(String why) {
+        return new CommandRefusedException(CommandRefusedException.Reason.UNAVAILABLE, why);
     }
 
     /** Nanoseconds since the newest view was saved or restored (or the world started); NaN with no world. */

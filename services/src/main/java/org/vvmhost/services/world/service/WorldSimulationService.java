@@ -91,4 +91,7 @@ public interface WorldSimulationService extends Service {
 
     /** Where the backups stand: the newest view, and a save that failed since; empty before the world is up. */
     Optional<BackupState> backups();
+
+    /** Commands in, queries and summaries out: refused or empty while no world runs here. */
+    WorldGateway gateway();
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
-import org.vvmhost.services.world.ComponentSchema;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldGeometry;
@@ -29,8 +28,9 @@ import org.vvmhost.services.world.core.WorldState;
  * 8   checksum              u32, CRC32C of every byte from offset 12 to the end
  * 12  header length         u32, bytes from offset 16 to the body
  * 16  tick, seed, world hash, next entity id, population     5 × i64
- * 56  width, height (f32), rows, cols (i32)
- * 72  set count (i32); per set: name length (u16), UTF-8 name, float columns (u16), int columns (u16)
+ * 56  version 2 on: the config's initial entity count, the last command sequence number applied (-1: none)   2 × i64
+ * ..  width, height (f32), rows, cols (i32)
+ * ..  set count (i32); per set: name length (u16), UTF-8 name, float columns (u16), int columns (u16)
  * ..  body length           i64
  * body: per set in header order, per area ascending: row count (i32), ids, then each column whole
  * </pre>
@@ -47,19 +47,12 @@ public final class WorldViewCodec {
     /** The world view of a whole world: {@code partitions[set][area]} in the core's set order. */
     public static WorldView encode(WorldCore core, WorldState state) {
         Partition[][] partitions = state.partitions();
-        return encode(state.tick(), core.seed(), core.hash(partitions, state.nextEntityId()), state.nextEntityId(),
-                WorldCore.population(partitions[0]), core.geometry(), core.sets(), partitions);
-    }
-
-    private static WorldView encode(long tick, long seed, long worldHash, long nextEntityId, long population,
-            WorldGeometry geometry, List<ComponentSet> sets, Partition[][] partitions) {
-        List<WorldView.SetLayout> layouts = new ArrayList<>();
-        int headerLength = 5 * Long.BYTES + 4 * Integer.BYTES + Integer.BYTES + Long.BYTES;
-        for (ComponentSet set : sets) {
-            ComponentSchema schema = set.schema();
-            layouts.add(new WorldView.SetLayout(set.name(), schema.floatColumns().size(),
-                    schema.intColumns().size()));
-            headerLength += 2 + set.name().getBytes(StandardCharsets.UTF_8).length + 2 + 2;
+        long hash = core.hash(partitions, state.nextEntityId());
+        long population = WorldCore.population(partitions[0]);
+        List<WorldView.SetLayout> layouts = layouts(core.sets());
+        int headerLength = 7 * Long.BYTES + 4 * Integer.BYTES + Integer.BYTES + Long.BYTES;
+        for (WorldView.SetLayout layout : layouts) {
+            headerLength += 2 + layout.name().getBytes(StandardCharsets.UTF_8).length + 2 + 2;
         }
         long bodyLength = 0;
         for (Partition[] bySet : partitions) {
@@ -73,9 +66,11 @@ public final class WorldViewCodec {
         }
         ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putShort((short) WorldView.VERSION).putShort((short) 0).putInt(0).putInt(headerLength);
-        out.putLong(tick).putLong(seed).putLong(worldHash).putLong(nextEntityId).putLong(population);
+        out.putLong(state.tick()).putLong(core.seed()).putLong(hash).putLong(state.nextEntityId()).putLong(population)
+                .putLong(core.config().entities()).putLong(state.lastCommandSeq());
+        WorldGeometry geometry = core.geometry();
         out.putFloat(geometry.width()).putFloat(geometry.height()).putInt(geometry.rows()).putInt(geometry.cols());
-        out.putInt(sets.size());
+        out.putInt(layouts.size());
         for (WorldView.SetLayout layout : layouts) {
             byte[] name = layout.name().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) name.length).put(name);
@@ -90,8 +85,14 @@ public final class WorldViewCodec {
         byte[] bytes = out.array();
         int checksum = checksum(bytes);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, checksum);
-        return new WorldView(new WorldView.Header(WorldView.VERSION, tick, seed, worldHash, nextEntityId,
-                population, geometry, layouts, checksum), bytes);
+        return new WorldView(new WorldView.Header(WorldView.VERSION, state.tick(), core.seed(), hash,
+                state.nextEntityId(), population, core.config().entities(), state.lastCommandSeq(), geometry, layouts,
+                checksum), bytes);
+    }
+
+    private static List<WorldView.SetLayout> layouts(List<ComponentSet> sets) {
+        return sets.stream().map(set -> new WorldView.SetLayout(set.name(), set.schema().floatColumns().size(),
+                set.schema().intColumns().size())).toList();
     }
 
     /** Checks the magic, version, checksum and lengths, and reads the header. */
@@ -104,9 +105,9 @@ public final class WorldViewCodec {
             throw new WorldViewException("not a world view: the magic bytes are not VVMW");
         }
         int version = Short.toUnsignedInt(in.getShort());
-        if (version != WorldView.VERSION) {
-            throw new WorldViewException("world view format version " + version
-                    + " is not supported; this build reads version " + WorldView.VERSION);
+        if (version < WorldView.FIRST_VERSION || version > WorldView.VERSION) {
+            throw new WorldViewException("world view format version " + version + " is not supported; this build "
+                    + "reads versions " + WorldView.FIRST_VERSION + " to " + WorldView.VERSION);
         }
         in.getShort();
         int stored = in.getInt();
@@ -123,6 +124,9 @@ public final class WorldViewCodec {
             long worldHash = in.getLong();
             long nextEntityId = in.getLong();
             long population = in.getLong();
+            // Version 1 had no commands: its population was the config's, and it applied none.
+            long entities = version >= 2 ? in.getLong() : population;
+            long lastCommandSeq = version >= 2 ? in.getLong() : -1;
             WorldGeometry geometry = new WorldGeometry(in.getFloat(), in.getFloat(), in.getInt(), in.getInt());
             int setCount = in.getInt();
             List<WorldView.SetLayout> sets = new ArrayList<>();
@@ -137,8 +141,8 @@ public final class WorldViewCodec {
                 throw new WorldViewException("world view lengths disagree: header " + headerLength + ", body "
                         + bodyLength + ", but " + bytes.length + " bytes in total");
             }
-            return new WorldView.Header(version, tick, seed, worldHash, nextEntityId, population, geometry, sets,
-                    stored);
+            return new WorldView.Header(version, tick, seed, worldHash, nextEntityId, population, entities,
+                    lastCommandSeq, geometry, sets, stored);
         } catch (BufferUnderflowException e) {
             throw new WorldViewException("world view header is truncated", e);
         }
@@ -188,7 +192,11 @@ public final class WorldViewCodec {
             throw new WorldViewException(String.format("world view of tick %d does not reproduce its world hash: "
                     + "the header says %016x, the content gives %016x", header.tick(), header.worldHash(), hash));
         }
-        return new WorldState(partitions, header.tick(), header.nextEntityId());
+        if (WorldCore.population(partitions[0]) != header.population()) {
+            throw new WorldViewException("world view of tick " + header.tick() + " is inconsistent: the header says "
+                    + header.population() + " entities, the body holds " + WorldCore.population(partitions[0]));
+        }
+        return new WorldState(partitions, header.tick(), header.nextEntityId(), header.lastCommandSeq());
     }
 
     /**
@@ -213,10 +221,7 @@ public final class WorldViewCodec {
         WorldConfig config = core.config();
         WorldGeometry geometry = core.geometry();
         WorldGeometry stored = header.geometry();
-        List<WorldView.SetLayout> layouts = core.sets().stream()
-                .map(set -> new WorldView.SetLayout(set.name(), set.schema().floatColumns().size(),
-                        set.schema().intColumns().size()))
-                .toList();
+        List<WorldView.SetLayout> layouts = layouts(core.sets());
         if (header.seed() != config.seed()) {
             return Optional.of(new Mismatch("world.seed", String.valueOf(header.seed()),
                     String.valueOf(config.seed())));
@@ -229,8 +234,8 @@ public final class WorldViewCodec {
             return Optional.of(new Mismatch("world.areas", stored.rows() + " × " + stored.cols(),
                     geometry.rows() + " × " + geometry.cols()));
         }
-        if (header.population() != config.entities()) {
-            return Optional.of(new Mismatch("world.entities", String.valueOf(header.population()),
+        if (header.entities() != config.entities()) {
+            return Optional.of(new Mismatch("world.entities", String.valueOf(header.entities()),
                     String.valueOf(config.entities())));
         }
         if (!header.sets().equals(layouts)) {

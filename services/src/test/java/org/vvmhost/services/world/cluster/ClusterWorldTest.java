@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,12 @@ import org.vvmhost.services.cluster.ClusterOptions;
 import org.vvmhost.services.cluster.Container;
 import org.vvmhost.services.cluster.ContainerStatus;
 import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.world.CommandScripts;
+import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.EntityRecord;
+import org.vvmhost.services.world.SequencedCommand;
+import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -29,15 +36,18 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.time.SystemClock;
 
 /**
- * The world on a real threaded cluster: every flow of the workload distributor ends in the same world hash as an
- * uninterrupted in-thread reference run of the same config. Events are injected between ticks; the coordinator
- * copes with them landing mid-tick too, since stop and kill act asynchronously.
+ * The world on a real threaded cluster, fed commands every tick: every flow of the workload distributor ends in the
+ * same world hash as an uninterrupted in-thread reference run of the same config and the same commands. Events are
+ * injected between ticks; the coordinator copes with them landing mid-tick too, since stop and kill act
+ * asynchronously.
  */
 class ClusterWorldTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ComponentSetRegistry SETS = ComponentSetRegistry.builtIn();
-    private static final Map<Long, Long> REFERENCE = new HashMap<>();
+    private static final Map<Long, World> REFERENCE = new HashMap<>();
+    /** Spawns, despawns, damage, heal and velocity commands every tick, some on entities that died. */
+    private static final CommandSource SCRIPT = CommandScripts.busy(1200);
 
     private final SystemClock clock = SystemClock.create("cluster-world-test-clock");
     private final Cluster cluster = Cluster.start(ClusterOptions.threaded(clock)
@@ -57,14 +67,21 @@ class ClusterWorldTest {
                 .withPassivesPerArea(passives);
     }
 
-    /** The hash of an uninterrupted in-thread run; simulators and passives do not enter it. */
-    private static synchronized long reference(long ticks) {
+    /** The hash of an uninterrupted in-thread run fed the same commands; simulators and passives do not enter it. */
+    private static long reference(long ticks) {
+        return referenceAt(ticks).hash();
+    }
+
+    private static synchronized World referenceAt(long ticks) {
         return REFERENCE.computeIfAbsent(ticks, n -> {
-            try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
-                TestWorlds.advanceTo(world, n);
-                return world.hash();
-            }
+            World world = TestWorlds.create(config(1, 0), SETS, 1);
+            CommandScripts.advanceTo(world, n, SCRIPT);
+            return world;
         });
+    }
+
+    private static void advanceTo(World world, long tick) {
+        CommandScripts.advanceTo(world, tick, SCRIPT);
     }
 
     private World create(WorldConfig config) {
@@ -97,7 +114,7 @@ class ClusterWorldTest {
                 .anyMatch(roles -> roles.active().equals(simulator) || roles.passives().contains(simulator))) {
             assertThat(System.nanoTime()).as("%s handed over its areas within %s", simulator, WAIT)
                     .isLessThan(deadline);
-            world.step();
+            world.step(SCRIPT);
         }
     }
 
@@ -119,19 +136,30 @@ class ClusterWorldTest {
         try (World world = create(config(simulators, 1))) {
             assertThat(TestWorlds.assignments(world)).hasSize(2 * simulators);
 
-            TestWorlds.advanceTo(world, 40);
+            advanceTo(world, 40);
 
             assertThat(world.tick()).isEqualTo(40);
             assertThat(world.hash()).isEqualTo(reference(40));
-            assertThat(world.population()).isEqualTo(1200);
+            assertThat(world.population()).isEqualTo(referenceAt(40).population());
+            assertThat(world.status().commands()).isEqualTo(referenceAt(40).status().commands());
             assertThat(world.status().rejectedWrites()).isZero();
+            // The script spawns one entity a tick, with sequence number 10 × tick + 4: one of tick 39, if it lives.
+            EntityRecord spawned = world.entity(WorldCommand.SPAWNED_IDS + 394).orElseGet(() ->
+                    world.entities(new int[] {0}, 1).get(0));
+            assertThat(spawned).isEqualTo(referenceAt(40).entity(spawned.id()).map(e -> withOwners(e, spawned))
+                    .orElseThrow());
         }
+    }
+
+    /** {@code reference} with the owners of {@code other}: who simulates an entity differs, its components do not. */
+    private static EntityRecord withOwners(EntityRecord reference, EntityRecord other) {
+        return new EntityRecord(reference.id(), reference.area(), reference.components(), other.owners());
     }
 
     @Test
     void everyAreaHasOneActiveAndItsPassivesOnOtherSimulators() {
         try (World world = create(config(3, 2))) {
-            TestWorlds.advanceTo(world, 2);
+            advanceTo(world, 2);
 
             WorldStatus status = world.status();
             assertThat(status.areas()).hasSize(2 * 9);
@@ -149,14 +177,14 @@ class ClusterWorldTest {
     @Test
     void gracefulStopOfAnActiveWithAPassivePromotesThePassive() {
         try (World world = create(config(2, 1))) {
-            TestWorlds.advanceTo(world, 10);
+            advanceTo(world, 10);
             String leaving = anActivePhysicsSimulator(world);
             int held = activeAreasOf(world, leaving).size();
 
             cluster.stop(leaving);
             stepUntilHandedOver(world, leaving);
             long end = world.tick() + 20;
-            TestWorlds.advanceTo(world, end);
+            advanceTo(world, end);
 
             WorldStatus status = world.status();
             assertThat(status.promotions()).isEqualTo(held);
@@ -171,14 +199,14 @@ class ClusterWorldTest {
     @Test
     void gracefulStopOfAnActiveWithNoPassiveMigratesItsAreas() {
         try (World world = create(config(2, 0))) {
-            TestWorlds.advanceTo(world, 10);
+            advanceTo(world, 10);
             String leaving = anActivePhysicsSimulator(world);
             int held = activeAreasOf(world, leaving).size();
 
             cluster.stop(leaving);
             stepUntilHandedOver(world, leaving);
             long end = world.tick() + 20;
-            TestWorlds.advanceTo(world, end);
+            advanceTo(world, end);
 
             WorldStatus status = world.status();
             assertThat(status.migrations()).isEqualTo(held);
@@ -189,16 +217,81 @@ class ClusterWorldTest {
         }
     }
 
+    /**
+     * A controlled hand-over in the middle of a tick. The leaver is stopped after the tick's commands were routed to
+     * its areas and before its step is sent: from then on it takes no message (its mailbox closes, then its stop hook
+     * snapshots its areas and hands them over), so the coordinator waits until the hand-over is acknowledged and sends
+     * the step, with its commands, to the successor: a migrated area's new holder, or a promoted passive. Each command
+     * is applied once, where an uninterrupted run applies it.
+     */
+    @ParameterizedTest(name = "{0} passive(s) per area")
+    @ValueSource(ints = {0, 1})
+    void commandsSentToALeavingActiveDuringItsHandOverReachItsSuccessorOnce(int passives) {
+        try (World world = create(config(2, passives)); World reference = TestWorlds.create(config(1, 0), SETS, 1)) {
+            advanceTo(world, 10);
+            String leaving = anActivePhysicsSimulator(world);
+            List<Integer> areas = activeAreasOf(world, leaving);
+            long[] targets = world.entities(areas.stream().mapToInt(Integer::intValue).toArray(), 1).stream()
+                    .mapToLong(EntityRecord::id).limit(4).toArray();
+            assertThat(targets).isNotEmpty();
+            long handOverTick = world.tick() + 1;
+            // The script's sequence numbers of a tick are 10 × tick + 0..5: these follow them.
+            CommandSource commands = tick -> {
+                List<SequencedCommand> all = new ArrayList<>(SCRIPT.commandsOf(tick));
+                for (int i = 0; tick == handOverTick && i < targets.length; i++) {
+                    all.add(new SequencedCommand(tick * 10 + 6 + i, CommandScripts.onEntity("set-velocity",
+                            targets[i], Map.of("vx", 7.5 + i, "vy", -2.5))));
+                }
+                return all;
+            };
+            AtomicBoolean stopped = new AtomicBoolean();
+            CommandSource stoppingMidTick = tick -> {
+                if (tick == handOverTick && stopped.compareAndSet(false, true)) {
+                    cluster.stop(leaving);
+                    await().atMost(WAIT).until(() -> cluster.container(leaving)
+                            .map(c -> !c.status().ready()).orElse(true));
+                }
+                return commands.commandsOf(tick);
+            };
+
+            world.step(stoppingMidTick);
+            CommandScripts.advanceTo(reference, handOverTick, commands);
+
+            WorldStatus status = world.status();
+            assertThat(stopped).isTrue();
+            assertThat(status.areas()).noneMatch(roles -> roles.active().equals(leaving));
+            assertThat(passives == 0 ? status.migrations() : status.promotions()).isEqualTo(areas.size());
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.commands()).isEqualTo(reference.status().commands());
+            for (long id : targets) {
+                Optional<EntityRecord> expected = reference.entity(id);
+                Optional<EntityRecord> actual = world.entity(id);
+                assertThat(actual.map(EntityRecord::components)).as("entity %d", id)
+                        .isEqualTo(expected.map(EntityRecord::components));
+            }
+            assertThat(reference.entity(targets[0]).orElseThrow().components().get("physics").get("vx"))
+                    .as("the command took effect").isEqualTo(7.5f);
+            awaitEnded(leaving);
+            assertThat(cluster.container(leaving).map(c -> c.status().phase()))
+                    .as("a graceful stop, not a kill").isIn(Optional.empty(),
+                            Optional.of(ContainerStatus.Phase.TERMINATED));
+            long end = world.tick() + 10;
+            advanceTo(world, end);
+            CommandScripts.advanceTo(reference, end, commands);
+            assertThat(world.hash()).isEqualTo(reference.hash());
+        }
+    }
+
     @Test
     void gracefulStopOfTheOnlySimulatorParksItsAreasUntilTheReplacementTakesThem() {
         try (World world = create(config(1, 0))) {
-            TestWorlds.advanceTo(world, 5);
+            advanceTo(world, 5);
             String leaving = anActivePhysicsSimulator(world);
 
             cluster.stop(leaving);
             stepUntilHandedOver(world, leaving);
             long end = world.tick() + 10;
-            TestWorlds.advanceTo(world, end);
+            advanceTo(world, end);
 
             assertThat(world.status().areas()).noneMatch(roles -> roles.active().equals(leaving));
             assertThat(world.status().rewinds()).isEmpty();
@@ -209,13 +302,13 @@ class ClusterWorldTest {
     @Test
     void crashOfAnActiveWithAPassivePromotesThePassiveWithoutLosingATick() {
         try (World world = create(config(2, 1))) {
-            TestWorlds.advanceTo(world, 10);
+            advanceTo(world, 10);
             String crashing = anActivePhysicsSimulator(world);
             int held = activeAreasOf(world, crashing).size();
 
             cluster.kill(crashing);
             awaitEnded(crashing);
-            TestWorlds.advanceTo(world, 30);
+            advanceTo(world, 30);
 
             WorldStatus status = world.status();
             assertThat(status.promotions()).isEqualTo(held);
@@ -232,7 +325,7 @@ class ClusterWorldTest {
         try (World world = TestWorlds.create(config, SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT)
                 .withWorldViews(() -> Optional.ofNullable(lastBackup.get())))) {
             while (world.tick() < 12) {
-                world.step();
+                world.step(SCRIPT);
                 if (world.tick() % config.backupInterval() == 0) {
                     lastBackup.set(world.snapshot());
                 }
@@ -241,7 +334,7 @@ class ClusterWorldTest {
 
             cluster.kill(crashing);
             awaitEnded(crashing);
-            long next = world.step();
+            long next = world.step(SCRIPT);
 
             assertThat(next).isEqualTo(11);
             WorldStatus status = world.status();
@@ -252,16 +345,16 @@ class ClusterWorldTest {
             });
             assertThat(status.ticksLost()).isEqualTo(2);
 
-            TestWorlds.advanceTo(world, 30);
+            advanceTo(world, 30);
             assertThat(world.hash()).isEqualTo(reference(30));
-            assertThat(world.population()).isEqualTo(1200);
+            assertThat(world.population()).isEqualTo(referenceAt(30).population());
         }
     }
 
     @Test
     void crashWithNoPassiveAndNoWorldViewStopsTheWorldWithAClearError() {
         try (World world = create(config(2, 0))) {
-            TestWorlds.advanceTo(world, 3);
+            advanceTo(world, 3);
             String crashing = anActivePhysicsSimulator(world);
 
             cluster.kill(crashing);
@@ -277,12 +370,12 @@ class ClusterWorldTest {
     @Test
     void scaleUpMidRunSpreadsTheAreasAndScaleDownHandsThemBack() {
         try (World world = create(config(1, 1))) {
-            TestWorlds.advanceTo(world, 10);
+            advanceTo(world, 10);
             assertThat(TestWorlds.assignments(world)).hasSize(2);
 
             cluster.scale("world-physics", 3);
             awaitReadySimulators("world-physics", 3);
-            TestWorlds.advanceTo(world, 20);
+            advanceTo(world, 20);
 
             Map<String, List<Integer>> spread = TestWorlds.assignments(world);
             List<String> physics = spread.keySet().stream().filter(name -> name.startsWith("world-physics-")).toList();
@@ -295,7 +388,7 @@ class ClusterWorldTest {
 
             cluster.scale("world-physics", 1);
             awaitReadySimulators("world-physics", 1);
-            TestWorlds.advanceTo(world, 40);
+            advanceTo(world, 40);
 
             assertThat(TestWorlds.assignments(world).keySet().stream().filter(name -> name.startsWith("world-physics-")))
                     .hasSize(1);
@@ -308,13 +401,13 @@ class ClusterWorldTest {
     void aRestoredWorldOnTheClusterGoesOnLikeTheOriginal() {
         WorldView view;
         try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
-            TestWorlds.advanceTo(world, 12);
+            advanceTo(world, 12);
             view = world.snapshot();
         }
         try (World world = TestWorlds.restore(config(2, 1), SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT),
                 view)) {
             assertThat(world.tick()).isEqualTo(12);
-            TestWorlds.advanceTo(world, 25);
+            advanceTo(world, 25);
             assertThat(world.hash()).isEqualTo(reference(25));
             assertThat(world.snapshot().worldHash()).isEqualTo(reference(25));
         }
@@ -323,7 +416,7 @@ class ClusterWorldTest {
     @Test
     void closeRemovesTheSimulatorContainers() {
         World world = create(config(2, 1));
-        TestWorlds.advanceTo(world, 2);
+        advanceTo(world, 2);
 
         world.close();
 

@@ -60,7 +60,7 @@ class WorldSimulationTest {
         place(partitions, 0, 7, 499, 300, 2, 0.5f);
         place(partitions, 0, 8, 100, 100, 0, 0);
 
-        try (LocalWorld world = LocalWorlds.assemble(core, new WorldState(partitions, 0, 9), 2)) {
+        try (LocalWorld world = LocalWorlds.assemble(core, new WorldState(partitions, 0, 9, -1), 2)) {
             world.step();
 
             Partition[][] after = world.partitions();
@@ -164,7 +164,7 @@ class WorldSimulationTest {
             WorldState state = core.spawn();
             AuthorityTable authority = new AuthorityTable();
             List<List<Simulator>> simulators = LocalWorlds.simulators(core, state, authority);
-            return new Held(new LocalWorld(core, authority, simulators, threads, state.tick(), state.nextEntityId()),
+            return new Held(new LocalWorld(core, authority, simulators, threads, state),
                     authority, simulators);
         }
 

@@ -39,6 +39,7 @@ import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ElectionContext;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
 import org.vvmhost.vvm.VvmListener;
@@ -49,8 +50,9 @@ import org.vvmhost.vvm.Vvms;
 class WorldSimulationServiceTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(20);
-    private static final Duration PERIOD = Duration.ofMillis(50);
-    private static final WorldConfig PACED = WorldConfig.parse("""
+    static final Duration PERIOD = Duration.ofMillis(50);
+    /** A small world at 20 Hz with a view every 5 ticks; the commands' service test runs it too. */
+    static final WorldConfig PACED = WorldConfig.parse("""
             world:
               areas: {rows: 2, cols: 2}
               entities: 2000
@@ -182,7 +184,7 @@ class WorldSimulationServiceTest {
             takeover.stop();
             assertThat(log.messages(Level.ERROR)).anySatisfy(line -> assertThat(line).startsWith("no intact world "
                     + "view in leadership data 'world/' (etcd wiped, or restored from an older snapshot?); restoring "
-                    + "world view v1 of tick 25").endsWith("that this replica preloaded as a standby, the only "
+                    + "world view v2 of tick 25").endsWith("that this replica preloaded as a standby, the only "
                     + "surviving copy, and writing it back now"));
         }
         assertThat(takeover.backups().orElseThrow().recovery()).contains("restored the view of tick 25 this replica "

@@ -109,6 +109,8 @@ final class FakeElection implements DataStore {
                 values.remove(delete.key());
             } else if (op instanceof WriteOp.DeletePrefix deletePrefix) {
                 values.keySet().removeIf(key -> key.startsWith(deletePrefix.prefix()));
+            } else if (op instanceof WriteOp.DeleteRange range) {
+                values.subMap(range.from(), range.to()).clear();
             }
         }
         return CompletableFuture.completedFuture(null);

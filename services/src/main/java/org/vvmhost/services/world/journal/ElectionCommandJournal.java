@@ -1,0 +1,110 @@
+package org.vvmhost.services.world.journal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.vvmhost.leadership.DataStore;
+import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
+import org.vvmhost.services.time.ClockWaits;
+import org.vvmhost.time.Clock;
+
+/** {@link CommandJournal} in the election's data; values are read one key each, all requests in flight at once. */
+final class ElectionCommandJournal implements CommandJournal {
+
+    private final DataStore data;
+    private final Term term;
+    private final JournalCodec codec;
+    private final Duration timeout;
+    private final Clock clock;
+
+    ElectionCommandJournal(DataStore data, Term term, JournalCodec codec, Duration timeout, Clock clock) {
+        this.data = data;
+        this.term = term;
+        this.codec = codec;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(long tick, long firstSeq, byte[] entry) {
+        if (entry.length > MAX_ENTRY_BYTES) {
+            throw new IllegalArgumentException("a journal entry of " + entry.length + " bytes is above the limit of "
+                    + MAX_ENTRY_BYTES);
+        }
+        return term.write(List.of(WriteOp.put(CommandJournal.key(tick, firstSeq), entry)));
+    }
+
+    @Override
+    public List<JournalEntry> readAfter(long afterTick) {
+        SortedSet<String> keys = await(data.keys(PREFIX), "listing the command journal");
+        List<String> wanted = new ArrayList<>();
+        for (String key : keys) {
+            if (tickOf(key) > afterTick) {
+                wanted.add(key);
+            }
+        }
+        List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+        wanted.forEach(key -> reads.add(data.get(key)));
+        List<JournalEntry> entries = new ArrayList<>();
+        for (int i = 0; i < wanted.size(); i++) {
+            String key = wanted.get(i);
+            Optional<byte[]> value = await(reads.get(i), "reading journal entry " + key);
+            if (value.isEmpty()) {
+                // Trimmed between the listing and the read: it was older than a saved view, so not needed.
+                continue;
+            }
+            JournalEntry entry = codec.decode(value.get(), "journal entry " + key);
+            if (entry.tick() != tickOf(key) || entry.firstSeq() != seqOf(key)) {
+                throw new JournalException("journal entry " + key + " holds tick " + entry.tick() + " from sequence "
+                        + entry.firstSeq() + ", not what its key names");
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    @Override
+    public void trimThrough(long tick) {
+        if (tick < 1) {
+            return;
+        }
+        await(term.write(List.of(WriteOp.deleteRange(PREFIX, CommandJournal.key(tick + 1, 0)))),
+                "trimming the command journal through tick " + tick);
+    }
+
+    private static long tickOf(String key) {
+        return parse(key, PREFIX.length(), PREFIX.length() + 16);
+    }
+
+    private static long seqOf(String key) {
+        return parse(key, PREFIX.length() + 17, PREFIX.length() + 33);
+    }
+
+    private static long parse(String key, int from, int to) {
+        try {
+            return Long.parseLong(key.substring(from, to));
+        } catch (RuntimeException e) {
+            throw new JournalException("'" + key + "' is not a journal key (" + PREFIX + "<tick>/<sequence>)", e);
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return ClockWaits.within(future, timeout, clock, what).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JournalException(what + " was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new JournalException(what + " took longer than " + timeout.toMillis() + " ms", e.getCause());
+            }
+            throw new JournalException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
