@@ -110,6 +110,10 @@ final class RogueTerm implements Term {
         if (op instanceof WriteOp.Delete delete) {
             return Op.delete(bytes(dataPrefix + delete.key()), DeleteOption.DEFAULT);
         }
+        if (op instanceof WriteOp.DeleteRange range) {
+            return Op.delete(bytes(dataPrefix + range.from()),
+                    DeleteOption.builder().withRange(bytes(dataPrefix + range.to())).build());
+        }
         return Op.delete(bytes(dataPrefix + ((WriteOp.DeletePrefix) op).prefix()),
                 DeleteOption.builder().isPrefix(true).build());
     }
