@@ -137,7 +137,8 @@ class FailoverDrillIT {
 
     @Test
     void aBrowserRendersTheTimeline() throws Exception {
-        ChromeDriver browser = Browser.start(workDir.resolve("chromium-profile"));
+        Browser.require();
+        ChromeDriver browser = Browser.start(workDir.resolve("chromium-profile"), 1500, 1100);
         try {
             browser.get(drill.html().toUri().toString());
             WebElement overview = browser.findElement(By.id("overview"));

@@ -3,7 +3,6 @@ package org.vvmhost.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +18,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.TakesScreenshot;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
@@ -39,10 +34,6 @@ class InspectorIT {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    /** Set to 1 (CI does) to fail instead of skip when the browser is not installed. */
-    static final String REQUIRE = "VVM_REQUIRE_BROWSER";
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final TestTiming TIMING = TestTiming.current();
 
     private final ImageCommand image = ImageCommand.fromBuild();
@@ -61,7 +52,7 @@ class InspectorIT {
 
     @Test
     void theLeadersPageShowsTheWorldLiveAndTheStandbysPagePointsToTheLeader() throws Exception {
-        requireBrowser();
+        Browser.require();
         HostProcess a = replica("a");
         ApiClient apiA = api(a);
         await().atMost(TIMING.startBudget()).until(() -> apiA.status("/leader") == 200);
@@ -157,28 +148,9 @@ class InspectorIT {
     }
 
     private WebDriver browser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1440,1400",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
+        WebDriver driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"), 1440, 1400);
         browsers.add(driver);
         return driver;
-    }
-
-    private static void requireBrowser() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String message = "no browser: apt-get install chromium chromium-driver";
-        if ("1".equals(System.getenv(REQUIRE))) {
-            throw new IllegalStateException(message);
-        }
-        Assumptions.abort(message);
     }
 
     private ApiClient api(HostProcess host) throws InterruptedException {
