@@ -68,8 +68,8 @@ class DrillAuditIT {
     }
 
     private static DrillCommandRun drill(Path workDir, String mode, String kind, String backups) throws Exception {
-        return DrillCommandRun.run(workDir, List.of("--kinds", kind, "--replicas", "2", "--no-reference", "--dwell", "1s",
-                        "--timeout", "20s", "--world-entities", "2000", "--world-set", backups),
+        return DrillCommandRun.run(workDir, List.of("--kinds", kind, "--replicas", "2", "--no-reference", "--dwell",
+                        "1s", "--timeout", "20s", "--world-entities", "2000", "--world-set", backups),
                 TIMING.scaled(Duration.ofMinutes(3)), Map.of(RogueReplicas.MODE, mode), rogue);
     }
 

@@ -26,7 +26,8 @@ record DrillCommandRun(int exitCode, String output, Path report) {
      * Runs the drill with {@code args} in {@code workDir} (its report goes to {@code workDir/report}), waiting at
      * most {@code budget}.
      */
-    static DrillCommandRun run(Path workDir, List<String> args, Duration budget) throws IOException, InterruptedException {
+    static DrillCommandRun run(Path workDir, List<String> args, Duration budget)
+            throws IOException, InterruptedException {
         return run(workDir, args, budget, Map.of());
     }
 

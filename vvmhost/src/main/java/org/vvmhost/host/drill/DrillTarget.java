@@ -25,8 +25,8 @@ public sealed interface DrillTarget {
 
     /**
      * Replicas someone else runs (Kubernetes, Docker Compose, systemd) on the etcd of {@code etcd}: each kind of round
-     * runs its shell command template, in which {@code {host}}, {@code {pid}} and {@code {id}} become the leader's, from
-     * its election value. {@code resume} ends a SIGSTOP round ({@code kill -CONT {pid}}), {@code heal} a PARTITION. A
+     * runs its shell command template, in which {@code {host}}, {@code {pid}} and {@code {id}} become the leader's,
+     * from its election value. {@code resume} ends a SIGSTOP round ({@code kill -CONT {pid}}), {@code heal} a PARTITION. A
      * SWITCHOVER round needs no template: it asks the leader's advertised API, with {@code apiToken} if the replicas
      * have one.
      */

@@ -157,7 +157,7 @@ class EtcdHistoryIT {
         put(manifest(election), manifestOf(generation, tick));
     }
 
-    /** {@code next}'s key is created, then {@code leader}'s deleted: {@code next} leads. Returns its create revision. */
+    /** {@code next}'s key is created, then {@code leader}'s deleted: {@code next} leads. Returns its revision. */
     private static long takesOver(String election, String next, String leader) throws Exception {
         long revision = put(election + "/" + next, LEADS);
         delete(election + "/" + leader);
