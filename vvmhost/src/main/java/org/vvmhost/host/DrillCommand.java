@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs failover drills: faults the leader (signals, a partition from etcd), hands over in a planned "
                     + "switchover, or faults etcd itself (member kill and freeze, quorum loss, restart), round after "
-                    + "round, measures each failover and the world data lost, then audits etcd's history for writes "
-                    + "of deposed leaders, overlapping leaders, and the world's continuity against an uninterrupted "
-                    + "run.",
+                    + "round, measures each failover and the world data lost, optionally under a client's command "
+                    + "load, then audits etcd's history for writes of deposed leaders, overlapping leaders, "
+                    + "acknowledged commands lost, and the world's continuity against an uninterrupted run.",
             "The local target (default) needs the etcd binary, on the PATH or given with --etcd-binary."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -104,8 +104,15 @@ final class DrillCommand implements Callable<Integer> {
                     + "fails if it does not come by then. Default: ${DEFAULT-VALUE}.")
     private Duration timeout;
 
-    @Option(names = "--no-reference", description = "Skip the uninterrupted reference replica whose world hashes the "
-            + "leaders' are compared with (local target).")
+    @Option(names = "--commands-per-second", paramLabel = "<n>", defaultValue = "0",
+            description = "A client submits this many world commands a second (spawns, in requests of up to 10) to "
+                    + "whichever replica leads, through POST /world/commands, and the audit checks that every "
+                    + "acknowledged one is in the command journal once. Default: ${DEFAULT-VALUE}, no client.")
+    private int commandsPerSecond;
+
+    @Option(names = "--no-reference", description = "Skip the world's continuity: the comparison of the leaders' world "
+            + "hashes with an uninterrupted reference replica, or under client load with the world replayed from the "
+            + "command journal (local target).")
     private boolean noReference;
 
     @Option(names = "--report", paramLabel = "<dir>",
@@ -212,8 +219,7 @@ final class DrillCommand implements Callable<Integer> {
             return new DrillSettings(drillTarget, kinds, rounds == null ? kinds.size() : rounds,
                     seed == null ? OptionalLong.empty() : OptionalLong.of(seed), seed == null ? 1 : seed, replicas,
                     lease, dwell, faultDuration == null ? leaseTtl.plusSeconds(1) : faultDuration, timeout,
-                    worldArguments, world.tickRate().hertz(), world.backupInterval(), !noReference, 0,
-                    leadershipOptions.election(), reportDir);
+                    worldArguments, world, !noReference, commandsPerSecond, leadershipOptions.election(), reportDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid drill: " + e.getMessage());
         }

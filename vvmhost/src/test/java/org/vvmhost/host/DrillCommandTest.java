@@ -20,8 +20,8 @@ class DrillCommandTest {
     @Test
     void helpDocumentsTheKindsAndTheExitCodes() {
         assertThat(execute(Map.of(), "drill", "--help")).isZero();
-        assertThat(out.toString()).contains("--kinds", "ETCD_QUORUM_LOSS", "SWITCHOVER", "--target", "--report", "--sigterm",
-                "0   every promise held", "1   a promise was broken", "2   usage error");
+        assertThat(out.toString()).contains("--kinds", "ETCD_QUORUM_LOSS", "SWITCHOVER", "--target", "--report",
+                "--sigterm", "--commands-per-second", "0   every promise held", "1   a promise was broken", "2   usage error");
     }
 
     @Test

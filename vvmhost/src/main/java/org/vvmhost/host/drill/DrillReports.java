@@ -54,7 +54,14 @@ final class DrillReports {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ReportJson(String verdict, List<String> failures, String start, String end, double seconds,
             SettingsJson settings, List<RoundJson> rounds, List<KindJson> kinds, List<VerdictJson> verdicts,
-            AuditJson audit, List<LaneJson> lanes, List<EventJson> events, String etcd) {
+            AuditJson audit, LoadJson load, List<LaneJson> lanes, List<EventJson> events, String etcd) {
+    }
+
+    /** The client load and the audit of its commands; absent without one. */
+    record LoadJson(int commandsPerSecond, int commandsPerRequest, long requests, long ackedRequests,
+            long ackedCommands, long unacknowledgedRequests, long retries, long redirects, List<String> refused,
+            long journalEntries, long journaledCommands, List<String> lost, List<String> appliedTwice,
+            List<String> damaged) {
     }
 
     record SettingsJson(String target, List<String> kinds, int rounds, Long shuffle, int replicas, String leaseTtl,
@@ -67,12 +74,13 @@ final class DrillReports {
             String newToken, boolean leaderChanged, double faultAtMs, double faultEndedAtMs, Double failoverMs,
             Double servicesMs, Double gapMs, Long oldTick, Boolean oldTickEstimated, Long restoredTick,
             Boolean preloaded, Long lost, Long bound, long refused, Integer oldExitCode, Double actedAfterResumeMs,
-            List<String> problems) {
+            Double unavailableMs, List<String> problems) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record KindJson(String kind, int rounds, int failovers, Double failoverMedianMs, Double failoverMaxMs,
-            Double servicesMedianMs, Double servicesMaxMs, long maxLost, long bound) {
+            Double servicesMedianMs, Double servicesMaxMs, long maxLost, long bound, Double unavailableMedianMs,
+            Double unavailableMaxMs) {
     }
 
     record VerdictJson(String name, boolean pass, String detail) {
@@ -115,12 +123,13 @@ final class DrillReports {
                     boxed(round.gapMillis()), changed ? round.oldTick() : null,
                     changed ? round.oldTickEstimated() : null, changed ? round.restoredTick() : null,
                     changed ? round.preloaded() : null, changed ? round.lost() : null, changed ? round.bound() : null,
-                    round.refused(), round.oldExitCode().orElse(null), boxed(round.actedAfter()), round.problems());
+                    round.refused(), round.oldExitCode().orElse(null), boxed(round.actedAfter()),
+                    boxed(round.unavailable()), round.problems());
         }).toList();
         List<KindJson> kinds = DrillText.kinds(run).stream().map(kind -> new KindJson(kind.kind().name(),
                 kind.rounds(), kind.failovers(), boxed(kind.failover().median()), boxed(kind.failover().max()),
-                boxed(kind.services().median()), boxed(kind.services().max()), kind.maxLost(), kind.bound()))
-                .toList();
+                boxed(kind.services().median()), boxed(kind.services().max()), kind.maxLost(), kind.bound(),
+                boxed(kind.unavailable().median()), boxed(kind.unavailable().max()))).toList();
         List<VerdictJson> verdicts = DrillText.verdicts(run).stream()
                 .map(verdict -> new VerdictJson(verdict.name(), verdict.pass(), verdict.detail())).toList();
         EtcdHistory.Audit audit = run.audit();
@@ -136,9 +145,17 @@ final class DrillReports {
                         mark.label())).toList())).toList();
         List<EventJson> events = run.events().stream().map(event -> new EventJson(ms(start, event.at()),
                 event.lane(), event.label(), event.round())).toList();
+        LoadJson load = run.load().map(commands -> {
+            CommandLoad.Result client = commands.client();
+            CommandAudit.Result journal = commands.audit();
+            return new LoadJson(client.commandsPerSecond(), client.commandsPerRequest(), client.requests(),
+                    client.acks().size(), client.ackedCommands(), client.unacknowledged(), client.retries(),
+                    client.redirects(), client.refused(), journal.entries(), journal.journaled(), journal.lost(),
+                    journal.twice(), journal.damaged());
+        }).orElse(null);
         List<String> failures = DrillText.failures(run);
         return new ReportJson(failures.isEmpty() ? "PASS" : "FAIL", failures, start.toString(), run.end().toString(),
-                ms(start, run.end()) / 1000, settingsJson, rounds, kinds, verdicts, auditJson, lanes, events,
+                ms(start, run.end()) / 1000, settingsJson, rounds, kinds, verdicts, auditJson, load, lanes, events,
                 run.etcdNotes().orElse(null));
     }
 
@@ -153,11 +170,11 @@ final class DrillReports {
 
     record RoundRow(int number, String kind, String detail, String old, String next, String failover,
             String services, String gap, String oldTick, String restored, String lost, String bound, long refused,
-            String exit, String problems, boolean broken) {
+            String client, String exit, String problems, boolean broken) {
     }
 
     record KindRow(String kind, int rounds, int failovers, String failover, String services, long maxLost,
-            String bound) {
+            String bound, String client) {
     }
 
     record LogLink(String name, String href) {
@@ -192,7 +209,8 @@ final class DrillReports {
         List<RoundRow> rounds = run.rounds().stream().map(DrillReports::row).toList();
         List<KindRow> kinds = DrillText.kinds(run).stream().map(kind -> new KindRow(kind.kind().name(),
                 kind.rounds(), kind.failovers(), kind.failover().text(), kind.services().text(), kind.maxLost(),
-                kind.kind().loss() == FaultKind.Loss.NONE ? "must be 0" : "≤ " + kind.bound())).toList();
+                kind.kind().loss() == FaultKind.Loss.NONE ? "must be 0" : "≤ " + kind.bound(),
+                kind.unavailable().text())).toList();
         List<LogLink> logs = new ArrayList<>();
         Path logDir = dir.resolve("logs");
         if (Files.isDirectory(logDir)) {
@@ -211,7 +229,8 @@ final class DrillReports {
                         + settings.shuffle().getAsLong() : ", in turn") + "; dwell " + Durations.text(settings.dwell())
                         + " plus up to a backup interval; fault duration " + Durations.text(settings.faultDuration()),
                 "world options: " + (settings.worldArguments().isEmpty() ? "the built-in world"
-                        : String.join(" ", settings.worldArguments())));
+                        : String.join(" ", settings.worldArguments())) + (settings.commandsPerSecond() == 0
+                        ? "; no client load" : "; a client sent " + settings.commandsPerSecond() + " commands/s"));
         return new Page(passed ? "PASS" : "FAIL", passed, subtitle, settingLines, overview, zooms, rounds,
                 DrillText.legend(), kinds, DrillText.verdicts(run), failures, logs, run.etcdNotes().orElse(""),
                 key());
@@ -237,17 +256,15 @@ final class DrillReports {
                 round.oldReplica() + " (" + round.oldToken() + ")",
                 changed ? round.newReplica().get() + " (" + round.newToken().map(FencingToken::toString).orElse("-")
                         + ")" : "kept its term",
-                millis(round.failoverMillis()), millis(round.servicesMillis()), millis(round.gapMillis()),
+                DrillText.millis(round.failoverMillis()), DrillText.millis(round.servicesMillis()),
+                DrillText.millis(round.gapMillis()),
                 !changed ? "-" : round.oldTickEstimated() ? "~" + round.oldTick() + " (" + round.oldTickLogged() + ")"
                         : Long.toString(round.oldTick()),
                 changed ? round.restoredTick() + (round.preloaded() ? " p" : "") : "-",
                 changed ? Long.toString(round.lost()) : "0", changed ? (round.bound() == 0 ? "0" : "≤ " + round.bound())
-                        : "-", round.refused(), round.oldExitCode().map(String::valueOf).orElse("running"),
+                        : "-", round.refused(), DrillText.millis(round.unavailable()),
+                round.oldExitCode().map(String::valueOf).orElse("running"),
                 String.join("; ", round.problems()), !round.problems().isEmpty());
-    }
-
-    private static String millis(OptionalDouble value) {
-        return value.isPresent() ? String.format(Locale.ROOT, "%.0f ms", value.getAsDouble()) : "-";
     }
 
     private static Double boxed(OptionalDouble value) {

@@ -11,10 +11,11 @@ import java.util.Optional;
  * @param overlaps  leading windows that overlapped, by the replicas' own log timestamps; empty if none
  * @param judged    whether the overlaps could be judged (they cannot without the replicas' logs)
  * @param etcdNotes what the report says about the etcd the drill ran (its members, its Raft timing)
+ * @param load      under client load, what the client did and the audit of its commands
  */
 record DrillRun(DrillSettings settings, Instant start, Instant end, List<Round> rounds, EtcdHistory.Audit audit,
         List<String> overlaps, boolean judged, Continuity continuity, List<Lane> lanes, List<DrillEvent> events,
-        Optional<String> etcdNotes, List<String> problems) {
+        Optional<String> etcdNotes, Optional<Load> load, List<String> problems) {
 
     DrillRun {
         rounds = List.copyOf(rounds);
@@ -24,10 +25,21 @@ record DrillRun(DrillSettings settings, Instant start, Instant end, List<Round> 
         problems = List.copyOf(problems);
     }
 
-    /** Ticks the leaders logged that the reference logged too, compared by world hash. */
-    record Continuity(boolean hadReference, int compared, List<String> mismatches) {
+    /**
+     * Ticks the leaders logged, compared by world hash with the reference ({@code against}: an uninterrupted replica,
+     * or the world replayed from the command journal); {@code mismatches} also says why a comparison could not be made.
+     */
+    record Continuity(boolean hadReference, String against, int compared, List<String> mismatches) {
         Continuity {
             mismatches = List.copyOf(mismatches);
         }
+
+        static Continuity none() {
+            return new Continuity(false, "", 0, List.of());
+        }
+    }
+
+    /** The client's load: what it sent and saw, and the audit of its commands against the journal. */
+    record Load(CommandLoad.Result client, CommandAudit.Result audit) {
     }
 }

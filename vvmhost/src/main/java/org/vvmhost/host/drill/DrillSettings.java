@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.command.CommandCatalog;
 
 /**
  * How a drill runs.
@@ -24,17 +27,17 @@ import org.vvmhost.leadership.LeaseSettings;
  * @param faultDuration     how long an etcd member stays killed or frozen, or etcd's quorum lost
  * @param timeout           the most any awaited event may take; the drill fails if it does not happen by then
  * @param worldArguments    the world options the replicas run with ({@code --world-config}, {@code --world-set} …)
- * @param tickRate          the world's ticks per second
- * @param backupInterval    ticks between two world views
- * @param reference         whether an uninterrupted replica runs the same world beside them, for continuity
+ * @param world             the world they give: its tick rate, its backup interval, its commands
+ * @param reference         whether the leaders' world hashes are compared with a reference: an uninterrupted replica
+ *                          of the same world, or under client load the world replayed from the command journal
  * @param commandsPerSecond the client's command rate; 0 for none
  * @param election          the election's name
  * @param report            the directory for report.html, report.json and the logs, if any
  */
 public record DrillSettings(DrillTarget target, List<FaultKind> kinds, int rounds, OptionalLong shuffle, long seed,
         int replicas, LeaseSettings lease, Duration dwell, Duration faultDuration, Duration timeout,
-        List<String> worldArguments, double tickRate, int backupInterval, boolean reference, int commandsPerSecond,
-        String election, Optional<Path> report) {
+        List<String> worldArguments, WorldConfig world, boolean reference, int commandsPerSecond, String election,
+        Optional<Path> report) {
 
     public DrillSettings {
         Objects.requireNonNull(target, "target");
@@ -49,9 +52,9 @@ public record DrillSettings(DrillTarget target, List<FaultKind> kinds, int round
         require(!dwell.isNegative(), "the dwell must not be negative, got " + dwell);
         require(faultDuration.compareTo(Duration.ZERO) > 0, "the fault duration must be above 0");
         require(timeout.compareTo(Duration.ZERO) > 0, "the timeout must be above 0");
-        require(tickRate > 0 && Double.isFinite(tickRate), "the drill needs a paced world (a tick rate in Hz, not "
-                + "max): the data lost is counted in ticks, got " + tickRate);
-        require(backupInterval >= 1, "the backup interval must be at least 1 tick, got " + backupInterval);
+        Objects.requireNonNull(world, "world");
+        require(!world.tickRate().isMax(), "the drill needs a paced world (a tick rate in Hz, not max): the data "
+                + "lost is counted in ticks");
         require(commandsPerSecond >= 0, "commands per second must not be negative, got " + commandsPerSecond);
         require(!election.isBlank(), "the election name must not be blank");
         require(!kinds.contains(FaultKind.ETCD_QUORUM_LOSS) || faultDuration.compareTo(lease.renewDeadline()) > 0,
@@ -69,9 +72,24 @@ public record DrillSettings(DrillTarget target, List<FaultKind> kinds, int round
         return List.copyOf(plan);
     }
 
+    /** The world's ticks per second. */
+    public double tickRate() {
+        return world.tickRate().hertz();
+    }
+
+    /** The commands the world takes, to read the command journal. */
+    public CommandCatalog catalog() {
+        return CommandCatalog.of(world, ComponentSetRegistry.builtIn());
+    }
+
+    /** Ticks between two world views. */
+    public int backupInterval() {
+        return world.backupInterval();
+    }
+
     /** How long one world view interval lasts. */
     public Duration backupPeriod() {
-        return Duration.ofNanos((long) (backupInterval * 1e9 / tickRate));
+        return Duration.ofNanos((long) (backupInterval() * 1e9 / tickRate()));
     }
 
     private static void require(boolean ok, String message) {

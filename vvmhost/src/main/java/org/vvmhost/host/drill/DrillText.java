@@ -15,9 +15,9 @@ final class DrillText {
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-5s %-17s %-14s %-14s %9s %9s %7s %13s %8s %5s %5s %7s %s", "round",
+        return String.format(Locale.ROOT, "%-5s %-17s %-14s %-14s %9s %9s %7s %13s %8s %5s %5s %7s %9s %s", "round",
                 "kind", "old (token)", "new (token)", "failover", "services", "gap", "old tick", "restored", "lost",
-                "bound", "refused", "problems");
+                "bound", "refused", "client", "problems");
     }
 
     /**
@@ -27,28 +27,36 @@ final class DrillText {
     static String row(Round round) {
         String problems = round.problems().isEmpty() ? "-" : String.join("; ", round.problems());
         if (!round.leaderChanged()) {
-            return String.format(Locale.ROOT, "%-5d %-17s %-14s %-14s %9s %9s %7s %13s %8s %5d %5s %7d %s",
+            return String.format(Locale.ROOT, "%-5d %-17s %-14s %-14s %9s %9s %7s %13s %8s %5d %5s %7d %9s %s",
                     round.number(), round.kind(), round.oldReplica() + " (" + round.oldToken() + ")", "kept its term",
-                    "-", "-", "-", "-", "-", 0, "-", round.refused(), problems);
+                    "-", "-", "-", "-", "-", 0, "-", round.refused(), millis(round.unavailable()), problems);
         }
         String oldTick = round.oldTickEstimated()
                 ? "~" + round.oldTick() + " (" + round.oldTickLogged() + ")" : Long.toString(round.oldTick());
-        return String.format(Locale.ROOT, "%-5d %-17s %-14s %-14s %6.0f ms %6.0f ms %4.0f ms %13s %7d%s %5d %5s %7d %s",
+        return String.format(Locale.ROOT,
+                "%-5d %-17s %-14s %-14s %6.0f ms %6.0f ms %4.0f ms %13s %7d%s %5d %5s %7d %9s %s",
                 round.number(), round.kind(), round.oldReplica() + " (" + round.oldToken() + ")",
                 round.newReplica().orElseThrow() + " (" + round.newToken().map(FencingToken::toString).orElse("-")
                         + ")", round.failoverMillis().orElse(0), round.servicesMillis().orElse(0),
                 round.gapMillis().orElse(0), oldTick, round.restoredTick(), round.preloaded() ? "p" : " ",
-                round.lost(), round.bound() == 0 ? "0" : "≤" + round.bound(), round.refused(), problems);
+                round.lost(), round.bound() == 0 ? "0" : "≤" + round.bound(), round.refused(),
+                millis(round.unavailable()), problems);
+    }
+
+    /** Whole milliseconds, or - for none. */
+    static String millis(OptionalDouble value) {
+        return value.isPresent() ? String.format(Locale.ROOT, "%.0f ms", value.getAsDouble()) : "-";
     }
 
     static String legend() {
         return "failover: fault (a SWITCHOVER's request) → 'leadership acquired' on the successor; services: fault "
-                + "→ its 'services started' (world restored); gap: the old leader stopped acting (services stopped, or frozen or killed) → the "
-                + "successor's 'leadership acquired', by their logs' timestamps (below 0: two leaders at once). old "
+                + "→ its 'services started' (world restored); gap: the old leader stopped acting (services stopped, or "
+                + "frozen or killed) → the successor's 'leadership acquired', by their logs' timestamps (below 0: two leaders at once). old "
                 + "tick: the last tick the old leader completed; ~ estimated from its last progress line and the tick "
                 + "rate after SIGKILL or SIGSTOP, (the highest tick it logged). restored: the successor's first tick, "
                 + "p = from the view it had preloaded as a standby. lost = old tick - restored. refused: lines of the "
-                + "old leader's log where the fence refused a write.";
+                + "old leader's log where the fence refused a write. client: under client load, the longest time no "
+                + "command was acknowledged, from the fault until the client was served again.";
     }
 
     /** Per kind: how many rounds, failover and services-started medians and maxima, and the data lost. */
@@ -64,14 +72,15 @@ final class DrillText {
                     Stats.of(changed.stream().map(Round::failoverMillis).toList()),
                     Stats.of(changed.stream().map(Round::servicesMillis).toList()),
                     changed.stream().mapToLong(Round::lost).max().orElse(0),
-                    ofKind.stream().mapToLong(Round::bound).max().orElse(0)));
+                    ofKind.stream().mapToLong(Round::bound).max().orElse(0),
+                    Stats.of(ofKind.stream().map(Round::unavailable).toList())));
         }
         return summaries;
     }
 
     /** One kind's figures. */
     record KindSummary(FaultKind kind, int rounds, int failovers, Stats failover, Stats services, long maxLost,
-            long bound) {
+            long bound, Stats unavailable) {
     }
 
     /** Median and maximum of some milliseconds; empty when there are none. */
@@ -117,11 +126,25 @@ final class DrillText {
         DrillRun.Continuity continuity = run.continuity();
         if (continuity.hadReference()) {
             verdicts.add(new Verdict("world continuity", continuity.mismatches().isEmpty() && continuity.compared() > 0,
-                    String.format(Locale.ROOT, "%d logged ticks compared with an uninterrupted reference run, %d "
-                            + "mismatches; %d ticks logged by both leaders of a round", continuity.compared(),
+                    String.format(Locale.ROOT, "%d logged ticks compared with %s, %d mismatches; %d ticks logged by "
+                            + "both leaders of a round", continuity.compared(), continuity.against(),
                             continuity.mismatches().size(),
                             run.rounds().stream().mapToInt(Round::commonTicks).sum())));
         }
+        run.load().ifPresent(load -> {
+            CommandLoad.Result client = load.client();
+            CommandAudit.Result commands = load.audit();
+            verdicts.add(new Verdict("acknowledged commands lost", commands.lost().isEmpty()
+                    && commands.damaged().isEmpty(), String.format(Locale.ROOT, "%d of %d acknowledged commands (%d of "
+                            + "%d requests acknowledged at %d commands/s, %d retries, %d redirects, %d unacknowledged "
+                            + "when the drill ended); %d journal entries in etcd's history%s", commands.lost().size(),
+                    commands.ackedCommands(), client.acks().size(), client.requests(), client.commandsPerSecond(),
+                    client.retries(), client.redirects(), client.unacknowledged(), commands.entries(),
+                    commands.damaged().isEmpty() ? "" : ", " + commands.damaged().size() + " unreadable")));
+            verdicts.add(new Verdict("commands applied twice", commands.twice().isEmpty(), String.format(Locale.ROOT,
+                    "%d sequence numbers or idempotency keys journaled twice, of %d commands journaled",
+                    commands.twice().size(), commands.journaled())));
+        });
         long lost = run.rounds().stream().filter(round -> round.kind().loss() == FaultKind.Loss.NONE)
                 .mapToLong(Round::lost).max().orElse(0);
         verdicts.add(new Verdict("data lost on a graceful handover", lost == 0, lost + " ticks (must be 0)"));
@@ -140,16 +163,21 @@ final class DrillText {
                 Durations.text(settings.lease().ttl()), Durations.text(settings.lease().renewDeadline()),
                 trim(settings.tickRate()), settings.backupInterval()));
         for (KindSummary kind : kinds(run)) {
-            text.append(String.format(Locale.ROOT, "%-17s x%d: ", kind.kind(), kind.rounds()));
+            List<String> parts = new ArrayList<>();
             if (kind.failovers() < kind.rounds()) {
-                text.append(String.format(Locale.ROOT, "the leader kept its term in %d of %d%s",
-                        kind.rounds() - kind.failovers(), kind.rounds(), kind.failovers() == 0 ? "\n" : "; "));
+                parts.add(String.format(Locale.ROOT, "the leader kept its term in %d of %d",
+                        kind.rounds() - kind.failovers(), kind.rounds()));
             }
             if (kind.failovers() > 0) {
-                text.append(String.format(Locale.ROOT, "failover %s; to services started %s; data lost max %d ticks "
-                                + "(%s)%n", kind.failover().text(), kind.services().text(), kind.maxLost(),
+                parts.add(String.format(Locale.ROOT, "failover %s; to services started %s; data lost max %d ticks "
+                                + "(%s)", kind.failover().text(), kind.services().text(), kind.maxLost(),
                         kind.kind().loss() == FaultKind.Loss.NONE ? "must be 0" : "bound ≤ " + kind.bound()));
             }
+            if (kind.unavailable().median().isPresent()) {
+                parts.add("client unavailable " + kind.unavailable().text());
+            }
+            text.append(String.format(Locale.ROOT, "%-17s x%d: %s%n", kind.kind(), kind.rounds(),
+                    String.join("; ", parts)));
         }
         long preloaded = run.rounds().stream().filter(Round::preloaded).count();
         long changed = run.rounds().stream().filter(Round::leaderChanged).count();
@@ -174,8 +202,14 @@ final class DrillText {
         failures.addAll(run.overlaps());
         failures.addAll(run.continuity().mismatches());
         if (run.continuity().hadReference() && run.continuity().compared() == 0) {
-            failures.add("no tick of the leaders could be compared with the reference run");
+            failures.add("no tick of the leaders could be compared with " + run.continuity().against());
         }
+        run.load().ifPresent(load -> {
+            load.audit().lost().forEach(lost -> failures.add("acknowledged command lost: " + lost));
+            load.audit().twice().forEach(twice -> failures.add("applied twice: " + twice));
+            failures.addAll(load.audit().damaged());
+            load.client().refused().forEach(refused -> failures.add("the client's request refused: " + refused));
+        });
         return failures;
     }
 

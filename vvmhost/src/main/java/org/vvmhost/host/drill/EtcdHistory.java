@@ -24,14 +24,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.services.world.journal.CommandJournal;
 
 /**
  * Audits an election's writes from etcd's own revision history, not from logs: it reads every revision from 1 to the
  * current one ({@code Get} with {@code withRevision}; etcd keeps the history until it is compacted) and rebuilds who
  * led at each revision (the lowest create revision under {@code <election>/}, with the fencing epoch its value
- * proclaimed when it confirmed its win) and every write under {@code <election>-data/}. The world view manifest records nothing that names its writer, so each manifest write is
- * attributed through the replicas' logs (which replica says it saved that tick), and the writer's term must be the
- * one that led at the write's revision.
+ * proclaimed when it confirmed its win) and every write under {@code <election>-data/}. The world view manifest records
+ * nothing that names its writer, so each manifest write is attributed through the replicas' logs (which replica says it
+ * saved that tick), and the writer's term must be the one that led at the write's revision. It also keeps every command
+ * journal entry a leader put, for the audit of the client's commands.
  */
 final class EtcdHistory {
 
@@ -50,8 +52,8 @@ final class EtcdHistory {
 
     /**
      * One leader key's tenure in revisions, {@code [start, end)}; {@code end} is {@link Long#MAX_VALUE} while it leads.
-     * {@code token} is the fencing token it proclaimed in its value when it confirmed its win (the epoch, with the key's
-     * create revision); empty if it never did.
+     * {@code token} is the fencing token it proclaimed in its value when it confirmed its win (the epoch, with the
+     * key's create revision); empty if it never did.
      */
     record Tenure(String key, long createRevision, Optional<FencingToken> token, long start, long end) {
         boolean contains(long revision) {
@@ -80,19 +82,29 @@ final class EtcdHistory {
      * everything that breaks a promise, deposed writes included.
      */
     record Audit(long lastRevision, List<Tenure> tenures, List<ManifestWrite> manifestWrites, long dataWrites,
-            long chunkWrites, List<String> deposedWrites, boolean tokensIncrease, List<String> problems) {
+            long chunkWrites, List<String> deposedWrites, boolean tokensIncrease, List<String> problems,
+            List<JournalPut> journal) {
         Audit {
             tenures = List.copyOf(tenures);
             manifestWrites = List.copyOf(manifestWrites);
             deposedWrites = List.copyOf(deposedWrites);
             problems = List.copyOf(problems);
+            journal = List.copyOf(journal);
         }
+    }
+
+    /**
+     * One command journal entry as a leader put it ({@code <election>-data/journal/…}): leaders trim the journal
+     * behind their views, but the history keeps every put.
+     */
+    record JournalPut(long revision, String key, byte[] value) {
     }
 
     private final KV kv;
     private final String electionPrefix;
     private final String dataPrefix;
     private final String manifestKey;
+    private final String journalPrefix;
     private final Duration timeout;
 
     private EtcdHistory(KV kv, String election, Duration timeout) {
@@ -100,6 +112,7 @@ final class EtcdHistory {
         this.electionPrefix = election + "/";
         this.dataPrefix = election + "-data/";
         this.manifestKey = dataPrefix + "world/manifest";
+        this.journalPrefix = dataPrefix + CommandJournal.PREFIX;
         this.timeout = timeout;
     }
 
@@ -127,6 +140,7 @@ final class EtcdHistory {
         long previousCount = 0;
         long previousTick = -1;
         List<ChunkPut> chunkPuts = new ArrayList<>();
+        List<JournalPut> journal = new ArrayList<>();
         for (long revision = 1; revision <= last; revision++) {
             GetOption at = GetOption.builder().withRevision(revision).isPrefix(true).withKeysOnly(true).build();
             CompletableFuture<GetResponse> candidates = kv.get(bytes(electionPrefix), at);
@@ -169,6 +183,9 @@ final class EtcdHistory {
                 if (chunk.find()) {
                     chunkPuts.add(new ChunkPut(revision, Long.parseLong(chunk.group(1)), leaderRevision));
                 }
+                if (text(written.getKey()).startsWith(journalPrefix)) {
+                    journal.add(new JournalPut(revision, text(written.getKey()), valueAt(written.getKey(), revision)));
+                }
             }
             if (put.stream().noneMatch(kv -> text(kv.getKey()).equals(manifestKey))) {
                 continue;
@@ -203,7 +220,8 @@ final class EtcdHistory {
         claims.ifPresent(logged -> checkClaims(logged, tenures, manifestWrites, problems));
         deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims.orElse(List.of()), tenures));
         problems.addAll(0, deposed);
-        return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems);
+        return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems,
+                journal);
     }
 
     /** Who wrote the manifest at {@code revision}: the replica whose log saved that tick, and it must be the leader. */
@@ -223,7 +241,8 @@ final class EtcdHistory {
             deposed.add("revision " + revision + ": the manifest of tick " + tick + " was written by " + names
                     + " (tokens " + claimants.stream().map(Claim::token).toList() + ") while token " + leader
                     + " led");
-        } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token())) && claim.killed())) {
+        } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token()))
+                && claim.killed())) {
             // The leader was killed after etcd took the write and before it logged it.
             verdict = "by the leader (killed before it logged the save)";
         } else {
@@ -292,11 +311,12 @@ final class EtcdHistory {
                     .forEach(chunk -> inFlight.add(chunk.generation()));
             if (before > expected + failed * largest) {
                 unexplained.add("while token " + described + " led, " + before + " chunks were put before its last "
-                        + "manifest switch, but its switches name " + expected + " (and it logged " + failed + " failed saves)");
+                        + "manifest switch, but its switches name " + expected + " (and it logged " + failed
+                        + " failed saves)");
             }
             if (inFlight.size() > 1) {
-                unexplained.add("while token " + described + " led, chunks of generations " + inFlight + " were put after "
-                        + "its last manifest switch; one save in flight explains one generation");
+                unexplained.add("while token " + described + " led, chunks of generations " + inFlight + " were put "
+                        + "after its last manifest switch; one save in flight explains one generation");
             }
         }
         return unexplained;
@@ -315,6 +335,11 @@ final class EtcdHistory {
         } catch (IOException e) {
             return Optional.empty(); // a value another tool wrote
         }
+    }
+
+    private byte[] valueAt(ByteSequence key, long revision) {
+        return call(kv.get(key, GetOption.builder().withRevision(revision).build())).getKvs().get(0).getValue()
+                .getBytes();
     }
 
     private JsonNode manifestAt(long revision) {

@@ -51,6 +51,7 @@ final class ExternalDrill {
     private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final CommandTemplates templates;
     private final PlannedSwitchover switchover;
+    private CommandLoad load;
 
     ExternalDrill(DrillSettings settings, DrillTarget.External target, Clock clock, PrintWriter out, Path logDir) {
         this.settings = settings;
@@ -72,19 +73,49 @@ final class ExternalDrill {
                     target.etcd().endpoints(), leader.id(), leader.fencingToken().orElseThrow(),
                     election.latest().map(status -> status.waiting().size()).orElse(0));
             ElectionStatus.Entry first = leader;
+            if (settings.commandsPerSecond() > 0) {
+                // The client sends to the APIs the candidates advertise, as a client of the deployment would.
+                load = new CommandLoad(settings.commandsPerSecond(), settings.world().geometry(),
+                        () -> advertised(election), clock);
+                load.start();
+            }
             List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
                 ElectionStatus.Entry current = number == 1 ? first : awaitLeaderWithStandby(election);
                 return round(number, kind, current, election);
             });
+            Optional<CommandLoad.Result> commands = load == null ? Optional.empty()
+                    : Optional.of(load.stop(settings.timeout()));
             Instant end = clock.instant();
             EtcdHistory.Audit audit = EtcdHistory.audit(client, settings.election(), Optional.empty(),
                     settings.timeout());
-            return new DrillRun(settings, start, end, rounds, audit, List.of(), false,
-                    new DrillRun.Continuity(false, 0, List.of()), election.lanes(List.copyOf(events)),
-                    List.copyOf(events), Optional.of("etcd: " + target.etcd().endpoints() + ", a deployment the "
-                            + "drill did not start; the replicas' logs were not read, so overlapping leaders are not "
-                            + "judged and the data lost is a lower bound. The command templates' output is in "
-                            + logDir.resolve("drill-commands.log").getFileName() + "."), List.of());
+            return new DrillRun(settings, start, end, rounds, audit, List.of(), false, DrillRun.Continuity.none(),
+                    election.lanes(List.copyOf(events)), List.copyOf(events), Optional.of("etcd: "
+                            + target.etcd().endpoints() + ", a deployment the drill did not start; the replicas' logs "
+                            + "were not read, so overlapping leaders are not judged, the data lost is a lower bound "
+                            + "and the world's continuity is not compared. The command templates' output is in "
+                            + logDir.resolve("drill-commands.log").getFileName() + "."),
+                    commands.map(result -> new DrillRun.Load(result, CommandAudit.audit(audit.journal(),
+                            result.acks(), settings.catalog()))), List.of());
+        } finally {
+            if (load != null) {
+                load.close();
+            }
+        }
+    }
+
+    /** The API of each candidate in the election, as it advertises it. */
+    private static List<URI> advertised(ElectionWatch election) {
+        List<URI> apis = new ArrayList<>();
+        election.latest().ifPresent(status -> {
+            status.leader().ifPresent(entry -> add(apis, entry));
+            status.waiting().forEach(entry -> add(apis, entry));
+        });
+        return apis;
+    }
+
+    private static void add(List<URI> apis, ElectionStatus.Entry entry) {
+        if (!entry.advertiseUrl().isEmpty()) {
+            apis.add(URI.create(entry.advertiseUrl()).resolve("/"));
         }
     }
 
@@ -114,7 +145,7 @@ final class ExternalDrill {
                 return new Round(number, kind, detail, leader.id(), oldToken, Optional.empty(), Optional.empty(),
                         faultAt, clock.instant(), OptionalDouble.empty(), OptionalDouble.empty(),
                         OptionalDouble.empty(), 0, false, 0, 0, false, 0, 0, -1, 0, 0, Optional.empty(),
-                        OptionalDouble.empty(), 0, roundProblems);
+                        OptionalDouble.empty(), 0, unavailability(faultAt, roundProblems), roundProblems);
             }
             handedTo = answer.to().or(() -> to);
         } else {
@@ -154,7 +185,12 @@ final class ExternalDrill {
                 faultAt, faultEndedAt, OptionalDouble.of(millis(faultAt, acquired)),
                 OptionalDouble.of(millis(faultAt, services.orElse(acquired))), OptionalDouble.empty(), oldTick,
                 true, oldTick, restored, false, lost, bound, -1, 0, 0, Optional.empty(), OptionalDouble.empty(), 0,
-                roundProblems);
+                unavailability(faultAt, roundProblems), roundProblems);
+    }
+
+    /** Under client load: what the client saw of the round, once it is served again; a problem if it is not. */
+    private OptionalDouble unavailability(Instant faultAt, List<String> roundProblems) throws InterruptedException {
+        return load == null ? OptionalDouble.empty() : load.unavailability(faultAt, settings.timeout(), roundProblems);
     }
 
     /**

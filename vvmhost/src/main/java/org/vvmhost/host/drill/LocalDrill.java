@@ -12,12 +12,14 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -25,6 +27,7 @@ import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
+import org.vvmhost.services.world.journal.JournalException;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
 
@@ -49,12 +52,14 @@ final class LocalDrill {
     private final Path workDir;
     private final Path logDir;
     private final Random random;
-    private final List<Replica> running = new ArrayList<>();
+    /** Read by the client's threads as well. */
+    private final List<Replica> running = new CopyOnWriteArrayList<>();
     private final List<Replica> every = new ArrayList<>();
     private final List<DrillEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = new ArrayList<>();
     private final PlannedSwitchover switchover;
     private LocalEtcdCluster etcd;
+    private CommandLoad load;
     private int started;
     /** Who leads between two rounds. */
     private Leading leading;
@@ -80,7 +85,8 @@ final class LocalDrill {
                     LocalEtcdCluster.SIZE, etcd.endpoints().stream().map(URI::toString)
                             .collect(Collectors.joining(", ")), Drills.shown(logDir));
             out.flush();
-            if (settings.reference()) {
+            // Under client load the reference is the world replayed from the journal, not a replica without commands.
+            if (settings.reference() && settings.commandsPerSecond() == 0) {
                 reference = startReference();
             }
             for (int i = 0; i < settings.replicas(); i++) {
@@ -89,9 +95,9 @@ final class LocalDrill {
             leading = awaitNewTerm(Optional.empty());
             awaitServices(leading);
             awaitStandbys(leading.replica());
-            out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%n",
+            out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%s%n",
                     leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
-                    Durations.text(settings.lease().renewDeadline()));
+                    Durations.text(settings.lease().renewDeadline()), startLoad());
             List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
                 Round round = kind == FaultKind.SWITCHOVER ? switchoverRound(number, leading)
                         : round(number, kind, leading);
@@ -104,6 +110,8 @@ final class LocalDrill {
                 }
                 return round;
             });
+            Optional<CommandLoad.Result> client = load == null ? Optional.empty()
+                    : Optional.of(load.stop(settings.timeout()));
             stopAll(leading.replica());
             if (reference != null) {
                 reference.process.signal(Signal.TERM);
@@ -112,8 +120,12 @@ final class LocalDrill {
             Instant end = clock.instant();
             EtcdHistory.Audit audit = EtcdHistory.audit(etcd.client(), settings.election(), Optional.of(claims()),
                     settings.timeout());
-            return new DrillRun(settings, start, end, rounds, audit, overlaps(end), true, continuity(reference),
-                    lanes(end), List.copyOf(events), Optional.of(etcdNotes()), problems);
+            Optional<DrillRun.Load> commands = client.map(result -> new DrillRun.Load(result,
+                    CommandAudit.audit(audit.journal(), result.acks(), settings.catalog())));
+            DrillRun.Continuity continuity = commands.isPresent() ? replayed(commands.get().audit())
+                    : continuity(reference);
+            return new DrillRun(settings, start, end, rounds, audit, overlaps(end), true, continuity, lanes(end),
+                    List.copyOf(events), Optional.of(etcdNotes()), commands, problems);
         } finally {
             close();
         }
@@ -122,8 +134,8 @@ final class LocalDrill {
     private String etcdNotes() {
         return "etcd ran as " + LocalEtcdCluster.SIZE + " members on loopback with " + String.join(" ",
                 LocalEtcdCluster.RAFT_TIMING) + " (ms): etcd renews no lease while it elects a Raft leader, which "
-                + "takes up to twice the election timeout, and its default of 1000 ms could outlast a renew deadline of "
-                + Durations.text(settings.lease().renewDeadline()) + ". Each replica reached etcd through its own "
+                + "takes up to twice the election timeout, and its default of 1000 ms could outlast a renew deadline "
+                + "of " + Durations.text(settings.lease().renewDeadline()) + ". Each replica reached etcd through its own "
                 + "loopback proxy, which a PARTITION round cuts.";
     }
 
@@ -275,8 +287,9 @@ final class LocalDrill {
 
     /** What the logs say a round cost; every broken promise becomes one of its problems. */
     private Round measure(int number, FaultKind kind, String detail, Leading leader, Optional<Leading> successor,
-            Instant faultAt, Instant faultEndedAt, List<String> roundProblems) {
+            Instant faultAt, Instant faultEndedAt, List<String> roundProblems) throws InterruptedException {
         Replica old = leader.replica();
+        OptionalDouble unavailable = unavailability(faultAt, roundProblems);
         ReplicaLog.TermLog oldTerm = old.process.log().term(leader.token()).orElseThrow();
         Optional<Integer> exit = old.process.exitCode();
         if (successor.isEmpty()) {
@@ -286,7 +299,7 @@ final class LocalDrill {
             return new Round(number, kind, detail, old.name, leader.token(), Optional.empty(), Optional.empty(),
                     faultAt, faultEndedAt, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
                     0, false, 0, 0, false, 0, 0, 0, oldTerm.fencedRefusals(), oldTerm.refusalsByEtcd(), exit,
-                    OptionalDouble.empty(), 0, roundProblems);
+                    OptionalDouble.empty(), 0, unavailable, roundProblems);
         }
         Replica next = successor.get().replica();
         ReplicaLog.TermLog newTerm = next.process.log().term(successor.get().token()).orElseThrow();
@@ -336,7 +349,10 @@ final class LocalDrill {
             roundProblems.add(old.name + " exited with " + exit.get() + " after the switchover; it should stand by "
                     + "again");
         }
-        if (expectedExit != null && !exit.equals(Optional.of(expectedExit))) {
+        // A leader stops (exit 5) rather than tick past a command journal write whose outcome etcd left unknown.
+        boolean stoppedForTheJournal = expectedExit != null && expectedExit == 4 && oldTerm.journalOutcomeUnknown()
+                && exit.equals(Optional.of(5));
+        if (expectedExit != null && !exit.equals(Optional.of(expectedExit)) && !stoppedForTheJournal) {
             roundProblems.add(old.name + " did not exit with " + expectedExit + " after " + kind + ": "
                     + exit.map(code -> "exit code " + code).orElse("still running"));
         }
@@ -372,7 +388,24 @@ final class LocalDrill {
                 faultAt, faultEndedAt, OptionalDouble.of(millis(faultAt, acquired)),
                 OptionalDouble.of(millis(faultAt, newTerm.servicesStarted().orElse(acquired))), OptionalDouble.of(gap),
                 oldTick, crash, oldTickLogged, restoredTick, newTerm.restoredPreloaded(), lost, bound, lastSaved,
-                oldTerm.fencedRefusals(), oldTerm.refusalsByEtcd(), exit, actedAfter, common, roundProblems);
+                oldTerm.fencedRefusals(), oldTerm.refusalsByEtcd(), exit, actedAfter, common, unavailable,
+                roundProblems);
+    }
+
+    /** Under client load: what the client saw of the round, once it is served again; a problem if it is not. */
+    private OptionalDouble unavailability(Instant faultAt, List<String> roundProblems) throws InterruptedException {
+        return load == null ? OptionalDouble.empty() : load.unavailability(faultAt, settings.timeout(), roundProblems);
+    }
+
+    /** Starts the client load, if one is asked for; what the line about the start says of it. */
+    private String startLoad() {
+        if (settings.commandsPerSecond() == 0) {
+            return "";
+        }
+        load = new CommandLoad(settings.commandsPerSecond(), settings.world().geometry(),
+                () -> running.stream().map(replica -> replica.api).toList(), clock);
+        load.start();
+        return "; a client sends " + settings.commandsPerSecond() + " commands/s";
     }
 
     /** The most a round of {@code kind} may lose, in ticks, given how slow the old leader's saves were. */
@@ -579,35 +612,72 @@ final class LocalDrill {
         return overlaps;
     }
 
-    /** Every tick a drill replica logged (simulated or restored) against the reference's hash at that tick. */
+    /** Every tick a drill replica logged (simulated or restored) against the reference replica's hash at that tick. */
     private DrillRun.Continuity continuity(Replica reference) {
         if (reference == null) {
-            return new DrillRun.Continuity(false, 0, List.of());
+            return DrillRun.Continuity.none();
         }
         Map<Long, String> expected = new HashMap<>();
         reference.process.log().simulated().forEach(tick -> expected.put(tick.tick(), tick.hash()));
+        return compared("an uninterrupted reference run", "the uninterrupted reference", expected);
+    }
+
+    /** Every tick a drill replica logged against the world replayed from the command journal in etcd's history. */
+    private DrillRun.Continuity replayed(CommandAudit.Result commands) {
+        String against = "the world replayed from the command journal";
+        if (!settings.reference()) {
+            return DrillRun.Continuity.none();
+        }
+        Set<Long> ticks = new HashSet<>();
+        leaderTicks().forEach((replica, logged) -> logged.forEach(tick -> ticks.add(tick.tick())));
+        try {
+            return compared(against, "the replay", CommandAudit.replayedHashes(settings.world(), commands.journal(),
+                    ticks));
+        } catch (JournalException e) {
+            return new DrillRun.Continuity(true, against, 0, List.of("no replay of the command journal: "
+                    + e.getMessage()));
+        }
+    }
+
+    private DrillRun.Continuity compared(String against, String reference, Map<Long, String> expected) {
         int compared = 0;
         List<String> mismatches = new ArrayList<>();
-        for (Replica replica : every) {
-            if (replica == reference) {
-                continue;
-            }
-            for (ReplicaLog.TermLog term : replica.process.log().terms()) {
-                List<ReplicaLog.TickHash> ticks = new ArrayList<>(term.simulated());
-                term.restored().ifPresent(ticks::add);
-                for (ReplicaLog.TickHash tick : ticks) {
-                    String hash = expected.get(tick.tick());
-                    if (hash != null) {
-                        compared++;
-                        if (!hash.equals(tick.hash())) {
-                            mismatches.add("tick " + tick.tick() + ": " + replica.name + " has hash " + tick.hash()
-                                    + ", the uninterrupted reference " + hash);
-                        }
+        for (Map.Entry<String, List<ReplicaLog.TickHash>> logged : leaderTicks().entrySet()) {
+            for (ReplicaLog.TickHash tick : logged.getValue()) {
+                String hash = expected.get(tick.tick());
+                if (hash != null) {
+                    compared++;
+                    if (!hash.equals(tick.hash())) {
+                        mismatches.add("tick " + tick.tick() + ": " + logged.getKey() + " has hash " + tick.hash()
+                                + ", " + reference + " " + hash);
                     }
                 }
             }
         }
-        return new DrillRun.Continuity(true, compared, mismatches);
+        return new DrillRun.Continuity(true, against, compared, mismatches);
+    }
+
+    /**
+     * Each drill replica's logged ticks with their hashes, while its terms acted: those they simulated and the views
+     * they restored. A leader resumed after its term may tick on a world its successor has moved past (without the
+     * commands the successor journaled); that is for the fence to keep out of etcd, not the world's history.
+     */
+    private Map<String, List<ReplicaLog.TickHash>> leaderTicks() {
+        Map<String, List<ReplicaLog.TickHash>> logged = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        for (Replica replica : every) {
+            if (replica.name.equals(REFERENCE)) {
+                continue;
+            }
+            List<ReplicaLog.TickHash> ticks = new ArrayList<>();
+            for (ReplicaLog.TermLog term : replica.process.log().terms()) {
+                Instant acting = actingEnd(replica, term, now);
+                term.simulated().stream().filter(tick -> !tick.at().isAfter(acting)).forEach(ticks::add);
+                term.restored().ifPresent(ticks::add);
+            }
+            logged.put(replica.name, ticks);
+        }
+        return logged;
     }
 
     private List<Lane> lanes(Instant end) {
@@ -626,7 +696,7 @@ final class LocalDrill {
         List<String> args = new ArrayList<>(List.of("run", "--instance-id", settings.election() + "-" + REFERENCE,
                 "--http-host", "127.0.0.1", "--http-port", "0"));
         args.addAll(settings.worldArguments());
-        return start(REFERENCE, args, null);
+        return start(REFERENCE, args, null, null);
     }
 
     /** A new replica, named r1, r2, … in the order they start, behind a proxy of its own. */
@@ -649,14 +719,14 @@ final class LocalDrill {
                 "--etcd-compaction-retention", "24h", "--http-host", "127.0.0.1", "--http-port",
                 Integer.toString(port), "--advertise-url", "http://127.0.0.1:" + port));
         args.addAll(settings.worldArguments());
-        return start(name, args, proxy);
+        return start(name, args, proxy, URI.create("http://127.0.0.1:" + port));
     }
 
-    private Replica start(String name, List<String> args, EtcdProxy proxy) {
+    private Replica start(String name, List<String> args, EtcdProxy proxy, URI api) {
         List<String> command = new ArrayList<>(target.replicaCommand());
         command.addAll(args);
         Replica replica = new Replica(name, ReplicaProcess.start(name, command, Map.of(),
-                logDir.resolve(name + ".log"), clock), proxy);
+                logDir.resolve(name + ".log"), clock), proxy, api);
         every.add(replica);
         return replica;
     }
@@ -674,6 +744,9 @@ final class LocalDrill {
     }
 
     private void close() throws InterruptedException {
+        if (load != null) {
+            load.close();
+        }
         for (Replica replica : every) {
             replica.process.close();
             if (replica.proxy != null) {
@@ -698,14 +771,17 @@ final class LocalDrill {
         final String name;
         final ReplicaProcess process;
         final EtcdProxy proxy;
+        /** Its HTTP API; null for the reference, which listens on a port of its choice. */
+        final URI api;
         volatile Instant killedAt;
         volatile Instant frozenAt;
         volatile Instant resumedAt;
 
-        Replica(String name, ReplicaProcess process, EtcdProxy proxy) {
+        Replica(String name, ReplicaProcess process, EtcdProxy proxy, URI api) {
             this.name = name;
             this.process = process;
             this.proxy = proxy;
+            this.api = api;
         }
     }
 }

@@ -59,13 +59,14 @@ final class ReplicaLog {
 
     /**
      * One term, from {@code leadership acquired} to the next one or the end of the log. {@code servicesStopped} is the
-     * last {@code service … stopped} line of the term: from then on it acts no more.
+     * last {@code service … stopped} line of the term: from then on it acts no more. {@code journalOutcomeUnknown}:
+     * the leader stopped because etcd left a command journal write's outcome unknown.
      */
     record TermLog(FencingToken token, String leaderKey, Instant acquired, Optional<Instant> servicesStarted,
             Optional<Instant> servicesStopped, Optional<Instant> released, Optional<Instant> lost,
             Optional<TickHash> restored, boolean restoredPreloaded, boolean startedFresh,
             OptionalLong stoppedAtTick, List<Save> saves, List<TickHash> progress, long failedSaves,
-            long fencedRefusals, long refusalsByEtcd, List<Line> lines) {
+            long fencedRefusals, long refusalsByEtcd, boolean journalOutcomeUnknown, List<Line> lines) {
 
         TermLog {
             saves = List.copyOf(saves);
@@ -232,6 +233,7 @@ final class ReplicaLog {
         long failedSaves = 0;
         long refusals = 0;
         long byEtcd = 0;
+        boolean unknownOutcome = false;
         for (Line line : lines) {
             String text = line.text();
             if (text.contains(" - services started: ") && servicesStarted.isEmpty()) {
@@ -276,9 +278,12 @@ final class ReplicaLog {
             if (text.contains("write fenced off")) {
                 byEtcd++;
             }
+            if (text.contains("a command journal write for tick") && text.contains("has an unknown outcome")) {
+                unknownOutcome = true;
+            }
         }
         return new TermLog(FencingToken.parse(acquired.group(1)), acquired.group(2), lines.get(0).at(),
                 servicesStarted, servicesStopped, released, lost, restored, preloaded, fresh, stoppedAt, saves,
-                progress, failedSaves, refusals, byEtcd, lines);
+                progress, failedSaves, refusals, byEtcd, unknownOutcome, lines);
     }
 }

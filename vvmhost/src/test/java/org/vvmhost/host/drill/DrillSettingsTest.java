@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.services.world.WorldConfig;
 
 class DrillSettingsTest {
 
@@ -38,11 +40,12 @@ class DrillSettingsTest {
     void aDrillNeedsAStandbyAndAPacedWorld() {
         assertThatThrownBy(() -> new DrillSettings(LOCAL, List.of(FaultKind.SIGTERM), 1, OptionalLong.empty(), 1, 1,
                 LeaseSettings.ofTtl(Duration.ofSeconds(2)), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                Duration.ofSeconds(60), List.of(), 20, 10, true, 0, "e", Optional.empty()))
+                Duration.ofSeconds(60), List.of(), world(20, 10), true, 0, "e", Optional.empty()))
                 .hasMessageContaining("replicas must be at least 2");
         assertThatThrownBy(() -> new DrillSettings(LOCAL, List.of(FaultKind.SIGTERM), 1, OptionalLong.empty(), 1, 2,
                 LeaseSettings.ofTtl(Duration.ofSeconds(2)), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                Duration.ofSeconds(60), List.of(), Double.POSITIVE_INFINITY, 10, true, 0, "e", Optional.empty()))
+                Duration.ofSeconds(60), List.of(), WorldConfig.parse("", Map.of("world.tick-rate", "max")), true, 0,
+                "e", Optional.empty()))
                 .hasMessageContaining("a paced world");
     }
 
@@ -54,7 +57,13 @@ class DrillSettingsTest {
 
     private static DrillSettings settings(List<FaultKind> kinds, int rounds, OptionalLong shuffle) {
         return new DrillSettings(LOCAL, kinds, rounds, shuffle, 1, 3, LeaseSettings.ofTtl(Duration.ofSeconds(2)),
-                Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(60), List.of(), 20, 10, true, 0,
+                Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(60), List.of(), world(20, 10), true, 0,
                 "drill", Optional.empty());
+    }
+
+    /** The built-in world at {@code tickRate} Hz, with a view every {@code backupInterval} ticks. */
+    static WorldConfig world(double tickRate, int backupInterval) {
+        return WorldConfig.parse("", Map.of("world.tick-rate", Double.toString(tickRate), "world.backup-interval",
+                Integer.toString(backupInterval)));
     }
 }

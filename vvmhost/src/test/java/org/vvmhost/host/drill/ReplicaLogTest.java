@@ -100,6 +100,17 @@ class ReplicaLogTest {
         assertThat(log.waitingSince(at("03:04:07.000"))).as("standing by after its term").isTrue();
     }
 
+    @Test
+    void aLeaderThatStoppedForAJournalWriteOfUnknownOutcomeSaysSo() {
+        List<ReplicaLog.Line> lines = new ArrayList<>(lines());
+        assertThat(ReplicaLog.of(lines).terms().get(0).journalOutcomeUnknown()).isFalse();
+        lines.add(ReplicaLog.Line.of("2030-01-02 03:04:09,010 ERROR [world-journal] o.v.s.w.service.CommandIntake - a "
+                + "command journal write for tick 76 has an unknown outcome (fenced write: etcd unavailable); "
+                + "stopping, so that a successor replays what is durable", ARRIVED, ZoneOffset.UTC));
+
+        assertThat(ReplicaLog.of(lines).terms().get(0).journalOutcomeUnknown()).isTrue();
+    }
+
     private static List<ReplicaLog.Line> lines() {
         return TEXT.stream().map(text -> ReplicaLog.Line.of(text, ARRIVED, ZoneOffset.UTC)).toList();
     }

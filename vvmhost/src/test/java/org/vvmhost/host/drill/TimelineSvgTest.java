@@ -82,13 +82,14 @@ class TimelineSvgTest {
         Round round = new Round(1, FaultKind.SIGKILL, "", "r1", new FencingToken(1, 2), Optional.of("r2"),
                 Optional.of(new FencingToken(1, 9)), fault, fault, OptionalDouble.of(gapMillis),
                 OptionalDouble.of(gapMillis + 300), OptionalDouble.of(gapMillis), 44, true, 40, 40, true, 4, 26, 40,
-                0, 0, Optional.of(137), OptionalDouble.empty(), 0, List.of());
+                0, 0, Optional.of(137), OptionalDouble.empty(), 0, OptionalDouble.empty(), List.of());
         DrillSettings settings = new DrillSettings(new DrillTarget.Local(Path.of("etcd"), List.of("java")),
                 List.of(FaultKind.SIGKILL), 1, OptionalLong.empty(), 1, 2, LeaseSettings.ofTtl(Duration.ofSeconds(2)),
-                Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(60), List.of(), 20, 10, true, 0,
-                "drill", Optional.empty());
-        EtcdHistory.Audit audit = new EtcdHistory.Audit(10, List.of(), List.of(), 0, 0, List.of(), true, List.of());
+                Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(60), List.of(),
+                DrillSettingsTest.world(20, 10), true, 0, "drill", Optional.empty());
+        EtcdHistory.Audit audit = new EtcdHistory.Audit(10, List.of(), List.of(), 0, 0, List.of(), true, List.of(),
+                List.of());
         return new DrillRun(settings, T0, T0.plusSeconds(20), List.of(round), audit, List.of(), true,
-                new DrillRun.Continuity(false, 0, List.of()), List.of(r1, r2), List.of(), Optional.empty(), List.of());
+                DrillRun.Continuity.none(), List.of(r1, r2), List.of(), Optional.empty(), Optional.empty(), List.of());
     }
 }
