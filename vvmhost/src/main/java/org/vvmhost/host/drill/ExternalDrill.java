@@ -21,6 +21,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
@@ -79,9 +80,18 @@ final class ExternalDrill {
                         () -> advertised(election), clock);
                 load.start();
             }
+            List<String> problems = new ArrayList<>();
+            AtomicReference<FencingToken> expected = new AtomicReference<>(first.fencingToken().orElseThrow());
             List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
                 ElectionStatus.Entry current = number == 1 ? first : awaitLeaderWithStandby(election);
-                return round(number, kind, current, election);
+                // The leader must hold the term the last round left: anything else happened with no fault of ours.
+                if (!current.fencingToken().orElseThrow().equals(expected.get())) {
+                    problems.add("before round " + number + ": the term " + expected.get() + " ended with no fault "
+                            + "of the drill's; " + current.id() + " (" + current.fencingToken().get() + ") leads now");
+                }
+                Round round = round(number, kind, current, election);
+                expected.set(round.newToken().orElse(round.oldToken()));
+                return round;
             });
             Optional<CommandLoad.Result> commands = load == null ? Optional.empty()
                     : Optional.of(load.stop(settings.timeout()));
@@ -95,7 +105,7 @@ final class ExternalDrill {
                             + "and the world's continuity is not compared. The command templates' output is in "
                             + logDir.resolve("drill-commands.log").getFileName() + "."),
                     commands.map(result -> new DrillRun.Load(result, CommandAudit.audit(audit.journal(),
-                            result.acks(), settings.catalog()))), List.of());
+                            result.acks(), settings.catalog()))), problems);
         } finally {
             if (load != null) {
                 load.close();

@@ -99,6 +99,7 @@ final class LocalDrill {
                     leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
                     Durations.text(settings.lease().renewDeadline()), startLoad());
             List<Round> rounds = Rounds.run(settings, random, out, (number, kind, last) -> {
+                leading = leaderNow(number);
                 Round round = kind == FaultKind.SWITCHOVER ? switchoverRound(number, leading)
                         : round(number, kind, leading);
                 if (round.newReplica().isPresent()) {
@@ -135,8 +136,8 @@ final class LocalDrill {
         return "etcd ran as " + LocalEtcdCluster.SIZE + " members on loopback with " + String.join(" ",
                 LocalEtcdCluster.RAFT_TIMING) + " (ms): etcd renews no lease while it elects a Raft leader, which "
                 + "takes up to twice the election timeout, and its default of 1000 ms could outlast a renew deadline "
-                + "of " + Durations.text(settings.lease().renewDeadline()) + ". Each replica reached etcd through its own "
-                + "loopback proxy, which a PARTITION round cuts.";
+                + "of " + Durations.text(settings.lease().renewDeadline()) + ". Each replica reached etcd through its "
+                + "own loopback proxy, which a PARTITION round cuts.";
     }
 
     /** One round: the fault, its outcome, and what the logs say it cost. */
@@ -436,6 +437,34 @@ final class LocalDrill {
             replica.process.exitedAt().ifPresent(candidates::add);
         }
         return candidates.stream().min(Comparator.naturalOrder()).orElse(end);
+    }
+
+    /**
+     * Who leads as round {@code number} begins. The leader must still hold the term it won in the round before: a
+     * term that ended, or a newer one, since then had no fault of the drill's behind it (a lease lost on a healthy
+     * etcd, say), a broken promise that is noted; the drill goes on with whoever leads now.
+     */
+    private Leading leaderNow(int number) throws InterruptedException {
+        Replica replica = leading.replica();
+        ReplicaLog.TermLog term = replica.process.log().term(leading.token()).orElseThrow();
+        boolean ended = term.lost().isPresent() || term.released().isPresent() || !replica.process.isAlive();
+        Optional<Leading> newer = newTerm(Optional.of(leading.token()));
+        if (newer.isEmpty() && !ended) {
+            return leading;
+        }
+        Leading now = awaitNewTerm(Optional.of(leading.token()));
+        for (Optional<Leading> later = newTerm(Optional.of(now.token())); later.isPresent();
+                later = newTerm(Optional.of(now.token()))) {
+            now = later.get();
+        }
+        String why = term.lines().stream().map(ReplicaLog.Line::text)
+                .filter(line -> line.contains(" - leadership lost: ")).findFirst().map(line -> " (" + line.substring(line.indexOf("leadership lost: ")) + ")").orElse("");
+        problems.add("before round " + number + ": " + replica.name + " (" + leading.token() + ") lost its term with "
+                + "no fault of the drill's" + why + "; " + now.replica().name + " (" + now.token() + ") leads now");
+        awaitServices(now);
+        replaceExited();
+        awaitStandbys(now.replica());
+        return now;
     }
 
     /** The first new term, with a fencing token above {@code after}, that any running replica logs. */
