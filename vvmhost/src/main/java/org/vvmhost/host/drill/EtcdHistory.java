@@ -217,7 +217,7 @@ final class EtcdHistory {
                 problems.add("fencing tokens went back: " + confirmed.get(i - 1) + " then " + confirmed.get(i));
             }
         }
-        claims.ifPresent(logged -> checkClaims(logged, tenures, manifestWrites, problems));
+        claims.ifPresent(logged -> checkClaims(logged, tenures, manifestWrites, deposed, problems));
         deposed.addAll(unexplainedChunks(chunkPuts, manifestWrites, claims.orElse(List.of()), tenures));
         problems.addAll(0, deposed);
         return new Audit(last, tenures, manifestWrites, dataWrites, chunkPuts.size(), deposed, increase, problems,
@@ -253,9 +253,13 @@ final class EtcdHistory {
         return new ManifestWrite(revision, tick, generation, chunks, leaderRevision, leaderToken, names, verdict);
     }
 
-    /** Every save a replica logged is in etcd's history, written inside that replica's own tenure. */
+    /**
+     * Every save a replica logged is in etcd's history, written inside that replica's own tenure. One that is not, of a
+     * tick whose manifest etcd took after that tenure ended, was written by a deposed leader: the leader of the moment
+     * may have saved the same tick (the world is deterministic), so the write alone does not name its writer.
+     */
     private static void checkClaims(List<Claim> claims, List<Tenure> tenures, List<ManifestWrite> writes,
-            List<String> problems) {
+            List<String> deposed, List<String> problems) {
         for (Claim claim : claims) {
             List<Tenure> own = tenures.stream()
                     .filter(tenure -> tenure.token().equals(Optional.of(claim.token()))).toList();
@@ -271,9 +275,19 @@ final class EtcdHistory {
                 }
             }
             for (long tick : claim.savedTicks()) {
-                if (!found.contains(tick)) {
+                if (found.contains(tick)) {
+                    continue;
+                }
+                List<ManifestWrite> after = writes.stream()
+                        .filter(write -> write.tick() == tick && write.revision() >= own.get(0).end()).toList();
+                if (after.isEmpty()) {
                     problems.add(claim.replica() + " logged a saved world view of tick " + tick + ", but etcd has no "
                             + "manifest write of that tick inside its tenure " + own.get(0));
+                } else {
+                    deposed.add("revision " + after.get(0).revision() + ": the manifest of tick " + tick + " was "
+                            + "written by [" + claim.replica() + "] (token " + claim.token() + ") after its tenure "
+                            + "ended at revision " + own.get(0).end() + ", while token " + after.get(0).leaderToken()
+                            .map(FencingToken::toString).orElse("(none)") + " led");
                 }
             }
         }

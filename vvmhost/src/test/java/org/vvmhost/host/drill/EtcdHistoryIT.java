@@ -65,6 +65,23 @@ class EtcdHistoryIT {
     }
 
     @Test
+    void aDeposedLeaderSavingTheSameTickAsItsSuccessorIsADeposedWrite() throws Exception {
+        String election = "audit-same-tick";
+        long a = leadsAndSaves(election, "a", 1, 20);
+        long b = takesOver(election, "b", "a");
+        saves(election, 2, 40);
+        // A runs the same deterministic world unfenced, and saves tick 40 too.
+        saves(election, 3, 40);
+
+        EtcdHistory.Audit audit = audit(election, List.of(claim("A", a, 20, 40), claim("B", b, 40)));
+
+        assertThat(audit.deposedWrites()).anySatisfy(problem -> assertThat(problem)
+                .contains("the manifest of tick 40 was written by [A] (token 1:" + a + ") after its tenure ended"));
+        assertThat(audit.problems()).anySatisfy(problem -> assertThat(problem)
+                .contains("the manifest went back from tick 40 to 40"));
+    }
+
+    @Test
     void aChunkTheLeaderDoesNotAccountForIsADeposedWrite() throws Exception {
         String election = "audit-chunk";
         long a = leadsAndSaves(election, "a", 1, 20);
