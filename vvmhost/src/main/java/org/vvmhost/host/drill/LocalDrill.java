@@ -92,8 +92,9 @@ final class LocalDrill {
             for (int i = 0; i < settings.replicas(); i++) {
                 running.add(startReplica());
             }
-            leading = awaitNewTerm(Optional.empty());
-            awaitServices(leading);
+            List<String> notes = new ArrayList<>();
+            leading = awaitServing(awaitNewTerm(Optional.empty()), notes);
+            notes.forEach(out::println);
             awaitStandbys(leading.replica());
             out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%s%n",
                     leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
@@ -197,13 +198,16 @@ final class LocalDrill {
             successor = kind.leaderMustChange() ? Optional.of(awaitNewTerm(Optional.of(leader.token())))
                     : awaitNewTermOrKept(leader);
         }
+        List<String> notes = new ArrayList<>();
         if (successor.isPresent()) {
-            awaitServices(successor.get());
+            successor = Optional.of(awaitServing(successor.get(), notes));
             if (old.process.isAlive()) {
                 awaitExit(old, number);
             }
         }
-        return measure(number, kind, detail, leader, successor, faultAt, faultEndedAt, new ArrayList<>());
+        notes.add(0, detail);
+        return measure(number, kind, String.join("; ", notes.stream().filter(note -> !note.isEmpty()).toList()),
+                leader, successor, faultAt, faultEndedAt, new ArrayList<>());
     }
 
     /**
@@ -237,8 +241,9 @@ final class LocalDrill {
             return measure(number, FaultKind.SWITCHOVER, detail, leader, Optional.empty(), faultAt, faultEndedAt,
                     roundProblems);
         }
-        Leading successor = awaitNewTerm(Optional.of(leader.token()));
-        awaitServices(successor);
+        List<String> notes = new ArrayList<>(List.of(detail));
+        Leading successor = awaitServing(awaitNewTerm(Optional.of(leader.token())), notes);
+        detail = String.join("; ", notes);
         Optional<String> chosen = answer.to().or(() -> to);
         if (chosen.isPresent() && !chosen.get().equals(instanceId(successor.replica()))) {
             roundProblems.add("the leader handed over to " + name(chosen.get()) + ", but "
@@ -458,10 +463,13 @@ final class LocalDrill {
             now = later.get();
         }
         String why = term.lines().stream().map(ReplicaLog.Line::text)
-                .filter(line -> line.contains(" - leadership lost: ")).findFirst().map(line -> " (" + line.substring(line.indexOf("leadership lost: ")) + ")").orElse("");
+                .filter(line -> line.contains(" - leadership lost: ")).findFirst()
+                .map(line -> " (" + line.substring(line.indexOf("leadership lost: ")) + ")").orElse("");
         problems.add("before round " + number + ": " + replica.name + " (" + leading.token() + ") lost its term with "
                 + "no fault of the drill's" + why + "; " + now.replica().name + " (" + now.token() + ") leads now");
-        awaitServices(now);
+        List<String> notes = new ArrayList<>();
+        now = awaitServing(now, notes);
+        notes.forEach(note -> problems.add("before round " + number + ": " + note));
         replaceExited();
         awaitStandbys(now.replica());
         return now;
@@ -519,9 +527,30 @@ final class LocalDrill {
         return leading.replica().process.log().term(leading.token()).orElseThrow().acquired();
     }
 
-    private void awaitServices(Leading leader) throws InterruptedException {
-        await(leader.replica(), "services started", log -> log.term(leader.token())
-                .flatMap(ReplicaLog.TermLog::servicesStarted).isPresent());
+    /**
+     * The leader whose services start: {@code leader}, or, if its term ends before they do (won just as its lease's
+     * renew deadline passed, say), the next term's, and so on. Each term that ended first is told to {@code notes}.
+     */
+    private Leading awaitServing(Leading leader, List<String> notes) throws InterruptedException {
+        Leading current = leader;
+        long deadline = clock.nanoTime() + settings.timeout().toNanos();
+        while (true) {
+            ReplicaLog.TermLog term = current.replica().process.log().term(current.token()).orElseThrow();
+            if (term.servicesStarted().isPresent()) {
+                return current;
+            }
+            if (term.lost().isPresent() || term.released().isPresent() || !current.replica().process.isAlive()) {
+                notes.add(current.replica().name + " (" + current.token() + ") lost its term before its services "
+                        + "started");
+                current = awaitNewTerm(Optional.of(current.token()));
+                continue;
+            }
+            if (clock.nanoTime() > deadline) {
+                throw new DrillException("no services started from " + current.replica().name + " within "
+                        + Durations.text(settings.timeout()) + "; its last lines:" + current.replica().process.tail(20));
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
     }
 
     /** Every running replica but the leader waits in the election (since its last term, if it led before). */
