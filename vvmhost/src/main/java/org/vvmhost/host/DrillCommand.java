@@ -105,9 +105,10 @@ final class DrillCommand implements Callable<Integer> {
     private Duration timeout;
 
     @Option(names = "--commands-per-second", paramLabel = "<n>", defaultValue = "0",
-            description = "A client submits this many world commands a second (spawns, in requests of up to 10) to "
-                    + "whichever replica leads, through POST /world/commands, and the audit checks that every "
-                    + "acknowledged one is in the command journal once. Default: ${DEFAULT-VALUE}, no client.")
+            description = "A client submits this many world commands a second (spawns; at most 50 requests a second, "
+                    + "more commands in each above that) to whichever replica leads, through POST /world/commands, and "
+                    + "the audit checks that every acknowledged one is in the command journal once. "
+                    + "Default: ${DEFAULT-VALUE}, no client.")
     private int commandsPerSecond;
 
     @Option(names = "--no-reference", description = "Skip the world's continuity: the comparison of the leaders' world "

@@ -80,6 +80,13 @@ class DrillCommandTest {
     }
 
     @Test
+    void aNegativeCommandRateIsAUsageError() {
+        assertThat(execute(Map.of("PATH", System.getenv("PATH")), "drill", "--commands-per-second", "-5"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("commands per second must not be negative, got -5");
+    }
+
+    @Test
     void anUnknownKindIsAUsageError() {
         assertThat(execute(Map.of(), "drill", "--kinds", "SIGHUP")).isEqualTo(2);
         assertThat(err.toString()).contains("--kinds", "SIGHUP");
