@@ -21,7 +21,8 @@ class DrillCommandTest {
     void helpDocumentsTheKindsAndTheExitCodes() {
         assertThat(execute(Map.of(), "drill", "--help")).isZero();
         assertThat(out.toString()).contains("--kinds", "ETCD_QUORUM_LOSS", "SWITCHOVER", "--target", "--report",
-                "--sigterm", "--commands-per-second", "0   every promise held", "1   a promise was broken", "2   usage error");
+                "--sigterm", "--commands-per-second", "0   every promise held", "1   a promise was broken",
+                "2   usage error");
     }
 
     @Test

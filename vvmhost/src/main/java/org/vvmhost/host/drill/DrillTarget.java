@@ -26,9 +26,9 @@ public sealed interface DrillTarget {
     /**
      * Replicas someone else runs (Kubernetes, Docker Compose, systemd) on the etcd of {@code etcd}: each kind of round
      * runs its shell command template, in which {@code {host}}, {@code {pid}} and {@code {id}} become the leader's,
-     * from its election value. {@code resume} ends a SIGSTOP round ({@code kill -CONT {pid}}), {@code heal} a PARTITION. A
-     * SWITCHOVER round needs no template: it asks the leader's advertised API, with {@code apiToken} if the replicas
-     * have one.
+     * from its election value. {@code resume} ends a SIGSTOP round ({@code kill -CONT {pid}}), {@code heal} a
+     * PARTITION. A SWITCHOVER round needs no template: it asks the leader's advertised API, with {@code apiToken} if
+     * the replicas have one.
      */
     record External(EtcdSettings etcd, Map<FaultKind, String> templates, Optional<String> resume,
             Optional<String> heal, Optional<String> apiToken) implements DrillTarget {

@@ -51,9 +51,10 @@ final class DrillText {
     static String legend() {
         return "failover: fault (a SWITCHOVER's request) → 'leadership acquired' on the successor; services: fault "
                 + "→ its 'services started' (world restored); gap: the old leader stopped acting (services stopped, or "
-                + "frozen or killed) → the successor's 'leadership acquired', by their logs' timestamps (below 0: two leaders at once). old "
-                + "tick: the last tick the old leader completed; ~ estimated from its last progress line and the tick "
-                + "rate after SIGKILL or SIGSTOP, (the highest tick it logged). restored: the successor's first tick, "
+                + "frozen or killed) → the successor's 'leadership acquired', by their logs' timestamps (below 0: two "
+                + "leaders at once). old tick: the last tick the old leader completed; ~ estimated from its last "
+                + "progress line and the tick rate after SIGKILL or SIGSTOP, (the highest tick it logged). restored: "
+                + "the successor's first tick, "
                 + "p = from the view it had preloaded as a standby. lost = old tick - restored. refused: lines of the "
                 + "old leader's log where the fence refused a write. client: under client load, the longest time no "
                 + "command was acknowledged, from the fault until the client was served again.";

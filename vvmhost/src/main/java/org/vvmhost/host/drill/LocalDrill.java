@@ -547,7 +547,8 @@ final class LocalDrill {
             }
             if (clock.nanoTime() > deadline) {
                 throw new DrillException("no services started from " + current.replica().name + " within "
-                        + Durations.text(settings.timeout()) + "; its last lines:" + current.replica().process.tail(20));
+                        + Durations.text(settings.timeout()) + "; its last lines:"
+                        + current.replica().process.tail(20));
             }
             TimeUnit.MILLISECONDS.sleep(5);
         }

@@ -11,9 +11,10 @@ import org.vvmhost.leadership.FencingToken;
  * One round of a drill: the fault, who led before and after, and what it cost.
  *
  * <p>Times: {@code failoverMillis} from the fault to the successor's {@code leadership acquired},
- * {@code servicesMillis} to its {@code services started} (the world restored), and {@code gapMillis} from the moment the old leader stopped
- * acting (its services stopped, or the signal that froze or killed it) to the successor's {@code leadership acquired},
- * by the replicas' own log timestamps: below 0, two leaders acted at once. Empty when the leader kept its term.
+ * {@code servicesMillis} to its {@code services started} (the world restored), and {@code gapMillis} from the moment
+ * the old leader stopped acting (its services stopped, or the signal that froze or killed it) to the successor's
+ * {@code leadership acquired}, by the replicas' own log timestamps: below 0, two leaders acted at once. Empty when the
+ * leader kept its term.
  *
  * <p>Ticks: {@code oldTick} is the last tick the old leader completed (estimated from its last progress line and the
  * tick rate after a crash or a freeze, {@code oldTickEstimated}; {@code oldTickLogged} is the highest it logged),
