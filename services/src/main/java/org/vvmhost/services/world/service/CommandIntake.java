@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
@@ -41,7 +42,8 @@ import org.vvmhost.vvm.Causes;
  * tick never applies a command whose write has not completed, and applies every command whose write has: what is
  * applied and what is journaled are the same set. A write whose outcome is unknown (it failed, or did not finish in
  * time) is never guessed at: the intake refuses everything from then on, the tick it named cannot start, and the
- * service fails so that a successor replays what is durable.
+ * service fails so that a successor replays what is durable. Once the term is lost nothing waits on etcd: the write
+ * in flight is given up at once (its outcome unknown), so that a deposed leader stops before its successor leads.
  *
  * <p>Thread-safe. Futures are completed outside the lock.
  */
@@ -82,6 +84,9 @@ final class CommandIntake implements AutoCloseable {
     private final WorldServiceSettings.Commands settings;
     private final Consumer<RuntimeException> failures;
     private final Thread committer;
+    private final CompletableFuture<LeadershipLostException> termLost;
+    /** The journal write the committer waits for, if any: given up when the term is lost. */
+    private volatile CompletableFuture<Void> appending;
 
     // Guarded by this.
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -101,9 +106,13 @@ final class CommandIntake implements AutoCloseable {
             "the world is starting; retry in a moment");
     private volatile TickSchedule schedule = TickSchedule.UNSTARTED;
 
+    /**
+     * @param termLost completes when the term that writes the journal is lost
+     */
     CommandIntake(CommandJournal journal, JournalCodec codec, Clock clock, WorldServiceSettings.Commands settings,
-                  Consumer<RuntimeException> failures) {
+                  CompletableFuture<LeadershipLostException> termLost, Consumer<RuntimeException> failures) {
         this.journal = journal;
+        this.termLost = termLost;
         this.codec = codec;
         this.clock = clock;
         this.settings = settings;
@@ -144,6 +153,7 @@ final class CommandIntake implements AutoCloseable {
         synchronized (this) {
             refusal = null;
         }
+        termLost.whenComplete((reason, error) -> giveUpAppending());
         committer.start();
     }
 
@@ -380,11 +390,19 @@ final class CommandIntake implements AutoCloseable {
         return new Write(tick, taken, seqs, new CompletableFuture<>());
     }
 
-    /** The write's failure, or null once it is durable; past the commit timeout its outcome is unknown. */
+    /**
+     * The write's failure, or null once it is durable; past the commit timeout, or once the term is lost, its outcome
+     * is unknown.
+     */
     private Throwable append(Write write, byte[] entry) {
         try {
-            ClockWaits.within(journal.append(write.tick(), write.seqs()[0], entry), settings.commitTimeout(), clock,
-                    "the command journal write of tick " + write.tick()).get();
+            CompletableFuture<Void> written = journal.append(write.tick(), write.seqs()[0], entry);
+            appending = written;
+            if (termLost.isDone()) {
+                giveUpAppending();
+            }
+            ClockWaits.within(written, settings.commitTimeout(), clock, "the command journal write of tick "
+                    + write.tick()).get();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -393,6 +411,17 @@ final class CommandIntake implements AutoCloseable {
             return e.getCause();
         } catch (RuntimeException e) {
             return e;
+        } finally {
+            appending = null;
+        }
+    }
+
+    /** Fails the journal write in flight, if any, because the term is lost: nothing waits on etcd after that. */
+    private void giveUpAppending() {
+        CompletableFuture<Void> written = appending;
+        if (written != null) {
+            written.completeExceptionally(new LeadershipLostException("the term was lost while the command journal "
+                    + "write was in flight: given up", termLost.getNow(null)));
         }
     }
 

@@ -166,7 +166,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             JournalCodec codec = new JournalCodec(catalog());
             CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
                     settings.storeTimeout(), clock);
-            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), this::journalFailed);
+            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context.term().lost(),
+                    this::journalFailed);
             newestViewTick = opened.tick();
             replayJournal(journal);
         } catch (RuntimeException e) {
@@ -192,12 +193,13 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     /**
-     * A journal write that failed stops the service; one refused by the fence is a loss of leadership, which the term
-     * notices by itself (the leadership monitor then reports it as such): reported here only if neither the term's
-     * loss nor a stop came within the store timeout.
+     * A journal write that failed stops the service; one refused by the fence, or given up because the term was lost,
+     * is a loss of leadership, which the term notices by itself (the leadership monitor then reports it as such):
+     * reported here only if neither the term's loss nor a stop came within the store timeout.
      */
     private void journalFailed(RuntimeException failure) {
-        if (Causes.find(failure, FencedWriteRejectedException.class).isEmpty()) {
+        if (Causes.find(failure, FencedWriteRejectedException.class).isEmpty()
+                && Causes.find(failure, LeadershipLostException.class).isEmpty()) {
             context.reportFailure(failure);
             return;
         }

@@ -2,6 +2,7 @@ package org.vvmhost.services.world.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
@@ -37,6 +39,7 @@ class CommandIntakeTest {
     private final ManualClock clock = new ManualClock();
     private final GatedJournal journal = new GatedJournal(CODEC);
     private final BlockingQueue<RuntimeException> failures = new LinkedBlockingQueue<>();
+    private final CompletableFuture<LeadershipLostException> termLost = new CompletableFuture<>();
     private final List<CommandIntake> toClose = new ArrayList<>();
 
     @AfterEach
@@ -47,7 +50,7 @@ class CommandIntakeTest {
     }
 
     private CommandIntake intake(WorldServiceSettings.Commands settings, List<JournalEntry> restored) {
-        CommandIntake intake = new CommandIntake(journal, CODEC, clock, settings, failures::add);
+        CommandIntake intake = new CommandIntake(journal, CODEC, clock, settings, termLost, failures::add);
         intake.restore(restored, 0, -1);
         intake.start();
         toClose.add(intake);
@@ -189,6 +192,25 @@ class CommandIntakeTest {
         assertThatThrownBy(() -> done(tickOne)).hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unknown outcome");
         assertThat(failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).hasMessageContaining("within 5000 ms");
+    }
+
+    @Test
+    void aWriteInFlightIsGivenUpAtOnceWhenTheTermIsLost() throws Exception {
+        CommandIntake intake = intake();
+        CompletableFuture<CommandReceipt> receipt = intake.submit(damage(5, 1), null);
+        journal.next();
+        // The write waits: its commit timeout is set on the clock.
+        await().atMost(BUDGET).until(() -> clock.pendingTasks() > 0);
+
+        // No time passes on the clock: the commit timeout plays no part.
+        termLost.complete(new LeadershipLostException("no keepalive succeeded within the renew deadline"));
+
+        assertThat(refusal(receipt)).isEqualTo(CommandRefusedException.Reason.OUTCOME_UNKNOWN);
+        assertThat(failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).hasMessageContaining("unknown outcome")
+                .hasMessageContaining("the term was lost while the command journal write was in flight: given up")
+                .hasRootCauseMessage("no keepalive succeeded within the renew deadline");
+        assertThatThrownBy(() -> intake.commandsOf(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tick 1 has an unknown outcome");
     }
 
     @Test
