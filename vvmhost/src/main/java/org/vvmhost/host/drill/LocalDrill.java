@@ -717,9 +717,11 @@ final class LocalDrill {
     }
 
     /**
-     * Each drill replica's logged ticks with their hashes, while its terms acted: those they simulated and the views
-     * they restored. A leader resumed after its term may tick on a world its successor has moved past (without the
-     * commands the successor journaled); that is for the fence to keep out of etcd, not the world's history.
+     * Each drill replica's logged ticks with their hashes, while its terms acted and it knew of no end to them: those
+     * they simulated and the views they restored. A leader resumed after its term, or one that learnt of its loss
+     * (or of a refused journal write) before its services stopped, may tick on a world its successor has moved past
+     * (without the commands the successor journaled); that is for the fence to keep out of etcd, not the world's
+     * history.
      */
     private Map<String, List<ReplicaLog.TickHash>> leaderTicks() {
         Map<String, List<ReplicaLog.TickHash>> logged = new LinkedHashMap<>();
@@ -730,7 +732,8 @@ final class LocalDrill {
             }
             List<ReplicaLog.TickHash> ticks = new ArrayList<>();
             for (ReplicaLog.TermLog term : replica.process.log().terms()) {
-                Instant acting = actingEnd(replica, term, now);
+                Instant stopped = actingEnd(replica, term, now);
+                Instant acting = term.deposed().filter(at -> at.isBefore(stopped)).orElse(stopped);
                 term.simulated().stream().filter(tick -> !tick.at().isAfter(acting)).forEach(ticks::add);
                 term.restored().ifPresent(ticks::add);
             }

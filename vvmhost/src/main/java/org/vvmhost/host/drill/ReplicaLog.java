@@ -74,6 +74,16 @@ final class ReplicaLog {
             lines = List.copyOf(lines);
         }
 
+        /**
+         * When this replica learnt that its term was over: its {@code leadership lost} line or the first write the
+         * fence refused, whichever came first. It may still step a tick in memory after that, without the commands of
+         * its refused journal write, until its services stop.
+         */
+        Optional<Instant> deposed() {
+            return lines.stream().filter(line -> line.text().contains(" - leadership lost: ") || refused(line.text()))
+                    .map(Line::at).findFirst();
+        }
+
         /** The ticks it simulated with their hashes: its progress lines and the views it saved. */
         List<TickHash> simulated() {
             List<TickHash> ticks = new ArrayList<>(progress);
@@ -271,8 +281,7 @@ final class ReplicaLog {
             if (stopped.find()) {
                 stoppedAt = OptionalLong.of(Long.parseLong(stopped.group(1)));
             }
-            if (text.contains("FencedWriteRejected") || text.contains("was deposed") || text.contains("no longer leads")
-                    || text.contains("write refused: the term")) {
+            if (refused(text)) {
                 refusals++;
             }
             if (text.contains("write fenced off")) {
@@ -285,5 +294,11 @@ final class ReplicaLog {
         return new TermLog(FencingToken.parse(acquired.group(1)), acquired.group(2), lines.get(0).at(),
                 servicesStarted, servicesStopped, released, lost, restored, preloaded, fresh, stoppedAt, saves,
                 progress, failedSaves, refusals, byEtcd, unknownOutcome, lines);
+    }
+
+    /** A line that says the fence refused one of the replica's writes. */
+    private static boolean refused(String text) {
+        return text.contains("FencedWriteRejected") || text.contains("was deposed") || text.contains("no longer leads")
+                || text.contains("write refused: the term");
     }
 }

@@ -111,6 +111,19 @@ class ReplicaLogTest {
         assertThat(ReplicaLog.of(lines).terms().get(0).journalOutcomeUnknown()).isTrue();
     }
 
+    @Test
+    void aTermIsOverForItsReplicaAtItsLossOrItsFirstRefusedWriteWhicheverCameFirst() {
+        List<ReplicaLog.Line> lines = new ArrayList<>(lines());
+        assertThat(ReplicaLog.of(lines).terms().get(0).deposed()).as("its 'leadership lost' line")
+                .contains(at("03:04:09.000"));
+        lines.add(8, ReplicaLog.Line.of("2030-01-02 03:04:08,500 ERROR [world-journal] o.v.s.w.service.CommandIntake "
+                + "- this leader was deposed: its command journal write for tick 66 was refused", ARRIVED,
+                ZoneOffset.UTC));
+
+        assertThat(ReplicaLog.of(lines).terms().get(0).deposed()).as("the refusal, before the term noticed its loss")
+                .contains(at("03:04:08.500"));
+    }
+
     private static List<ReplicaLog.Line> lines() {
         return TEXT.stream().map(text -> ReplicaLog.Line.of(text, ARRIVED, ZoneOffset.UTC)).toList();
     }
