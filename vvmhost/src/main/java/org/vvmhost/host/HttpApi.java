@@ -445,9 +445,13 @@ final class HttpApi implements AutoCloseable {
                 : "the API token does not match").withHeader("WWW-Authenticate", "Bearer realm=\"vvmhost\""));
     }
 
+    /**
+     * The refusal of a body over the limit. The connection closes after it (the rest of the body is not read), and
+     * says so: a client that pooled it would send its next request into a closed connection.
+     */
     private static Reply tooLarge() {
         return Reply.error(413, "payload_too_large", "the body is larger than " + HttpSettings.MAX_BODY_BYTES
-                + " bytes");
+                + " bytes").withHeader("Connection", "close");
     }
 
     /** Counts a reply; {@code route} is the route's path (a template, not the path asked for), or null. */

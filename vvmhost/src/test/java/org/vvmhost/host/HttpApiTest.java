@@ -104,6 +104,7 @@ class HttpApiTest {
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes()))));
 
         assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.headers().firstValue("Connection")).as("no client reuses the connection").contains("close");
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(changes).isEmpty();
         assertThat(get(api, "/ping").statusCode()).as("it still serves").isEqualTo(200);
