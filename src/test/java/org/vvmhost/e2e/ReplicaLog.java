@@ -63,6 +63,16 @@ final class ReplicaLog {
         return arrival(line -> line.contains("services started:"));
     }
 
+    /** When it logged its final backup as saved. */
+    OptionalLong finalBackupNanos() {
+        return arrival(line -> line.contains("final backup: saved"));
+    }
+
+    /** When it logged its term released. */
+    OptionalLong releasedNanos() {
+        return arrival(line -> line.contains("leadership released"));
+    }
+
     /** When its world simulation stopped: the end of its writes as a leader, after a graceful stop. */
     OptionalLong simulationStoppedNanos() {
         return arrival(line -> STOPPED.matcher(line).find());
