@@ -366,7 +366,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     /**
-     * Writes the final view (and trims the journal behind it) on the backup thread and waits for it until
+     * Writes the final view on the backup thread and waits for it until
      * {@code deadline}. A write that has not finished by then is given up (stop interrupts it) and counts as not
      * saved.
      */
@@ -383,7 +383,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         WorldView.Header saved = lastBackup;
         if (saved != null && saved.tick() == view.tick()) {
-            // Saved; only the journal's trim after it was given up, and the successor trims after its first view.
+            // Saved just as the wait ran out.
             return;
         }
         LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
@@ -579,7 +579,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                 backupState.recovery());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
-        trimJournal(view.tick());
+        if (!isFinal) {
+            // Not after the final view, which is on the path of a handover: the successor trims after its first view.
+            trimJournal(view.tick());
+        }
     }
 
     /**

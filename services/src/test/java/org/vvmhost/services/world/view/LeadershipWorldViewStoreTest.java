@@ -118,6 +118,28 @@ class LeadershipWorldViewStoreTest {
     }
 
     @Test
+    void aSaveCutShortBeforeItsSwitchLeavesTheStoredViewsAsTheyWere() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(5000, 10));
+        store.save(WorldViews.viewAt(5000, 20));
+        int chunks = (WorldViews.viewAt(5000, 30).bytes().length + CHUNK - 1) / CHUNK;
+        election.failWritesAfter(chunks);
+
+        assertThatThrownBy(() -> store.save(WorldViews.viewAt(5000, 30)))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("the world view of tick 30 was not saved")
+                .hasMessageContaining("the manifest switch");
+        election.failWritesAfter(-1);
+
+        assertThat(election.contents().keySet()).as("the header goes with the switch")
+                .noneMatch(key -> key.equals("world/g-000000000003/header"));
+        assertThat(generations()).as("nothing deleted without the switch").containsExactly(1L, 2L, 3L);
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(20);
+        store.save(WorldViews.viewAt(5000, 40));
+        assertThat(generations()).as("the switch drops what it no longer keeps").containsExactly(2L, 4L);
+    }
+
+    @Test
     void aCorruptChunkGivesAClearErrorAndThePreviousViewIsUsed() {
         WorldViewStore store = storeOf(election.elect());
         store.save(WorldViews.viewAt(5000, 10));
