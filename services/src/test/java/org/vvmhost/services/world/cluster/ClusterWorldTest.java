@@ -414,6 +414,30 @@ class ClusterWorldTest {
     }
 
     @Test
+    void aViewLoadedInPlaceKeepsTheSimulatorsAndGoesOnLikeTheOriginal() {
+        WorldView view;
+        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
+            advanceTo(world, 12);
+            view = world.snapshot();
+        }
+        try (World world = create(config(2, 1))) {
+            advanceTo(world, 3);
+            List<String> simulators = cluster.containersOf("world-physics").stream().map(Container::name).toList();
+
+            world.load(view);
+
+            assertThat(world.tick()).isEqualTo(12);
+            assertThat(world.hash()).isEqualTo(view.worldHash());
+            assertThat(cluster.containersOf("world-physics").stream().map(Container::name).toList())
+                    .as("the same containers").isEqualTo(simulators);
+            assertThat(world.status().areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+            advanceTo(world, 25);
+            assertThat(world.hash()).isEqualTo(reference(25));
+            assertThat(world.status().rewinds()).isEmpty();
+        }
+    }
+
+    @Test
     void closeRemovesTheSimulatorContainers() {
         World world = create(config(2, 1));
         advanceTo(world, 2);

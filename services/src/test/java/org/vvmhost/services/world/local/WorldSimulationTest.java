@@ -230,6 +230,34 @@ class WorldSimulationTest {
     }
 
     @Test
+    void aViewLoadedIntoARunningWorldReplacesItsStateAndItGoesOnLikeTheOriginal() {
+        WorldView view;
+        try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
+            TestWorlds.advanceTo(world, TICKS / 3);
+            view = world.snapshot();
+        }
+        WorldView other = WorldView.decode(view.bytes());
+        try (World warm = TestWorlds.create(config(2, 1, 1), SETS, 2)) {
+            TestWorlds.advanceTo(warm, 7);
+            long before = warm.hash();
+            try (World otherWorld = TestWorlds.create(config(2, 1, 1).withSeed(99), SETS, 1)) {
+                WorldView foreign = otherWorld.snapshot();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> warm.load(foreign))
+                        .hasMessageContaining("world.seed");
+            }
+            assertThat(warm.tick()).as("a refused view changes nothing").isEqualTo(7);
+            assertThat(warm.hash()).isEqualTo(before);
+
+            warm.load(other);
+
+            assertThat(warm.tick()).isEqualTo(TICKS / 3);
+            assertThat(warm.hash()).isEqualTo(view.worldHash());
+            TestWorlds.advanceTo(warm, TICKS);
+            assertThat(warm.hash()).isEqualTo(referenceHash(TICKS));
+        }
+    }
+
+    @Test
     void closeStopsAndJoinsTheSimulatorThreads() {
         World world = TestWorlds.create(config(2, 2, 2), SETS, 3);
         TestWorlds.advanceTo(world, 5);
