@@ -35,6 +35,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.testing.ForwardingLeadership;
@@ -530,6 +531,11 @@ class VvmRunnerTest {
             @Override
             public Optional<WorldViewPreloader> preloader() {
                 return preloader;
+            }
+
+            @Override
+            public Optional<HotStandby> hotStandby() {
+                return Optional.empty();
             }
 
             @Override

@@ -81,6 +81,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private final ComponentSetRegistry sets;
     private final StoreOpener opener;
     private final Optional<WorldViewPreloader> preloader;
+    private final Optional<HotStandby> hot;
     private final Clock clock;
     private final RuntimeChooser runtimes;
     private final TickTimes tickTimes = new TickTimes();
@@ -129,12 +130,13 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private long intervalMaxTickNanos;
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
-                         Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
-                         WorldMeters meters) {
+                         Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot, Clock clock,
+                         RuntimeChooser runtimes, WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
+        this.hot = hot;
         this.clock = clock;
         this.runtimes = runtimes;
         this.meters = meters;
@@ -229,15 +231,16 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             LOG.info(choice.message());
         }
         writeBackNow = choice.writeBack();
+        Optional<World> warm = hot.flatMap(standby -> standby.takeWorld(choice.view()));
         if (choice.view().isEmpty()) {
-            World fresh = WorldFactory.of(sets, runtime).create(config);
+            World fresh = warm.orElseGet(() -> WorldFactory.of(sets, runtime).create(config));
             backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty(),
                     choice.recovery());
             return fresh;
         }
         WorldView view = choice.view().get();
         try {
-            World restored = WorldFactory.of(sets, runtime).restore(config, view);
+            World restored = warm.orElseGet(() -> WorldFactory.of(sets, runtime).restore(config, view));
             backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
                     Duration.ZERO, true)), view.tick(), clock.nanoTime(), Optional.empty(), choice.recovery());
             return restored;
