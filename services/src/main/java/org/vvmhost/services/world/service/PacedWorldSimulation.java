@@ -175,17 +175,19 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             throw e;
         }
         this.tick = opened.tick();
-        this.progress = new WorldProgress(opened.tick(), opened.hash(), opened.population());
+        // The restored view says what the world holds, unless the journal's replay took it further.
+        this.progress = backupState.newest().map(BackupState.SavedView::header).filter(h -> h.tick() == tick)
+                .map(PacedWorldSimulation::progressOf)
+                .orElseGet(() -> new WorldProgress(opened.tick(), opened.hash(), opened.population()));
         this.backups = Executors.newSingleThreadExecutor(task -> {
             backupThread = new Thread(task, "world-backup");
             return backupThread;
         });
         WorldConfig config = settings.config();
         LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, tick rate {}, "
-                        + "a world view every {} ticks to {}", tick, opened.population(), config.areas().rows(),
+                        + "a world view every {} ticks to {}", tick, progress.population(), config.areas().rows(),
                 config.areas().cols(), config.componentSets().keySet(), describe(runtime), config.tickRate(),
                 config.backupInterval(), store.description());
-        publishSummary();
         intake.start();
         running = true;
         this.loop = new Thread(this::runLoop, "world-tick");
@@ -285,6 +287,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         long n = 0;
         CommandSource commands = intake::commandsOf;
         intake.schedule(new TickSchedule(world.tick() + 1, origin, period));
+        // Here rather than in start, which is on the path of a takeover.
+        publishSummary();
         try {
             while (!stopping && world.tick() < lastTick) {
                 long deadline = origin + n * period;
@@ -357,7 +361,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                         + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
             }
             if (healthy) {
-                logProgress();
+                // The final view says what the world holds; asking every simulator again would delay the handover.
+                WorldView.Header last = lastBackup;
+                logProgress(last != null && last.tick() == world.tick() ? progressOf(last)
+                        : new WorldProgress(world.tick(), world.hash(), world.population()));
             }
         } catch (RuntimeException e) {
             finalFailure = e;
@@ -604,10 +611,17 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     private void logProgress() {
-        WorldProgress now = new WorldProgress(world.tick(), world.hash(), world.population());
+        logProgress(new WorldProgress(world.tick(), world.hash(), world.population()));
+    }
+
+    private void logProgress(WorldProgress now) {
         progress = now;
         LOG.info("world tick {}, hash {}, {} entities; tick time: {}", now.tick(), now.hexHash(), now.population(),
                 tickTimes.stats());
+    }
+
+    private static WorldProgress progressOf(WorldView.Header view) {
+        return new WorldProgress(view.tick(), view.worldHash(), view.population());
     }
 
     private static void awaitUninterruptibly(CompletableFuture<Void> future) {
