@@ -11,23 +11,33 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measures failover between two {@code vvmhost run} processes (the image's command line, lease TTL 2 s) on a local
  * etcd that it starts itself. For the default world and then the example world ({@code examples/world/world.yaml}),
- * 5 times: a leader runs until the standby behind it has read its first periodic world view and is ready, then it gets
- * SIGTERM; each run prints the time from the signal to the standby's {@code leadership acquired} and to its
- * {@code services started}, the ticks lost (the tick the leader stopped at minus the tick the successor resumed from),
- * and when the leader's final backup and its release were logged. Then 5 times SIGKILL of the leader at the default
- * world. Prints the medians. Not a test.
+ * 5 times: a leader runs until the standby behind it has read its first periodic world view (and, with a hot standby,
+ * made its world warm at it) and is ready, then it gets SIGTERM; each run prints the time from the signal to the
+ * standby's {@code leadership acquired} and to its {@code services started}, the ticks lost (the tick the leader
+ * stopped at minus the tick the successor resumed from), and when the leader's final backup and its release were
+ * logged. Then 5 times SIGKILL of the leader at the default world. Prints the medians. Not a test.
  *
  * <p>Needs the {@code etcd} binary on the PATH (Debian: {@code etcd-server}). Build first
  * ({@code mvn -B -o -q clean package -DskipTests}), then from the project root:
  * {@code java -cp vvmhost/target/test-classes:vvmhost/target/vvmhost.jar org.vvmhost.e2e.FailoverBenchmark}.
  * Optional arguments: the number of runs of each kind (5), the Dockerfile and the jar, by default {@code Dockerfile}
- * and {@code vvmhost/target/vvmhost.jar}.
+ * and {@code vvmhost/target/vvmhost.jar}. {@code -Dbench.worlds=default} (or {@code example}) measures one world,
+ * {@code -Dbench.sigkill=false} leaves out the SIGKILL runs.
  */
 public final class FailoverBenchmark {
 
     private static final String TTL = "2s";
     private static final Duration BUDGET = Duration.ofSeconds(90);
+    private static final Duration WARM_BUDGET = Duration.ofSeconds(3);
     private static final List<String> EXAMPLE_WORLD = List.of("--world-config", "examples/world/world.yaml");
+    /** {@code -Dbench.worlds=default}, or {@code example}, measures one world only; both by default. */
+    private static final List<Boolean> WORLDS = switch (System.getProperty("bench.worlds", "both")) {
+        case "default" -> List.of(false);
+        case "example" -> List.of(true);
+        default -> List.of(false, true);
+    };
+    /** {@code -Dbench.sigkill=false} leaves the SIGKILL runs out. */
+    private static final boolean SIGKILL = Boolean.parseBoolean(System.getProperty("bench.sigkill", "true"));
 
     /** One failover's figures, in milliseconds from the signal; NaN where a line did not come. */
     private record Run(double acquired, double started, long ticksLost, double finalBackup, double released) {
@@ -45,7 +55,7 @@ public final class FailoverBenchmark {
             System.out.println("etcd " + etcd.endpoint() + "; command line: "
                     + String.join(" ", image.commandLine(List.of("run", "--lease-ttl", TTL, "..."))));
             List<String> summary = new ArrayList<>();
-            for (boolean example : List.of(false, true)) {
+            for (boolean example : WORLDS) {
                 String world = example ? "example world" : "default world";
                 List<Run> graceful = new ArrayList<>();
                 for (int run = 1; run <= runs; run++) {
@@ -66,15 +76,18 @@ public final class FailoverBenchmark {
                         graceful.stream().mapToLong(Run::ticksLost).max().orElse(-1)));
             }
             List<Run> crash = new ArrayList<>();
-            for (int run = 1; run <= runs; run++) {
+            for (int run = 1; run <= (SIGKILL ? runs : 0); run++) {
                 crash.add(failover(image, etcd, "bench-sigkill-" + run, List.of(), true));
                 System.out.printf("default world, run %d: SIGKILL of the leader → standby's leadership acquired %.0f "
                         + "ms, services started %.0f ms%n", run, crash.get(run - 1).acquired(),
                         crash.get(run - 1).started());
             }
-            summary.add(String.format("default world, median of %d, lease TTL %s: SIGKILL → acquired %.0f ms, → "
-                            + "services started %.0f ms", runs, TTL, median(crash.stream().map(Run::acquired).toList()),
-                    median(crash.stream().map(Run::started).toList())));
+            if (SIGKILL) {
+                summary.add(String.format("default world, median of %d, lease TTL %s: SIGKILL → acquired %.0f ms, → "
+                                + "services started %.0f ms", runs, TTL,
+                        median(crash.stream().map(Run::acquired).toList()),
+                        median(crash.stream().map(Run::started).toList())));
+            }
             summary.forEach(System.out::println);
         }
     }
@@ -88,6 +101,8 @@ public final class FailoverBenchmark {
             RunningReplica standby = start(image, etcd, election, "b", world);
             try {
                 expect(standby.process(), "standby: preloaded world view");
+                // A build with a hot standby says when its world is warm; one without never does.
+                standby.process().awaitLineContaining("standby: warm world at", WARM_BUDGET);
                 RunningReplica.awaitRoles(leader, standby, BUDGET);
                 long signalled = System.nanoTime();
                 if (crash) {
