@@ -106,6 +106,20 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
+    /** Its HTTP API, once it answers {@code /leader} with 200: it leads with its services started. */
+    ApiClient awaitLeaderApi(Duration budget) throws Exception {
+        ApiClient api = new ApiClient(apiUrl(budget).orElseThrow(() -> new IllegalStateException(
+                "no HTTP API line:\n" + output())));
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (api.status("/leader") != 200) {
+            if (System.nanoTime() > deadline || !isAlive()) {
+                throw new IllegalStateException("the replica did not lead:\n" + output());
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return api;
+    }
+
     /** {@link System#nanoTime()} just before the process was started. */
     long startedNanos() {
         return startedNanos;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,8 +31,8 @@ import org.vvmhost.testing.TestTiming;
 /**
  * The inspector in a real browser (Debian's chromium, driven by its chromium-driver through Selenium), served by real
  * replicas on a real etcd: the leader's page shows the grid, the leader and a tick that moves, lists an area's
- * entities and shows an entity; the standby's page says it is a standby and links to the leader. The leader's page is
- * kept as {@code target/inspector.png}.
+ * entities and shows an entity; its term, the commands applied, the tick chart and the last world view are drawn; the
+ * standby's page says it is a standby and links to the leader. The leader's page is kept as {@code target/inspector.png}.
  */
 class InspectorIT {
 
@@ -80,7 +81,26 @@ class InspectorIT {
         assertThat(leaderPage.findElements(By.cssSelector("#map .dot"))).isNotEmpty();
         assertThat(leaderPage.findElements(By.cssSelector("#legend span"))).as("the physics simulators").hasSize(3);
         assertThat(leaderPage.findElements(By.cssSelector("#map .passive"))).as("one passive per area").hasSize(12);
-        assertThat(text(leaderPage, "fencing-token")).isNotEqualTo("–");
+        StringBuilder spawns = new StringBuilder("{\"commands\": [");
+        for (int i = 0; i < 25; i++) {
+            spawns.append(i == 0 ? "" : ", ").append("{\"kind\": \"spawn\", \"x\": ").append(40 * i + 10)
+                    .append(", \"y\": 500, \"components\": {\"physics\": {\"vx\": 0, \"vy\": 2}}}");
+        }
+        ApiClient.Answer receipt = apiA.send(HttpRequest.newBuilder(apiA.base().resolve("/world/commands"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(spawns.append("]}").toString())).build());
+        assertThat(receipt.status()).as(receipt.body()).isEqualTo(202);
+        await().atMost(TIMING.eventBudget()).until(() -> text(leaderPage, "commands").equals("25"));
+        String token = text(leaderPage, "fencing-token");
+        assertThat(token).matches("\\d+:\\d+");
+        await().atMost(TIMING.eventBudget()).until(() -> !leaderPage.findElements(By.cssSelector("#terms tbody tr"))
+                .isEmpty());
+        assertThat(leaderPage.findElement(By.cssSelector("#terms tbody tr td")).getText()).as("this term")
+                .isEqualTo(token);
+        await().atMost(TIMING.eventBudget()).until(() -> chartPixels(leaderPage) > 20);
+        // A view every 2 s, and the page reads /world every 5 s.
+        await().atMost(TIMING.startBudget()).until(() -> text(leaderPage, "last-view").startsWith("tick "));
+        assertThat(text(leaderPage, "last-view")).matches("tick [\\d,]+, (just now|\\d+ s ago)");
 
         List<WebElement> cells = leaderPage.findElements(By.cssSelector("#map .cell"));
         cells.get(5).click();
@@ -114,6 +134,22 @@ class InspectorIT {
         assertThat(standbyPage.findElement(By.id("leader-link")).getAttribute("href"))
                 .startsWith("http://").endsWith(":" + apiA.base().getPort() + "/");
         assertThat(standbyPage.findElement(By.id("world")).isDisplayed()).isFalse();
+    }
+
+    /** Pixels of the tick-rate line (its colour, #2f5d8a) on the chart's canvas. */
+    private static long chartPixels(WebDriver page) {
+        return (Long) ((JavascriptExecutor) page).executeScript("""
+                const canvas = document.getElementById('chart');
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let n = 0;
+                for (let i = 0; i < data.length; i += 4) {
+                  if (Math.abs(data[i] - 47) < 24 && Math.abs(data[i + 1] - 93) < 24
+                      && Math.abs(data[i + 2] - 138) < 24 && data[i + 3] > 200) {
+                    n++;
+                  }
+                }
+                return n;
+                """);
     }
 
     private static String text(WebDriver page, String id) {
@@ -150,14 +186,15 @@ class InspectorIT {
                 () -> new AssertionError("no 'HTTP API listening' line:\n" + host.output())));
     }
 
-    /** A replica of a small world of 3 × 4 areas and three physics simulators, its API on loopback. */
+    /** A replica of a small world of 3 × 4 areas, three physics simulators and a view every 40 ticks, on loopback. */
     private HostProcess replica(String name) {
         HostProcess host = HostProcess.start(image, List.of("run", "--etcd-endpoints", ETCD.endpoint().toString(),
                 "--election", election, "--instance-id", name + "-" + election, "--lease-ttl", "2s",
                 "--http-host", "127.0.0.1",
                 "--world-entities", "3000", "--world-set", "world.areas.rows=3", "--world-set", "world.areas.cols=4",
                 "--world-set", "world.component-sets.physics.simulators=3",
-                "--world-set", "world.component-sets.vitality.simulators=1"));
+                "--world-set", "world.component-sets.vitality.simulators=1",
+                "--world-set", "world.backup-interval=40"));
         started.add(host);
         return host;
     }

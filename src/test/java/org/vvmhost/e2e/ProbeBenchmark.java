@@ -37,7 +37,7 @@ public final class ProbeBenchmark {
         System.out.printf("probe cost: one replica, embedded default, examples/world/world.yaml; wrk -t2 -c8 -d%ds%n",
                 LOAD.toSeconds());
         try (HostProcess host = HostProcess.start(image, world)) {
-            ApiClient api = awaitLeader(host);
+            ApiClient api = host.awaitLeaderApi(START);
             for (String path : List.of("/leader", "/metrics", "/livez")) {
                 System.out.println(wrk(api.base().resolve(path)));
             }
@@ -46,7 +46,7 @@ public final class ProbeBenchmark {
         System.out.printf("tick time while scraped: two fresh runs of %ds each%n", RUN.toSeconds());
         for (boolean scraped : new boolean[] {false, true}) {
             try (HostProcess host = HostProcess.start(image, world)) {
-                ApiClient api = awaitLeader(host);
+                ApiClient api = host.awaitLeaderApi(START);
                 long deadline = System.nanoTime() + RUN.toNanos();
                 int scrapes = 0;
                 while (System.nanoTime() < deadline) {
@@ -65,19 +65,6 @@ public final class ProbeBenchmark {
                 stop(host);
             }
         }
-    }
-
-    private static ApiClient awaitLeader(HostProcess host) throws Exception {
-        ApiClient api = new ApiClient(host.apiUrl(START).orElseThrow(() -> new IllegalStateException(
-                "no HTTP API line:\n" + host.output())));
-        long deadline = System.nanoTime() + START.toNanos();
-        while (api.status("/leader") != 200) {
-            if (System.nanoTime() > deadline || !host.isAlive()) {
-                throw new IllegalStateException("the replica did not lead:\n" + host.output());
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        return api;
     }
 
     private static String wrk(URI url) throws IOException, InterruptedException {

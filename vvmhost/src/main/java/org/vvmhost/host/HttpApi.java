@@ -1,8 +1,10 @@
 package org.vvmhost.host;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -57,6 +60,9 @@ final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String JSON_TYPE = "application/json";
+    /** Reads bodies; NaN and Infinity are read as numbers, so that a route's check names the field holding one. */
+    private static final ObjectMapper BODY = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private static final int MAX_THREADS = 16;
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
@@ -98,17 +104,20 @@ final class HttpApi implements AutoCloseable {
     /**
      * A request as a route sees it. {@code body} is {@link MissingNode} when there is none; {@code parameters} are
      * the path's parameter segments by name; {@code query} reads a query parameter (null if absent); {@code target}
-     * is the path and query as the client sent them, for a redirect.
+     * is the path and query as the client sent them, for a redirect; {@code threads} are the server's, for the work
+     * that follows a future another thread completes (the tick loop, the command journal), so that it does not run
+     * on that thread.
      */
     record Call(JsonNode body, Function<String, String> header, Map<String, String> parameters,
-                Function<String, String> query, String target) {
+                Function<String, String> query, String target, Executor threads) {
         Call {
             parameters = Map.copyOf(parameters);
             Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(threads, "threads");
         }
 
         Call(JsonNode body, Function<String, String> header) {
-            this(body, header, Map.of(), name -> null, "/");
+            this(body, header, Map.of(), name -> null, "/", Runnable::run);
         }
     }
 
@@ -211,6 +220,8 @@ final class HttpApi implements AutoCloseable {
     private final MeterRegistry meters;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Server server;
+    /** The server's threads, which also run what follows a route's future (see {@link Call}). */
+    private final Executor threads;
     private final ServerConnector connector;
     private volatile URI advertiseUrl;
 
@@ -224,9 +235,10 @@ final class HttpApi implements AutoCloseable {
                 Collectors.toList()));
         this.meters = meters;
         // At most MAX_THREADS requests run at once, whatever clients send; the tick loop has threads of its own.
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
-        threads.setName("vvm-http");
-        this.server = new Server(threads);
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
+        pool.setName("vvm-http");
+        this.threads = pool;
+        this.server = new Server(pool);
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -396,14 +408,14 @@ final class HttpApi implements AutoCloseable {
                     return CompletableFuture.completedFuture(tooLarge());
                 }
                 try {
-                    json = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
+                    json = bytes.length == 0 ? MissingNode.getInstance() : BODY.readTree(bytes);
                 } catch (JsonProcessingException e) {
                     return CompletableFuture.completedFuture(Reply.error(400, "bad_request", "the body is not valid "
                             + "JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? "" : " (line "
                             + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")")));
                 }
             }
-            return route.async().handle(new Call(json, header, found.parameters(), query, target))
+            return route.async().handle(new Call(json, header, found.parameters(), query, target, threads))
                     .exceptionally(failure -> failed(method, path, failure));
         } catch (Exception | StackOverflowError e) {
             return CompletableFuture.completedFuture(failed(method, path, e));
@@ -492,7 +504,7 @@ final class HttpApi implements AutoCloseable {
             String target = request.getHttpURI().getPath() + (rawQuery == null ? "" : "?" + rawQuery);
             if (resolved instanceof Resolved found && found.route().stream() != null) {
                 return stream(found, new Call(MissingNode.getInstance(), header, found.parameters(),
-                        query::getValue, target), method, response, callback);
+                        query::getValue, target, threads), method, response, callback);
             }
             respond(method, path, query::getValue, target, header, request.getLength(), limit -> {
                 try (InputStream in = Content.Source.asInputStream(request)) {

@@ -22,8 +22,11 @@ import java.util.Optional;
 record HttpSettings(Optional<String> host, int port, boolean loopbackOnly, Optional<URI> advertiseUrl,
                     Optional<ApiToken> token, Optional<Tls> tls) {
 
-    /** The largest request body a mutating endpoint reads; a larger one is refused with 413. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * The largest request body a mutating endpoint reads; a larger one is refused with 413. A batch of the most
+     * commands one request may carry fits, spawns with components included.
+     */
+    static final int MAX_BODY_BYTES = 256 * 1024;
 
     HttpSettings {
         Objects.requireNonNull(host, "host");

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.EntityRecord;
@@ -119,19 +120,23 @@ final class WorldRoutes implements AutoCloseable {
             return now(HttpApi.Reply.error(413, "payload_too_large", "a batch holds at most " + MAX_BATCH
                     + " commands, this one " + nodes.size() + ": split it into several requests"));
         }
+        // A retry of a request taken already gets its receipt: the entities it names may be gone by now.
+        LongPredicate exists = key != null && gateway.knows(key) ? id -> true : gateway::exists;
         List<WorldCommand> commands = new ArrayList<>();
         try {
             for (int i = 0; i < nodes.size(); i++) {
                 commands.add(gateway.catalog().parse(nodes.get(i), prefix == null ? "command" : prefix + "[" + i
-                        + "]", gateway::exists));
+                        + "]", exists));
             }
         } catch (CommandException e) {
             return now(badCommand(e.field(), e.getMessage()));
         }
+        // The receipt completes on the journal's thread, which must go on to the next write at once.
         return ClockWaits.within(gateway.submit(commands, key).copy(), COMMAND_TIMEOUT, clock, "no acknowledgement")
-                .thenApply(receipt -> accepted(receipt, commands))
-                .exceptionally(failure -> refused(call, failure, "the commands may or may not be journaled: retry "
-                        + "with the same " + IDEMPOTENCY_KEY + " to find out, and to have them applied once"));
+                .thenApplyAsync(receipt -> accepted(receipt, commands), call.threads())
+                .exceptionallyAsync(failure -> refused(call, failure, "the commands may or may not be journaled: "
+                        + "retry with the same " + IDEMPOTENCY_KEY + " to find out, and to have them applied once"),
+                        call.threads());
     }
 
     private static HttpApi.Reply badCommand(String field, String message) {
@@ -188,10 +193,11 @@ final class WorldRoutes implements AutoCloseable {
         if (world.isEmpty()) {
             return now(elsewhere(call));
         }
+        // The read completes on the tick loop's thread: the reply is written on the server's.
         return ClockWaits.within(world.get().read(read).copy(), QUERY_TIMEOUT, clock, "no answer from the world")
-                .thenApply(reply)
-                .exceptionally(failure -> refused(call, failure, "the world has not yet reached the tick of the last "
-                        + "acknowledged command, or it is overloaded; try again"));
+                .thenApplyAsync(reply, call.threads())
+                .exceptionallyAsync(failure -> refused(call, failure, "the world has not yet reached the tick of the "
+                        + "last acknowledged command, or it is overloaded; try again"), call.threads());
     }
 
     private Object overview(World world) {

@@ -47,6 +47,15 @@ public interface CommandJournal {
 
     /** The key of the entry of {@code tick} whose first command is {@code firstSeq}. */
     static String key(long tick, long firstSeq) {
-        return String.format("%s%016d/%016d", PREFIX, tick, firstSeq);
+        // Not String.format: this is on the journal thread's path of every write.
+        StringBuilder key = new StringBuilder(PREFIX.length() + 33).append(PREFIX);
+        padded(key, tick).append('/');
+        return padded(key, firstSeq).toString();
+    }
+
+    /** {@code value} (≥ 0) in 16 digits, zero-padded, so that keys sort as numbers. */
+    private static StringBuilder padded(StringBuilder to, long value) {
+        String digits = Long.toString(value);
+        return to.append("0".repeat(Math.max(0, 16 - digits.length()))).append(digits);
     }
 }

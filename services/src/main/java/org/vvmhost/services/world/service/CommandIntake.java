@@ -167,6 +167,11 @@ final class CommandIntake implements AutoCloseable {
         return false;
     }
 
+    /** Whether a request with idempotency key {@code key} is journaled or queued (and remembered). */
+    synchronized boolean knows(String key) {
+        return receipts.containsKey(key) || queuedByKey.containsKey(key);
+    }
+
     /** The highest tick of an acknowledged command: a read that follows it must see that tick completed. */
     synchronized long highestAcknowledged() {
         return highestAcknowledged;

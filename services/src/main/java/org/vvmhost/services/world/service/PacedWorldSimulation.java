@@ -728,6 +728,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     @Override
+    public boolean knows(String key) {
+        return running && intake.knows(key);
+    }
+
+    @Override
     public CompletableFuture<CommandReceipt> submit(List<WorldCommand> commands, String idempotencyKey) {
         if (!running) {
             return CompletableFuture.failedFuture(unavailable("no world runs on this replica"));

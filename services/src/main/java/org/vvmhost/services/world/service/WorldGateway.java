@@ -32,6 +32,13 @@ public interface WorldGateway {
     boolean exists(long id);
 
     /**
+     * Whether a request with idempotency key {@code key} was taken already (journaled, or queued for the journal): a
+     * retry of it is answered with its receipt, and its commands are not checked against the world again (the
+     * entities it names may be gone by now, some by its own despawns). False when no world runs.
+     */
+    boolean knows(String key);
+
+    /**
      * Journals one request's commands (checked already) and answers once they are durable. Fails with a
      * {@link CommandRefusedException} saying why they were not taken.
      *
