@@ -2,8 +2,10 @@ package org.vvmhost.e2e;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vvmhost.leadership.FencingToken;
@@ -162,6 +164,14 @@ final class ReplicaLog {
         }
         saves().forEach(save -> ticks.add(new TickHash(save.tick(), save.hash(), save.nanos())));
         return ticks;
+    }
+
+    /** Each tick it simulated, saved or restored, with its world hash: what to compare with another run. */
+    Map<Long, String> hashes() {
+        Map<Long, String> hashes = new TreeMap<>();
+        simulated().forEach(tick -> hashes.put(tick.tick(), tick.hash()));
+        restores().forEach(tick -> hashes.put(tick.tick(), tick.hash()));
+        return hashes;
     }
 
     /** The highest tick any line says it completed. */
