@@ -39,8 +39,9 @@ import org.vvmhost.time.Clock;
  *                                 checksum and each chunk's CRC32C
  * </pre>
  * A save writes every chunk of a new generation with one fenced write each, all in flight at once, then the
- * generation's header and the manifest switch (with the removal of generations no longer kept) in one fenced write. A
- * deposed leader's writes fail, and the manifest never points at a half-written generation.
+ * generation's header and the manifest switch (with the removal of generations no longer kept) in one fenced write; a
+ * view of one chunk goes in that write too. A deposed leader's writes fail, and the manifest never points at a
+ * half-written generation.
  *
  * <p>The manifest and the chunks are laid out as before the header existed, so that every build reads every
  * generation; the header makes a generation checkable without the manifest (each chunk against its CRC32C, and a
@@ -172,21 +173,28 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
         List<Integer> checksums = new ArrayList<>();
         List<CompletableFuture<Void>> chunkWrites = new ArrayList<>();
+        // A view of one chunk goes with the switch, in one write; more chunks go first, all in flight at once (etcd
+        // commits them together), and each must be written before the header.
+        List<WriteOp> commit = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkBytes;
             byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
             checksums.add(crc(chunk));
-            chunkWrites.add(term.write(List.of(WriteOp.put(chunkKey(generation, i), chunk))));
+            WriteOp put = WriteOp.put(chunkKey(generation, i), chunk);
+            if (chunks == 1) {
+                commit.add(put);
+            } else {
+                chunkWrites.add(term.write(List.of(put)));
+            }
         }
-        // All chunks in flight at once (etcd commits them together); each must be written before the header.
-        for (int i = 0; i < chunks; i++) {
+        for (int i = 0; i < chunkWrites.size(); i++) {
             written(chunkWrites.get(i), view, "chunk " + (i + 1) + " of " + chunks, chunkWrites);
         }
         GenerationHeader header = new GenerationHeader(HEADER_LAYOUT, generation, view.tick(), bytes.length,
                 view.header().checksum(), checksums);
         Entry previous = usable ? old.map(Manifest::current).orElse(null) : stillPresent(loaded, present);
-        List<WriteOp> commit = new ArrayList<>(List.of(WriteOp.put(headerKey(generation), encode(header)),
-                WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous)))));
+        commit.add(WriteOp.put(headerKey(generation), encode(header)));
+        commit.add(WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous))));
         List<Long> dropped = List.of();
         if (usable && old.isPresent() && old.get().current().generation() == lastSaved) {
             // The manifest named this store's own last save: the two newest are views this term wrote, and the switch
@@ -194,7 +202,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
             dropped = present.keySet().stream().filter(g -> g != generation && g != lastSaved).toList();
             dropped.forEach(g -> commit.add(WriteOp.deletePrefix(generationPrefix(g))));
         }
-        write(commit, view, "the manifest switch");
+        write(commit, view, chunks == 1 ? "chunk 1 of 1 with the manifest switch" : "the manifest switch");
         if (!usable) {
             LOG.warn("Saved the world view of tick {} as generation {} with a new manifest, over one that could not "
                     + "be used; no stored generation was deleted (generations {} are kept)", view.tick(), generation,

@@ -99,8 +99,8 @@ class LeadershipWorldViewStoreTest {
         assertThat(save).as("well before the %s store timeout", TIMEOUT).failsWithin(TIMEOUT.dividedBy(2))
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(WorldViewException.class)
-                .withMessageContaining("the world view of tick 7 was not saved: chunk 1 of 1 was abandoned: "
-                        + "leadership was lost (no keepalive succeeded within the renew deadline)")
+                .withMessageContaining("the world view of tick 7 was not saved: chunk 1 of 1 with the manifest switch "
+                        + "was abandoned: leadership was lost (no keepalive succeeded within the renew deadline)")
                 .havingRootCause().isInstanceOf(LeadershipLostException.class);
         assertThat(neverAnswered).as("the write is given up").isCancelled();
     }
@@ -115,6 +115,19 @@ class LeadershipWorldViewStoreTest {
         assertThat(election.contents().keySet()).noneMatch(key -> key.startsWith("world/g-000000000001/"));
         assertThat(election.contents().keySet()).anyMatch(key -> key.startsWith("world/g-000000000002/"));
         assertThat(store.load().view().orElseThrow().tick()).isEqualTo(3);
+    }
+
+    @Test
+    void aViewOfOneChunkIsSavedWithItsSwitchInOneWrite() {
+        WorldViewStore store = storeOf(election.elect());
+        WorldView view = WorldViews.viewAt(1000, 4);
+        assertThat(view.bytes().length).isLessThan(CHUNK);
+        election.failWritesAfter(1);
+
+        store.save(view);
+
+        assertThat(store.load().view().orElseThrow().bytes()).isEqualTo(view.bytes());
+        assertThat(election.contents().keySet()).contains("world/g-000000000001/header");
     }
 
     @Test
