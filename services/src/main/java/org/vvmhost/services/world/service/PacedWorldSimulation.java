@@ -160,16 +160,18 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         this.context = context;
         this.store = opener.open(context);
+        JournalCodec codec = new JournalCodec(catalog());
+        CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
+                settings.storeTimeout(), clock);
+        // Asked now, so that it is read while the world opens: both are on the path of a takeover.
+        CompletableFuture<List<JournalEntry>> entries = journal.readAfterAsync(0);
         WorldRuntime runtime = runtimes.runtime(store);
         World opened = openWorld(runtime);
         this.world = opened;
         try {
-            JournalCodec codec = new JournalCodec(catalog());
-            CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
-                    settings.storeTimeout(), clock);
             this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context::reportFailure);
             newestViewTick = opened.tick();
-            replayJournal(journal);
+            replayJournal(entries);
         } catch (RuntimeException e) {
             opened.close();
             throw e;
@@ -198,8 +200,13 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
      * Takes over the command journal and replays it past the restored view, tick by tick, up to the last tick it
      * names: every command a predecessor acknowledged is applied before this leader takes new ones.
      */
-    private void replayJournal(CommandJournal journal) {
-        List<JournalEntry> entries = journal.readAfter(0);
+    private void replayJournal(CompletableFuture<List<JournalEntry>> read) {
+        List<JournalEntry> entries;
+        try {
+            entries = read.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
         intake.restore(entries, world.tick(), world.lastCommandSeq());
         long from = world.tick();
         long to = intake.lastJournaledTick();
