@@ -397,13 +397,17 @@ class ClusterWorldTest {
         }
     }
 
+    /** The view of an uninterrupted in-thread run at {@code tick}. */
+    private static WorldView viewAt(long tick) {
+        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
+            advanceTo(world, tick);
+            return world.snapshot();
+        }
+    }
+
     @Test
     void aRestoredWorldOnTheClusterGoesOnLikeTheOriginal() {
-        WorldView view;
-        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
-            advanceTo(world, 12);
-            view = world.snapshot();
-        }
+        WorldView view = viewAt(12);
         try (World world = TestWorlds.restore(config(2, 1), SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT),
                 view)) {
             assertThat(world.tick()).isEqualTo(12);
@@ -415,11 +419,7 @@ class ClusterWorldTest {
 
     @Test
     void aViewLoadedInPlaceKeepsTheSimulatorsAndGoesOnLikeTheOriginal() {
-        WorldView view;
-        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
-            advanceTo(world, 12);
-            view = world.snapshot();
-        }
+        WorldView view = viewAt(12);
         try (World world = create(config(2, 1))) {
             advanceTo(world, 3);
             List<String> simulators = cluster.containersOf("world-physics").stream().map(Container::name).toList();

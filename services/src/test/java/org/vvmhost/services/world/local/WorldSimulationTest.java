@@ -39,6 +39,13 @@ class WorldSimulationTest {
                 "tag", new WorldConfig.SetConfig(tagSimulators)));
     }
 
+    private static WorldView viewAt(int ticks) {
+        try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
+            TestWorlds.advanceTo(world, ticks);
+            return world.snapshot();
+        }
+    }
+
     private static long referenceHash(int ticks) {
         try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
             TestWorlds.advanceTo(world, ticks);
@@ -231,12 +238,7 @@ class WorldSimulationTest {
 
     @Test
     void aViewLoadedIntoARunningWorldReplacesItsStateAndItGoesOnLikeTheOriginal() {
-        WorldView view;
-        try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
-            TestWorlds.advanceTo(world, TICKS / 3);
-            view = world.snapshot();
-        }
-        WorldView other = WorldView.decode(view.bytes());
+        WorldView view = viewAt(TICKS / 3);
         try (World warm = TestWorlds.create(config(2, 1, 1), SETS, 2)) {
             TestWorlds.advanceTo(warm, 7);
             long before = warm.hash();
@@ -248,7 +250,7 @@ class WorldSimulationTest {
             assertThat(warm.tick()).as("a refused view changes nothing").isEqualTo(7);
             assertThat(warm.hash()).isEqualTo(before);
 
-            warm.load(other);
+            warm.load(WorldView.decode(view.bytes()));
 
             assertThat(warm.tick()).isEqualTo(TICKS / 3);
             assertThat(warm.hash()).isEqualTo(view.worldHash());

@@ -209,8 +209,7 @@ class HotStandbyTest {
 
     @Test
     void onAClusterItHandsOverTheClusterThenTheWorldAndKeepsNothingOfEither() {
-        SystemClock clusterClock = closedLater(SystemClock.create("hot-standby-test-cluster"));
-        Cluster cluster = cluster(clusterClock);
+        Cluster cluster = cluster();
         HotStandby hot = start(WorldRuntime.cluster(cluster));
         read(Optional.of(viewAt(10)));
 
@@ -227,9 +226,8 @@ class HotStandbyTest {
 
     @Test
     void aWorldWhoseClusterWasNotTakenIsNotHandedOverAndCloseStopsTheCluster() {
-        SystemClock clusterClock = closedLater(SystemClock.create("hot-standby-test-cluster"));
         long controllers = controllerThreads();
-        Cluster cluster = cluster(clusterClock);
+        Cluster cluster = cluster();
         HotStandby hot = start(WorldRuntime.cluster(cluster));
         read(Optional.empty());
         assertThat(controllerThreads()).isEqualTo(controllers + 1);
@@ -248,8 +246,7 @@ class HotStandbyTest {
 
     @Test
     void aClusterClosedByTheOneWhoTookItLeavesTheStandbyNothingToWaitFor() {
-        SystemClock clusterClock = closedLater(SystemClock.create("hot-standby-test-cluster"));
-        Cluster cluster = cluster(clusterClock);
+        Cluster cluster = cluster();
         HotStandby hot = start(WorldRuntime.cluster(cluster));
         read(Optional.of(viewAt(10)));
         hot.takeCluster().orElseThrow().close();
@@ -262,8 +259,9 @@ class HotStandbyTest {
      * A cluster for a warm world; a short grace period, because a simulator stopped under a world that no coordinator
      * drives waits for its hand-over until the grace runs out.
      */
-    private static Cluster cluster(SystemClock clock) {
-        return Cluster.start(ClusterOptions.threaded(clock).withStopGracePeriod(Duration.ofMillis(100)),
+    private Cluster cluster() {
+        SystemClock clusterClock = closedLater(SystemClock.create("hot-standby-test-cluster"));
+        return Cluster.start(ClusterOptions.threaded(clusterClock).withStopGracePeriod(Duration.ofMillis(100)),
                 FunctionRegistry.create());
     }
 
