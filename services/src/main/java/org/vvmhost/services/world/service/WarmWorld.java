@@ -18,13 +18,17 @@ import org.vvmhost.time.Clock;
 
 /**
  * The thread {@code world-warm} owns the world while it follows: it wakes when the preloader's reads change what it
- * knows (or a retry is due), asks {@link #next} what to do, and builds or loads the world outside the lock. Taking the
- * world over stops the thread and joins it, so an update under way finishes first and the world then has one owner.
+ * knows (or a retry or a rehearsal is due), asks {@link #next} what to do, and builds or loads the world outside the
+ * lock. Taking the world over stops the thread and joins it, so an update under way finishes first and the world then
+ * has one owner.
  */
 final class WarmWorld implements HotStandby {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmWorld.class);
     static final Duration RETRY = Duration.ofSeconds(1);
+    /** Loads of a new view repeated, once it has been the newest for {@link #REHEARSAL_DELAY}. */
+    static final int REHEARSALS = 4;
+    static final Duration REHEARSAL_DELAY = Duration.ofSeconds(1);
 
     /** What to do next with the warm world. */
     enum Step {
@@ -80,9 +84,13 @@ final class WarmWorld implements HotStandby {
     private boolean wake = true;
     private boolean clusterTaken;
     private boolean closed;
-    private Clock.Scheduled retry;
+    /** Wakes the thread for a retry or a rehearsal. */
+    private Clock.Scheduled alarm;
     /** Written by the thread while it follows; after it was joined, by whoever takes or closes. */
     private World world;
+    /** The thread's own: the view to load again once {@link #rehearsalDue} has passed on the clock, if any. */
+    private WorldView rehearsal;
+    private long rehearsalDue;
 
     private WarmWorld(WorldViewPreloader preloader, WorldConfig config, ComponentSetRegistry sets,
                       WorldRuntime runtime, Clock clock) {
@@ -124,9 +132,50 @@ final class WarmWorld implements HotStandby {
             Optional<WorldView> newest = preloader.latest();
             Step step = next(now, stored, newest.map(WorldView::header));
             if (step != Step.WAIT) {
-                update(step, newest);
+                rehearsal = null;
+                if (update(step, newest) && step == Step.LOAD) {
+                    rehearsal = newest.get();
+                    rehearsalDue = clock.nanoTime() + REHEARSAL_DELAY.toNanos();
+                    wakeIn(REHEARSAL_DELAY);
+                }
+            } else if (rehearsal != null && clock.nanoTime() >= rehearsalDue) {
+                rehearse(rehearsal, stored);
+                rehearsal = null;
             }
             preloader.changedSince(stored).thenRun(this::wakeUp);
+        }
+    }
+
+    /**
+     * Loads {@code view} into the world again, up to {@link #REHEARSALS} times, while nothing newer was read: the JVM
+     * compiles code that runs often, so a takeover's last load, of the leader's final view, then runs compiled and
+     * several times faster. The world ends as it was.
+     */
+    private void rehearse(WorldView view, WorldViewPreloader.StoredWorld seen) {
+        World current;
+        synchronized (this) {
+            current = world;
+        }
+        if (current == null) {
+            return;
+        }
+        try {
+            for (int i = 0; i < REHEARSALS && isFollowing() && preloader.stored() == seen; i++) {
+                current.load(view);
+            }
+        } catch (RuntimeException e) {
+            failed(current, e);
+        }
+    }
+
+    private synchronized boolean isFollowing() {
+        return following;
+    }
+
+    /** Wakes the thread after {@code delay} on the clock, unless it stops first. */
+    private synchronized void wakeIn(Duration delay) {
+        if (following) {
+            alarm = clock.schedule(delay, this::wakeUp);
         }
     }
 
@@ -135,8 +184,11 @@ final class WarmWorld implements HotStandby {
         notifyAll();
     }
 
-    /** Builds or loads the world, on the thread; a failure other than a refused view is tried again later. */
-    private void update(Step step, Optional<WorldView> newest) {
+    /**
+     * Builds or loads the world, on the thread; whether that worked. A failure other than a refused view is tried
+     * again later.
+     */
+    private boolean update(Step step, Optional<WorldView> newest) {
         long began = clock.nanoTime();
         World current;
         synchronized (this) {
@@ -148,7 +200,7 @@ final class WarmWorld implements HotStandby {
                 settle(current, new State(true, Optional.empty(), Optional.empty()));
                 LOG.info("standby: warm fresh world of seed {} built in {} ms, ready to take over", config.seed(),
                         (clock.nanoTime() - began) / 1_000_000);
-                return;
+                return true;
             }
             WorldView view = newest.orElseThrow();
             if (current == null) {
@@ -159,6 +211,7 @@ final class WarmWorld implements HotStandby {
             settle(current, new State(true, Optional.of(view.header()), Optional.empty()));
             LOG.info("standby: warm world at {} in {} ms, ready to take over", view.header(),
                     (clock.nanoTime() - began) / 1_000_000);
+            return true;
         } catch (WorldViewException e) {
             // Not this world's view (the campaign gate holds such a replica back), or a corrupt one: keep what we have.
             LOG.warn("standby: the warm world cannot take {}: {}", newest.map(WorldView::header).orElseThrow(),
@@ -168,19 +221,23 @@ final class WarmWorld implements HotStandby {
                 state = new State(state.built(), state.at(), newest.map(WorldView::header));
             }
         } catch (RuntimeException e) {
-            LOG.warn("standby: the warm world could not be {} ({}); trying again in {} ms", current == null ? "built"
-                    : "updated", e.toString(), RETRY.toMillis());
-            if (current != null) {
-                current.close();
-            }
-            synchronized (this) {
-                world = null;
-                state = State.NONE;
-                if (following) {
-                    retry = clock.schedule(RETRY, this::wakeUp);
-                }
-            }
+            failed(current, e);
         }
+        return false;
+    }
+
+    /** The world could not be built or brought up to date: it is closed, and built again after {@link #RETRY}. */
+    private void failed(World broken, RuntimeException e) {
+        LOG.warn("standby: the warm world could not be {} ({}); trying again in {} ms", broken == null ? "built"
+                : "updated", e.toString(), RETRY.toMillis());
+        if (broken != null) {
+            broken.close();
+        }
+        synchronized (this) {
+            world = null;
+            state = State.NONE;
+        }
+        wakeIn(RETRY);
     }
 
     private synchronized void settle(World built, State reached) {
@@ -246,8 +303,8 @@ final class WarmWorld implements HotStandby {
         Clock.Scheduled timer;
         synchronized (this) {
             following = false;
-            timer = retry;
-            retry = null;
+            timer = alarm;
+            alarm = null;
             notifyAll();
         }
         if (timer != null) {

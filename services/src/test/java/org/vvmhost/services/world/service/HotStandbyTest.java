@@ -163,6 +163,23 @@ class HotStandbyTest {
     }
 
     @Test
+    void aViewIsRehearsedOnceItHasBeenTheNewestForASecondAndTheWorldStaysAtIt() {
+        HotStandby hot = start(WorldRuntime.threads(1));
+        read(Optional.of(viewAt(10)));
+        int waits = preloader.waits();
+
+        clock.advance(WarmWorld.REHEARSAL_DELAY.minusMillis(1));
+        assertThat(preloader.waits()).as("nothing before the second is up").isEqualTo(waits);
+        clock.advance(Duration.ofMillis(1));
+        await().atMost(timing.eventBudget()).until(() -> preloader.waits() > waits);
+
+        World world = closedLater(hot.takeWorld(Optional.of(viewAt(10))).orElseThrow());
+        assertThat(world.tick()).isEqualTo(10);
+        TestWorlds.advanceTo(world, 15);
+        assertThat(world.hash()).isEqualTo(viewAt(15).worldHash());
+    }
+
+    @Test
     void aFreshWorldIsNotAskedOfOneThatHoldsAView() {
         HotStandby hot = start(WorldRuntime.threads(1));
         read(Optional.of(viewAt(10)));
