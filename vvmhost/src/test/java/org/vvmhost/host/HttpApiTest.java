@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.vvmhost.testing.TestCertificates;
 
 /**
  * The HTTP server on loopback, with the production router and a mutating route that exists only here (the real ones
@@ -39,9 +38,6 @@ class HttpApiTest {
     private final List<JsonNode> changes = new CopyOnWriteArrayList<>();
     private final List<HttpApi> apis = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-
-    @TempDir
-    Path dir;
 
     @AfterEach
     void closeAndCheckThreads() {
@@ -138,12 +134,12 @@ class HttpApiTest {
 
     @Test
     void tlsServesWithAPemCertificateAndRefusesPlainHttp() throws Exception {
-        TestCertificates certificates = TestCertificates.create(dir);
-        HttpSettings.Tls tls = new HttpSettings.Tls(certificates.certFile(), certificates.keyFile(),
-                PemKeys.keyStore(certificates.certFile(), certificates.keyFile()));
+        TestCertificates certificates = TestCertificates.generate();
+        HttpSettings.Tls tls = new HttpSettings.Tls(certificates.serverCert(), certificates.serverKey(),
+                PemKeys.keyStore(certificates.serverCert(), certificates.serverKey()));
         HttpApi api = start(new HttpSettings(Optional.of("127.0.0.1"), 0, true, Optional.empty(), Optional.empty(),
                 Optional.of(tls)));
-        HttpClient trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(certificates.clientContext())
+        HttpClient trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(PemKeys.trusting(certificates.ca()))
                 .build();
 
         HttpResponse<String> secure = trusting.send(HttpRequest.newBuilder(URI.create("https://localhost:"

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vvmhost.testing.TestCertificates;
 import picocli.CommandLine;
 
 /** The HTTP API's options of {@code vvmhost run}: defaults, variables, and each bad value named. */
@@ -78,13 +79,13 @@ class HttpOptionsTest {
 
     @Test
     void pemFilesThatAreNotWhatTheySayAreNamed() throws Exception {
-        TestCertificates good = TestCertificates.create(dir);
+        TestCertificates good = TestCertificates.generate();
         Path notPem = Files.writeString(dir.resolve("bad.pem"), "hello");
 
         assertThat(execute("run", "--http-tls-cert-file", notPem.toString(), "--http-tls-key-file",
-                good.keyFile().toString())).isEqualTo(2);
+                good.serverKey().toString())).isEqualTo(2);
         assertThat(err.toString()).contains("'--http-tls-cert-file'", "not a PEM certificate");
-        assertThat(execute("run", "--http-tls-cert-file", good.certFile().toString(), "--http-tls-key-file",
+        assertThat(execute("run", "--http-tls-cert-file", good.serverCert().toString(), "--http-tls-key-file",
                 notPem.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("'--http-tls-key-file'", "PKCS#8");
     }

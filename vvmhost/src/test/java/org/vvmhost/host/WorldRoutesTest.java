@@ -27,10 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vvmhost.leadership.Candidate;
-import org.vvmhost.leadership.DataStore;
-import org.vvmhost.leadership.FencingToken;
 import org.vvmhost.leadership.Leadership;
-import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
@@ -43,8 +40,9 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.service.WorldServiceSettings;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewLocation;
+import org.vvmhost.testing.ForwardingTerm;
 import org.vvmhost.time.ManualClock;
-import org.vvmhost.vvm.ServiceContext;
+import org.vvmhost.vvm.ElectionContext;
 
 /**
  * The world's endpoints over HTTP on loopback, served by a real world service that leads an in-memory election, on a
@@ -72,7 +70,7 @@ class WorldRoutesTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(BUDGET).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final GatedJournalTerm term;
-    private final Context context;
+    private final ElectionContext context;
     private final WorldSimulationService world;
     private final HttpApi api;
 
@@ -81,7 +79,7 @@ class WorldRoutesTest {
         Leadership leadership = election.join(new Candidate("replica-a", "test-host", 1, Instant.EPOCH));
         toClose.add(leadership);
         term = new GatedJournalTerm(leadership.campaign().elected().get());
-        context = new Context(term, leadership.data());
+        context = new ElectionContext(term, leadership.data());
         world = WorldSimulationService.create(WorldServiceSettings.of(CONFIG).withThreads(1).withCommands(
                         new WorldServiceSettings.Commands(MAX_PENDING, Duration.ofSeconds(5), Duration.ofMillis(10),
                                 1000)), ComponentSetRegistry.builtIn(),
@@ -358,14 +356,13 @@ class WorldRoutesTest {
     }
 
     /** The term of the in-memory election, whose command journal writes the test may hold. */
-    private static final class GatedJournalTerm implements Term {
-        private final Term delegate;
+    private static final class GatedJournalTerm extends ForwardingTerm {
         final List<List<WriteOp>> journalWrites = new CopyOnWriteArrayList<>();
         private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
         private final CompletableFuture<Void> heldWrite = new CompletableFuture<>();
 
         GatedJournalTerm(Term delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void hold() {
@@ -385,80 +382,14 @@ class WorldRoutesTest {
             boolean journal = ops.stream().anyMatch(op -> op instanceof WriteOp.Put put
                     && put.key().startsWith("journal/"));
             if (!journal) {
-                return delegate.write(ops);
+                return super.write(ops);
             }
             journalWrites.add(ops);
             CompletableFuture<Void> now = gate;
             if (!now.isDone()) {
                 heldWrite.complete(null);
             }
-            return now.thenCompose(ignored -> delegate.write(ops));
-        }
-
-        @Override
-        public FencingToken fencingToken() {
-            return delegate.fencingToken();
-        }
-
-        @Override
-        public String leaderKey() {
-            return delegate.leaderKey();
-        }
-
-        @Override
-        public Status status() {
-            return delegate.status();
-        }
-
-        @Override
-        public CompletableFuture<LeadershipLostException> lost() {
-            return delegate.lost();
-        }
-
-        @Override
-        public CompletableFuture<Void> release() {
-            return delegate.release();
-        }
-
-        @Override
-        public Optional<Duration> renewDeadlineSlack() {
-            return delegate.renewDeadlineSlack();
-        }
-
-        @Override
-        public CompletableFuture<Void> nameSuccessor(String candidateId, Duration validFor) {
-            return delegate.nameSuccessor(candidateId, validFor);
-        }
-    }
-
-    private static final class Context implements ServiceContext {
-        private final Term term;
-        private final DataStore data;
-        final BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
-
-        Context(Term term, DataStore data) {
-            this.term = term;
-            this.data = data;
-        }
-
-        @Override
-        public Term term() {
-            return term;
-        }
-
-        @Override
-        public DataStore data() {
-            return data;
-        }
-
-        @Override
-        public CompletableFuture<Void> stopToken() {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void reportFailure(Throwable cause) {
-            failures.add(cause);
+            return now.thenCompose(ignored -> super.write(ops));
         }
     }
 }

@@ -37,7 +37,8 @@ class EtcdCompactionTest {
     /** A world view of 256 KiB every 200 ms: 1.25 MiB/s, against a history of at most two retentions. */
     private static final int VIEW_BYTES = 256 << 10;
     private static final Duration INTERVAL = Duration.ofMillis(200);
-    private static final Duration RUN = Duration.ofSeconds(30);
+    /** Long enough to write twice the quota and more (about 27 s when each write is quick), on a busy machine too. */
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
 
     @Test
     void aLeaderThatCompactsNeverFillsASmallQuotaWhileItsBackupsChurn() throws Exception {
@@ -50,8 +51,8 @@ class EtcdCompactionTest {
             long firstRevision = ETCD.get(election + "-data/epoch").orElseThrow().getModRevision();
             long written = 0;
             List<Long> revisions = new ArrayList<>();
-            long end = clock.nanoTime() + RUN.toNanos();
-            for (long generation = 1; clock.nanoTime() < end; generation++) {
+            long end = clock.nanoTime() + RUN_LIMIT.toNanos();
+            for (long generation = 1; written <= 2 * QUOTA && clock.nanoTime() < end; generation++) {
                 // As the world view store does: a new generation, then the one before the previous goes.
                 await(term.write(List.of(WriteOp.put("world/g-" + generation + "/chunk-0", new byte[VIEW_BYTES]),
                         WriteOp.deletePrefix("world/g-" + (generation - 2) + "/"))));

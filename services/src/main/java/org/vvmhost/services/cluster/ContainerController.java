@@ -154,8 +154,9 @@ final class ContainerController implements ContainerRuntime.ExitListener {
         int start = starts.merge(name, 1, Integer::sum);
         long seed = options.seed() * 31 + start;
         ContainerRuntime worker = new ContainerRuntime(container, function.get(),
-                workerExecutors.apply("container-" + name), options.clock(), options.stopGracePeriod(), messaging,
-                seed, this);
+                workerExecutors.apply("container-" + name),
+                Mailbox.of(container.spec().mailboxCapacity(), options.virtual()), options.clock(),
+                options.stopGracePeriod(), messaging, seed, this);
         workers.put(name, worker);
         edges.computeIfAbsent(name, Edge::new).runtime(worker);
         worker.start();

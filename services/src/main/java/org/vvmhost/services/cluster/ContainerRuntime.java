@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,22 +44,28 @@ final class ContainerRuntime {
     private final Clock clock;
     private final Duration gracePeriod;
     private final ExitListener listener;
-    private final ArrayBlockingQueue<Envelope<?>> mailbox;
+    private final Mailbox mailbox;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Context context;
+    private final Runnable drainTask = this::drain;
+    private final Runnable resumeTask = this::resume;
+    private final BiConsumer<Object, Throwable> stageDone = this::stageDone;
     private volatile Envelope<?> current;
     private boolean busy;
+    /** The outcome of the pending stage, handed to the worker by {@link #resumeTask} (one stage at a time). */
+    private Object stageValue;
+    private Throwable stageError;
 
-    ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Clock clock,
-                     Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
+    ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Mailbox mailbox,
+                     Clock clock, Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
         this.container = container;
         this.function = function;
         this.executor = executor;
         this.clock = clock;
         this.gracePeriod = gracePeriod;
         this.listener = listener;
-        this.mailbox = new ArrayBlockingQueue<>(container.spec().mailboxCapacity());
+        this.mailbox = mailbox;
         this.context = new Context(messaging, new SplittableRandom(seed ^ container.name().hashCode()));
     }
 
@@ -102,9 +108,8 @@ final class ContainerRuntime {
                     + describe(now));
         }
         if (!mailbox.offer(envelope)) {
-            throw new MailboxFullException("the mailbox of container '" + name() + "' is full ("
-                    + mailbox.remainingCapacity() + " free of " + container.spec().mailboxCapacity()
-                    + "): back off and retry, or raise spec.mailboxCapacity");
+            throw new MailboxFullException("the mailbox of container '" + name() + "' is full (" + mailbox.capacity
+                    + " messages): back off and retry, or raise spec.mailboxCapacity");
         }
         if (state.get() == State.ENDED && mailbox.remove(envelope)) {
             // Ended between the check and the offer: the end already failed the mailbox, so this one is ours.
@@ -151,9 +156,10 @@ final class ContainerRuntime {
     }
 
     private void scheduleDrain() {
-        if (draining.compareAndSet(false, true)) {
+        // Read first: while the worker drains, senders leave the flag's cache line alone.
+        if (!draining.get() && draining.compareAndSet(false, true)) {
             try {
-                executor.execute(this::drain);
+                executor.execute(drainTask);
             } catch (RejectedExecutionException e) {
                 draining.set(false);
                 failQueued(new ContainerUnavailableException("container '" + name() + "' has ended"));
@@ -198,7 +204,7 @@ final class ContainerRuntime {
         }
         if (!result.isDone()) {
             busy = true;
-            result.whenComplete((value, error) -> resumeAfter(envelope, value, error));
+            result.whenComplete(stageDone);
             return;
         }
         current = null;
@@ -212,17 +218,27 @@ final class ContainerRuntime {
         envelope.settle(value, null);
     }
 
-    private <R> void resumeAfter(Envelope<R> envelope, R value, Throwable error) {
+    /** The pending stage completed, on whatever thread completed it: the worker takes over. */
+    private void stageDone(Object value, Throwable error) {
+        stageValue = value;
+        stageError = error;
         try {
-            executor.execute(() -> {
-                busy = false;
-                current = null;
-                complete(envelope, value, error);
-                drain();
-            });
+            executor.execute(resumeTask);
         } catch (RejectedExecutionException e) {
-            envelope.fail(new ContainerFailedException("container '" + name() + "' ended before replying"));
+            current.fail(new ContainerFailedException("container '" + name() + "' ended before replying"));
         }
+    }
+
+    /** On the worker, after the pending stage completed: reply, then go on with the mailbox. */
+    @SuppressWarnings("unchecked")
+    private void resume() {
+        Envelope<Object> envelope = (Envelope<Object>) current;
+        busy = false;
+        current = null;
+        complete(envelope, stageValue, stageError);
+        stageValue = null;
+        stageError = null;
+        drain();
     }
 
     private <R> void complete(Envelope<R> envelope, R value, Throwable error) {

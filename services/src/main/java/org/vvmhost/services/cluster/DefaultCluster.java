@@ -11,10 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.time.Clock;
 
 final class DefaultCluster implements Cluster {
@@ -193,34 +191,35 @@ final class DefaultCluster implements Cluster {
 
     @Override
     public void send(String container, Request<?> message) {
-        Edge edge = edgeOf(container);
-        deliver(edge, Envelope.send(message, edge));
-    }
-
-    @Override
-    public <R> CompletableFuture<R> request(String container, Request<R> message, Duration timeout) {
-        return requestVia(() -> edgeOf(container), message, timeout);
+        sendVia(edgeOf(container), message);
     }
 
     @Override
     public void sendToService(String service, Request<?> message) {
-        Edge edge = pick(service);
-        deliver(edge, Envelope.send(message, edge));
+        sendVia(pick(service), message);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> request(String container, Request<R> message, Duration timeout) {
+        return requestVia(false, container, message, timeout);
     }
 
     @Override
     public <R> CompletableFuture<R> requestService(String service, Request<R> message, Duration timeout) {
-        return requestVia(() -> pick(service), message, timeout);
+        return requestVia(true, service, message, timeout);
     }
 
-    /** A request to the edge {@code target} finds; what cannot be delivered fails the future, not the call. */
-    private <R> CompletableFuture<R> requestVia(Supplier<Edge> target, Request<R> message, Duration timeout) {
+    private void sendVia(Edge edge, Request<?> message) {
+        deliver(edge, Envelope.send(message, edge));
+    }
+
+    /** A request to a container or through a service; what cannot be delivered fails the future, not the call. */
+    private <R> CompletableFuture<R> requestVia(boolean service, String target, Request<R> message, Duration timeout) {
         try {
-            Edge edge = target.get();
-            CompletableFuture<R> reply = ClockWaits.within(new CompletableFuture<>(), timeout, options.clock(),
-                    "no reply from container '" + edge.container() + "'");
-            deliver(edge, new Envelope<>(message, reply, edge));
-            return reply;
+            Edge edge = service ? pick(target) : edgeOf(target);
+            Envelope<R> envelope = Envelope.request(message, edge, timeout, options.clock());
+            deliver(edge, envelope);
+            return envelope.reply;
         } catch (ClusterException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -2,16 +2,26 @@ package org.vvmhost.services.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
+/**
+ * The event queue is a binary heap ordered by (deadline, scheduling order), a total order, so any correct heap runs
+ * tasks in the same order. Each task knows its slot, so a cancel removes it at once: request timeouts, which are
+ * nearly all cancelled, never pile up in the heap. Tasks handed to {@link #execute} have no handle, so their
+ * entries are reused once they ran: a busy container's drain and resume tasks allocate nothing.
+ */
 final class DiscreteEventClock implements VirtualClock {
 
     private static final Instant ORIGIN = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private static final int SPARE_LIMIT = 256;
+
+    private Task[] heap = new Task[64];
+    private int size;
+    private final Task[] spare = new Task[SPARE_LIMIT];
+    private int spares;
     private long now;
     private long sequence;
-    private int live;
 
     @Override
     public long nanoTime() {
@@ -25,70 +35,128 @@ final class DiscreteEventClock implements VirtualClock {
 
     @Override
     public Scheduled schedule(Duration delay, Runnable task) {
-        Task scheduled = new Task(now + Math.max(0, delay.toNanos()), sequence++, task);
-        queue.add(scheduled);
-        live++;
+        Task scheduled = new Task(false);
+        scheduled.arm(now + Math.max(0, delay.toNanos()), sequence++, task);
+        add(scheduled);
         return scheduled;
     }
 
     @Override
     public void execute(Runnable task) {
-        queue.add(new Task(now, sequence++, task));
-        live++;
+        Task queued = spares > 0 ? spare[--spares] : new Task(true);
+        queued.arm(now, sequence++, task);
+        add(queued);
     }
 
     @Override
     public void runFor(Duration span) {
         long until = now + span.toNanos();
-        while (true) {
-            Task head = queue.peek();
-            if (head == null || head.deadline > until) {
-                break;
-            }
-            queue.poll();
-            if (head.done) {
-                continue;
-            }
-            head.done = true;
-            live--;
+        while (size > 0 && heap[0].deadline <= until) {
+            Task head = heap[0];
+            removeAt(0);
             now = Math.max(now, head.deadline);
-            head.action.run();
+            Runnable action = head.action;
+            head.action = null;
+            if (head.reusable && spares < SPARE_LIMIT) {
+                spare[spares++] = head;
+            }
+            action.run();
         }
         now = Math.max(now, until);
     }
 
     @Override
     public int pendingTasks() {
-        return live;
+        return size;
     }
 
-    private final class Task implements Comparable<Task>, Scheduled {
-        final long deadline;
-        final long order;
-        final Runnable action;
-        boolean done;
+    private void add(Task task) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, task);
+    }
 
-        Task(long deadline, long order, Runnable action) {
-            this.deadline = deadline;
-            this.order = order;
-            this.action = action;
+    private void removeAt(int slot) {
+        heap[slot].slot = -1;
+        Task last = heap[--size];
+        heap[size] = null;
+        if (slot == size) {
+            return;
+        }
+        siftDown(slot, last);
+        if (heap[slot] == last) {
+            siftUp(slot, last);
+        }
+    }
+
+    private void siftUp(int slot, Task task) {
+        while (slot > 0) {
+            int parent = (slot - 1) >>> 1;
+            Task above = heap[parent];
+            if (!task.before(above)) {
+                break;
+            }
+            place(slot, above);
+            slot = parent;
+        }
+        place(slot, task);
+    }
+
+    private void siftDown(int slot, Task task) {
+        int half = size >>> 1;
+        while (slot < half) {
+            int child = 2 * slot + 1;
+            Task smaller = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right].before(smaller)) {
+                child = right;
+                smaller = heap[right];
+            }
+            if (!smaller.before(task)) {
+                break;
+            }
+            place(slot, smaller);
+            slot = child;
+        }
+        place(slot, task);
+    }
+
+    private void place(int slot, Task task) {
+        heap[slot] = task;
+        task.slot = slot;
+    }
+
+    private final class Task implements Scheduled {
+        /** Whether it came from execute, so that no handle to it exists and it may be reused. */
+        final boolean reusable;
+        long deadline;
+        long order;
+        Runnable action;
+        /** Its index in the heap; -1 once it ran or was cancelled. */
+        int slot = -1;
+
+        Task(boolean reusable) {
+            this.reusable = reusable;
+        }
+
+        void arm(long at, long sequenceNumber, Runnable task) {
+            deadline = at;
+            order = sequenceNumber;
+            action = task;
+        }
+
+        boolean before(Task other) {
+            return deadline < other.deadline || deadline == other.deadline && order < other.order;
         }
 
         @Override
         public boolean cancel() {
-            if (done) {
+            if (slot < 0) {
                 return false;
             }
-            // Lazy removal: the queue skips it when it comes up, so a cancel is O(1).
-            done = true;
-            live--;
+            removeAt(slot);
             return true;
-        }
-
-        @Override
-        public int compareTo(Task other) {
-            int byDeadline = Long.compare(deadline, other.deadline);
-            return byDeadline != 0 ? byDeadline : Long.compare(order, other.order);
         }
     }
 }

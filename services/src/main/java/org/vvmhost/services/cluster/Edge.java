@@ -1,6 +1,5 @@
 package org.vvmhost.services.cluster;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -10,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Edge {
 
     private final String container;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Messages routed here (counted by senders) and settled (by the worker, mostly). */
+    private final SenderWorkerCounts counts = new SenderWorkerCounts();
     private final AtomicLong extraLatencyNanos = new AtomicLong();
     private volatile ContainerRuntime runtime;
 
@@ -24,15 +24,17 @@ final class Edge {
 
     /** Messages routed here and not yet handled: what least-connections compares. */
     int inFlight() {
-        return inFlight.get();
+        // Settled first: a message is routed before it is settled, so the difference is never below the truth.
+        long settled = counts.worker();
+        return (int) (counts.senders() - settled);
     }
 
     void acquire() {
-        inFlight.incrementAndGet();
+        counts.addSender();
     }
 
     void release() {
-        inFlight.decrementAndGet();
+        counts.addWorker();
     }
 
     long extraLatencyNanos() {
@@ -54,6 +56,6 @@ final class Edge {
 
     @Override
     public String toString() {
-        return "Edge[" + container + ", inFlight=" + inFlight.get() + "]";
+        return "Edge[" + container + ", inFlight=" + inFlight() + "]";
     }
 }

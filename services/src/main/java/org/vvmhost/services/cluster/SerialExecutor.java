@@ -1,6 +1,7 @@
 package org.vvmhost.services.cluster;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -89,10 +90,13 @@ interface SerialExecutor extends Executor {
         }
     }
 
+    /** Its tasks wait in its own queue; the clock runs one {@link #runNext} per task, so a shutdownNow can drop
+     *  them, and a task costs no wrapper. */
     final class OnVirtualClock implements SerialExecutor {
         private final VirtualClock clock;
+        private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        private final Runnable runNext = this::runNext;
         private boolean shut;
-        private boolean dropQueued;
 
         OnVirtualClock(VirtualClock clock) {
             this.clock = clock;
@@ -103,11 +107,15 @@ interface SerialExecutor extends Executor {
             if (shut) {
                 throw new RejectedExecutionException("executor is shut down");
             }
-            clock.execute(() -> {
-                if (!dropQueued) {
-                    task.run();
-                }
-            });
+            queued.add(task);
+            clock.execute(runNext);
+        }
+
+        private void runNext() {
+            Runnable task = queued.poll();
+            if (task != null) {
+                task.run();
+            }
         }
 
         @Override
@@ -118,7 +126,7 @@ interface SerialExecutor extends Executor {
         @Override
         public void shutdownNow() {
             shut = true;
-            dropQueued = true;
+            queued.clear();
         }
 
         @Override

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +46,9 @@ public final class ClusterScenarioRunner {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
+    private static final Duration CLOCK_LAG_LIMIT = Duration.ofSeconds(10);
+    /** Arrivals missed, as a share of those due, beyond which the generator is said to have fallen short. */
+    private static final double SHORTFALL_TOLERANCE = 0.01;
 
     /**
      * What to run.
@@ -141,10 +144,12 @@ public final class ClusterScenarioRunner {
                 : Scenarios.read(settings.scenario(), manifests, settings.duration());
         String service = chooseService(settings, manifests);
         checkImages(manifests);
-        ScenarioMetrics metrics = settings.virtualTime()
+        Outcome outcome = settings.virtualTime()
                 ? runVirtual(settings, manifests, scenario, service)
                 : runWallClock(settings, manifests, scenario, service);
+        ScenarioMetrics metrics = outcome.metrics();
         out.print(table(metrics));
+        shortfall(metrics, outcome.missed(), outcome.maxLateness()).ifPresent(out::println);
         if (settings.jsonOut() != null) {
             try {
                 Files.writeString(settings.jsonOut(), json(metrics));
@@ -171,6 +176,8 @@ public final class ClusterScenarioRunner {
         text.append(String.format(Locale.ROOT, "Cluster run (%s time, seed %d): %.1f s at %.1f req/s to service '%s'%n",
                 m.mode(), m.seed(), m.durationS(), m.ratePerS(), m.service()));
         text.append(String.format(Locale.ROOT, "%-28s %12s%n", "metric", "value"));
+        row(text, "rate asked (req/s)", fmt(m.ratePerS()));
+        row(text, "rate achieved (req/s)", fmt(m.durationS() == 0 ? 0 : m.sent() / m.durationS()));
         row(text, "requests sent", Long.toString(m.sent()));
         row(text, "requests succeeded", Long.toString(m.succeeded()));
         row(text, "requests failed", Long.toString(m.failed()));
@@ -194,6 +201,21 @@ public final class ClusterScenarioRunner {
             }
         }
         return text.toString();
+    }
+
+    /**
+     * A warning if the generator fell short of the asked rate because it could not keep up: it missed more than
+     * 1% of the arrivals due on its timeline (a Poisson count of its own below the asked rate is not a shortfall).
+     */
+    static Optional<String> shortfall(ScenarioMetrics m, long missed, Duration maxLateness) {
+        long due = m.sent() + missed;
+        if (missed == 0 || missed <= due * SHORTFALL_TOLERANCE) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "Warning: the generator fell short: %.1f req/s achieved of %.1f"
+                + " asked (%d of %d requests due were not sent; arrivals came up to %d ms late). The machine is too"
+                + " busy for this rate: lower --rate, or use --virtual-time.", m.sent() / m.durationS(), m.ratePerS(),
+                missed, due, maxLateness.toMillis()));
     }
 
     private static void row(StringBuilder text, String name, String value) {
@@ -242,7 +264,7 @@ public final class ClusterScenarioRunner {
         }
     }
 
-    private static ScenarioMetrics runVirtual(Settings settings, List<Resource> manifests, Scenario scenario,
+    private static Outcome runVirtual(Settings settings, List<Resource> manifests, Scenario scenario,
                                               String service) {
         VirtualClock clock = VirtualClock.create();
         Cluster cluster = Cluster.start(ClusterOptions.virtual(clock).withSeed(settings.seed()),
@@ -266,7 +288,7 @@ public final class ClusterScenarioRunner {
         }
     }
 
-    private static ScenarioMetrics runWallClock(Settings settings, List<Resource> manifests, Scenario scenario,
+    private static Outcome runWallClock(Settings settings, List<Resource> manifests, Scenario scenario,
                                                 String service) {
         try (SystemClock clock = SystemClock.create("cluster-run-clock")) {
             Cluster cluster = Cluster.start(ClusterOptions.threaded(clock).withSeed(settings.seed()),
@@ -280,10 +302,19 @@ public final class ClusterScenarioRunner {
                 }
                 Run run = new Run(cluster, scenario, service, settings);
                 CountDownLatch horizon = new CountDownLatch(1);
-                run.start();
-                clock.schedule(scenario.horizon(), horizon::countDown);
-                awaitQuietly(horizon, scenario.horizon().plusSeconds(10));
-                run.stopGenerating();
+                // The generator and the driver are confined to the clock's thread, which runs their tasks: so are
+                // their start and stop.
+                clock.schedule(Duration.ZERO, () -> {
+                    run.start();
+                    clock.schedule(scenario.horizon(), () -> {
+                        run.stopGenerating();
+                        horizon.countDown();
+                    });
+                });
+                if (!await(horizon, scenario.horizon().plus(CLOCK_LAG_LIMIT))) {
+                    throw new IllegalStateException("the run's clock fell more than " + CLOCK_LAG_LIMIT.toSeconds()
+                            + " s behind its end: the machine is too busy for this run");
+                }
                 long drainDeadline = clock.nanoTime() + settings.requestTimeout().plusMillis(500).toNanos();
                 while (run.outstanding() > 0 && clock.nanoTime() < drainDeadline) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -295,11 +326,13 @@ public final class ClusterScenarioRunner {
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch, Duration limit) {
+    /** False if {@code limit} passed first. */
+    private static boolean await(CountDownLatch latch, Duration limit) {
         try {
-            latch.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+            return latch.await(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the run was going", e);
         }
     }
 
@@ -318,6 +351,10 @@ public final class ClusterScenarioRunner {
         return Math.max(1, total);
     }
 
+    /** The metrics, and how far the generator fell behind its timeline (wall-clock only). */
+    private record Outcome(ScenarioMetrics metrics, long missed, Duration maxLateness) {
+    }
+
     /** The generator and the driver of one run, on the cluster's clock. */
     private static final class Run {
         private final Cluster cluster;
@@ -327,11 +364,8 @@ public final class ClusterScenarioRunner {
         private final Settings settings;
         private final ScenarioDriver driver;
         private final MetricsRecorder recorder;
-        private final SplittableRandom random;
+        private final PoissonArrivals arrivals;
         private final AtomicLong outstanding = new AtomicLong();
-        private final double meanGapNanos;
-        private volatile boolean generating = true;
-        private volatile Clock.Scheduled nextArrival;
         private long origin;
         private long sequence;
 
@@ -343,29 +377,19 @@ public final class ClusterScenarioRunner {
             this.settings = settings;
             this.driver = new ScenarioDriver(cluster, scenario, settings.seed());
             this.recorder = new MetricsRecorder((int) Math.ceil(scenario.horizon().toNanos() / 1e9));
-            this.random = new SplittableRandom(settings.seed());
-            this.meanGapNanos = 1e9 / settings.ratePerSecond();
+            this.arrivals = new PoissonArrivals(clock, settings.seed(), settings.ratePerSecond(), scenario.horizon(),
+                    this::arrive);
         }
 
+        /** On the clock's thread (virtual: the driving thread). */
         void start() {
             origin = clock.nanoTime();
             // The driver starts first, so that an event at t=0 is in force before the first request.
             driver.start();
-            scheduleArrival();
-        }
-
-        private void scheduleArrival() {
-            long gap = Math.round(-Math.log(1 - random.nextDouble()) * meanGapNanos);
-            if (clock.nanoTime() + gap - origin >= scenario.horizon().toNanos()) {
-                return;
-            }
-            nextArrival = clock.schedule(Duration.ofNanos(gap), this::arrive);
+            arrivals.start();
         }
 
         private void arrive() {
-            if (!generating) {
-                return;
-            }
             recorder.sent();
             outstanding.incrementAndGet();
             long sentAt = clock.nanoTime();
@@ -378,15 +402,11 @@ public final class ClusterScenarioRunner {
                 }
                 outstanding.decrementAndGet();
             });
-            scheduleArrival();
         }
 
+        /** On the clock's thread (virtual: the driving thread). */
         void stopGenerating() {
-            generating = false;
-            Clock.Scheduled pending = nextArrival;
-            if (pending != null) {
-                pending.cancel();
-            }
+            arrivals.stop();
             driver.stop();
         }
 
@@ -394,9 +414,10 @@ public final class ClusterScenarioRunner {
             return outstanding.get();
         }
 
-        ScenarioMetrics finish(String mode) {
-            return recorder.snapshot(mode, settings.seed(), scenario.horizon().toNanos() / 1e9,
+        Outcome finish(String mode) {
+            ScenarioMetrics metrics = recorder.snapshot(mode, settings.seed(), scenario.horizon().toNanos() / 1e9,
                     settings.ratePerSecond(), service, driver.applied());
+            return new Outcome(metrics, arrivals.missed(), arrivals.maxLateness());
         }
     }
 }

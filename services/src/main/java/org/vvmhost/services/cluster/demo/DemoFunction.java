@@ -33,6 +33,7 @@ public final class DemoFunction implements ContainerFunction {
     }
 
     private long meanNanos;
+    private Duration mean;
     private boolean exponential;
 
     /** Registers the demo image. */
@@ -70,6 +71,7 @@ public final class DemoFunction implements ContainerFunction {
             throw new IllegalArgumentException(problem);
         });
         meanNanos = Math.round(Double.parseDouble(context.config().getOrDefault("serviceTimeMs", "2")) * 1e6);
+        mean = Duration.ofNanos(meanNanos);
         exponential = context.config().getOrDefault("serviceTime", "exponential").equals("exponential");
     }
 
@@ -87,8 +89,22 @@ public final class DemoFunction implements ContainerFunction {
         if (nanos <= 0) {
             return CompletableFuture.completedFuture(context.name());
         }
-        CompletableFuture<String> done = new CompletableFuture<>();
-        context.clock().schedule(Duration.ofNanos(nanos), () -> done.complete(context.name()));
-        return done;
+        Served served = new Served(context.name());
+        context.clock().schedule(exponential ? Duration.ofNanos(nanos) : mean, served);
+        return served;
+    }
+
+    /** The reply, and the task that gives it when the service time is over: one object per request. */
+    private static final class Served extends CompletableFuture<String> implements Runnable {
+        private final String container;
+
+        Served(String container) {
+            this.container = container;
+        }
+
+        @Override
+        public void run() {
+            complete(container);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.vvmhost.services.cluster.demo;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ final class MetricsRecorder {
     private final int seconds;
     private final long[] perSecond;
     private final Map<String, Long> errors = new TreeMap<>();
-    private final Map<String, Long> perContainer = new TreeMap<>();
+    /** Counts per container, sorted only for the snapshot; a count is a one-element array, so no boxing. */
+    private final Map<String, long[]> perContainer = new HashMap<>();
     private final Histogram latencies = new Histogram(3);
     private long sent;
 
@@ -55,7 +57,7 @@ final class MetricsRecorder {
         if (second >= 0 && second < seconds) {
             perSecond[second]++;
         }
-        perContainer.merge(container, 1L, Long::sum);
+        perContainer.computeIfAbsent(container, name -> new long[1])[0]++;
     }
 
     synchronized void failure(Throwable error) {
@@ -88,10 +90,12 @@ final class MetricsRecorder {
         ScenarioMetrics.Throughput throughput = new ScenarioMetrics.Throughput(
                 seconds == 0 ? 0 : Math.round(total * 1000.0 / seconds) / 1000.0, seconds == 0 ? 0 : min, max,
                 Arrays.stream(perSecond).boxed().toList());
+        Map<String, Long> served = new TreeMap<>();
+        perContainer.forEach((name, requests) -> served.put(name, requests[0]));
         long failed = errors.values().stream().mapToLong(Long::longValue).sum();
         return new ScenarioMetrics(mode, seed, durationS, rate, service, sent, count, failed, latency, throughput,
                 Collections.unmodifiableMap(new TreeMap<>(errors)),
-                Collections.unmodifiableMap(new TreeMap<>(perContainer)), events);
+                Collections.unmodifiableMap(served), events);
     }
 
     private double percentile(double percent) {

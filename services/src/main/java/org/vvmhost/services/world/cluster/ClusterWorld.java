@@ -516,11 +516,7 @@ final class ClusterWorld implements World {
 
     @Override
     public Optional<EntityRecord> entity(long id) {
-        int area = index.areaOf(id);
-        if (area < 0) {
-            return Optional.empty();
-        }
-        return read(new int[] {area}, new long[] {id}, 1).stream().findFirst();
+        return index.find(id, this::read);
     }
 
     @Override

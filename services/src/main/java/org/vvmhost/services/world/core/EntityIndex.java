@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.WorldGeometry;
@@ -61,6 +63,21 @@ public final class EntityIndex {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * How a world reads entities: those of {@code ids} in {@code areas}, or with {@code ids} null up to {@code limit}
+     * of each area, lowest ids first.
+     */
+    @FunctionalInterface
+    public interface Reader {
+        List<EntityRecord> read(int[] areas, long[] ids, int limit);
+    }
+
+    /** Entity {@code id}, read by {@code reader} in the area it is in; empty if it does not exist. Any thread. */
+    public Optional<EntityRecord> find(long id, Reader reader) {
+        int area = areaOf(id);
+        return area < 0 ? Optional.empty() : reader.read(new int[] {area}, new long[] {id}, 1).stream().findFirst();
     }
 
     /** Follows a tick's boundary: the dead leave, the movers change area, the newborn arrive. */

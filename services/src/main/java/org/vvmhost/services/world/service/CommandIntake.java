@@ -336,11 +336,13 @@ final class CommandIntake implements AutoCloseable {
                 }
             }
             write.done().complete(failure);
-            run(after);
             if (fatal != null) {
+                // The service hears of it before the clients do.
                 failures.accept(fatal);
+                run(after);
                 return;
             }
+            run(after);
         }
     }
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
@@ -169,7 +170,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         World opened = openWorld(runtime);
         this.world = opened;
         try {
-            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context::reportFailure);
+            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), this::journalFailed);
             newestViewTick = opened.tick();
             replayJournal(entries);
         } catch (RuntimeException e) {
@@ -194,6 +195,24 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         running = true;
         this.loop = new Thread(this::runLoop, "world-tick");
         loop.start();
+    }
+
+    /**
+     * A journal write that failed stops the service; one refused by the fence is a loss of leadership, which the term
+     * notices by itself (the leadership monitor then reports it as such): reported here only if neither the term's
+     * loss nor a stop came within the store timeout.
+     */
+    private void journalFailed(RuntimeException failure) {
+        if (Causes.find(failure, FencedWriteRejectedException.class).isEmpty()) {
+            context.reportFailure(failure);
+            return;
+        }
+        ClockWaits.within(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
+                clock, "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
+                    if (notNoticed != null) {
+                        context.reportFailure(failure);
+                    }
+                });
     }
 
     /**
@@ -383,9 +402,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     /**
-     * Writes the final view on the backup thread and waits for it until
-     * {@code deadline}. A write that has not finished by then is given up (stop interrupts it) and counts as not
-     * saved.
+     * Writes the final view on the backup thread and waits for it until {@code deadline}. A write that has not
+     * finished by then is given up (stop interrupts it) and counts as not saved.
      */
     private void saveFinal(WorldView view, long deadline) {
         CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);

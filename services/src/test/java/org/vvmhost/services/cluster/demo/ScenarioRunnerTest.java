@@ -57,8 +57,26 @@ class ScenarioRunnerTest {
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
         String table = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(table).contains("latency p50 (ms)", "latency p99 (ms)", "throughput mean (req/s)",
+        assertThat(table).contains("rate asked (req/s)                100.000", "rate achieved (req/s)",
+                "latency p50 (ms)", "latency p99 (ms)", "throughput mean (req/s)",
                 "served by demo-a", "served by demo-b", "SERVER_DOWN", "SERVER_UP", "CONTAINER_KILL");
+    }
+
+    @Test
+    void aGeneratorThatMissedMoreThanOnePercentOfItsArrivalsIsWarnedAbout() {
+        ScenarioMetrics metrics = ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(
+                EXAMPLES.resolve("manifests.yaml")).withVirtualTime(true).withRate(200).withDuration(
+                Duration.ofSeconds(5)), quiet());
+        long onePercent = metrics.sent() / 99;
+
+        assertThat(ClusterScenarioRunner.shortfall(metrics, 0, Duration.ZERO)).isEmpty();
+        assertThat(ClusterScenarioRunner.shortfall(metrics, onePercent, Duration.ofMillis(3))).isEmpty();
+        assertThat(ClusterScenarioRunner.shortfall(metrics, onePercent + 1, Duration.ofMillis(40)))
+                .hasValueSatisfying(warning -> assertThat(warning).contains(
+                        String.format(java.util.Locale.ROOT, "%.1f req/s achieved of 200.0 asked",
+                                metrics.sent() / 5.0),
+                        (onePercent + 1) + " of " + (metrics.sent() + onePercent + 1) + " requests due were not sent",
+                        "up to 40 ms late", "lower --rate"));
     }
 
     @Test

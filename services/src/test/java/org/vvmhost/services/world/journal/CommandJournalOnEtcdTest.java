@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
-import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
-import org.vvmhost.leadership.etcd.EtcdLeaderships;
-import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.command.CommandCatalog;
+import org.vvmhost.testing.EtcdCandidates;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
@@ -38,16 +34,14 @@ class CommandJournalOnEtcdTest {
             ComponentSetRegistry.builtIn()));
 
     private final Duration budget = TestTiming.current().scaled(Duration.ofSeconds(20));
-    private final SystemClock clock = SystemClock.create("test-clock");
-    private final String election = "vvm-test/journal-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    private final Leadership first = connect("first");
-    private final Leadership second = connect("second");
+    private final EtcdCandidates candidates = new EtcdCandidates(etcd, "journal");
+    private final SystemClock clock = candidates.clock();
+    private final Leadership first = candidates.connect("first");
+    private final Leadership second = candidates.connect("second");
 
     @AfterEach
     void close() {
-        first.close();
-        second.close();
-        clock.close();
+        candidates.close();
     }
 
     private static JournalEntry entry(long tick, long seq, int commands) {
@@ -65,7 +59,7 @@ class CommandJournalOnEtcdTest {
 
     /** The journal's keys in etcd, as a third party reads them. */
     private List<String> storedKeys() throws Exception {
-        try (Leadership reader = connect("reader")) {
+        try (Leadership reader = candidates.connect("reader")) {
             return List.copyOf(reader.data().keys(CommandJournal.PREFIX).get(budget.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
@@ -118,11 +112,5 @@ class CommandJournalOnEtcdTest {
         assertThat(journal.readAfter(26)).containsExactlyElementsOf(
                 written.stream().filter(entry -> entry.tick() > 26).toList());
         term.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private Leadership connect(String id) {
-        return EtcdLeaderships.connect(EtcdSettings.of(etcd.endpoint().toString(), election,
-                LeaseSettings.ofTtl(Duration.ofSeconds(10))), new Candidate(id, "test-host",
-                ProcessHandle.current().pid(), Instant.now()), clock);
     }
 }

@@ -24,6 +24,7 @@ import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViews;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ElectionContext;
 
 /** The standby's preloader on the in-memory election: what it keeps when the store is damaged, emptied or goes back. */
 class ManifestWatchingPreloaderTest {

@@ -9,13 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.leadership.Candidate;
+import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.leadership.memory.InMemoryElection;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
@@ -24,7 +29,9 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.journal.CommandJournal;
 import org.vvmhost.services.world.journal.JournalEntry;
 import org.vvmhost.services.world.journal.JournalReplay;
+import org.vvmhost.testing.ForwardingTerm;
 import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ElectionContext;
 
 /**
  * Commands through the world service on a manual clock: acknowledged once journaled, applied at their tick, read back
@@ -33,14 +40,8 @@ import org.vvmhost.time.ManualClock;
 class WorldCommandsServiceTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(20);
-    private static final Duration PERIOD = Duration.ofMillis(50);
-    private static final WorldConfig PACED = WorldConfig.parse("""
-            world:
-              areas: {rows: 2, cols: 2}
-              entities: 2000
-              tick-rate: 20
-              backup-interval: 5
-            """, Map.of());
+    private static final Duration PERIOD = WorldSimulationServiceTest.PERIOD;
+    private static final WorldConfig PACED = WorldSimulationServiceTest.PACED;
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryElection election = InMemoryElection.create(clock, LeaseSettings.defaults());
@@ -63,10 +64,15 @@ class WorldCommandsServiceTest {
     }
 
     private Leader lead(String id) throws Exception {
+        return lead(id, term -> term);
+    }
+
+    /** A leader whose services see its term through {@code view}. */
+    private Leader lead(String id, UnaryOperator<Term> view) throws Exception {
         Leadership leadership = election.join(new Candidate(id, "test-host", 1, Instant.EPOCH));
         toClose.add(leadership);
         Term term = leadership.campaign().elected().get(BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-        ElectionContext context = new ElectionContext(term, leadership.data());
+        ElectionContext context = new ElectionContext(view.apply(term), leadership.data());
         WorldSimulationService service = WorldSimulationService.create(WorldServiceSettings.of(PACED).withThreads(1),
                 ComponentSetRegistry.builtIn(), c -> location.open(c, clock), Optional.empty(), clock);
         service.start(context);
@@ -137,6 +143,60 @@ class WorldCommandsServiceTest {
         assertThat(journal).hasSize(2);
         assertThat(journal).extracting(JournalEntry::tick).containsExactly(spawn.tick(), despawn.tick());
         assertThat(leader.context().failures).isEmpty();
+    }
+
+    /** What the failures say: the journal's, apart from the backups' of a term that ended. */
+    private static List<String> journalFailures(ElectionContext context) {
+        return context.failures.stream().map(Throwable::getMessage).filter(m -> m.contains("command journal"))
+                .toList();
+    }
+
+    @Test
+    void aJournalWriteFencedOffAfterTheTermEndedIsALossOfLeadershipNotAServiceFailure() throws Exception {
+        Leader leader = lead("first");
+        run(leader.service(), 2);
+        assertThat(election.revoke("first")).isTrue();
+
+        CompletableFuture<CommandReceipt> refused = leader.service().gateway().submit(List.of(
+                new WorldCommand.Spawn(5, 5, Map.of())), null);
+
+        assertThat(refused).failsWithin(BUDGET).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(CommandRefusedException.class)
+                .satisfies(e -> assertThat(((CommandRefusedException) e).reason())
+                        .isEqualTo(CommandRefusedException.Reason.NOT_LEADER));
+        clock.advance(Duration.ofMinutes(1));
+
+        // The leadership monitor reports the loss, as the term's own; the service adds no failure of its own.
+        assertThat(journalFailures(leader.context())).isEmpty();
+    }
+
+    @Test
+    void aJournalWriteFencedOffWhileTheTermThinksItLeadsFailsTheServiceIfTheTermNeverNotices() throws Exception {
+        Leader leader = lead("first", term -> new ForwardingTerm(term) {
+            @Override
+            public CompletableFuture<Void> write(List<WriteOp> ops) {
+                return ops.stream().anyMatch(op -> op instanceof WriteOp.Put put
+                        && put.key().startsWith(CommandJournal.PREFIX))
+                        ? CompletableFuture.failedFuture(new FencedWriteRejectedException(fencingToken(),
+                                "write fenced off: another leader's epoch"))
+                        : super.write(ops);
+            }
+        });
+        run(leader.service(), 2);
+
+        CompletableFuture<CommandReceipt> refused = leader.service().gateway().submit(List.of(
+                new WorldCommand.Spawn(5, 5, Map.of())), null);
+
+        assertThat(refused).failsWithin(BUDGET);
+        long refusedAt = clock.nanoTime();
+        await().atMost(BUDGET).pollInterval(Duration.ofMillis(2)).until(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            return !journalFailures(leader.context()).isEmpty();
+        });
+
+        assertThat(Duration.ofNanos(clock.nanoTime() - refusedAt)).as("the time the term had to notice")
+                .isGreaterThanOrEqualTo(WorldServiceSettings.DEFAULT_STORE_TIMEOUT);
+        assertThat(journalFailures(leader.context())).singleElement().asString().contains("deposed");
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.testing.LogCapture;
 import org.vvmhost.time.ManualClock;
+import org.vvmhost.vvm.ElectionContext;
 import org.vvmhost.vvm.ProblemKind;
 import org.vvmhost.vvm.Vvm;
 import org.vvmhost.vvm.VvmListener;
@@ -49,8 +50,9 @@ import org.vvmhost.vvm.Vvms;
 class WorldSimulationServiceTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(20);
-    private static final Duration PERIOD = Duration.ofMillis(50);
-    private static final WorldConfig PACED = WorldConfig.parse("""
+    static final Duration PERIOD = Duration.ofMillis(50);
+    /** A small world at 20 Hz with a view every 5 ticks; the commands' service test runs it too. */
+    static final WorldConfig PACED = WorldConfig.parse("""
             world:
               areas: {rows: 2, cols: 2}
               entities: 2000

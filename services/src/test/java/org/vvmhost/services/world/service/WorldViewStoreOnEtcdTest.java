@@ -4,26 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vvmhost.services.world.TestWorlds;
-import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.Leadership;
-import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.Term;
-import org.vvmhost.leadership.etcd.EtcdLeaderships;
-import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
+import org.vvmhost.testing.EtcdCandidates;
 import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 import org.vvmhost.time.SystemClock;
@@ -38,16 +34,14 @@ class WorldViewStoreOnEtcdTest {
     private static final String PREFIX = "world";
 
     private final Duration budget = TestTiming.current().scaled(Duration.ofSeconds(20));
-    private final SystemClock clock = SystemClock.create("test-clock");
-    private final String election = "vvm-test/world-store-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    private final Leadership first = connect("first");
-    private final Leadership second = connect("second");
+    private final EtcdCandidates candidates = new EtcdCandidates(etcd, "world-store");
+    private final SystemClock clock = candidates.clock();
+    private final Leadership first = candidates.connect("first");
+    private final Leadership second = candidates.connect("second");
 
     @AfterEach
     void close() {
-        first.close();
-        second.close();
-        clock.close();
+        candidates.close();
     }
 
     @Test
@@ -70,8 +64,8 @@ class WorldViewStoreOnEtcdTest {
             assertThat(read.bytes()).isEqualTo(world.snapshot().bytes());
         }
         // The newest two generations stay; the first was deleted after the third switch.
-        assertThat(etcd.getPrefix(election + "-data/" + PREFIX + "/g-000000000001/")).isEmpty();
-        assertThat(etcd.get(election + "-data/" + PREFIX + "/g-000000000002/chunk-000000")).isPresent();
+        assertThat(etcd.getPrefix(candidates.election() + "-data/" + PREFIX + "/g-000000000001/")).isEmpty();
+        assertThat(etcd.get(candidates.election() + "-data/" + PREFIX + "/g-000000000002/chunk-000000")).isPresent();
 
         var campaign = second.campaign();
         term.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,11 +80,5 @@ class WorldViewStoreOnEtcdTest {
             assertThat(restored.tick()).isEqualTo(9);
         }
         next.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private Leadership connect(String id) {
-        return EtcdLeaderships.connect(EtcdSettings.of(etcd.endpoint().toString(), election,
-                LeaseSettings.ofTtl(Duration.ofSeconds(10))), new Candidate(id, "test-host",
-                ProcessHandle.current().pid(), Instant.now()), clock);
     }
 }

@@ -1,21 +1,23 @@
-package org.vvmhost.services.world.service;
+package org.vvmhost.vvm;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Term;
-import org.vvmhost.vvm.ServiceContext;
 
-/** A service context for one term, without a VVM around it: reported failures are queued for the test. */
-final class ElectionContext implements ServiceContext {
+/**
+ * A service context for one term, without a VVM around it: reported failures are queued for the test, and
+ * {@link #stop} completes the stop token. Shared with the services' and the host's tests through the test-jar.
+ */
+public final class ElectionContext implements ServiceContext {
 
     private final Term term;
     private final DataStore data;
     private final CompletableFuture<Void> stopToken = new CompletableFuture<>();
-    final BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
 
-    ElectionContext(Term term, DataStore data) {
+    public ElectionContext(Term term, DataStore data) {
         this.term = term;
         this.data = data;
     }
@@ -33,6 +35,11 @@ final class ElectionContext implements ServiceContext {
     @Override
     public CompletableFuture<Void> stopToken() {
         return stopToken.copy();
+    }
+
+    /** The VVM stops its services. */
+    public void stop() {
+        stopToken.complete(null);
     }
 
     @Override
