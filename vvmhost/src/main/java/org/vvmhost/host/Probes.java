@@ -30,13 +30,19 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
      * @param backups        empty until the world is up
      * @param tick           the last completed tick
      * @param preloaded      a standby's preloader: holds a checked view or not; empty when there is none (no view to preload)
+     * @param warm           a standby's warm world: built or not; empty when there is none
      * @param backupInterval ticks between world views
      * @param held           why this replica does not campaign, while the campaign gate holds it back (its config
      *                       does not match the stored world, or the store has not been read yet)
      */
-    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval,
-                 Optional<String> held) {
+    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, Optional<Boolean> warm,
+                 int backupInterval, Optional<String> held) {
         static final World NONE = new World(Optional.empty(), -1, Optional.empty(), 1);
+
+        World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval,
+              Optional<String> held) {
+            this(backups, tick, preloaded, Optional.empty(), backupInterval, held);
+        }
 
         World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval) {
             this(backups, tick, preloaded, backupInterval, Optional.empty());
@@ -102,8 +108,14 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
         if (world.preloaded().isEmpty()) {
             return new Verdict(true, "standby campaigning; no world view to preload");
         }
-        return world.preloaded().get() ? new Verdict(true, "standby campaigning, a world view preloaded")
-                : new Verdict(false, "standby campaigning, world view not preloaded yet");
+        if (!world.preloaded().get()) {
+            return new Verdict(false, "standby campaigning, world view not preloaded yet");
+        }
+        if (world.warm().isEmpty()) {
+            return new Verdict(true, "standby campaigning, a world view preloaded");
+        }
+        return world.warm().get() ? new Verdict(true, "standby campaigning, a world view preloaded and its world warm")
+                : new Verdict(false, "standby campaigning, a world view preloaded, its world not warm yet");
     }
 
     private static String notServing(ReplicaState state) {

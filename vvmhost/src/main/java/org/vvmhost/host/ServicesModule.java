@@ -64,8 +64,8 @@ final class ServicesModule {
 
     @Provides
     static Observed observed(WorldSimulationService world, Optional<WorldViewPreloader> preloader,
-                             InProcessClusterService cluster, RunSettings settings) {
-        return new Observed(world, preloader, cluster, settings.world().service().config().backupInterval());
+                             Optional<HotStandby> hot, InProcessClusterService cluster, RunSettings settings) {
+        return new Observed(world, preloader, hot, cluster, settings.world().service().config().backupInterval());
     }
 
     /**

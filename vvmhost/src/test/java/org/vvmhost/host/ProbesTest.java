@@ -29,6 +29,19 @@ class ProbesTest {
     }
 
     @Test
+    void aStandbyWithAWarmWorldIsReadyOnlyOnceTheWorldIsBuilt() {
+        Probes cold = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(true), Optional.of(false),
+                INTERVAL, Optional.empty()));
+        Probes warm = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(true), Optional.of(true),
+                INTERVAL, Optional.empty()));
+
+        assertThat(cold.standby().ok()).isFalse();
+        assertThat(cold.ready().reason()).isEqualTo("standby campaigning, a world view preloaded, its world not warm yet");
+        assertThat(warm.standby().ok()).isTrue();
+        assertThat(warm.ready().reason()).isEqualTo("standby campaigning, a world view preloaded and its world warm");
+    }
+
+    @Test
     void theLeaderIsLeaderOnlyOnceItsServicesStarted() {
         assertThat(probes(acquired, Probes.World.NONE).leader().ok()).isFalse();
         assertThat(probes(acquired, Probes.World.NONE).ready().reason()).contains("services starting");

@@ -525,7 +525,7 @@ class VvmRunnerTest {
         Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> {
                     throw new IllegalStateException("this test runs no world");
-                }, Optional.empty(), clock), Optional.empty(), InProcessClusterService.create(
+                }, Optional.empty(), clock), Optional.empty(), Optional.empty(), InProcessClusterService.create(
                 () -> ClusterOptions.threaded(clock), FunctionRegistry.create()), 1);
         VvmComponent.Factory factory = () -> new VvmComponent() {
             @Override

@@ -33,7 +33,10 @@ public interface HotStandby extends AutoCloseable {
                 Objects.requireNonNull(clock, "clock"));
     }
 
-    /** Whether a world is built and can be taken over: at the newest view read, or on its way to it. */
+    /**
+     * Whether a world is built and can be taken over: at the newest view read, or on its way to it. A standby is ready
+     * once it is (its readiness does not flap while a newer view is loaded in place).
+     */
     boolean warm();
 
     /**
