@@ -95,7 +95,9 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private final List<Consumer<WorldSummary>> listeners = new CopyOnWriteArrayList<>();
     /** Guarded by itself. */
     private final ArrayDeque<WorldSummary.Point> timeline = new ArrayDeque<>();
-    private volatile CommandCatalog catalog;
+    /** Built with the service, which a standby does long before it may lead: both are on the path of a takeover. */
+    private final CommandCatalog catalog;
+    private final JournalCodec codec;
     private volatile WorldSummary summary;
     /** Whether the world takes commands and queries: from the end of start to the beginning of stop. */
     private volatile boolean running;
@@ -141,6 +143,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         this.clock = clock;
         this.runtimes = runtimes;
         this.meters = meters;
+        this.catalog = CommandCatalog.of(settings.config(), sets);
+        this.codec = new JournalCodec(catalog);
     }
 
     /** Points the gauges at this service; called once it is fully built. */
@@ -161,7 +165,6 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         this.context = context;
         this.store = opener.open(context);
-        JournalCodec codec = new JournalCodec(catalog());
         CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
                 settings.storeTimeout(), clock);
         // Asked now, so that it is read while the world opens: both are on the path of a takeover.
@@ -733,12 +736,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     @Override
     public CommandCatalog catalog() {
-        CommandCatalog known = catalog;
-        if (known == null) {
-            known = CommandCatalog.of(settings.config(), sets);
-            catalog = known;
-        }
-        return known;
+        return catalog;
     }
 
     @Override
