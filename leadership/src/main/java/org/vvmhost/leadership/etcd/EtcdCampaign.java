@@ -389,7 +389,13 @@ final class EtcdCampaign implements Campaign {
         // already proves the key (so its lease) stood as it was written.
         CompletableFuture<LeaseTimeToLiveResponse> lease = context.identity().track(
                 () -> context.leases().timeToLive(mine.leaseId(), LeaseOption.DEFAULT), false);
-        TxnResponse claim = await("claim " + mine.key(), claiming);
+        TxnResponse claim;
+        try {
+            claim = await("claim " + mine.key(), claiming);
+        } catch (RuntimeException e) {
+            lease.cancel(true);
+            throw e;
+        }
         if (!claim.isSucceeded()) {
             lease.cancel(true);
             throw new CandidacyLost("claim refused: " + mine.key() + " no longer exists, or the election's epoch "
