@@ -40,7 +40,8 @@ public final class FailoverBenchmark {
     private static final boolean SIGKILL = Boolean.parseBoolean(System.getProperty("bench.sigkill", "true"));
 
     /** One failover's figures, in milliseconds from the signal; NaN where a line did not come. */
-    private record Run(double acquired, double started, long ticksLost, double finalBackup, double released) {
+    private record Run(double acquired, double started, long ticksLost, double finalBackup, double released,
+                       double read, double warm) {
     }
 
     private FailoverBenchmark() {
@@ -64,8 +65,10 @@ public final class FailoverBenchmark {
                     graceful.add(figures);
                     System.out.printf("%s, run %d: SIGTERM of the leader → standby's leadership acquired %.0f ms, "
                                     + "services started %.0f ms; ticks lost %d (the leader's final backup logged at "
-                                    + "%.0f ms, its release at %.0f ms)%n", world, run, figures.acquired(),
-                            figures.started(), figures.ticksLost(), figures.finalBackup(), figures.released());
+                                    + "%.0f ms, its release at %.0f ms; the standby read the final view at %.0f ms "
+                                    + "and had it warm at %.0f ms)%n", world, run, figures.acquired(),
+                            figures.started(), figures.ticksLost(), figures.finalBackup(), figures.released(),
+                            figures.read(), figures.warm());
                 }
                 summary.add(String.format("%s, median of %d, lease TTL %s: SIGTERM → acquired %.0f ms, → services "
                                 + "started %.0f ms (min %.0f, max %.0f); ticks lost at most %d", world, runs, TTL,
@@ -120,7 +123,10 @@ public final class FailoverBenchmark {
                 long resumed = successor.restored().map(ReplicaLog.TickHash::tick).orElse(-1L);
                 return new Run(since(signalled, successor.acquiredNanos()),
                         since(signalled, successor.servicesStartedNanos()), crash ? 0 : reached - resumed,
-                        since(signalled, leaving.finalBackupNanos()), since(signalled, leaving.releasedNanos()));
+                        since(signalled, leaving.arrivalOf("final backup: saved")),
+                        since(signalled, leaving.arrivalOf("leadership released")),
+                        since(signalled, successor.arrivalOf("standby: preloaded world view")),
+                        since(signalled, successor.arrivalOf("standby: warm world at")));
             } finally {
                 standby.process().close();
             }

@@ -65,14 +65,9 @@ final class ReplicaLog {
         return arrival(line -> line.contains("services started:"));
     }
 
-    /** When it logged its final backup as saved. */
-    OptionalLong finalBackupNanos() {
-        return arrival(line -> line.contains("final backup: saved"));
-    }
-
-    /** When it logged its term released. */
-    OptionalLong releasedNanos() {
-        return arrival(line -> line.contains("leadership released"));
+    /** When the first line that contains {@code text} arrived. */
+    OptionalLong arrivalOf(String text) {
+        return arrival(line -> line.contains(text));
     }
 
     /** When its world simulation stopped: the end of its writes as a leader, after a graceful stop. */
