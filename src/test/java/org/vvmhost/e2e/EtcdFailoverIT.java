@@ -19,9 +19,9 @@ import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 
 /**
- * Two {@code vvmhost run} processes, launched with the image's command line, against a real etcd: one leads, the
- * other waits with its world warm, and the standby takes over after a SIGTERM or a SIGKILL of the leader. Each test has its own
- * election, so a killed leader's lease cannot reach into the next test.
+ * Two {@code vvmhost run} processes, launched with the image's command line, against a real etcd: one leads, the other
+ * waits with its world warm, and the standby takes over after a SIGTERM or a SIGKILL of the leader. Each test has its
+ * own election, so a killed leader's lease cannot reach into the next test.
  */
 class EtcdFailoverIT {
 

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,8 @@ import org.vvmhost.testing.TestTiming;
  * The inspector in a real browser (Debian's chromium, driven by its chromium-driver through Selenium), served by real
  * replicas on a real etcd: the leader's page shows the grid, the leader and a tick that moves, lists an area's
  * entities and shows an entity; its term, the commands applied, the tick chart and the last world view are drawn; the
- * standby's page says it is a standby and links to the leader. The leader's page is kept as {@code target/inspector.png}.
+ * standby's page says it is a standby and links to the leader. The leader's page is kept as
+ * {@code target/inspector.png}.
  */
 class InspectorIT {
 

@@ -491,6 +491,27 @@ final class HttpApi implements AutoCloseable {
         byte[] read(int limit) throws IOException;
     }
 
+    /** How much of a body beyond the limit is read and dropped before the refusal, so the client reads it. */
+    private static final long DRAIN_BYTES = 4L * HttpSettings.MAX_BODY_BYTES;
+
+    /**
+     * At most {@code limit} bytes of the body. A body that goes on is read on, up to {@link #DRAIN_BYTES}, and dropped:
+     * a connection closed while the client still sends is reset, and the client would never read the 413.
+     */
+    private static byte[] readBody(Request request, int limit) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(limit);
+            if (bytes.length == limit) {
+                byte[] drop = new byte[8192];
+                long drained = 0;
+                for (int read; drained < DRAIN_BYTES && (read = in.read(drop)) >= 0; ) {
+                    drained += read;
+                }
+            }
+            return bytes;
+        }
+    }
+
     private final class Router extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
@@ -506,11 +527,8 @@ final class HttpApi implements AutoCloseable {
                 return stream(found, new Call(MissingNode.getInstance(), header, found.parameters(),
                         query::getValue, target, threads), method, response, callback);
             }
-            respond(method, path, query::getValue, target, header, request.getLength(), limit -> {
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    return in.readNBytes(limit);
-                }
-            }).whenComplete((reply, failure) -> {
+            respond(method, path, query::getValue, target, header, request.getLength(),
+                    limit -> readBody(request, limit)).whenComplete((reply, failure) -> {
                 Reply sent = failure == null ? reply : failed(method, path, failure);
                 count(method, route, sent);
                 response.setStatus(sent.status());

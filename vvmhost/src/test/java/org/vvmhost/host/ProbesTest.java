@@ -36,7 +36,8 @@ class ProbesTest {
                 INTERVAL, Optional.empty()));
 
         assertThat(cold.standby().ok()).isFalse();
-        assertThat(cold.ready().reason()).isEqualTo("standby campaigning, a world view preloaded, its world not warm yet");
+        assertThat(cold.ready().reason())
+                .isEqualTo("standby campaigning, a world view preloaded, its world not warm yet");
         assertThat(warm.standby().ok()).isTrue();
         assertThat(warm.ready().reason()).isEqualTo("standby campaigning, a world view preloaded and its world warm");
     }

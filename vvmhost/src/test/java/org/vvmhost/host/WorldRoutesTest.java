@@ -110,7 +110,8 @@ class WorldRoutesTest {
 
     @Test
     void aCommandNeedsTheTokenAndWhatItDidIsReadBackAtOnce() throws Exception {
-        String spawn = "{\"kind\": \"spawn\", \"x\": 512.5, \"y\": 100, \"components\": {\"vitality\": {\"health\": 42}}}";
+        String spawn = "{\"kind\": \"spawn\", \"x\": 512.5, \"y\": 100, "
+                + "\"components\": {\"vitality\": {\"health\": 42}}}";
         HttpResponse<String> anonymous = send(post(spawn, null));
         assertThat(anonymous.statusCode()).isEqualTo(401);
 

@@ -30,7 +30,8 @@ final class VitalitySet implements ComponentSet {
     @Override
     public List<CommandKind> commands(WorldGeometry geometry) {
         return List.of(
-                new CommandKind("damage", "takes health away; the tick that follows regenerates 1 point, and an entity left at 0 or below dies",
+                new CommandKind("damage", "takes health away; the tick that follows regenerates 1 point, and an entity "
+                        + "left at 0 or below dies",
                         List.of(CommandField.integer("amount", 0, MAX_AMOUNT, "health points taken"))),
                 new CommandKind("heal", "gives health back, up to " + MAX_HEALTH,
                         List.of(CommandField.integer("amount", 0, MAX_AMOUNT, "health points given"))));

@@ -3,7 +3,6 @@ package org.vvmhost.services.world.service;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -232,7 +230,7 @@ final class CommandIntake implements AutoCloseable {
      * timeout) for a write in flight that names it, and returns its commands. Asked again for a tick it has started
      * (a world that rewound), it returns the same commands.
      *
-     * @throws IllegalStateException if a write naming the tick has an unknown outcome: the tick must not start
+     * @throws OutcomeUnknownException if a write naming the tick has an unknown outcome: the tick must not start
      */
     List<SequencedCommand> commandsOf(long tick) {
         Write pending = null;
@@ -249,7 +247,7 @@ final class CommandIntake implements AutoCloseable {
         }
         synchronized (this) {
             if (unknownTicks.contains(tick)) {
-                throw new IllegalStateException("a command journal write for tick " + tick + " has an unknown "
+                throw new OutcomeUnknownException("a command journal write for tick " + tick + " has an unknown "
                         + "outcome, so the tick cannot start: this leader stops, and its successor replays what is "
                         + "durable");
             }
@@ -465,6 +463,13 @@ final class CommandIntake implements AutoCloseable {
                     .digest(json.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** A journal write whose outcome is unknown: most often the term's end, which the term reports by itself. */
+    static final class OutcomeUnknownException extends IllegalStateException {
+        OutcomeUnknownException(String message) {
+            super(message);
         }
     }
 }

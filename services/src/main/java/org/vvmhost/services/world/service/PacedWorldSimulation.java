@@ -190,10 +190,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             return backupThread;
         });
         WorldConfig config = settings.config();
-        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, tick rate {}, "
-                        + "a world view every {} ticks to {}", tick, progress.population(), config.areas().rows(),
-                config.areas().cols(), config.componentSets().keySet(), describe(runtime), config.tickRate(),
-                config.backupInterval(), store.description());
+        LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, "
+                        + "tick rate {}, a world view every {} ticks to {}", tick, progress.population(),
+                config.areas().rows(), config.areas().cols(), config.componentSets().keySet(), describe(runtime),
+                config.tickRate(), config.backupInterval(), store.description());
         intake.start();
         running = true;
         this.loop = new Thread(this::runLoop, "world-tick");
@@ -210,6 +210,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             context.reportFailure(failure);
             return;
         }
+        reportUnlessTheTermEnds(failure);
+    }
+
+    /** Reports {@code failure} only if neither the term's loss nor a stop comes within the store timeout. */
+    private void reportUnlessTheTermEnds(RuntimeException failure) {
         ClockWaits.within(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
                 clock, "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
                     if (notNoticed != null) {
@@ -367,8 +372,14 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             }
         } catch (RuntimeException | Error e) {
             healthy = false;
-            context.reportFailure(new IllegalStateException("the world simulation failed at tick "
-                    + (world.tick() + 1) + ": " + e, e));
+            IllegalStateException failure = new IllegalStateException("the world simulation failed at tick "
+                    + (world.tick() + 1) + ": " + e, e);
+            if (e instanceof CommandIntake.OutcomeUnknownException) {
+                // A leader paused past its lease finds its journal write in doubt before its term notices the loss.
+                reportUnlessTheTermEnds(failure);
+            } else {
+                context.reportFailure(failure);
+            }
         }
         try {
             // The writes at the end of a term are bounded: the one in flight and the final one share the store

@@ -14,10 +14,11 @@ import org.vvmhost.vvm.ServiceContext;
 
 /**
  * The world simulation as a VVM service. On start it restores the newest good world view (the preloaded one if it is
- * still current, into the hot standby's warm world if there is one) or spawns a fresh world, then ticks on its own thread, {@code world-tick}, at the configured rate:
- * tick n is due at start + n × period, so the rate does not drift. Every {@code backup-interval} ticks it writes a
- * world view, on the thread {@code world-backup}; on stop it finishes the current tick, writes a final view and closes
- * the world. A write refused because this leader was deposed is reported to the VVM, and nothing more is written.
+ * still current, into the hot standby's warm world if there is one) or spawns a fresh world, then ticks on its own
+ * thread, {@code world-tick}, at the configured rate: tick n is due at start + n × period, so the rate does not drift.
+ * Every {@code backup-interval} ticks it writes a world view, on the thread {@code world-backup}; on stop it finishes
+ * the current tick, writes a final view and closes the world. A write refused because this leader was deposed is
+ * reported to the VVM, and nothing more is written.
  */
 public interface WorldSimulationService extends Service {
 

@@ -195,7 +195,8 @@ class CommandIntakeTest {
     void aFencedWriteIsRefusedAndTheTickAppliesNothingOfIt() throws Exception {
         CommandIntake intake = intake();
         CompletableFuture<CommandReceipt> receipt = intake.submit(damage(5, 1), null);
-        journal.next().done().completeExceptionally(new FencedWriteRejectedException(new FencingToken(1, 3), "no longer leads"));
+        journal.next().done().completeExceptionally(new FencedWriteRejectedException(new FencingToken(1, 3),
+                "no longer leads"));
 
         assertThat(refusal(receipt)).isEqualTo(CommandRefusedException.Reason.NOT_LEADER);
         assertThat(intake.commandsOf(1)).isEmpty();
