@@ -30,7 +30,8 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
      * @param backups        empty until the world is up
      * @param tick           the last completed tick
      * @param preloaded      a standby's preloader: holds a checked view or not; empty when there is none (no view to preload)
-     * @param warm           a standby's warm world: built or not; empty when there is none
+     * @param warm           a standby's warm world: built or not; empty when there is none. Where there is one, it
+     *                       decides whether the standby is ready, rather than the preloader
      * @param backupInterval ticks between world views
      * @param held           why this replica does not campaign, while the campaign gate holds it back (its config
      *                       does not match the stored world, or the store has not been read yet)
@@ -105,17 +106,16 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
             return new Verdict(false, state.phase() == ReplicaState.Phase.SERVING ? "this replica leads"
                     : notServing(state));
         }
+        if (world.warm().isPresent()) {
+            // Built only once the store was read, and kept while newer views are read and loaded into it.
+            return world.warm().get() ? new Verdict(true, "standby campaigning, its world warm")
+                    : new Verdict(false, "standby campaigning, its world not warm yet");
+        }
         if (world.preloaded().isEmpty()) {
             return new Verdict(true, "standby campaigning; no world view to preload");
         }
-        if (!world.preloaded().get()) {
-            return new Verdict(false, "standby campaigning, world view not preloaded yet");
-        }
-        if (world.warm().isEmpty()) {
-            return new Verdict(true, "standby campaigning, a world view preloaded");
-        }
-        return world.warm().get() ? new Verdict(true, "standby campaigning, a world view preloaded and its world warm")
-                : new Verdict(false, "standby campaigning, a world view preloaded, its world not warm yet");
+        return world.preloaded().get() ? new Verdict(true, "standby campaigning, a world view preloaded")
+                : new Verdict(false, "standby campaigning, world view not preloaded yet");
     }
 
     private static String notServing(ReplicaState state) {

@@ -29,17 +29,16 @@ class ProbesTest {
     }
 
     @Test
-    void aStandbyWithAWarmWorldIsReadyOnlyOnceTheWorldIsBuilt() {
+    void aStandbyWithAWarmWorldIsReadyWhileTheWorldIsBuiltEvenAsItReadsANewView() {
         Probes cold = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(true), Optional.of(false),
                 INTERVAL, Optional.empty()));
-        Probes warm = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(true), Optional.of(true),
+        Probes reading = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(false), Optional.of(true),
                 INTERVAL, Optional.empty()));
 
         assertThat(cold.standby().ok()).isFalse();
-        assertThat(cold.ready().reason())
-                .isEqualTo("standby campaigning, a world view preloaded, its world not warm yet");
-        assertThat(warm.standby().ok()).isTrue();
-        assertThat(warm.ready().reason()).isEqualTo("standby campaigning, a world view preloaded and its world warm");
+        assertThat(cold.ready().reason()).isEqualTo("standby campaigning, its world not warm yet");
+        assertThat(reading.standby().ok()).as("a takeover now would take the warm world").isTrue();
+        assertThat(reading.ready().reason()).isEqualTo("standby campaigning, its world warm");
     }
 
     @Test

@@ -26,8 +26,12 @@ final class WarmWorld implements HotStandby {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmWorld.class);
     static final Duration RETRY = Duration.ofSeconds(1);
-    /** Loads of a new view repeated, once it has been the newest for {@link #REHEARSAL_DELAY}. */
+    /**
+     * Loads of a new view repeated, once it has been the newest for {@link #REHEARSAL_DELAY}, until {@link
+     * #REHEARSALS_IN_ALL} were: the code is compiled by then, and each view's own load keeps it so.
+     */
     static final int REHEARSALS = 4;
+    static final int REHEARSALS_IN_ALL = 12;
     static final Duration REHEARSAL_DELAY = Duration.ofSeconds(1);
 
     /** What to do next with the warm world. */
@@ -91,6 +95,7 @@ final class WarmWorld implements HotStandby {
     /** The thread's own: the view to load again once {@link #rehearsalDue} has passed on the clock, if any. */
     private WorldView rehearsal;
     private long rehearsalDue;
+    private int rehearsalsLeft = REHEARSALS_IN_ALL;
 
     private WarmWorld(WorldViewPreloader preloader, WorldConfig config, ComponentSetRegistry sets,
                       WorldRuntime runtime, Clock clock) {
@@ -133,7 +138,7 @@ final class WarmWorld implements HotStandby {
             Step step = next(now, stored, newest.map(WorldView::header));
             if (step != Step.WAIT) {
                 rehearsal = null;
-                if (update(step, newest) && step == Step.LOAD) {
+                if (update(step, newest) && step == Step.LOAD && rehearsalsLeft > 0) {
                     rehearsal = newest.get();
                     rehearsalDue = clock.nanoTime() + REHEARSAL_DELAY.toNanos();
                     wakeIn(REHEARSAL_DELAY);
@@ -147,9 +152,9 @@ final class WarmWorld implements HotStandby {
     }
 
     /**
-     * Loads {@code view} into the world again, up to {@link #REHEARSALS} times, while nothing newer was read: the JVM
-     * compiles code that runs often, so a takeover's last load, of the leader's final view, then runs compiled and
-     * several times faster. The world ends as it was.
+     * Loads {@code view} into the world again, up to {@link #REHEARSALS} times (and within what is left of
+     * {@link #REHEARSALS_IN_ALL}), while nothing newer was read: the JVM compiles code that runs often, so a takeover's
+     * last load, of the leader's final view, then runs compiled and several times faster. The world ends as it was.
      */
     private void rehearse(WorldView view, WorldViewPreloader.StoredWorld seen) {
         World current;
@@ -160,8 +165,9 @@ final class WarmWorld implements HotStandby {
             return;
         }
         try {
-            for (int i = 0; i < REHEARSALS && isFollowing() && preloader.stored() == seen; i++) {
+            for (int i = 0; i < REHEARSALS && rehearsalsLeft > 0 && isFollowing() && preloader.stored() == seen; i++) {
                 current.load(view);
+                rehearsalsLeft--;
             }
         } catch (RuntimeException e) {
             failed(current, e);
@@ -269,6 +275,8 @@ final class WarmWorld implements HotStandby {
             warm = closed ? null : world;
             world = null;
             held = state;
+            // Taken or closed below: either way this standby holds no world any more.
+            state = State.NONE;
             onTakenCluster = clusterTaken || runtime.cluster().isEmpty();
         }
         if (warm == null) {

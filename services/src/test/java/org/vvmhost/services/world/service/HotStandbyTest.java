@@ -82,6 +82,16 @@ class HotStandbyTest {
         return resource;
     }
 
+    /**
+     * {@code world} is at {@code tick} and reaches the uninterrupted run's hash five ticks later (also after the standby
+     * that handed it over has closed).
+     */
+    private static void assertGoesOnLikeTheReference(World world, long tick) {
+        assertThat(world.tick()).isEqualTo(tick);
+        TestWorlds.advanceTo(world, tick + 5);
+        assertThat(world.hash()).isEqualTo(viewAt(tick + 5).worldHash());
+    }
+
     /** A read, once the standby has dealt with it. */
     private void read(Optional<WorldView> view) {
         preloader.read(view);
@@ -119,9 +129,7 @@ class HotStandbyTest {
         World world = closedLater(hot.takeWorld(Optional.empty()).orElseThrow());
         hot.close();
 
-        assertThat(world.tick()).isZero();
-        TestWorlds.advanceTo(world, 10);
-        assertThat(world.hash()).as("the taken world outlives the standby").isEqualTo(viewAt(10).worldHash());
+        assertGoesOnLikeTheReference(world, 0);
     }
 
     @Test
@@ -143,10 +151,8 @@ class HotStandbyTest {
         // The final view of a leader that has just stopped, not read yet.
         World world = closedLater(hot.takeWorld(Optional.of(viewAt(30))).orElseThrow());
 
-        assertThat(world.tick()).isEqualTo(30);
         assertThat(world.hash()).isEqualTo(viewAt(30).worldHash());
-        TestWorlds.advanceTo(world, 40);
-        assertThat(world.hash()).isEqualTo(viewAt(40).worldHash());
+        assertGoesOnLikeTheReference(world, 30);
         assertThat(hot.takeWorld(Optional.of(viewAt(40)))).as("handed over once").isEmpty();
     }
 
@@ -157,9 +163,7 @@ class HotStandbyTest {
 
         World world = closedLater(hot.takeWorld(Optional.of(viewAt(20))).orElseThrow());
 
-        assertThat(world.tick()).isEqualTo(20);
-        TestWorlds.advanceTo(world, 25);
-        assertThat(world.hash()).isEqualTo(viewAt(25).worldHash());
+        assertGoesOnLikeTheReference(world, 20);
     }
 
     @Test
@@ -173,10 +177,7 @@ class HotStandbyTest {
         clock.advance(Duration.ofMillis(1));
         await().atMost(timing.eventBudget()).until(() -> preloader.waits() > waits);
 
-        World world = closedLater(hot.takeWorld(Optional.of(viewAt(10))).orElseThrow());
-        assertThat(world.tick()).isEqualTo(10);
-        TestWorlds.advanceTo(world, 15);
-        assertThat(world.hash()).isEqualTo(viewAt(15).worldHash());
+        assertGoesOnLikeTheReference(closedLater(hot.takeWorld(Optional.of(viewAt(10))).orElseThrow()), 10);
     }
 
     @Test
@@ -185,7 +186,7 @@ class HotStandbyTest {
         read(Optional.of(viewAt(10)));
 
         assertThat(hot.takeWorld(Optional.empty())).isEmpty();
-        assertThat(hot.warm()).as("the warm world was closed").isTrue();
+        assertThat(hot.warm()).as("the warm world was closed").isFalse();
     }
 
     @Test
@@ -237,8 +238,7 @@ class HotStandbyTest {
         hot.close();
 
         assertThat(cluster.containersOf("world-physics")).as("the simulators run on").isNotEmpty();
-        TestWorlds.advanceTo(world, 15);
-        assertThat(world.hash()).isEqualTo(viewAt(15).worldHash());
+        assertGoesOnLikeTheReference(world, 10);
     }
 
     @Test
