@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp vvmhost/target/test-classes:vvmhost/target/vvmhost.jar org.vvmhost.e2e.FailoverBenchmark}.
  * Optional arguments: the number of runs of each kind (5), the Dockerfile and the jar, by default {@code Dockerfile}
  * and {@code vvmhost/target/vvmhost.jar}. {@code -Dbench.worlds=default} (or {@code example}) measures one world,
- * {@code -Dbench.sigkill=false} leaves out the SIGKILL runs.
+ * {@code -Dbench.sigkill=false} leaves out the SIGKILL runs; {@code -Dbench.trace=true} prints both replicas'
+ * lines of each run from the signal to the successor's {@code services started}, with when each arrived.
  */
 public final class FailoverBenchmark {
 
@@ -38,6 +39,8 @@ public final class FailoverBenchmark {
     };
     /** {@code -Dbench.sigkill=false} leaves the SIGKILL runs out. */
     private static final boolean SIGKILL = Boolean.parseBoolean(System.getProperty("bench.sigkill", "true"));
+    /** {@code -Dbench.trace=true} prints both replicas' lines from the signal to the successor's services, timed. */
+    private static final boolean TRACE = Boolean.getBoolean("bench.trace");
 
     /** One failover's figures, in milliseconds from the signal; NaN where a line did not come. */
     private record Run(double acquired, double started, long ticksLost, double finalBackup, double released,
@@ -116,6 +119,9 @@ public final class FailoverBenchmark {
                 ReplicaLog successor = awaitServices(standby.process(), signalled);
                 leader.process().awaitExit(BUDGET);
                 ReplicaLog leaving = ReplicaLog.of(leader.process().timedLines());
+                if (TRACE) {
+                    trace(signalled, successor.servicesStartedNanos().orElseThrow(), leader, standby);
+                }
                 standby.process().sigterm();
                 standby.process().awaitExit(BUDGET);
                 long reached = leaving.simulationStops().stream().mapToLong(ReplicaLog.TickHash::tick).max()
@@ -156,6 +162,21 @@ public final class FailoverBenchmark {
             TimeUnit.MILLISECONDS.sleep(5);
         }
         throw new IllegalStateException("no 'services started' from " + standby.pid() + ":\n" + standby.output());
+    }
+
+    /** Each line either replica logged from {@code signalled} to {@code until}, in ms since the signal. */
+    private static void trace(long signalled, long until, RunningReplica... replicas) {
+        List<String> lines = new ArrayList<>();
+        for (RunningReplica replica : replicas) {
+            for (HostProcess.Line line : replica.process().timedLines()) {
+                if (line.nanos() >= signalled && line.nanos() <= until) {
+                    lines.add(String.format("%8.1f ms  %s  %s", (line.nanos() - signalled) / 1e6,
+                            replica.id(), line.text()));
+                }
+            }
+        }
+        Collections.sort(lines);
+        lines.forEach(System.out::println);
     }
 
     private static double since(long signalled, OptionalLong nanos) {
