@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * standby's {@code leadership acquired} and to its {@code services started}, the ticks lost (the tick the leader
  * stopped at minus the tick the successor resumed from), and when the leader's final backup and its release were
  * logged, with the machine's load average. Then 5 times SIGKILL of the leader at the default world. Prints the
- * medians; a SIGTERM run that could not be set up (on a busy machine a leader may lose its lease before the signal)
- * is reported and left out of them. Not a test.
+ * medians; a SIGTERM run that could not be set up, or whose leader lost its lease before it handed over (a busy
+ * machine can stall it past its lease), is reported and left out of them. Not a test.
  *
  * <p>Needs the {@code etcd} binary on the PATH (Debian: {@code etcd-server}). Build first
  * ({@code mvn -B -o -q clean package -DskipTests}), then from the project root:
@@ -47,7 +47,7 @@ public final class FailoverBenchmark {
 
     /** One failover's figures, in milliseconds from the signal; NaN where a line did not come. */
     private record Run(double acquired, double started, long ticksLost, double finalBackup, double released,
-                       double read, double warm, double load) {
+                       double read, double warm, double load, boolean leaseLost) {
     }
 
     /** A run that failed before the signal: nothing was measured. */
@@ -82,6 +82,15 @@ public final class FailoverBenchmark {
                         // On a busy machine a leader can lose its lease before the signal: say so, and go on.
                         failed++;
                         System.out.printf("%s, run %d: not measured: %s%n", world, run, e.getMessage());
+                        continue;
+                    }
+                    if (figures.leaseLost()) {
+                        // The leader stalled past its lease before it could hand over: a crash failover, not this.
+                        failed++;
+                        System.out.printf("%s, run %d: not measured: the leader lost its lease before it handed "
+                                        + "over (its log says 'leadership lost'); the successor took over %.0f ms "
+                                        + "after the signal as after a crash, %d ticks lost; load average %.2f%n",
+                                world, run, figures.started(), figures.ticksLost(), figures.load());
                         continue;
                     }
                     graceful.add(figures);
@@ -162,7 +171,8 @@ public final class FailoverBenchmark {
                         since(signalled, leaving.arrivalOf("final backup: saved")),
                         since(signalled, leaving.arrivalOf("leadership released")),
                         since(signalled, successor.arrivalOf("standby: preloaded world view")),
-                        since(signalled, successor.arrivalOf("standby: warm world at")), load);
+                        since(signalled, successor.arrivalOf("standby: warm world at")), load,
+                        leaving.arrivalOf("leadership lost").isPresent());
             } finally {
                 standby.process().close();
             }
