@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,9 +19,9 @@ import org.vvmhost.testing.EtcdExtension;
 import org.vvmhost.testing.TestTiming;
 
 /**
- * Two {@code vvmhost run} processes, launched with the image's command line, against a real etcd: one leads, the
- * other waits, and the standby takes over after a SIGTERM or a SIGKILL of the leader. Each test has its own
- * election, so a killed leader's lease cannot reach into the next test.
+ * Two {@code vvmhost run} processes, launched with the image's command line, against a real etcd: one leads, the other
+ * waits with its world warm, and the standby takes over after a SIGTERM or a SIGKILL of the leader. Each test has its
+ * own election, so a killed leader's lease cannot reach into the next test.
  */
 class EtcdFailoverIT {
 
@@ -29,6 +32,9 @@ class EtcdFailoverIT {
     /** etcd's minimum, so that a crash is noticed as soon as etcd allows. */
     private static final Duration TTL = Duration.ofSeconds(2);
     private static final AtomicInteger ELECTIONS = new AtomicInteger();
+    /** A world view every second, so that a standby soon holds one. */
+    private static final String BACKUPS = "world.backup-interval=20";
+    private static final Pattern SAVED = Pattern.compile("- saved world view v\\d+ of tick (\\d+) ");
 
     private final ImageCommand image = ImageCommand.fromBuild();
     private final List<HostProcess> started = new ArrayList<>();
@@ -67,13 +73,19 @@ class EtcdFailoverIT {
                 .containsPattern("waiting +" + idOf(standby, a));
     }
 
+    /**
+     * The standby keeps its world warm at the leader's views; SIGTERM makes the leader write its final view and
+     * release, and the standby takes its warm world over at that view: not a tick lost, and every tick both logged has
+     * the hash of an uninterrupted run on the embedded default.
+     */
     @Test
-    void sigtermOfTheLeaderReleasesAndTheStandbyTakesOver() throws Exception {
-        HostProcess leader = replica("a");
+    void sigtermHandsOverToTheStandbysWarmWorldLosingNoTickAndKeepingTheWorld() throws Exception {
+        HostProcess reference = start("run", "--instance-id", "reference-" + election, "--world-set", BACKUPS);
+        HostProcess leader = replica("a", "--world-set", BACKUPS);
         assertThat(leader.awaitLineContaining("leadership acquired", TIMING.startBudget())).as(leader.output())
                 .isPresent();
-        HostProcess standby = replica("b");
-        assertThat(standby.awaitLineContaining("waiting for " + election + "/", TIMING.startBudget()))
+        HostProcess standby = replica("b", "--world-set", BACKUPS);
+        assertThat(standby.awaitLineContaining("standby: warm world at world view", TIMING.startBudget()))
                 .as(standby.output()).isPresent();
 
         leader.sigterm();
@@ -81,8 +93,43 @@ class EtcdFailoverIT {
         assertThat(leader.awaitLineContaining("Shutdowner - leadership released", TIMING.eventBudget()))
                 .as(leader.output()).isPresent();
         assertThat(leader.awaitExit(TIMING.eventBudget())).as(leader.output()).contains(0);
-        assertThat(standby.awaitLineContaining("leadership acquired", TIMING.eventBudget())).as(standby.output())
+        assertThat(standby.awaitLineContaining("taking over the warm world", TIMING.eventBudget()))
+                .as(standby.output()).isPresent();
+        assertThat(standby.awaitLineContaining("services started", TIMING.eventBudget())).as(standby.output())
                 .isPresent();
+        ReplicaLog left = ReplicaLog.of(leader.timedLines());
+        ReplicaLog.TickHash finalView = left.saves().stream().filter(ReplicaLog.Save::isFinal)
+                .map(save -> new ReplicaLog.TickHash(save.tick(), save.hash(), save.nanos())).findFirst()
+                .orElseThrow(() -> new AssertionError("no final backup:\n" + leader.output()));
+        assertThat(left.simulationStops()).singleElement().satisfies(stop -> assertThat(stop.tick())
+                .as("the leader stopped at its final view's tick").isEqualTo(finalView.tick()));
+        assertThat(ReplicaLog.of(standby.timedLines()).restored()).as("no tick lost").hasValueSatisfying(restored ->
+                assertThat(List.of(restored.tick(), restored.hash())).isEqualTo(List.of(finalView.tick(),
+                        finalView.hash())));
+        // The successor saves a view of its own, so that ticks after the hand-over are compared too; the reference
+        // (which saves at the same ticks) runs on until it has saved that tick as well.
+        long successorSaved = savedTick(standby.awaitLine(line -> savedTick(line) > finalView.tick(),
+                TIMING.startBudget()).orElseThrow(() -> new AssertionError("no view saved after the hand-over:\n"
+                + standby.output())));
+        assertThat(reference.awaitLine(line -> savedTick(line) >= successorSaved, TIMING.startBudget()))
+                .as(reference.output()).isPresent();
+        for (HostProcess host : List.of(standby, reference)) {
+            host.sigterm();
+            assertThat(host.awaitExit(TIMING.eventBudget())).as(host.output()).contains(0);
+        }
+        Map<Long, String> expected = ReplicaLog.of(reference.timedLines()).hashes();
+        List<Long> compared = new ArrayList<>();
+        for (HostProcess replica : List.of(leader, standby)) {
+            for (Map.Entry<Long, String> tick : ReplicaLog.of(replica.timedLines()).hashes().entrySet()) {
+                if (expected.containsKey(tick.getKey())) {
+                    compared.add(tick.getKey());
+                    assertThat(tick.getValue()).as("tick %d", tick.getKey()).isEqualTo(expected.get(tick.getKey()));
+                }
+            }
+        }
+        // The view the standby warmed at was saved before the signal; the successor's after the hand-over.
+        assertThat(compared).as("ticks both logged").anyMatch(tick -> tick < finalView.tick())
+                .contains(successorSaved);
     }
 
     @Test
@@ -119,9 +166,17 @@ class EtcdFailoverIT {
                         && line.contains("etcd unavailable") && line.contains("trying again in"));
     }
 
-    private HostProcess replica(String name) {
-        return start("run", "--etcd-endpoints", ETCD.endpoint().toString(), "--election", election,
-                "--instance-id", name + "-" + election, "--lease-ttl", TTL.toSeconds() + "s");
+    private HostProcess replica(String name, String... more) {
+        List<String> args = new ArrayList<>(List.of("run", "--etcd-endpoints", ETCD.endpoint().toString(),
+                "--election", election, "--instance-id", name + "-" + election, "--lease-ttl", TTL.toSeconds() + "s"));
+        args.addAll(List.of(more));
+        return start(args.toArray(String[]::new));
+    }
+
+    /** The tick of the periodic world view {@code line} says was saved; -1 if it says none. */
+    private static long savedTick(String line) {
+        Matcher saved = SAVED.matcher(line);
+        return saved.find() ? Long.parseLong(saved.group(1)) : -1;
     }
 
     private String idOf(HostProcess host, HostProcess a) {

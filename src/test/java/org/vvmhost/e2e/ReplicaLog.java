@@ -2,7 +2,10 @@ package org.vvmhost.e2e;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +48,11 @@ final class ReplicaLog {
         return arrival(line -> line.contains("services started:"));
     }
 
+    /** When the first line that contains {@code text} arrived. */
+    OptionalLong arrivalOf(String text) {
+        return arrival(line -> line.contains(text));
+    }
+
     /** Each time its world simulation stopped, with the tick it stopped at (the hash is not in that line). */
     List<TickHash> simulationStops() {
         List<TickHash> stops = new ArrayList<>();
@@ -55,6 +63,11 @@ final class ReplicaLog {
             }
         }
         return stops;
+    }
+
+    /** The world view it restored as the new leader ({@code restoring …}), if any. */
+    Optional<TickHash> restored() {
+        return restores().stream().findFirst();
     }
 
     /** Every world view it restored, one per term it led after a switchover or a failover, in order. */
@@ -104,6 +117,14 @@ final class ReplicaLog {
         }
         saves().forEach(save -> ticks.add(new TickHash(save.tick(), save.hash(), save.nanos())));
         return ticks;
+    }
+
+    /** Each tick it simulated, saved or restored, with its world hash: what to compare with another run. */
+    Map<Long, String> hashes() {
+        Map<Long, String> hashes = new TreeMap<>();
+        simulated().forEach(tick -> hashes.put(tick.tick(), tick.hash()));
+        restores().forEach(tick -> hashes.put(tick.tick(), tick.hash()));
+        return hashes;
     }
 
     private OptionalLong arrival(Predicate<String> matches) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.vvmhost.services.world.service.BackupState;
+import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.TickStats;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewPreloader;
@@ -70,7 +71,7 @@ final class ApiRoutes {
     private Probes.World world() {
         Optional<String> held = status.held();
         return status.observed().map(o -> new Probes.World(o.world().backups(), o.world().tick(),
-                o.preloader().map(ApiRoutes::preloaded), o.backupInterval(), held))
+                o.preloader().map(ApiRoutes::preloaded), o.hot().map(HotStandby::warm), o.backupInterval(), held))
                 .orElse(new Probes.World(Optional.empty(), -1, Optional.empty(), 1, held));
     }
 

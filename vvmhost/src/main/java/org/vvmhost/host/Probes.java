@@ -30,13 +30,20 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
      * @param backups        empty until the world is up
      * @param tick           the last completed tick
      * @param preloaded      a standby's preloader: holds a checked view or not; empty when there is none (no view to preload)
+     * @param warm           a standby's warm world: built or not; empty when there is none. Where there is one, it
+     *                       decides whether the standby is ready, rather than the preloader
      * @param backupInterval ticks between world views
      * @param held           why this replica does not campaign, while the campaign gate holds it back (its config
      *                       does not match the stored world, or the store has not been read yet)
      */
-    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval,
-                 Optional<String> held) {
+    record World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, Optional<Boolean> warm,
+                 int backupInterval, Optional<String> held) {
         static final World NONE = new World(Optional.empty(), -1, Optional.empty(), 1);
+
+        World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval,
+              Optional<String> held) {
+            this(backups, tick, preloaded, Optional.empty(), backupInterval, held);
+        }
 
         World(Optional<BackupState> backups, long tick, Optional<Boolean> preloaded, int backupInterval) {
             this(backups, tick, preloaded, backupInterval, Optional.empty());
@@ -98,6 +105,11 @@ record Probes(Verdict live, Verdict ready, Verdict leader, Verdict standby) {
         if (state.phase() != ReplicaState.Phase.CAMPAIGNING) {
             return new Verdict(false, state.phase() == ReplicaState.Phase.SERVING ? "this replica leads"
                     : notServing(state));
+        }
+        if (world.warm().isPresent()) {
+            // Built only once the store was read, and kept while newer views are read and loaded into it.
+            return world.warm().get() ? new Verdict(true, "standby campaigning, its world warm")
+                    : new Verdict(false, "standby campaigning, its world not warm yet");
         }
         if (world.preloaded().isEmpty()) {
             return new Verdict(true, "standby campaigning; no world view to preload");

@@ -5,11 +5,13 @@ import dagger.Provides;
 import java.util.List;
 import java.util.Optional;
 import org.vvmhost.leadership.Leadership;
+import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.cluster.ClusterOptions;
 import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.InProcessClusterService;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewLocation;
 import org.vvmhost.services.world.service.WorldViewPreloader;
@@ -36,28 +38,34 @@ final class ServicesModule {
         return List.of(cluster, world);
     }
 
+    /** The hot standby's cluster, if it has one, or a new one. */
     @Provides
     @VvmScope
-    static InProcessClusterService cluster(Clock clock) {
-        return InProcessClusterService.create(() -> ClusterOptions.threaded(clock), FunctionRegistry.create());
+    static InProcessClusterService cluster(Clock clock, Optional<HotStandby> hot) {
+        return InProcessClusterService.create(() -> hot.flatMap(HotStandby::takeCluster)
+                .orElseGet(() -> newCluster(clock)));
+    }
+
+    private static Cluster newCluster(Clock clock) {
+        return Cluster.start(ClusterOptions.threaded(clock), FunctionRegistry.create());
     }
 
     @Provides
     @VvmScope
-    static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader, Clock clock,
-                                        InProcessClusterService cluster, WorldSimulationService.Meters meters,
-                                        ComponentSetRegistry sets) {
+    static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader,
+                                        Optional<HotStandby> hot, Clock clock, InProcessClusterService cluster,
+                                        WorldSimulationService.Meters meters, ComponentSetRegistry sets) {
         WorldViewLocation location = settings.world().location();
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
         return WorldSimulationService.create(settings.world().service(), sets,
-                context -> location.open(context, clock), preloader, clock,
+                context -> location.open(context, clock), preloader, hot, clock,
                 store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), meters);
     }
 
     @Provides
     static Observed observed(WorldSimulationService world, Optional<WorldViewPreloader> preloader,
-                             InProcessClusterService cluster, RunSettings settings) {
-        return new Observed(world, preloader, cluster, settings.world().service().config().backupInterval());
+                             Optional<HotStandby> hot, InProcessClusterService cluster, RunSettings settings) {
+        return new Observed(world, preloader, hot, cluster, settings.world().service().config().backupInterval());
     }
 
     /**
@@ -71,5 +79,20 @@ final class ServicesModule {
             return Optional.of(WorldViewPreloader.start(leadership.data(), election, clock));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where a standby preloads, it also keeps the world warm, on a cluster of its own that a new leader's cluster
+     * service takes over. Should a simulator crash with no passive, it rewinds to the newest view it reads: it writes
+     * none.
+     */
+    @Provides
+    @VvmScope
+    static Optional<HotStandby> hotStandby(RunSettings settings, Optional<WorldViewPreloader> preloader,
+                                           Leadership leadership, Clock clock, ComponentSetRegistry sets) {
+        WorldViewLocation location = settings.world().location();
+        return preloader.map(following -> HotStandby.start(following, settings.world().service().config(), sets,
+                () -> WorldRuntime.cluster(newCluster(clock)).withWorldViews(location.reader(leadership.data(),
+                        clock)), clock));
     }
 }

@@ -8,6 +8,7 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.LeadershipAccessException;
+import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.vvm.Causes;
@@ -19,7 +20,7 @@ import org.vvmhost.vvm.VvmProblem;
  * problem or a relaunch request, whichever comes first, and shuts the VVM down. After a relaunch (a switchover: the
  * VVM gave its term up gracefully) it launches a new VVM over the same leadership, which campaigns again as a
  * standby; after a stop or a problem it turns the outcome into the exit code. A VVM is launched once; each one, with
- * its services and preloader, comes from its own {@link VvmComponent}. Before each VVM campaigns, the
+ * its services, preloader and warm world, comes from its own {@link VvmComponent}. Before each VVM campaigns, the
  * {@link CampaignGate} must let it: a replica whose config does not match the stored world waits there, not ready, and
  * a campaigning VVM whose stored world stops matching is withdrawn and waits there again.
  */
@@ -105,8 +106,10 @@ final class VvmRunner {
     private Ended runOne(CompletableFuture<String> stopRequested) {
         VvmComponent parts = vvms.create();
         Optional<WorldViewPreloader> preloader = parts.preloader();
+        Optional<HotStandby> hot = Optional.empty();
         CompletableFuture<Preflight.Finding> mismatch = new CompletableFuture<>();
         try {
+            hot = parts.hotStandby();
             status.observe(parts.observed());
             Optional<CampaignGate.Refusal> refused = gate.await(preloader, stopRequested);
             if (refused.isEmpty() && stopRequested.isDone()) {
@@ -146,6 +149,8 @@ final class VvmRunner {
             return new Ended(relaunch.requested().isDone() && outcome.isEmpty() && !stopRequested.isDone(), outcome);
         } finally {
             mismatch.cancel(false);
+            // The warm world follows the preloader: it goes first.
+            hot.ifPresent(HotStandby::close);
             preloader.ifPresent(WorldViewPreloader::close);
         }
     }

@@ -60,8 +60,8 @@ class ApiRoutesTest {
         StubPreloader preloader = new StubPreloader();
         status.observe(new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> WorldViewStore.file(Path.of("unused")), Optional.empty(),
-                clock), Optional.of(preloader), InProcessClusterService.create(() -> ClusterOptions.threaded(clock),
-                FunctionRegistry.create()), 20));
+                clock), Optional.of(preloader), Optional.empty(), InProcessClusterService.create(
+                () -> ClusterOptions.threaded(clock), FunctionRegistry.create()), 20));
         status.launched();
         assertThat(status("/standby")).as("nothing read yet").isEqualTo(503);
         assertThat(json("/standby").get("reason").asText()).contains("not preloaded");

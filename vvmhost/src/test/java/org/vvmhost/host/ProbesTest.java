@@ -29,6 +29,19 @@ class ProbesTest {
     }
 
     @Test
+    void aStandbyWithAWarmWorldIsReadyWhileTheWorldIsBuiltEvenAsItReadsANewView() {
+        Probes cold = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(true), Optional.of(false),
+                INTERVAL, Optional.empty()));
+        Probes reading = probes(standby, new Probes.World(Optional.empty(), -1, Optional.of(false), Optional.of(true),
+                INTERVAL, Optional.empty()));
+
+        assertThat(cold.standby().ok()).isFalse();
+        assertThat(cold.ready().reason()).isEqualTo("standby campaigning, its world not warm yet");
+        assertThat(reading.standby().ok()).as("a takeover now would take the warm world").isTrue();
+        assertThat(reading.ready().reason()).isEqualTo("standby campaigning, its world warm");
+    }
+
+    @Test
     void theLeaderIsLeaderOnlyOnceItsServicesStarted() {
         assertThat(probes(acquired, Probes.World.NONE).leader().ok()).isFalse();
         assertThat(probes(acquired, Probes.World.NONE).ready().reason()).contains("services starting");

@@ -35,6 +35,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.Preflight;
 import org.vvmhost.services.world.service.WorldViewPreloader;
 import org.vvmhost.testing.ForwardingLeadership;
@@ -524,12 +525,17 @@ class VvmRunnerTest {
         Observed nothing = new Observed(WorldSimulationService.create(WorldServiceSettings.of(WorldConfig.defaults()),
                 ComponentSetRegistry.builtIn(), context -> {
                     throw new IllegalStateException("this test runs no world");
-                }, Optional.empty(), clock), Optional.empty(), InProcessClusterService.create(
+                }, Optional.empty(), clock), Optional.empty(), Optional.empty(), InProcessClusterService.create(
                 () -> ClusterOptions.threaded(clock), FunctionRegistry.create()), 1);
         VvmComponent.Factory factory = () -> new VvmComponent() {
             @Override
             public Optional<WorldViewPreloader> preloader() {
                 return preloader;
+            }
+
+            @Override
+            public Optional<HotStandby> hotStandby() {
+                return Optional.empty();
             }
 
             @Override

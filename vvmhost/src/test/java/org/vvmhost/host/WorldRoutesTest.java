@@ -87,7 +87,7 @@ class WorldRoutesTest {
         world.start(context);
         toClose.add(world::stop);
         ReplicaStatus status = new ReplicaStatus(clock, "replica-a", meters);
-        status.observe(new Observed(world, Optional.empty(), InProcessClusterService.create(
+        status.observe(new Observed(world, Optional.empty(), Optional.empty(), InProcessClusterService.create(
                 () -> ClusterOptions.threaded(clock), FunctionRegistry.create()), CONFIG.backupInterval()));
         status.launched();
         status.leadershipAcquired(term);

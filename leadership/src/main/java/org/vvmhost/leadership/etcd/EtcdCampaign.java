@@ -205,8 +205,8 @@ final class EtcdCampaign implements Campaign {
             revokeStaleLeases();
             while (true) {
                 candidacy = enter();
-                waitForTurn(candidacy);
-                Optional<Term> term = confirm(candidacy);
+                ClaimRead read = waitForTurn(candidacy);
+                Optional<Term> term = confirm(candidacy, read);
                 if (term.isPresent()) {
                     candidacy = null;
                     return term.get();
@@ -262,10 +262,11 @@ final class EtcdCampaign implements Campaign {
     }
 
     /**
-     * Returns once no older candidate remains. Watches the next older key; never polls. Each look also reads the
-     * election's epoch, so that a standby remembers the epoch it would have to exceed.
+     * Returns once no older candidate remains, with what the claim reads, read in the same look. Watches the next older
+     * key; never polls. Each look also reads the election's epoch, so that a standby remembers the epoch it would have
+     * to exceed.
      */
-    private void waitForTurn(Candidacy mine) {
+    private ClaimRead waitForTurn(Candidacy mine) {
         ByteSequence prefix = bytes(context.layout().candidatePrefix());
         while (true) {
             GetOption older = GetOption.builder()
@@ -275,13 +276,20 @@ final class EtcdCampaign implements Campaign {
                     .withSortOrder(GetOption.SortOrder.DESCEND)
                     .withLimit(1)
                     .build();
+            // One round trip for the look and the claim's read: a standby's turn comes on the path of a handover.
             TxnResponse look = await("list older candidates", context.identity().track(() -> context.kv().txn()
-                    .Then(Op.get(prefix, older), Op.get(bytes(context.layout().epochKey()), GetOption.DEFAULT))
+                    .If(ownKey(mine))
+                    .Then(Op.get(prefix, older), Op.get(bytes(context.layout().epochKey()), GetOption.DEFAULT),
+                            Op.get(prefix, GetOption.builder().isPrefix(true).build()),
+                            Op.get(bytes(context.layout().switchoverKey()), GetOption.DEFAULT))
                     .commit(), true));
-            FencingEpoch.parse(value(look.getGetResponses().get(1))).ifPresent(context.identity()::noteEpoch);
+            if (!look.isSucceeded()) {
+                throw new CandidacyLost(mine.key() + " no longer exists");
+            }
+            ClaimRead read = claimRead(look.getGetResponses().subList(1, 4));
             GetResponse before = look.getGetResponses().get(0);
             if (before.getKvs().isEmpty()) {
-                return;
+                return read;
             }
             KeyValue predecessor = before.getKvs().get(0);
             LOG.info("waiting for {} to go (we are {})", predecessor.getKey().toString(StandardCharsets.UTF_8),
@@ -331,16 +339,17 @@ final class EtcdCampaign implements Campaign {
     }
 
     /**
-     * Confirms the win before reporting it. The key must still exist with our create revision; the same transaction
-     * reads the election's epoch and what the other candidates remember, which decide this term's epoch (see
-     * {@link FencingEpoch}), and the switchover intent, if any: one that names another candidate still in the election
-     * makes this one give way (empty). A new incarnation of etcd's data, or a break of its history seen lately, first
-     * costs the lock-delay, and is read again after it. Then one transaction, fenced on the key and on the epoch as
-     * read, proclaims the leader's start and epoch, if needed bumps the epoch, and clears an intent that named us or
-     * is void; last, the lease must still have TTL.
+     * Confirms the win before reporting it, from {@code firstRead}: the look that found no older candidate, whose
+     * transaction also found the key still there with our create revision and read the election's epoch and what the
+     * other candidates remember, which decide this term's epoch (see {@link FencingEpoch}), and the switchover intent,
+     * if any: one that names another candidate still in the election makes this one give way (empty). A new
+     * incarnation of etcd's data, or a break of its history seen lately, first costs the lock-delay, and is read again
+     * after it. Then one transaction, fenced on the key and on the epoch as read, proclaims the leader's start and
+     * epoch, if needed bumps the epoch, and clears an intent that named us or is void; and the lease, asked alongside,
+     * must still have TTL.
      */
-    private Optional<Term> confirm(Candidacy mine) {
-        ClaimRead read = readClaim(mine);
+    private Optional<Term> confirm(Candidacy mine, ClaimRead firstRead) {
+        ClaimRead read = firstRead;
         if (givesWay(read, mine)) {
             return Optional.empty();
         }
@@ -372,11 +381,23 @@ final class EtcdCampaign implements Campaign {
         if (clearIntent) {
             claimOps.add(Op.delete(bytes(context.layout().switchoverKey()), DeleteOption.DEFAULT));
         }
-        TxnResponse claim = await("claim " + mine.key(), context.identity().track(() -> context.kv().txn()
+        CompletableFuture<TxnResponse> claiming = context.identity().track(() -> context.kv().txn()
                 .If(ownKey(mine), epochAsRead)
                 .Then(claimOps.toArray(Op[]::new))
-                .commit(), true));
+                .commit(), true);
+        // Asked at once, not after the claim: both must answer before the term is reported, and the claim alone
+        // already proves the key (so its lease) stood as it was written.
+        CompletableFuture<LeaseTimeToLiveResponse> lease = context.identity().track(
+                () -> context.leases().timeToLive(mine.leaseId(), LeaseOption.DEFAULT), false);
+        TxnResponse claim;
+        try {
+            claim = await("claim " + mine.key(), claiming);
+        } catch (RuntimeException e) {
+            lease.cancel(true);
+            throw e;
+        }
         if (!claim.isSucceeded()) {
+            lease.cancel(true);
             throw new CandidacyLost("claim refused: " + mine.key() + " no longer exists, or the election's epoch "
                     + "changed since it was read");
         }
@@ -385,8 +406,7 @@ final class EtcdCampaign implements Campaign {
             LOG.info("fencing epoch of the election {} is now {}: {}", context.layout().election(), epoch.epoch(),
                     epoch.reason());
         }
-        LeaseTimeToLiveResponse ttl = await("check the lease of " + mine.key(), context.identity().track(
-                () -> context.leases().timeToLive(mine.leaseId(), LeaseOption.DEFAULT), false));
+        LeaseTimeToLiveResponse ttl = await("check the lease of " + mine.key(), lease);
         if (ttl.getTTL() <= 0) {
             throw new CandidacyLost("phantom win refused: the lease of " + mine.key() + " has expired");
         }
@@ -437,15 +457,20 @@ final class EtcdCampaign implements Campaign {
         if (!read.isSucceeded()) {
             throw new CandidacyLost("phantom win refused: " + mine.key() + " no longer exists");
         }
-        Optional<byte[]> stored = value(read.getGetResponses().get(0));
+        return claimRead(read.getGetResponses());
+    }
+
+    /** The claim's read from the answers to: the epoch key, the candidates' keys, the switchover key. */
+    private ClaimRead claimRead(List<GetResponse> answers) {
+        Optional<byte[]> stored = value(answers.get(0));
         OptionalLong storedEpoch = FencingEpoch.parse(stored);
         storedEpoch.ifPresent(context.identity()::noteEpoch);
-        List<CandidateValue> candidates = read.getGetResponses().get(1).getKvs().stream()
+        List<CandidateValue> candidates = answers.get(1).getKvs().stream()
                 .flatMap(kv -> CandidateValue.parse(kv.getValue().getBytes()).stream())
                 .toList();
         long othersKnow = candidates.stream().mapToLong(CandidateValue::highestEpoch).max().orElse(0);
         Set<String> ids = candidates.stream().map(CandidateValue::id).collect(Collectors.toSet());
-        Optional<SwitchoverIntent> intent = value(read.getGetResponses().get(2)).flatMap(SwitchoverIntent::parse);
+        Optional<SwitchoverIntent> intent = value(answers.get(2)).flatMap(SwitchoverIntent::parse);
         return new ClaimRead(stored, storedEpoch, othersKnow, ids, intent);
     }
 

@@ -77,8 +77,7 @@ class ClockGovernedTimeoutsTest {
     void theLockDelayOfAFreshEtcdRunsOnTheClockWhileTheLeaseIsKeptAlive() {
         try (LogCapture log = new LogCapture(EtcdCampaign.class)) {
             campaign();
-            enter();
-            etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(), List.of(), List.of()));
+            enter(List.of());
 
             Awaitility.await("the lock-delay is announced").atMost(BUDGET).until(() -> !log.at(Level.INFO).isEmpty());
             assertThat(log.at(Level.INFO)).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
@@ -105,8 +104,7 @@ class ClockGovernedTimeoutsTest {
     @Test
     void aReleaseIsBoundedOnTheClock() {
         campaign();
-        enter();
-        etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 13, List.of(Optional.of("4")), List.of(), List.of()));
+        enter(List.of(Optional.of("4")));
         etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 14));
         etcd.next("timeToLive").answer(ScriptedEtcd.timeToLive(LEASE_ID, 2, 14));
         Term term = await(campaign.elected());
@@ -133,11 +131,14 @@ class ClockGovernedTimeoutsTest {
         assertThat(revoke).as("given up; the lease expires on its own").isCompleted();
     }
 
-    /** Answers the grant and the key's creation at revision 11, and the look for older candidates: none. */
-    private void enter() {
+    /**
+     * Answers the grant and the key's creation at revision 11, and the look for older candidates: none, with
+     * {@code epoch} as the election's epoch, no other candidate and no switchover intent.
+     */
+    private void enter(List<Optional<String>> epoch) {
         etcd.next("grant").answer(ScriptedEtcd.granted(LEASE_ID, 2, 10));
         etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 11));
-        etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 12, List.of(), List.of()));
+        etcd.next("txn.commit").answer(ScriptedEtcd.txn(true, 12, List.of(), epoch, List.of(), List.of()));
     }
 
     private void keepAlive() {

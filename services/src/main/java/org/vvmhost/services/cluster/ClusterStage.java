@@ -5,13 +5,11 @@ import org.vvmhost.vvm.ServiceContext;
 
 final class ClusterStage implements InProcessClusterService {
 
-    private final Supplier<ClusterOptions> options;
-    private final FunctionRegistry functions;
+    private final Supplier<Cluster> starter;
     private volatile Cluster cluster;
 
-    ClusterStage(Supplier<ClusterOptions> options, FunctionRegistry functions) {
-        this.options = options;
-        this.functions = functions;
+    ClusterStage(Supplier<Cluster> starter) {
+        this.starter = starter;
     }
 
     @Override
@@ -24,7 +22,7 @@ final class ClusterStage implements InProcessClusterService {
         if (cluster != null) {
             throw new IllegalStateException("the cluster is already running");
         }
-        cluster = Cluster.start(options.get(), functions);
+        cluster = starter.get();
     }
 
     @Override

@@ -12,8 +12,17 @@ public interface InProcessClusterService extends Service {
 
     /** A service that starts a cluster with {@code options} and {@code functions} each time it starts. */
     static InProcessClusterService create(Supplier<ClusterOptions> options, FunctionRegistry functions) {
-        return new ClusterStage(Objects.requireNonNull(options, "options"),
-                Objects.requireNonNull(functions, "functions"));
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(functions, "functions");
+        return create(() -> Cluster.start(options.get(), functions));
+    }
+
+    /**
+     * A service that runs the cluster {@code starter} gives each time it starts: a new one, or one a standby started
+     * ahead of time and hands over. Either way the service owns it from then on, and closes it when it stops.
+     */
+    static InProcessClusterService create(Supplier<Cluster> starter) {
+        return new ClusterStage(Objects.requireNonNull(starter, "starter"));
     }
 
     /**

@@ -60,6 +60,15 @@ public interface World extends AutoCloseable {
     /** A world view of the current tick. */
     WorldView snapshot();
 
+    /**
+     * Replaces the whole state with {@code view}'s, at the view's tick, keeping the simulators (their threads or
+     * containers) running: afterwards the world steps exactly as one {@link WorldFactory#restore restored} from the
+     * view would. A standby keeps its warm world at the newest view this way.
+     *
+     * @throws WorldViewException if the view is corrupt or was written for another world; the world is then unchanged
+     */
+    void load(WorldView view);
+
     /** Who holds each area, the writes rejected for a stale grant, and the ticks lost to rewinds. */
     WorldStatus status();
 

@@ -396,16 +396,27 @@ final class ClusterWorld implements World {
                     + "cannot go on");
         }
         WorldState restored = WorldViewCodec.decode(core, view.get());
-        distributor.awaitSimulators(new int[core.sets().size()]);
-        distributor.assignAll(restored.partitions(), restored.tick());
         WorldStatus.Rewind rewind = new WorldStatus.Rewind(tick, restored.tick(), reason);
+        assignAll(restored);
         rewinds.add(rewind);
-        LOG.error("World rewound from tick {} to the world view of tick {}: {} tick(s) lost ({})", tick,
+        LOG.error("World rewound from tick {} to the world view of tick {}: {} tick(s) lost ({})", rewind.fromTick(),
                 restored.tick(), rewind.ticksLost(), reason);
-        tick = restored.tick();
-        nextEntityId = restored.nextEntityId();
-        lastCommandSeq = restored.lastCommandSeq();
-        index.reset(restored.partitions()[0]);
+    }
+
+    @Override
+    public void load(WorldView view) {
+        open.requireOpen();
+        assignAll(WorldViewCodec.decode(core, view));
+    }
+
+    /** Hands every area out afresh from {@code state}, which the world is at from then on. */
+    private void assignAll(WorldState state) {
+        distributor.awaitSimulators(new int[core.sets().size()]);
+        distributor.assignAll(state.partitions(), state.tick());
+        tick = state.tick();
+        nextEntityId = state.nextEntityId();
+        lastCommandSeq = state.lastCommandSeq();
+        index.reset(state.partitions()[0]);
     }
 
     private void killQuietly(String container) {

@@ -36,6 +36,18 @@ public interface CommandJournal {
      */
     List<JournalEntry> readAfter(long afterTick);
 
+    /**
+     * {@link #readAfter}, asked now and answered later: with the entries, or failed with the {@link JournalException}
+     * that {@code readAfter} would throw. This one answers before it returns; a journal in a store overrides it.
+     */
+    default CompletableFuture<List<JournalEntry>> readAfterAsync(long afterTick) {
+        try {
+            return CompletableFuture.completedFuture(readAfter(afterTick));
+        } catch (JournalException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Deletes every entry of a tick up to {@code tick}, fenced; waits for it. */
     void trimThrough(long tick);
 

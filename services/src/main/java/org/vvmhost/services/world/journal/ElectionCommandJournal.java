@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.vvmhost.leadership.DataStore;
@@ -14,7 +15,10 @@ import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.time.Clock;
 
-/** {@link CommandJournal} in the election's data; values are read one key each, all requests in flight at once. */
+/**
+ * {@link CommandJournal} in the election's data; values are read one key each, all requests in flight at once, and
+ * every wait is bounded on the clock.
+ */
 final class ElectionCommandJournal implements CommandJournal {
 
     private final DataStore data;
@@ -42,19 +46,30 @@ final class ElectionCommandJournal implements CommandJournal {
 
     @Override
     public List<JournalEntry> readAfter(long afterTick) {
-        SortedSet<String> keys = await(data.keys(PREFIX), "listing the command journal");
-        List<String> wanted = new ArrayList<>();
-        for (String key : keys) {
-            if (tickOf(key) > afterTick) {
-                wanted.add(key);
+        return join(readAfterAsync(afterTick), "reading the command journal");
+    }
+
+    @Override
+    public CompletableFuture<List<JournalEntry>> readAfterAsync(long afterTick) {
+        return within(data.keys(PREFIX), "listing the command journal").thenCompose(keys -> {
+            List<String> wanted = new ArrayList<>();
+            for (String key : keys) {
+                if (tickOf(key) > afterTick) {
+                    wanted.add(key);
+                }
             }
-        }
-        List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
-        wanted.forEach(key -> reads.add(data.get(key)));
+            List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+            wanted.forEach(key -> reads.add(within(data.get(key), "reading journal entry " + key)));
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                    .thenApply(all -> decode(wanted, reads));
+        });
+    }
+
+    private List<JournalEntry> decode(List<String> keys, List<CompletableFuture<Optional<byte[]>>> reads) {
         List<JournalEntry> entries = new ArrayList<>();
-        for (int i = 0; i < wanted.size(); i++) {
-            String key = wanted.get(i);
-            Optional<byte[]> value = await(reads.get(i), "reading journal entry " + key);
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            Optional<byte[]> value = reads.get(i).join();
             if (value.isEmpty()) {
                 // Trimmed between the listing and the read: it was older than a saved view, so not needed.
                 continue;
@@ -69,13 +84,28 @@ final class ElectionCommandJournal implements CommandJournal {
         return entries;
     }
 
+    /** {@code future}, failed with a {@link JournalException} that names {@code what} if it fails or is late. */
+    private <T> CompletableFuture<T> within(CompletableFuture<T> future, String what) {
+        return ClockWaits.within(future, timeout, clock, what).handle((value, failure) -> {
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                throw new JournalException(what + " took longer than " + timeout.toMillis() + " ms", cause);
+            }
+            throw new JournalException(what + " failed: " + cause.getMessage(), cause);
+        });
+    }
+
     @Override
     public void trimThrough(long tick) {
         if (tick < 1) {
             return;
         }
-        await(term.write(List.of(WriteOp.deleteRange(PREFIX, CommandJournal.key(tick + 1, 0)))),
-                "trimming the command journal through tick " + tick);
+        String what = "trimming the command journal through tick " + tick;
+        join(within(term.write(List.of(WriteOp.deleteRange(PREFIX, CommandJournal.key(tick + 1, 0)))), what), what);
     }
 
     private static long tickOf(String key) {
@@ -94,17 +124,16 @@ final class ElectionCommandJournal implements CommandJournal {
         }
     }
 
-    private <T> T await(CompletableFuture<T> future, String what) {
+    /** The outcome of {@code future}, whose failures {@link #within} made journal exceptions. */
+    private static <T> T join(CompletableFuture<T> future, String what) {
         try {
-            return ClockWaits.within(future, timeout, clock, what).get();
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JournalException(what + " was interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
-                throw new JournalException(what + " took longer than " + timeout.toMillis() + " ms", e.getCause());
-            }
-            throw new JournalException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof JournalException failure ? failure
+                    : new JournalException(what + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

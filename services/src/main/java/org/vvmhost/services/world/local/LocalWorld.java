@@ -218,6 +218,18 @@ final class LocalWorld implements World {
     }
 
     @Override
+    public void load(WorldView view) {
+        open.requireOpen();
+        WorldState state = WorldViewCodec.decode(core, view);
+        // Every area goes back to the simulator that holds it now (round robin), which drops what it held.
+        LocalWorlds.assign(simulators, state, authority);
+        tick = state.tick();
+        nextEntityId = state.nextEntityId();
+        lastCommandSeq = state.lastCommandSeq();
+        index.reset(state.partitions()[0]);
+    }
+
+    @Override
     public WorldStatus status() {
         List<WorldStatus.AreaRoles> roles = new ArrayList<>();
         for (List<Simulator> ofSet : simulators) {

@@ -57,13 +57,21 @@ public final class LocalWorlds {
             for (int k = 0; k < count; k++) {
                 ofSet.add(new Simulator(core.sets().get(s).name() + "-" + k, core.sets().get(s), s, authority));
             }
-            Partition[] partitions = state.partitions()[s];
-            for (int area = 0; area < partitions.length; area++) {
-                Simulator owner = ofSet.get(area % count);
-                owner.assume(authority.issue(owner.set().name(), area, owner.id()), partitions[area]);
-            }
             simulators.add(ofSet);
         }
+        assign(simulators, state, authority);
         return simulators;
+    }
+
+    /** Hands {@code state}'s partitions to {@code simulators} round robin, under fresh grants of {@code authority}. */
+    static void assign(List<List<Simulator>> simulators, WorldState state, AuthorityTable authority) {
+        for (int s = 0; s < simulators.size(); s++) {
+            List<Simulator> ofSet = simulators.get(s);
+            Partition[] partitions = state.partitions()[s];
+            for (int area = 0; area < partitions.length; area++) {
+                Simulator owner = ofSet.get(area % ofSet.size());
+                owner.assume(authority.issue(owner.set().name(), area, owner.id()), partitions[area]);
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.services.time.ClockWaits;
+import org.vvmhost.services.time.Joins;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
 import org.vvmhost.services.world.journal.CommandJournal;
@@ -309,19 +310,7 @@ final class CommandIntake implements AutoCloseable {
             notifyAll();
         }
         run(after);
-        if (committer.isAlive()) {
-            boolean interrupted = false;
-            while (committer.isAlive()) {
-                try {
-                    committer.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Joins.uninterruptibly(committer);
     }
 
     private void commitLoop() {

@@ -82,6 +82,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private final ComponentSetRegistry sets;
     private final StoreOpener opener;
     private final Optional<WorldViewPreloader> preloader;
+    private final Optional<HotStandby> hot;
     private final Clock clock;
     private final RuntimeChooser runtimes;
     private final TickTimes tickTimes = new TickTimes();
@@ -94,7 +95,9 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private final List<Consumer<WorldSummary>> listeners = new CopyOnWriteArrayList<>();
     /** Guarded by itself. */
     private final ArrayDeque<WorldSummary.Point> timeline = new ArrayDeque<>();
-    private volatile CommandCatalog catalog;
+    /** Built with the service, which a standby does long before it may lead: both are on the path of a takeover. */
+    private final CommandCatalog catalog;
+    private final JournalCodec codec;
     private volatile WorldSummary summary;
     /** Whether the world takes commands and queries: from the end of start to the beginning of stop. */
     private volatile boolean running;
@@ -130,15 +133,18 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private long intervalMaxTickNanos;
 
     PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
-                         Optional<WorldViewPreloader> preloader, Clock clock, RuntimeChooser runtimes,
-                         WorldMeters meters) {
+                         Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot, Clock clock,
+                         RuntimeChooser runtimes, WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
         this.opener = opener;
         this.preloader = preloader;
+        this.hot = hot;
         this.clock = clock;
         this.runtimes = runtimes;
         this.meters = meters;
+        this.catalog = CommandCatalog.of(settings.config(), sets);
+        this.codec = new JournalCodec(catalog);
     }
 
     /** Points the gauges at this service; called once it is fully built. */
@@ -159,33 +165,36 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         this.context = context;
         this.store = opener.open(context);
+        CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
+                settings.storeTimeout(), clock);
+        // Asked now, so that it is read while the world opens: both are on the path of a takeover.
+        CompletableFuture<List<JournalEntry>> entries = journal.readAfterAsync(0);
         WorldRuntime runtime = runtimes.runtime(store);
         World opened = openWorld(runtime);
         this.world = opened;
         try {
-            JournalCodec codec = new JournalCodec(catalog());
-            CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
-                    settings.storeTimeout(), clock);
             this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context.term().lost(),
                     this::journalFailed);
             newestViewTick = opened.tick();
-            replayJournal(journal);
+            replayJournal(entries);
         } catch (RuntimeException e) {
             opened.close();
             throw e;
         }
         this.tick = opened.tick();
-        this.progress = new WorldProgress(opened.tick(), opened.hash(), opened.population());
+        // The restored view says what the world holds, unless the journal's replay took it further.
+        this.progress = backupState.newest().map(BackupState.SavedView::header).filter(h -> h.tick() == tick)
+                .map(PacedWorldSimulation::progressOf)
+                .orElseGet(() -> new WorldProgress(opened.tick(), opened.hash(), opened.population()));
         this.backups = Executors.newSingleThreadExecutor(task -> {
             backupThread = new Thread(task, "world-backup");
             return backupThread;
         });
         WorldConfig config = settings.config();
         LOG.info("world simulation started at tick {}: {} entities, {}×{} areas, sets {}, simulators {}, "
-                        + "tick rate {}, a world view every {} ticks to {}", tick, opened.population(),
+                        + "tick rate {}, a world view every {} ticks to {}", tick, progress.population(),
                 config.areas().rows(), config.areas().cols(), config.componentSets().keySet(), describe(runtime),
                 config.tickRate(), config.backupInterval(), store.description());
-        publishSummary();
         intake.start();
         running = true;
         this.loop = new Thread(this::runLoop, "world-tick");
@@ -220,8 +229,13 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
      * Takes over the command journal and replays it past the restored view, tick by tick, up to the last tick it
      * names: every command a predecessor acknowledged is applied before this leader takes new ones.
      */
-    private void replayJournal(CommandJournal journal) {
-        List<JournalEntry> entries = journal.readAfter(0);
+    private void replayJournal(CompletableFuture<List<JournalEntry>> read) {
+        List<JournalEntry> entries;
+        try {
+            entries = read.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
         intake.restore(entries, world.tick(), world.lastCommandSeq());
         long from = world.tick();
         long to = intake.lastJournaledTick();
@@ -255,15 +269,16 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             LOG.info(choice.message());
         }
         writeBackNow = choice.writeBack();
+        Optional<World> warm = hot.flatMap(standby -> standby.takeWorld(choice.view()));
         if (choice.view().isEmpty()) {
-            World fresh = WorldFactory.of(sets, runtime).create(config);
+            World fresh = warm.orElseGet(() -> WorldFactory.of(sets, runtime).create(config));
             backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty(),
                     choice.recovery());
             return fresh;
         }
         WorldView view = choice.view().get();
         try {
-            World restored = WorldFactory.of(sets, runtime).restore(config, view);
+            World restored = warm.orElseGet(() -> WorldFactory.of(sets, runtime).restore(config, view));
             backupState = new BackupState(Optional.of(new BackupState.SavedView(view.header(), view.bytes().length,
                     Duration.ZERO, true)), view.tick(), clock.nanoTime(), Optional.empty(), choice.recovery());
             return restored;
@@ -308,6 +323,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         long n = 0;
         CommandSource commands = intake::commandsOf;
         intake.schedule(new TickSchedule(world.tick() + 1, origin, period));
+        // Here rather than in start, which is on the path of a takeover.
+        publishSummary();
         try {
             while (!stopping && world.tick() < lastTick) {
                 long deadline = origin + n * period;
@@ -386,7 +403,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                         + "({})", world.tick(), saved == null ? "none" : "tick " + saved.tick());
             }
             if (healthy) {
-                logProgress();
+                // The final view says what the world holds; asking every simulator again would delay the handover.
+                WorldView.Header last = lastBackup;
+                logProgress(last != null && last.tick() == world.tick() ? progressOf(last)
+                        : new WorldProgress(world.tick(), world.hash(), world.population()));
             }
         } catch (RuntimeException e) {
             finalFailure = e;
@@ -398,9 +418,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     /**
-     * Writes the final view (and trims the journal behind it) on the backup thread and waits for it until
-     * {@code deadline}. A write that has not finished by then is given up (stop interrupts it) and counts as not
-     * saved.
+     * Writes the final view on the backup thread and waits for it until {@code deadline}. A write that has not
+     * finished by then is given up (stop interrupts it) and counts as not saved.
      */
     private void saveFinal(WorldView view, long deadline) {
         CompletableFuture<Void> write = CompletableFuture.runAsync(() -> save(view, true), backups);
@@ -415,7 +434,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         }
         WorldView.Header saved = lastBackup;
         if (saved != null && saved.tick() == view.tick()) {
-            // Saved; only the journal's trim after it was given up, and the successor trims after its first view.
+            // Saved just as the wait ran out.
             return;
         }
         LOG.error("final backup: the world view of tick {} was not saved within {}; given up, so the successor "
@@ -611,7 +630,10 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                 backupState.recovery());
         LOG.info("{}saved {} ({} bytes) to {} in {} ms", isFinal ? "final backup: " : "", view.header(),
                 view.bytes().length, store.description(), took / 1_000_000);
-        trimJournal(view.tick());
+        if (!isFinal) {
+            // Not after the final view, which is on the path of a handover: the successor trims after its first view.
+            trimJournal(view.tick());
+        }
     }
 
     /**
@@ -630,10 +652,17 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     private void logProgress() {
-        WorldProgress now = new WorldProgress(world.tick(), world.hash(), world.population());
+        logProgress(new WorldProgress(world.tick(), world.hash(), world.population()));
+    }
+
+    private void logProgress(WorldProgress now) {
         progress = now;
         LOG.info("world tick {}, hash {}, {} entities; tick time: {}", now.tick(), now.hexHash(), now.population(),
                 tickTimes.stats());
+    }
+
+    private static WorldProgress progressOf(WorldView.Header view) {
+        return new WorldProgress(view.tick(), view.worldHash(), view.population());
     }
 
     private static void awaitUninterruptibly(CompletableFuture<Void> future) {
@@ -720,12 +749,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     @Override
     public CommandCatalog catalog() {
-        CommandCatalog known = catalog;
-        if (known == null) {
-            known = CommandCatalog.of(settings.config(), sets);
-            catalog = known;
-        }
-        return known;
+        return catalog;
     }
 
     @Override

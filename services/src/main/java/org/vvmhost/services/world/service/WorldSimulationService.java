@@ -14,10 +14,11 @@ import org.vvmhost.vvm.ServiceContext;
 
 /**
  * The world simulation as a VVM service. On start it restores the newest good world view (the preloaded one if it is
- * still current) or spawns a fresh world, then ticks on its own thread, {@code world-tick}, at the configured rate:
- * tick n is due at start + n × period, so the rate does not drift. Every {@code backup-interval} ticks it writes a
- * world view, on the thread {@code world-backup}; on stop it finishes the current tick, writes a final view and closes
- * the world. A write refused because this leader was deposed is reported to the VVM, and nothing more is written.
+ * still current, into the hot standby's warm world if there is one) or spawns a fresh world, then ticks on its own
+ * thread, {@code world-tick}, at the configured rate: tick n is due at start + n × period, so the rate does not drift.
+ * Every {@code backup-interval} ticks it writes a world view, on the thread {@code world-backup}; on stop it finishes
+ * the current tick, writes a final view and closes the world. A write refused because this leader was deposed is
+ * reported to the VVM, and nothing more is written.
  */
 public interface WorldSimulationService extends Service {
 
@@ -70,11 +71,21 @@ public interface WorldSimulationService extends Service {
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Clock clock,
                                          RuntimeChooser runtime, Meters meters) {
+        return create(settings, sets, store, preloader, Optional.empty(), clock, runtime, meters);
+    }
+
+    /**
+     * Like the others; on start it takes over {@code hot}'s warm world, at the view it chose, rather than build one.
+     * The runtime must then run on the cluster the hot standby handed over (see {@link HotStandby#takeCluster()}).
+     */
+    static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
+                                         Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot,
+                                         Clock clock, RuntimeChooser runtime, Meters meters) {
         return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
-                Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(runtime, "runtime"), (WorldMeters) Objects.requireNonNull(meters, "meters"))
-                .observed();
+                Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(hot, "hot"),
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(runtime, "runtime"),
+                (WorldMeters) Objects.requireNonNull(meters, "meters")).observed();
     }
 
     /** The last completed tick; -1 before the world is up. */

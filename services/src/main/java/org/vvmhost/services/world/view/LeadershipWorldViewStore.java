@@ -38,8 +38,9 @@ import org.vvmhost.time.Clock;
  * g-000000000007/header           JSON, written after the last chunk: layout, generation, tick, length, the view's
  *                                 checksum and each chunk's CRC32C
  * </pre>
- * A save writes every chunk of a new generation with one fenced write each, then the generation's header, then
- * switches the manifest in one fenced write. A deposed leader's first write fails, and the manifest never points at a
+ * A save writes every chunk of a new generation with one fenced write each, all in flight at once, then the
+ * generation's header and the manifest switch (with the removal of generations no longer kept) in one fenced write; a
+ * view of one chunk goes in that write too. A deposed leader's writes fail, and the manifest never points at a
  * half-written generation.
  *
  * <p>The manifest and the chunks are laid out as before the header existed, so that every build reads every
@@ -59,6 +60,11 @@ final class LeadershipWorldViewStore implements WorldViewStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** The layout of {@link GenerationHeader} this code writes and checks. */
     static final int HEADER_LAYOUT = 1;
+    /**
+     * Old generations dropped by one save, oldest first; the rest go with the next saves. The switch's write holds
+     * them, and etcd refuses a transaction of more than 128 operations (its default {@code --max-txn-ops}).
+     */
+    static final int DROPPED_PER_SAVE = 64;
     private static final Pattern GENERATION_KEY = Pattern.compile("/g-(\\d{12})/(header|chunk-(\\d{6}))$");
 
     /** One stored generation, as the manifest names it. */
@@ -147,9 +153,12 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         Optional<byte[]> raw;
         TreeMap<Long, Listed> present;
         try {
-            raw = await(data.get(manifestKey()), "reading the world view manifest");
+            // Both reads in flight at once: a save is on the path of a graceful handover.
+            CompletableFuture<Optional<byte[]>> manifest = data.get(manifestKey());
+            CompletableFuture<SortedSet<String>> keys = data.keys(prefix + "/g-");
+            raw = await(manifest, "reading the world view manifest");
             // Not knowing which generations exist, a save could overwrite one: write nothing then.
-            present = list();
+            present = generations(await(keys, "listing the world view generations"));
         } catch (WorldViewException e) {
             throw new WorldViewException("the world view of tick " + view.tick() + " was not saved: "
                     + e.getMessage(), e.getCause());
@@ -168,45 +177,46 @@ final class LeadershipWorldViewStore implements WorldViewStore {
                         : m.previous().generation())).orElse(0L)) + 1;
         int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
         List<Integer> checksums = new ArrayList<>();
+        List<CompletableFuture<Void>> chunkWrites = new ArrayList<>();
+        // A view of one chunk goes with the switch, in one write; more chunks go first, all in flight at once (etcd
+        // commits them together), and each must be written before the header.
+        List<WriteOp> commit = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkBytes;
             byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
             checksums.add(crc(chunk));
-            write(List.of(WriteOp.put(chunkKey(generation, i), chunk)), view, "chunk " + (i + 1) + " of " + chunks);
+            WriteOp put = WriteOp.put(chunkKey(generation, i), chunk);
+            if (chunks == 1) {
+                commit.add(put);
+            } else {
+                chunkWrites.add(term.write(List.of(put)));
+            }
+        }
+        for (int i = 0; i < chunkWrites.size(); i++) {
+            written(chunkWrites.get(i), view, "chunk " + (i + 1) + " of " + chunks, chunkWrites);
         }
         GenerationHeader header = new GenerationHeader(HEADER_LAYOUT, generation, view.tick(), bytes.length,
                 view.header().checksum(), checksums);
-        write(List.of(WriteOp.put(headerKey(generation), encode(header))), view, "the generation header");
         Entry previous = usable ? old.map(Manifest::current).orElse(null) : stillPresent(loaded, present);
-        write(List.of(WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous)))), view,
-                "the manifest switch");
+        commit.add(WriteOp.put(headerKey(generation), encode(header)));
+        commit.add(WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous))));
+        List<Long> dropped = List.of();
+        if (usable && old.isPresent() && old.get().current().generation() == lastSaved) {
+            // The manifest named this store's own last save: the two newest are views this term wrote, and the switch
+            // drops the others in the same write.
+            dropped = present.keySet().stream().filter(g -> g != generation && g != lastSaved)
+                    .limit(DROPPED_PER_SAVE).toList();
+            dropped.forEach(g -> commit.add(WriteOp.deletePrefix(generationPrefix(g))));
+        }
+        write(commit, view, chunks == 1 ? "chunk 1 of 1 with the manifest switch" : "the manifest switch");
         if (!usable) {
             LOG.warn("Saved the world view of tick {} as generation {} with a new manifest, over one that could not "
                     + "be used; no stored generation was deleted (generations {} are kept)", view.tick(), generation,
                     present.keySet());
-        } else if (old.isPresent() && old.get().current().generation() == lastSaved) {
-            // The manifest named this store's own last save: the two newest are views this term wrote.
-            deleteExcept(present, generation, lastSaved, view);
         }
         lastSaved = generation;
-        LOG.debug("Saved {} as generation {} in {} chunks", view.header(), generation, chunks);
-    }
-
-    private void deleteExcept(TreeMap<Long, Listed> present, long newest, long previous, WorldView view) {
-        for (long dropped : present.keySet()) {
-            if (dropped == newest || dropped == previous) {
-                continue;
-            }
-            try {
-                write(List.of(WriteOp.deletePrefix(generationPrefix(dropped))), view, "the removal of generation "
-                        + dropped);
-            } catch (WorldViewException e) {
-                // The new view is saved; an old generation left behind is only wasted space, removed next time.
-                LOG.warn("Saved the world view of tick {}, but could not delete an old one: {}", view.tick(),
-                        e.getMessage());
-                return;
-            }
-        }
+        LOG.debug("Saved {} as generation {} in {} chunks, dropping generations {}", view.header(), generation, chunks,
+                dropped);
     }
 
     private static Entry stillPresent(Entry entry, TreeMap<Long, Listed> present) {
@@ -283,7 +293,11 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     /** The generations under the prefix, by number. */
     private TreeMap<Long, Listed> list() {
-        SortedSet<String> keys = await(data.keys(prefix + "/g-"), "listing the world view generations");
+        return generations(await(data.keys(prefix + "/g-"), "listing the world view generations"));
+    }
+
+    /** The generations that {@code keys} under the prefix hold, by number. */
+    private static TreeMap<Long, Listed> generations(SortedSet<String> keys) {
         TreeMap<Long, Listed> generations = new TreeMap<>();
         for (String key : keys) {
             Matcher matcher = GENERATION_KEY.matcher(key);
@@ -407,9 +421,16 @@ final class LeadershipWorldViewStore implements WorldViewStore {
     }
 
     private void write(List<WriteOp> ops, WorldView view, String what) {
+        written(term.write(ops), view, what, List.of());
+    }
+
+    /** Waits for one write of {@code view}; if it failed, gives up {@code others} too. */
+    private void written(CompletableFuture<Void> write, WorldView view, String what,
+                         List<CompletableFuture<Void>> others) {
         try {
-            await(term.write(ops), what);
+            await(write, what);
         } catch (WorldViewException e) {
+            others.forEach(other -> other.cancel(true));
             if (e.getCause() instanceof FencedWriteRejectedException rejected) {
                 throw new WorldViewException("the world view of tick " + view.tick() + " was not saved: the term "
                         + "with fencing token " + rejected.fencingToken() + " no longer leads (" + what + ")",

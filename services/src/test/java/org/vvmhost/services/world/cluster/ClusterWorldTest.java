@@ -397,19 +397,43 @@ class ClusterWorldTest {
         }
     }
 
+    /** The view of an uninterrupted in-thread run at {@code tick}. */
+    private static WorldView viewAt(long tick) {
+        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
+            advanceTo(world, tick);
+            return world.snapshot();
+        }
+    }
+
     @Test
     void aRestoredWorldOnTheClusterGoesOnLikeTheOriginal() {
-        WorldView view;
-        try (World world = TestWorlds.create(config(1, 0), SETS, 1)) {
-            advanceTo(world, 12);
-            view = world.snapshot();
-        }
+        WorldView view = viewAt(12);
         try (World world = TestWorlds.restore(config(2, 1), SETS, WorldRuntime.cluster(cluster).withTimeout(WAIT),
                 view)) {
             assertThat(world.tick()).isEqualTo(12);
             advanceTo(world, 25);
             assertThat(world.hash()).isEqualTo(reference(25));
             assertThat(world.snapshot().worldHash()).isEqualTo(reference(25));
+        }
+    }
+
+    @Test
+    void aViewLoadedInPlaceKeepsTheSimulatorsAndGoesOnLikeTheOriginal() {
+        WorldView view = viewAt(12);
+        try (World world = create(config(2, 1))) {
+            advanceTo(world, 3);
+            List<String> simulators = cluster.containersOf("world-physics").stream().map(Container::name).toList();
+
+            world.load(view);
+
+            assertThat(world.tick()).isEqualTo(12);
+            assertThat(world.hash()).isEqualTo(view.worldHash());
+            assertThat(cluster.containersOf("world-physics").stream().map(Container::name).toList())
+                    .as("the same containers").isEqualTo(simulators);
+            assertThat(world.status().areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+            advanceTo(world, 25);
+            assertThat(world.hash()).isEqualTo(reference(25));
+            assertThat(world.status().rewinds()).isEmpty();
         }
     }
 

@@ -39,6 +39,13 @@ class WorldSimulationTest {
                 "tag", new WorldConfig.SetConfig(tagSimulators)));
     }
 
+    private static WorldView viewAt(int ticks) {
+        try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
+            TestWorlds.advanceTo(world, ticks);
+            return world.snapshot();
+        }
+    }
+
     private static long referenceHash(int ticks) {
         try (World world = TestWorlds.create(config(1, 1, 1), SETS, 1)) {
             TestWorlds.advanceTo(world, ticks);
@@ -226,6 +233,29 @@ class WorldSimulationTest {
             TestWorlds.advanceTo(restored, TICKS);
 
             assertThat(restored.hash()).isEqualTo(referenceHash(TICKS));
+        }
+    }
+
+    @Test
+    void aViewLoadedIntoARunningWorldReplacesItsStateAndItGoesOnLikeTheOriginal() {
+        WorldView view = viewAt(TICKS / 3);
+        try (World warm = TestWorlds.create(config(2, 1, 1), SETS, 2)) {
+            TestWorlds.advanceTo(warm, 7);
+            long before = warm.hash();
+            try (World otherWorld = TestWorlds.create(config(2, 1, 1).withSeed(99), SETS, 1)) {
+                WorldView foreign = otherWorld.snapshot();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> warm.load(foreign))
+                        .hasMessageContaining("world.seed");
+            }
+            assertThat(warm.tick()).as("a refused view changes nothing").isEqualTo(7);
+            assertThat(warm.hash()).isEqualTo(before);
+
+            warm.load(WorldView.decode(view.bytes()));
+
+            assertThat(warm.tick()).isEqualTo(TICKS / 3);
+            assertThat(warm.hash()).isEqualTo(view.worldHash());
+            TestWorlds.advanceTo(warm, TICKS);
+            assertThat(warm.hash()).isEqualTo(referenceHash(TICKS));
         }
     }
 

@@ -99,8 +99,8 @@ class LeadershipWorldViewStoreTest {
         assertThat(save).as("well before the %s store timeout", TIMEOUT).failsWithin(TIMEOUT.dividedBy(2))
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(WorldViewException.class)
-                .withMessageContaining("the world view of tick 7 was not saved: chunk 1 of 1 was abandoned: "
-                        + "leadership was lost (no keepalive succeeded within the renew deadline)")
+                .withMessageContaining("the world view of tick 7 was not saved: chunk 1 of 1 with the manifest switch "
+                        + "was abandoned: leadership was lost (no keepalive succeeded within the renew deadline)")
                 .havingRootCause().isInstanceOf(LeadershipLostException.class);
         assertThat(neverAnswered).as("the write is given up").isCancelled();
     }
@@ -115,6 +115,61 @@ class LeadershipWorldViewStoreTest {
         assertThat(election.contents().keySet()).noneMatch(key -> key.startsWith("world/g-000000000001/"));
         assertThat(election.contents().keySet()).anyMatch(key -> key.startsWith("world/g-000000000002/"));
         assertThat(store.load().view().orElseThrow().tick()).isEqualTo(3);
+    }
+
+    @Test
+    void manyOldGenerationsAreDroppedOverSeveralSavesOldestFirstSoThatNoWriteGrowsPastEtcdsLimit() {
+        int stale = LeadershipWorldViewStore.DROPPED_PER_SAVE + 3;
+        for (int term = 1; term <= stale; term++) {
+            // A term that saves once deletes nothing: it cannot tell its own views from others'.
+            storeOf(election.elect()).save(WorldViews.viewAt(100, term));
+        }
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(100, stale + 1));
+        assertThat(generations()).hasSize(stale + 1);
+
+        store.save(WorldViews.viewAt(100, stale + 2));
+        assertThat(generations()).as("the oldest dropped, at most %d", LeadershipWorldViewStore.DROPPED_PER_SAVE)
+                .hasSize(stale + 2 - LeadershipWorldViewStore.DROPPED_PER_SAVE)
+                .startsWith((long) LeadershipWorldViewStore.DROPPED_PER_SAVE + 1);
+        store.save(WorldViews.viewAt(100, stale + 3));
+        assertThat(generations()).as("then the rest").containsExactly((long) stale + 2, (long) stale + 3);
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(stale + 3);
+    }
+
+    @Test
+    void aViewOfOneChunkIsSavedWithItsSwitchInOneWrite() {
+        WorldViewStore store = storeOf(election.elect());
+        WorldView view = WorldViews.viewAt(1000, 4);
+        assertThat(view.bytes().length).isLessThan(CHUNK);
+        election.failWritesAfter(1);
+
+        store.save(view);
+
+        assertThat(store.load().view().orElseThrow().bytes()).isEqualTo(view.bytes());
+        assertThat(election.contents().keySet()).contains("world/g-000000000001/header");
+    }
+
+    @Test
+    void aSaveCutShortBeforeItsSwitchLeavesTheStoredViewsAsTheyWere() {
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(5000, 10));
+        store.save(WorldViews.viewAt(5000, 20));
+        int chunks = (WorldViews.viewAt(5000, 30).bytes().length + CHUNK - 1) / CHUNK;
+        election.failWritesAfter(chunks);
+
+        assertThatThrownBy(() -> store.save(WorldViews.viewAt(5000, 30)))
+                .isInstanceOf(WorldViewException.class)
+                .hasMessageContaining("the world view of tick 30 was not saved")
+                .hasMessageContaining("the manifest switch");
+        election.failWritesAfter(-1);
+
+        assertThat(election.contents().keySet()).as("the header goes with the switch")
+                .noneMatch(key -> key.equals("world/g-000000000003/header"));
+        assertThat(generations()).as("nothing deleted without the switch").containsExactly(1L, 2L, 3L);
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(20);
+        store.save(WorldViews.viewAt(5000, 40));
+        assertThat(generations()).as("the switch drops what it no longer keeps").containsExactly(2L, 4L);
     }
 
     @Test
