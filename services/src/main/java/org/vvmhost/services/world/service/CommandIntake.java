@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.time.Joins;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
@@ -263,7 +262,7 @@ final class CommandIntake implements AutoCloseable {
 
     private void awaitWrite(Write write) {
         try {
-            ClockWaits.within(write.done().copy(), settings.commitTimeout(), clock, "the command journal write of "
+            clock.orTimeout(write.done().copy(), settings.commitTimeout(), "the command journal write of "
                     + "tick " + write.tick()).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -372,7 +371,7 @@ final class CommandIntake implements AutoCloseable {
     /** The write's failure, or null once it is durable; past the commit timeout its outcome is unknown. */
     private Throwable append(Write write, byte[] entry) {
         try {
-            ClockWaits.within(journal.append(write.tick(), write.seqs()[0], entry), settings.commitTimeout(), clock,
+            clock.orTimeout(journal.append(write.tick(), write.seqs()[0], entry), settings.commitTimeout(),
                     "the command journal write of tick " + write.tick()).get();
             return null;
         } catch (InterruptedException e) {
