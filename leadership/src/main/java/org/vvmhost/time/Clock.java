@@ -28,8 +28,13 @@ public interface Clock {
      * {@link TimeoutException} unless it completes within {@code limit}. Returns {@code future}.
      */
     default <T> CompletableFuture<T> orTimeout(CompletableFuture<T> future, Duration limit) {
+        return orTimeout(future, limit, "no answer");
+    }
+
+    /** As {@link #orTimeout(CompletableFuture, Duration)}, the exception saying "{@code what} within {@code limit}". */
+    default <T> CompletableFuture<T> orTimeout(CompletableFuture<T> future, Duration limit, String what) {
         Scheduled timer = schedule(limit, () -> future.completeExceptionally(
-                new TimeoutException("no answer within " + Durations.text(limit))));
+                new TimeoutException(what + " within " + Durations.text(limit))));
         future.whenComplete((value, failure) -> timer.cancel());
         return future;
     }

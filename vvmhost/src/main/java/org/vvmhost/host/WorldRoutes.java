@@ -16,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldCommand;
@@ -132,7 +131,7 @@ final class WorldRoutes implements AutoCloseable {
             return now(badCommand(e.field(), e.getMessage()));
         }
         // The receipt completes on the journal's thread, which must go on to the next write at once.
-        return ClockWaits.within(gateway.submit(commands, key).copy(), COMMAND_TIMEOUT, clock, "no acknowledgement")
+        return clock.orTimeout(gateway.submit(commands, key).copy(), COMMAND_TIMEOUT, "no acknowledgement")
                 .thenApplyAsync(receipt -> accepted(receipt, commands), call.threads())
                 .exceptionallyAsync(failure -> refused(call, failure, "the commands may or may not be journaled: "
                         + "retry with the same " + IDEMPOTENCY_KEY + " to find out, and to have them applied once"),
@@ -194,7 +193,7 @@ final class WorldRoutes implements AutoCloseable {
             return now(elsewhere(call));
         }
         // The read completes on the tick loop's thread: the reply is written on the server's.
-        return ClockWaits.within(world.get().read(read).copy(), QUERY_TIMEOUT, clock, "no answer from the world")
+        return clock.orTimeout(world.get().read(read).copy(), QUERY_TIMEOUT, "no answer from the world")
                 .thenApplyAsync(reply, call.threads())
                 .exceptionallyAsync(failure -> refused(call, failure, "the world has not yet reached the tick of the "
                         + "last acknowledged command, or it is overloaded; try again"), call.threads());

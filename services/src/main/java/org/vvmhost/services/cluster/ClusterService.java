@@ -17,11 +17,6 @@ public record ClusterService(Metadata metadata, Map<String, String> selector, Ba
     }
 
     @Override
-    public Kind kind() {
-        return Kind.SERVICE;
-    }
-
-    @Override
     public ClusterService withMetadata(Metadata newMetadata) {
         return new ClusterService(newMetadata, selector, balancer);
     }

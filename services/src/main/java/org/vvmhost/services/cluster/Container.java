@@ -27,11 +27,6 @@ public record Container(Metadata metadata, ContainerSpec spec, String owner, Con
     }
 
     @Override
-    public Kind kind() {
-        return Kind.CONTAINER;
-    }
-
-    @Override
     public Container withMetadata(Metadata newMetadata) {
         return new Container(newMetadata, spec, owner, status);
     }

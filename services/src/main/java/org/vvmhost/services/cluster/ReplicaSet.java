@@ -25,11 +25,6 @@ public record ReplicaSet(Metadata metadata, int replicas, Map<String, String> se
     }
 
     @Override
-    public Kind kind() {
-        return Kind.REPLICA_SET;
-    }
-
-    @Override
     public ReplicaSet withMetadata(Metadata newMetadata) {
         return new ReplicaSet(newMetadata, replicas, selector, template);
     }

@@ -5,7 +5,9 @@ public sealed interface Resource permits Container, ReplicaSet, ClusterService {
 
     Metadata metadata();
 
-    Kind kind();
+    default Kind kind() {
+        return Kind.of(this);
+    }
 
     /** This resource with other metadata (the store uses it to stamp the resourceVersion). */
     Resource withMetadata(Metadata metadata);

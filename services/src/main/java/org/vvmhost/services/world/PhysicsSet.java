@@ -3,23 +3,15 @@ package org.vvmhost.services.world;
 import java.util.List;
 
 /** physics = {Position, Velocity}: moves entities in straight lines and bounces them off the world's bounds. */
-public final class PhysicsSet implements ComponentSet {
+public final class PhysicsSet extends BuiltInSet {
 
     public static final int X = 0;
     public static final int Y = 1;
     public static final int VX = 2;
     public static final int VY = 3;
 
-    private static final ComponentSchema SCHEMA = new ComponentSchema(List.of("x", "y", "vx", "vy"), List.of());
-
-    @Override
-    public String name() {
-        return "physics";
-    }
-
-    @Override
-    public ComponentSchema schema() {
-        return SCHEMA;
+    public PhysicsSet() {
+        super("physics", List.of("x", "y", "vx", "vy"), List.of());
     }
 
     /**
@@ -59,7 +51,7 @@ public final class PhysicsSet implements ComponentSet {
                 vx[row] = clamp(vx[row] + (float) command.field("dvx"), geometry.width());
                 vy[row] = clamp(vy[row] + (float) command.field("dvy"), geometry.height());
             }
-            default -> ComponentSet.super.apply(command, columns, row, geometry);
+            default -> super.apply(command, columns, row, geometry);
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
  * vitality = {Health}: each tick an entity regenerates a little and, by a deterministic draw, may take a hit.
  * Hits outweigh regeneration on average, so entities die (and are reborn) at a steady rate.
  */
-final class VitalitySet implements ComponentSet {
+final class VitalitySet extends BuiltInSet {
 
     static final int HEALTH = 0;
     static final int MAX_HEALTH = 100;
@@ -14,16 +14,8 @@ final class VitalitySet implements ComponentSet {
     /** The largest damage or heal one command may carry. */
     static final int MAX_AMOUNT = 1_000_000;
 
-    private static final ComponentSchema SCHEMA = new ComponentSchema(List.of(), List.of("health"));
-
-    @Override
-    public String name() {
-        return "vitality";
-    }
-
-    @Override
-    public ComponentSchema schema() {
-        return SCHEMA;
+    VitalitySet() {
+        super("vitality", List.of(), List.of("health"));
     }
 
     /** {@code damage} and {@code heal}; the tick then regenerates and draws its hit as usual, and may kill. */
@@ -50,7 +42,7 @@ final class VitalitySet implements ComponentSet {
             // Health stays far from int overflow: it is at most MAX_HEALTH and falls by at most MAX_AMOUNT + 40.
             case "damage" -> health[row] = Math.max(health[row], -MAX_AMOUNT) - amount;
             case "heal" -> health[row] = Math.min(MAX_HEALTH, health[row] + amount);
-            default -> ComponentSet.super.apply(command, columns, row, geometry);
+            default -> super.apply(command, columns, row, geometry);
         }
     }
 

@@ -148,7 +148,7 @@ final class WorldConfigParser {
                         : set.simulators()));
             } catch (WorldConfigException e) {
                 throw new WorldConfigException("world.component-sets." + name + "." + e.field(),
-                        e.getMessage().substring(e.field().length() + 2));
+                        e.problem());
             }
         });
         return result;

@@ -31,15 +31,20 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(worldViews, "worldViews");
         Objects.requireNonNull(timeout, "timeout");
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
-        }
+        requireThreads(threads);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name must be lower-case letters, digits and '-', starting with a "
                     + "letter and not ending with '-', at most 40 characters; got '" + name + "'");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code threads}, the threads that run simulators, is at least 1 */
+    public static void requireThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("world simulation threads must be ≥ 1, got " + threads);
         }
     }
 

@@ -82,42 +82,9 @@ public final class ClusterScenarioRunner {
             }
         }
 
-        public static Settings of(Path manifests) {
-            return new Settings(manifests, null, false, null, 100, 1, null, null, Duration.ofSeconds(1));
-        }
-
-        public Settings withScenario(Path file) {
-            return new Settings(manifests, file, virtualTime, duration, ratePerSecond, seed, jsonOut, service,
-                    requestTimeout);
-        }
-
-        public Settings withVirtualTime(boolean virtual) {
-            return new Settings(manifests, scenario, virtual, duration, ratePerSecond, seed, jsonOut, service,
-                    requestTimeout);
-        }
-
-        public Settings withDuration(Duration length) {
-            return new Settings(manifests, scenario, virtualTime, length, ratePerSecond, seed, jsonOut, service,
-                    requestTimeout);
-        }
-
-        public Settings withRate(double perSecond) {
-            return new Settings(manifests, scenario, virtualTime, duration, perSecond, seed, jsonOut, service,
-                    requestTimeout);
-        }
-
-        public Settings withSeed(long newSeed) {
-            return new Settings(manifests, scenario, virtualTime, duration, ratePerSecond, newSeed, jsonOut, service,
-                    requestTimeout);
-        }
-
+        /** The same run, writing its metrics JSON to {@code file}. */
         public Settings withJsonOut(Path file) {
             return new Settings(manifests, scenario, virtualTime, duration, ratePerSecond, seed, file, service,
-                    requestTimeout);
-        }
-
-        public Settings withService(String name) {
-            return new Settings(manifests, scenario, virtualTime, duration, ratePerSecond, seed, jsonOut, name,
                     requestTimeout);
         }
     }

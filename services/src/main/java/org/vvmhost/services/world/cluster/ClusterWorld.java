@@ -27,7 +27,6 @@ import org.vvmhost.services.cluster.Subscription;
 import org.vvmhost.services.cluster.WatchEvent;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.EntityRecord;
-import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
@@ -43,9 +42,8 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
 import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.BoundaryPlan;
-import org.vvmhost.services.world.core.EntityIndex;
 import org.vvmhost.services.world.core.EntityRows;
-import org.vvmhost.services.world.core.OpenLatch;
+import org.vvmhost.services.world.core.IndexedWorld;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.RoutedCommands;
 import org.vvmhost.services.world.core.TickEvents;
@@ -69,14 +67,13 @@ import org.vvmhost.time.Clock;
  * no entity is lost or duplicated, and determinism brings the world back to the same hash at every later tick.
  * The ticks lost are logged and kept in {@link #status()}.
  */
-final class ClusterWorld implements World {
+final class ClusterWorld extends IndexedWorld {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWorld.class);
     /** Keeps image names unique when one cluster hosts worlds one after another (images cannot be unregistered). */
     private static final AtomicLong IMAGES = new AtomicLong();
     private static final int MAX_RECOVERIES = 16;
 
-    private final WorldCore core;
     private final WorldGeometry geometry;
     private final WorldRuntime runtime;
     private final Cluster cluster;
@@ -89,22 +86,12 @@ final class ClusterWorld implements World {
     private final Semaphore containerChanges = new Semaphore(0);
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
-    private final EntityIndex index;
-    private long tick;
-    private long nextEntityId;
-    private long lastCommandSeq;
-    private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
-    private final OpenLatch open = new OpenLatch();
 
     private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state) {
-        this.core = core;
+        super(core, state);
         this.geometry = core.geometry();
         this.runtime = runtime;
         this.cluster = runtime.cluster().orElseThrow();
-        this.tick = state.tick();
-        this.nextEntityId = state.nextEntityId();
-        this.lastCommandSeq = state.lastCommandSeq();
-        this.index = EntityIndex.of(state.partitions()[0]);
         this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
         for (int s = 0; s < core.sets().size(); s++) {
             setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
@@ -136,8 +123,8 @@ final class ClusterWorld implements World {
                     Map.of("world", runtime.name(), "component-set", set), spec));
         });
         distributor.awaitSimulators(wantedSimulators());
-        distributor.assignAll(partitions, tick);
-        LOG.info("World on the cluster at tick {}: {}", tick, distributor.table().activeAreas());
+        distributor.assignAll(partitions, tick());
+        LOG.info("World on the cluster at tick {}: {}", tick(), distributor.table().activeAreas());
     }
 
     private int[] wantedSimulators() {
@@ -171,11 +158,6 @@ final class ClusterWorld implements World {
         }
     }
 
-    @Override
-    public long tick() {
-        return tick;
-    }
-
     /** What the steps of one tick share. */
     private static final class TickInputs {
         final long tick;
@@ -204,16 +186,16 @@ final class ClusterWorld implements World {
         open.requireOpen();
         for (int attempt = 0; ; attempt++) {
             prepare();
-            TickInputs in = new TickInputs(tick + 1);
+            TickInputs in = new TickInputs(tick() + 1);
             // Routing follows spawns and despawns in the index; a tick abandoned for a lost area rewinds, which
             // rebuilds the index from the world view.
-            in.commands = index.route(core, source.commandsOf(in.tick));
+            in.commands = route(source, in.tick);
             try {
                 List<TickEvents> events = new ArrayList<>();
                 for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
                     events.add(reply.ran().events());
                 }
-                in.plan = core.merge(events, nextEntityId);
+                in.plan = merge(events);
                 in.incoming = new ArrayList<>();
                 for (int s = 0; s < core.sets().size(); s++) {
                     in.incoming.add(new ArrayList<>());
@@ -231,12 +213,7 @@ final class ClusterWorld implements World {
                 }
                 continue;
             }
-            index.apply(in.plan);
-            nextEntityId += in.plan.bornIds().length;
-            commands = commands.plus(in.commands.applied(), in.commands.ignored());
-            lastCommandSeq = Math.max(lastCommandSeq, in.commands.lastSeq());
-            tick = in.tick;
-            return tick;
+            return advance(in.tick, in.plan, in.commands);
         }
     }
 
@@ -396,7 +373,7 @@ final class ClusterWorld implements World {
                     + "cannot go on");
         }
         WorldState restored = WorldViewCodec.decode(core, view.get());
-        WorldStatus.Rewind rewind = new WorldStatus.Rewind(tick, restored.tick(), reason);
+        WorldStatus.Rewind rewind = new WorldStatus.Rewind(tick(), restored.tick(), reason);
         assignAll(restored);
         rewinds.add(rewind);
         LOG.error("World rewound from tick {} to the world view of tick {}: {} tick(s) lost ({})", rewind.fromTick(),
@@ -413,10 +390,7 @@ final class ClusterWorld implements World {
     private void assignAll(WorldState state) {
         distributor.awaitSimulators(new int[core.sets().size()]);
         distributor.assignAll(state.partitions(), state.tick());
-        tick = state.tick();
-        nextEntityId = state.nextEntityId();
-        lastCommandSeq = state.lastCommandSeq();
-        index.reset(state.partitions()[0]);
+        restart(state);
     }
 
     private void killQuietly(String container) {
@@ -473,7 +447,7 @@ final class ClusterWorld implements World {
             }
         });
         requireComplete(seen);
-        return core.hash(sizes, hashes, nextEntityId);
+        return core.hash(sizes, hashes, nextEntityId());
     }
 
     private void requireComplete(boolean[][] seen) {
@@ -499,33 +473,9 @@ final class ClusterWorld implements World {
         return population;
     }
 
-    @Override
-    public long nextEntityId() {
-        return nextEntityId;
-    }
-
-    @Override
-    public long lastCommandSeq() {
-        return lastCommandSeq;
-    }
-
-    @Override
-    public boolean exists(long id) {
-        return index.areaOf(id) >= 0;
-    }
-
-    @Override
-    public Optional<EntityRecord> entity(long id) {
-        return index.find(id, this::read);
-    }
-
-    @Override
-    public List<EntityRecord> entities(int[] areas, int limitPerArea) {
-        return read(areas, null, limitPerArea);
-    }
-
     /** Reads the first set's rows, then the other sets' rows of the same entities, from each area's holder. */
-    private List<EntityRecord> read(int[] areas, long[] ids, int limit) {
+    @Override
+    protected List<EntityRecord> read(int[] areas, long[] ids, int limit) {
         open.requireOpen();
         AssignmentTable table = distributor.table();
         EntityRows[] rows = new EntityRows[core.sets().size()];
@@ -561,6 +511,7 @@ final class ClusterWorld implements World {
         open.requireOpen();
         Partition[][] partitions = new Partition[core.sets().size()][geometry.areaCount()];
         boolean[][] seen = new boolean[core.sets().size()][geometry.areaCount()];
+        long tick = tick();
         long progress = SimulatorProtocol.completed(tick);
         askHolders(Copy::new).forEach((container, states) -> {
             int s = distributor.table().setOf(container);
@@ -574,7 +525,7 @@ final class ClusterWorld implements World {
             }
         });
         requireComplete(seen);
-        return WorldViewCodec.encode(core, new WorldState(partitions, tick, nextEntityId, lastCommandSeq));
+        return WorldViewCodec.encode(core, state(partitions));
     }
 
     @Override
@@ -584,8 +535,8 @@ final class ClusterWorld implements World {
             lost += rewind.ticksLost();
         }
         AssignmentTable table = distributor.table();
-        return new WorldStatus(tick, table.roles(), rejectedBySimulators, table.promotions(), table.migrations(),
-                table.moves(), lost, rewinds, commands);
+        return new WorldStatus(tick(), table.roles(), rejectedBySimulators, table.promotions(), table.migrations(),
+                table.moves(), lost, rewinds, commandCounts());
     }
 
     /** Deletes the simulator ReplicaSets and waits (up to the timeout) until their containers are gone. */
@@ -627,6 +578,6 @@ final class ClusterWorld implements World {
 
     @Override
     public String toString() {
-        return "world at tick " + tick + " on the cluster (" + geometry.rows() + " × " + geometry.cols() + " areas)";
+        return "world at tick " + tick() + " on the cluster (" + geometry.rows() + " × " + geometry.cols() + " areas)";
     }
 }

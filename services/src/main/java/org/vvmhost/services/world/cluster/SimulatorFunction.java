@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.ContainerContext;
 import org.vvmhost.services.cluster.ContainerFunction;
 import org.vvmhost.services.cluster.Request;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.AuthorityGrant;
@@ -279,8 +278,8 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         LOG.info("Simulator {} is stopping: handing over {} area(s) {}", context.name(), set.name(),
                 states.stream().map(AreaState::area).toList());
-        CompletableFuture<Void> handedOver = ClockWaits.within(coordinator.handOver(new HandOver(context.name(),
-                setIndex, states)), timeout, context.clock(), "the coordinator did not confirm the hand-over");
+        CompletableFuture<Void> handedOver = context.clock().orTimeout(coordinator.handOver(new HandOver(context.name(),
+                setIndex, states)), timeout, "the coordinator did not confirm the hand-over");
         if (coordinator.closing()) {
             // The world began closing after the check above: its distributor may have drained its notices before
             // this one arrived, and nobody would confirm it. The world does not need the areas any more.

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.time.Clock;
 
 /**
@@ -86,7 +85,7 @@ final class ElectionCommandJournal implements CommandJournal {
 
     /** {@code future}, failed with a {@link JournalException} that names {@code what} if it fails or is late. */
     private <T> CompletableFuture<T> within(CompletableFuture<T> future, String what) {
-        return ClockWaits.within(future, timeout, clock, what).handle((value, failure) -> {
+        return clock.orTimeout(future, timeout, what).handle((value, failure) -> {
             if (failure == null) {
                 return value;
             }

@@ -2,7 +2,6 @@ package org.vvmhost.services.world.local;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,15 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.EntityRecord;
-import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.BoundaryPlan;
-import org.vvmhost.services.world.core.EntityIndex;
 import org.vvmhost.services.world.core.EntityRows;
-import org.vvmhost.services.world.core.OpenLatch;
+import org.vvmhost.services.world.core.IndexedWorld;
 import org.vvmhost.services.world.core.Partition;
 import org.vvmhost.services.world.core.RoutedCommands;
 import org.vvmhost.services.world.core.Simulator;
@@ -36,9 +33,8 @@ import org.vvmhost.services.world.view.WorldViewCodec;
  * after each (simulate, detach, attach), on its own pool, and lets the {@link WorldCore} merge the structural
  * events in between.
  */
-final class LocalWorld implements World {
+final class LocalWorld extends IndexedWorld {
 
-    private final WorldCore core;
     private final WorldGeometry geometry;
     private final AuthorityTable authority;
     private final List<List<Simulator>> simulators;
@@ -46,24 +42,14 @@ final class LocalWorld implements World {
     private final List<Integer> setOfSimulator = new ArrayList<>();
     private final ExecutorService pool;
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
-    private final EntityIndex index;
-    private long tick;
-    private long nextEntityId;
-    private long lastCommandSeq;
-    private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
-    private final OpenLatch open = new OpenLatch();
 
     /** A world of {@code simulators[set]}, which hold every area of {@code state} under grants of {@code authority}. */
     LocalWorld(WorldCore core, AuthorityTable authority, List<List<Simulator>> simulators, int threads,
             WorldState state) {
-        this.core = core;
+        super(core, state);
         this.geometry = core.geometry();
         this.authority = authority;
         this.simulators = List.copyOf(simulators);
-        this.tick = state.tick();
-        this.nextEntityId = state.nextEntityId();
-        this.lastCommandSeq = state.lastCommandSeq();
-        this.index = EntityIndex.of(state.partitions()[0]);
         for (int s = 0; s < simulators.size(); s++) {
             for (Simulator simulator : simulators.get(s)) {
                 allSimulators.add(simulator);
@@ -74,19 +60,14 @@ final class LocalWorld implements World {
     }
 
     @Override
-    public long tick() {
-        return tick;
-    }
-
-    @Override
     public long step(CommandSource source) {
         open.requireOpen();
-        long next = tick + 1;
+        long next = tick() + 1;
         long seed = core.seed();
-        RoutedCommands routed = index.route(core, source.commandsOf(next));
+        RoutedCommands routed = route(source, next);
         List<TickEvents> events = onEverySimulator(s -> s.simulate(next, seed, geometry, area -> true,
                 area -> routed.of(core.setIndex(s.set().name()), area)), next);
-        BoundaryPlan plan = core.merge(events, nextEntityId);
+        BoundaryPlan plan = merge(events);
         if (!plan.isEmpty()) {
             BoundaryPlan.ByArea byArea = plan.byArea(geometry.areaCount());
             List<List<Transfer>> detached = onEverySimulator(s -> s.detach(plan, byArea), next);
@@ -101,13 +82,8 @@ final class LocalWorld implements World {
                 s.attach(plan, byArea, bySet.get(core.setIndex(s.set().name())), seed, geometry);
                 return null;
             }, next);
-            nextEntityId += plan.bornIds().length;
-            index.apply(plan);
         }
-        commands = commands.plus(routed.applied(), routed.ignored());
-        lastCommandSeq = Math.max(lastCommandSeq, routed.lastSeq());
-        tick = next;
-        return tick;
+        return advance(next, plan, routed);
     }
 
     /** Runs {@code step} on every simulator, in parallel when there is a pool, and waits for all: the barrier. */
@@ -155,7 +131,7 @@ final class LocalWorld implements World {
 
     @Override
     public long hash() {
-        return core.hash(partitions(), nextEntityId);
+        return core.hash(partitions(), nextEntityId());
     }
 
     @Override
@@ -164,31 +140,7 @@ final class LocalWorld implements World {
     }
 
     @Override
-    public long nextEntityId() {
-        return nextEntityId;
-    }
-
-    @Override
-    public long lastCommandSeq() {
-        return lastCommandSeq;
-    }
-
-    @Override
-    public boolean exists(long id) {
-        return index.areaOf(id) >= 0;
-    }
-
-    @Override
-    public Optional<EntityRecord> entity(long id) {
-        return index.find(id, this::read);
-    }
-
-    @Override
-    public List<EntityRecord> entities(int[] areas, int limitPerArea) {
-        return read(areas, null, limitPerArea);
-    }
-
-    private List<EntityRecord> read(int[] areas, long[] ids, int limit) {
+    protected List<EntityRecord> read(int[] areas, long[] ids, int limit) {
         open.requireOpen();
         Partition[][] partitions = partitions();
         EntityRows[] rows = new EntityRows[partitions.length];
@@ -214,7 +166,7 @@ final class LocalWorld implements World {
     @Override
     public WorldView snapshot() {
         open.requireOpen();
-        return WorldViewCodec.encode(core, new WorldState(partitions(), tick, nextEntityId, lastCommandSeq));
+        return WorldViewCodec.encode(core, state(partitions()));
     }
 
     @Override
@@ -223,10 +175,7 @@ final class LocalWorld implements World {
         WorldState state = WorldViewCodec.decode(core, view);
         // Every area goes back to the simulator that holds it now (round robin), which drops what it held.
         LocalWorlds.assign(simulators, state, authority);
-        tick = state.tick();
-        nextEntityId = state.nextEntityId();
-        lastCommandSeq = state.lastCommandSeq();
-        index.reset(state.partitions()[0]);
+        restart(state);
     }
 
     @Override
@@ -243,7 +192,8 @@ final class LocalWorld implements World {
                 }
             }
         }
-        return new WorldStatus(tick, roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of(), commands);
+        return new WorldStatus(tick(), roles, authority.rejectedWrites(), 0, 0, 0, 0, List.of(),
+                commandCounts());
     }
 
     @Override
@@ -280,7 +230,7 @@ final class LocalWorld implements World {
 
     @Override
     public String toString() {
-        return "world at tick " + tick + " (" + geometry.rows() + " × " + geometry.cols() + " areas, "
+        return "world at tick " + tick() + " (" + geometry.rows() + " × " + geometry.cols() + " areas, "
                 + allSimulators.size() + " simulators)";
     }
 }

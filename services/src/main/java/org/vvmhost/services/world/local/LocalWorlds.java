@@ -6,6 +6,7 @@ import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldFactory;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.core.AuthorityTable;
 import org.vvmhost.services.world.core.Partition;
@@ -25,9 +26,7 @@ public final class LocalWorlds {
 
     /** @param threads how many threads run simulators in parallel; 1 runs them on the calling thread */
     public static WorldFactory factory(ComponentSetRegistry sets, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
-        }
+        WorldRuntime.requireThreads(threads);
         return new WorldFactory() {
             @Override
             public World create(WorldConfig config) {

@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.time.Joins;
 import org.vvmhost.services.world.SequencedCommand;
 import org.vvmhost.services.world.WorldCommand;
@@ -273,7 +272,7 @@ final class CommandIntake implements AutoCloseable {
 
     private void awaitWrite(Write write) {
         try {
-            ClockWaits.within(write.done().copy(), settings.commitTimeout(), clock, "the command journal write of "
+            clock.orTimeout(write.done().copy(), settings.commitTimeout(), "the command journal write of "
                     + "tick " + write.tick()).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -390,8 +389,8 @@ final class CommandIntake implements AutoCloseable {
             if (termLost.isDone()) {
                 giveUpAppending();
             }
-            ClockWaits.within(written, settings.commitTimeout(), clock, "the command journal write of tick "
-                    + write.tick()).get();
+            clock.orTimeout(written, settings.commitTimeout(), "the command journal write of tick " + write.tick())
+                    .get();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

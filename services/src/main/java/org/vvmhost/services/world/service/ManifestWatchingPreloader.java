@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.time.Joins;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
@@ -188,7 +187,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
         }
         Optional<byte[]> manifest;
         try {
-            manifest = ClockWaits.within(data.get(location.manifestKey()), location.timeout(), clock,
+            manifest = clock.orTimeout(data.get(location.manifestKey()), location.timeout(),
                     "reading the world view manifest").get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

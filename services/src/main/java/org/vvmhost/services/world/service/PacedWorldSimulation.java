@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
@@ -217,8 +216,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     /** Reports {@code failure} only if neither the term's loss nor a stop comes within the store timeout. */
     private void reportUnlessTheTermEnds(RuntimeException failure) {
-        ClockWaits.within(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
-                clock, "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
+        clock.orTimeout(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
+                "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
                     if (notNoticed != null) {
                         context.reportFailure(failure);
                     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
 
 /**
  * How the world simulation service runs its world.
@@ -55,9 +56,7 @@ public record WorldServiceSettings(WorldConfig config, int threads, OptionalLong
         Objects.requireNonNull(lastTick, "lastTick");
         Objects.requireNonNull(logInterval, "logInterval");
         Objects.requireNonNull(storeTimeout, "storeTimeout");
-        if (threads < 1) {
-            throw new IllegalArgumentException("world simulation threads must be ≥ 1, got " + threads);
-        }
+        WorldRuntime.requireThreads(threads);
         if (lastTick.isPresent() && lastTick.getAsLong() < 0) {
             throw new IllegalArgumentException("the last tick must be ≥ 0, got " + lastTick.getAsLong());
         }

@@ -25,7 +25,6 @@ import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.WriteOp;
-import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.time.Clock;
@@ -448,7 +447,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
      */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
-            ClockWaits.within(future, timeout, clock, what);
+            clock.orTimeout(future, timeout, what);
             CompletableFuture<?> lost = term == null ? new CompletableFuture<>() : term.lost();
             CompletableFuture.anyOf(future, lost).get();
             if (!future.isDone()) {

@@ -52,8 +52,8 @@ public final class ClusterBenchmarks {
      */
     static void virtualScenario() throws IOException, URISyntaxException {
         Path manifests = Path.of(ClusterBenchmarks.class.getResource("round-robin-4.yaml").toURI());
-        ClusterScenarioRunner.Settings settings = ClusterScenarioRunner.Settings.of(manifests)
-                .withVirtualTime(true).withRate(20_000).withSeed(1).withDuration(Duration.ofSeconds(50));
+        ClusterScenarioRunner.Settings settings = new ClusterScenarioRunner.Settings(manifests, null, true,
+                Duration.ofSeconds(50), 20_000, 1, null, null, Duration.ofSeconds(1));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int run = 0; run < 4; run++) {

@@ -22,11 +22,7 @@ class ScenarioRunnerTest {
 
     @Test
     void aVirtualRunWithAFixedSeedGivesIdenticalJsonTwice() throws Exception {
-        ClusterScenarioRunner.Settings settings = ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
-                .withScenario(EXAMPLES.resolve("scenario.yaml"))
-                .withVirtualTime(true)
-                .withRate(500)
-                .withSeed(42);
+        ClusterScenarioRunner.Settings settings = virtual(EXAMPLES.resolve("scenario.yaml"), null, 500, 42);
 
         ScenarioMetrics first = ClusterScenarioRunner.run(settings.withJsonOut(dir.resolve("a.json")), quiet());
         ScenarioMetrics second = ClusterScenarioRunner.run(settings.withJsonOut(dir.resolve("b.json")), quiet());
@@ -40,11 +36,8 @@ class ScenarioRunnerTest {
 
     @Test
     void anotherSeedGivesOtherMetrics() {
-        ClusterScenarioRunner.Settings settings = ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
-                .withVirtualTime(true).withRate(200).withDuration(Duration.ofSeconds(5));
-
-        ScenarioMetrics one = ClusterScenarioRunner.run(settings.withSeed(1), quiet());
-        ScenarioMetrics two = ClusterScenarioRunner.run(settings.withSeed(2), quiet());
+        ScenarioMetrics one = ClusterScenarioRunner.run(virtual(null, Duration.ofSeconds(5), 200, 1), quiet());
+        ScenarioMetrics two = ClusterScenarioRunner.run(virtual(null, Duration.ofSeconds(5), 200, 2), quiet());
 
         assertThat(one.latencyMs()).isNotEqualTo(two.latencyMs());
     }
@@ -52,8 +45,7 @@ class ScenarioRunnerTest {
     @Test
     void theTablePrintsLatencyThroughputErrorsAndContainers() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
-                .withScenario(EXAMPLES.resolve("scenario.yaml")).withVirtualTime(true).withRate(100).withSeed(7),
+        ClusterScenarioRunner.run(virtual(EXAMPLES.resolve("scenario.yaml"), null, 100, 7),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
         String table = bytes.toString(StandardCharsets.UTF_8);
@@ -64,9 +56,8 @@ class ScenarioRunnerTest {
 
     @Test
     void aGeneratorThatMissedMoreThanOnePercentOfItsArrivalsIsWarnedAbout() {
-        ScenarioMetrics metrics = ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(
-                EXAMPLES.resolve("manifests.yaml")).withVirtualTime(true).withRate(200).withDuration(
-                Duration.ofSeconds(5)), quiet());
+        ScenarioMetrics metrics = ClusterScenarioRunner.run(virtual(null, Duration.ofSeconds(5), 200, 1),
+                quiet());
         long onePercent = metrics.sent() / 99;
 
         assertThat(ClusterScenarioRunner.shortfall(metrics, 0, Duration.ZERO)).isEmpty();
@@ -81,9 +72,9 @@ class ScenarioRunnerTest {
 
     @Test
     void aWallClockRunServesRequests() {
-        ScenarioMetrics metrics = ClusterScenarioRunner.run(
-                ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml"))
-                        .withDuration(Duration.ofSeconds(1)).withRate(200).withSeed(3), quiet());
+        ScenarioMetrics metrics = ClusterScenarioRunner.run(new ClusterScenarioRunner.Settings(
+                EXAMPLES.resolve("manifests.yaml"), null, false, Duration.ofSeconds(1), 200, 3, null, null,
+                Duration.ofSeconds(1)), quiet());
 
         assertThat(metrics.mode()).isEqualTo("wall-clock");
         assertThat(metrics.succeeded()).isPositive();
@@ -92,11 +83,16 @@ class ScenarioRunnerTest {
 
     @Test
     void badOptionsAreNamed() {
-        assertThatThrownBy(() -> ClusterScenarioRunner.Settings.of(EXAMPLES.resolve("manifests.yaml")).withRate(0))
+        assertThatThrownBy(() -> virtual(null, null, 0, 1))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("--rate: must be a positive number");
-        assertThatThrownBy(() -> ClusterScenarioRunner.run(ClusterScenarioRunner.Settings.of(dir.resolve("none.yaml")),
-                quiet()))
+        assertThatThrownBy(() -> ClusterScenarioRunner.run(new ClusterScenarioRunner.Settings(
+                dir.resolve("none.yaml"), null, true, null, 100, 1, null, null, Duration.ofSeconds(1)), quiet()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("cannot be read");
+    }
+
+    private static ClusterScenarioRunner.Settings virtual(Path scenario, Duration duration, double rate, long seed) {
+        return new ClusterScenarioRunner.Settings(EXAMPLES.resolve("manifests.yaml"), scenario, true, duration, rate,
+                seed, null, null, Duration.ofSeconds(1));
     }
 
     private static PrintStream quiet() {

@@ -191,7 +191,7 @@ class CommandIntakeTest {
 
         assertThatThrownBy(() -> done(tickOne)).hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unknown outcome");
-        assertThat(failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).hasMessageContaining("within 5000 ms");
+        assertThat(failures.poll(BUDGET.toMillis(), TimeUnit.MILLISECONDS)).hasMessageContaining("within 5s");
     }
 
     @Test
