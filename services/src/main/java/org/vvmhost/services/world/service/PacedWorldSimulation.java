@@ -173,7 +173,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         this.world = opened;
         try {
             this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context.term().lost(),
-                    this::journalFailed);
+                    this::reportUnlessTheTermEnds);
             newestViewTick = opened.tick();
             replayJournal(entries);
         } catch (RuntimeException e) {
@@ -201,20 +201,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     /**
-     * A journal write that failed stops the service; one refused by the fence, or given up because the term was lost,
-     * is a loss of leadership, which the term notices by itself (the leadership monitor then reports it as such):
-     * reported here only if neither the term's loss nor a stop came within the store timeout.
+     * Reports {@code failure} (a journal write refused by the fence, given up at the term's loss, or of unknown
+     * outcome) only if neither the term's loss nor a stop comes within the store timeout: a leader paused or cut off
+     * past its lease finds its write timed out in the same moment as its term ends, and that is a loss of leadership,
+     * which the leadership monitor reports as such.
      */
-    private void journalFailed(RuntimeException failure) {
-        if (Causes.find(failure, FencedWriteRejectedException.class).isEmpty()
-                && Causes.find(failure, LeadershipLostException.class).isEmpty()) {
-            context.reportFailure(failure);
-            return;
-        }
-        reportUnlessTheTermEnds(failure);
-    }
-
-    /** Reports {@code failure} only if neither the term's loss nor a stop comes within the store timeout. */
     private void reportUnlessTheTermEnds(RuntimeException failure) {
         clock.orTimeout(CompletableFuture.anyOf(context.term().lost(), context.stopToken()), settings.storeTimeout(),
                 "the term's loss").whenComplete((lostOrStopped, notNoticed) -> {
