@@ -34,13 +34,15 @@ import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
-import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Replica;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Sync;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Synced;
 import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.EntityIndex;
@@ -362,29 +364,44 @@ final class ClusterWorld implements World {
         return holders;
     }
 
-    /** Sends each active's end-of-tick state to its passives and waits for their acknowledgements. */
+    /**
+     * Sends each active's end-of-tick state (mostly deltas) to its passives, one message per passive, and waits for
+     * their acknowledgements. A passive that missed its sync, or whose copy no longer fits its active, stops
+     * following that area; the distributor then gives it a full copy again before the next tick.
+     */
     private void replicate(List<Reply> attached) {
-        record Sync(int setIndex, int area, String passive, CompletableFuture<SimulatorProtocol.Ack> ack) {
+        record Outgoing(int setIndex, List<Replica> replicas) {
         }
-        List<Sync> syncs = new ArrayList<>();
+        Map<String, Outgoing> byPassive = new TreeMap<>();
         for (Reply reply : attached) {
             distributor.recordSizes(reply.ran().sizedAreas(), reply.ran().sizes());
-            for (AreaState state : reply.ran().replicas()) {
-                for (String passive : distributor.table().passives(reply.setIndex(), state.area())) {
-                    syncs.add(new Sync(reply.setIndex(), state.area(), passive,
-                            cluster.request(passive, new Follow(state), runtime.timeout())));
+            for (Replica replica : reply.ran().replicas()) {
+                for (String passive : distributor.table().passives(reply.setIndex(), replica.area())) {
+                    byPassive.computeIfAbsent(passive, p -> new Outgoing(reply.setIndex(), new ArrayList<>()))
+                            .replicas().add(replica);
                 }
             }
         }
-        for (Sync sync : syncs) {
+        Map<String, CompletableFuture<Synced>> sent = new TreeMap<>();
+        byPassive.forEach((passive, out) -> sent.put(passive, cluster.request(passive, new Sync(out.replicas()),
+                runtime.timeout())));
+        sent.forEach((passive, synced) -> {
+            Outgoing out = byPassive.get(passive);
+            String set = core.sets().get(out.setIndex()).name();
             try {
-                SimulatorFailure.await(sync.passive(), sync.ack());
+                for (int area : SimulatorFailure.await(passive, synced).stale()) {
+                    LOG.warn("Passive {} of {} area {} no longer matches its active; it gets a full copy", passive,
+                            set, area);
+                    distributor.passiveFailed(out.setIndex(), area, passive);
+                }
             } catch (SimulatorFailure e) {
-                LOG.warn("Passive {} of {} area {} missed its sync: {}", sync.passive(),
-                        core.sets().get(sync.setIndex()).name(), sync.area(), e.getMessage());
-                distributor.passiveFailed(sync.setIndex(), sync.area(), sync.passive());
+                LOG.warn("Passive {} of {} areas {} missed its sync: {}", passive, set,
+                        out.replicas().stream().map(Replica::area).toList(), e.getMessage());
+                for (Replica replica : out.replicas()) {
+                    distributor.passiveFailed(out.setIndex(), replica.area(), passive);
+                }
             }
-        }
+        });
     }
 
     /** The whole world goes back to the latest world view, because an area was lost with no passive. */

@@ -1,6 +1,7 @@
 package org.vvmhost.services.world.core;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ public final class Partition implements Columns {
     private final Long2IntOpenHashMap rowById;
     private long[] ids;
     private int size;
+    /** While a {@link DeltaTracker} follows this partition: its adds (ids) and removes ({@code ~id}), in order. */
+    private LongArrayList journal;
 
     public Partition(ComponentSet set, int area, int expected) {
         this.set = set;
@@ -84,6 +87,9 @@ public final class Partition implements Columns {
         }
         int row = size++;
         ids[row] = id;
+        if (journal != null) {
+            journal.add(id);
+        }
         for (float[] column : floats) {
             column[row] = 0;
         }
@@ -100,6 +106,9 @@ public final class Partition implements Columns {
         if (row < 0) {
             throw new IllegalStateException("entity " + id + " is not in " + set.name() + " area " + area);
         }
+        if (journal != null) {
+            journal.add(~id);
+        }
         int last = --size;
         if (row != last) {
             long moved = ids[last];
@@ -111,6 +120,70 @@ public final class Partition implements Columns {
                 column[row] = column[last];
             }
             rowById.put(moved, row);
+        }
+    }
+
+    /** Starts ({@code journal} not null) or stops recording adds and removes. */
+    void journal(LongArrayList journal) {
+        this.journal = journal;
+    }
+
+    /** An exact copy, rows in the same order, that records nothing. */
+    Partition copy() {
+        Partition copy = new Partition(set, area, size);
+        System.arraycopy(ids, 0, copy.ids, 0, size);
+        for (int c = 0; c < floatCount; c++) {
+            System.arraycopy(floats[c], 0, copy.floats[c], 0, size);
+        }
+        for (int c = 0; c < intCount; c++) {
+            System.arraycopy(ints[c], 0, copy.ints[c], 0, size);
+        }
+        copy.rowById.putAll(rowById);
+        copy.size = size;
+        return copy;
+    }
+
+    /**
+     * Applies {@code delta}, made from this partition's state after {@code delta.baseTick()}: the adds and removes
+     * in their order, so the rows end in the active's order, then the changed values.
+     *
+     * @throws IllegalStateException if the delta does not fit this partition (it was made from another state)
+     */
+    public void apply(AreaDelta delta) {
+        for (long op : delta.ops()) {
+            if (op >= 0) {
+                add(op);
+            } else {
+                remove(~op);
+            }
+        }
+        if (size != delta.size()) {
+            throw new IllegalStateException(set.name() + " area " + area + " has " + size + " entities after the "
+                    + "delta of tick " + delta.tick() + ", its active " + delta.size());
+        }
+        for (int c = 0; c < floatCount; c++) {
+            AreaDelta.FloatChanges column = delta.floats()[c];
+            float[] values = column.values();
+            if (column.rows() == null) {
+                System.arraycopy(values, 0, floats[c], 0, size);
+            } else {
+                int[] rows = column.rows();
+                for (int i = 0; i < rows.length; i++) {
+                    floats[c][rows[i]] = values[i];
+                }
+            }
+        }
+        for (int c = 0; c < intCount; c++) {
+            AreaDelta.IntChanges column = delta.ints()[c];
+            int[] values = column.values();
+            if (column.rows() == null) {
+                System.arraycopy(values, 0, ints[c], 0, size);
+            } else {
+                int[] rows = column.rows();
+                for (int i = 0; i < rows.length; i++) {
+                    ints[c][rows[i]] = values[i];
+                }
+            }
         }
     }
 
