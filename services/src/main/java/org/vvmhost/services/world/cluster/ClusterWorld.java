@@ -212,7 +212,7 @@ final class ClusterWorld implements World {
             in.commands = index.route(core, source.commandsOf(in.tick));
             try {
                 List<TickEvents> events = new ArrayList<>();
-                for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
+                for (Reply reply : runStep(in, Step.SIMULATE, distributor.routing().activeAreas())) {
                     events.add(reply.ran().events());
                 }
                 in.plan = core.merge(events, nextEntityId);
@@ -221,11 +221,11 @@ final class ClusterWorld implements World {
                     in.incoming.add(new ArrayList<>());
                 }
                 if (!in.plan.isEmpty()) {
-                    for (Reply reply : runStep(in, Step.DETACH, distributor.table().activeAreas())) {
+                    for (Reply reply : runStep(in, Step.DETACH, distributor.routing().activeAreas())) {
                         in.incoming.get(reply.setIndex()).addAll(reply.ran().outgoing());
                     }
                 }
-                replicate(runStep(in, Step.ATTACH, distributor.table().activeAreas()));
+                replicate(runStep(in, Step.ATTACH, distributor.routing().activeAreas()));
             } catch (AreaLost e) {
                 if (attempt >= MAX_RECOVERIES) {
                     throw new IllegalStateException("tick " + in.tick + " kept losing areas: "
@@ -327,12 +327,13 @@ final class ClusterWorld implements World {
     }
 
     private Run runMessage(TickInputs in, Step step, String container, Set<Integer> areas) {
+        Routing.Holder holder = distributor.routing().holder(container);
+        boolean whole = holder != null && holder.areaSet().equals(areas);
         int s = distributor.table().setOf(container);
-        int[] held = SimulatorProtocol.areas(areas);
-        long[] epochs = new long[held.length];
-        for (int i = 0; i < held.length; i++) {
-            int area = held[i];
-            epochs[i] = distributor.table().epoch(s, area);
+        int[] held = whole ? holder.areas() : SimulatorProtocol.areas(areas);
+        long[] epochs = whole ? holder.epochs() : new long[held.length];
+        for (int i = 0; !whole && i < held.length; i++) {
+            epochs[i] = distributor.table().epoch(s, held[i]);
         }
         if (step == Step.SIMULATE) {
             List<List<AreaCommand>> commands = new ArrayList<>();
@@ -344,10 +345,15 @@ final class ClusterWorld implements World {
         if (step == Step.DETACH) {
             return new Run(in.tick, step, held, epochs, List.of(), in.plan, List.of(), new int[0]);
         }
-        Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
-        replicate.retainAll(areas);
-        return new Run(in.tick, step, held, epochs, List.of(), in.plan, in.incoming.get(s),
-                SimulatorProtocol.areas(replicate));
+        int[] replicate;
+        if (whole) {
+            replicate = holder.replicated();
+        } else {
+            Set<Integer> some = new TreeSet<>(distributor.table().replicated(container));
+            some.retainAll(areas);
+            replicate = SimulatorProtocol.areas(some);
+        }
+        return new Run(in.tick, step, held, epochs, List.of(), in.plan, in.incoming.get(s), replicate);
     }
 
     /** The current holders of the given areas of each set. */
@@ -373,15 +379,26 @@ final class ClusterWorld implements World {
         record Outgoing(int setIndex, List<Replica> replicas) {
         }
         Map<String, Outgoing> byPassive = new TreeMap<>();
+        Routing routing = distributor.routing();
+        int sized = 0;
         for (Reply reply : attached) {
-            distributor.recordSizes(reply.ran().sizedAreas(), reply.ran().sizes());
+            sized += reply.ran().sizedAreas().length;
+        }
+        int[] areas = new int[sized];
+        int[] sizes = new int[sized];
+        sized = 0;
+        for (Reply reply : attached) {
+            System.arraycopy(reply.ran().sizedAreas(), 0, areas, sized, reply.ran().sizedAreas().length);
+            System.arraycopy(reply.ran().sizes(), 0, sizes, sized, reply.ran().sizes().length);
+            sized += reply.ran().sizes().length;
             for (Replica replica : reply.ran().replicas()) {
-                for (String passive : distributor.table().passives(reply.setIndex(), replica.area())) {
+                for (String passive : routing.passives(reply.setIndex(), replica.area())) {
                     byPassive.computeIfAbsent(passive, p -> new Outgoing(reply.setIndex(), new ArrayList<>()))
                             .replicas().add(replica);
                 }
             }
         }
+        distributor.recordSizes(areas, sizes);
         Map<String, CompletableFuture<Synced>> sent = new TreeMap<>();
         byPassive.forEach((passive, out) -> sent.put(passive, cluster.request(passive, new Sync(out.replicas()),
                 runtime.timeout())));
