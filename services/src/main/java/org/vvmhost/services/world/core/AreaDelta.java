@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * What changed in one component set's area during tick {@code tick}, for a passive that holds the area's state
- * after {@code baseTick} ({@code tick - 1}): the adds and removes in the order the active made them (an id, or
- * {@code ~id} for a remove: born, arrived, died, left), which leaves the rows in the active's order, then the
+ * after {@code baseTick} ({@code tick - 1}): the adds and removes in the order the active made them (the id
+ * added, or {@code ~row} for the row removed: born, arrived, died, left), which leaves the rows in the active's
+ * order, then the
  * values that differ, column by column. A column is sent dense (every row, {@code rows} null) when most of it
  * changed, as positions do, and sparse otherwise. See {@link DeltaTracker}.
  *

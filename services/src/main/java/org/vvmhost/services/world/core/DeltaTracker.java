@@ -26,7 +26,7 @@ public final class DeltaTracker {
 
     private DeltaTracker(Partition live, long tick) {
         this.live = live;
-        this.mirror = live.copy();
+        this.mirror = live.copyRows();
         this.tick = tick;
         live.journal(journal);
     }
@@ -55,9 +55,9 @@ public final class DeltaTracker {
         journal.clear();
         for (long op : ops) {
             if (op >= 0) {
-                mirror.add(op);
+                mirror.appendUnindexed(op);
             } else {
-                mirror.remove(~op);
+                mirror.removeUnindexed((int) ~op);
             }
         }
         int size = live.size();
@@ -86,12 +86,13 @@ public final class DeltaTracker {
 
     private AreaDelta.FloatChanges changes(float[] now, float[] was, int size) {
         changed.clear();
-        for (int row = 0; row < size; row++) {
+        int limit = size / DENSE_DIVISOR;
+        for (int row = 0; row < size && changed.size() <= limit; row++) {
             if (Float.floatToRawIntBits(now[row]) != Float.floatToRawIntBits(was[row])) {
                 changed.add(row);
             }
         }
-        if (changed.size() > size / DENSE_DIVISOR) {
+        if (changed.size() > limit) {
             System.arraycopy(now, 0, was, 0, size);
             return new AreaDelta.FloatChanges(null, Arrays.copyOf(now, size));
         }
@@ -106,12 +107,13 @@ public final class DeltaTracker {
 
     private AreaDelta.IntChanges changes(int[] now, int[] was, int size) {
         changed.clear();
-        for (int row = 0; row < size; row++) {
+        int limit = size / DENSE_DIVISOR;
+        for (int row = 0; row < size && changed.size() <= limit; row++) {
             if (now[row] != was[row]) {
                 changed.add(row);
             }
         }
-        if (changed.size() > size / DENSE_DIVISOR) {
+        if (changed.size() > limit) {
             System.arraycopy(now, 0, was, 0, size);
             return new AreaDelta.IntChanges(null, Arrays.copyOf(now, size));
         }

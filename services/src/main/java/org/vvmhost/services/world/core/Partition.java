@@ -28,7 +28,7 @@ public final class Partition implements Columns {
     private final Long2IntOpenHashMap rowById;
     private long[] ids;
     private int size;
-    /** While a {@link DeltaTracker} follows this partition: its adds (ids) and removes ({@code ~id}), in order. */
+    /** While a {@link DeltaTracker} follows this partition: its adds (ids) and removes ({@code ~row}), in order. */
     private LongArrayList journal;
 
     public Partition(ComponentSet set, int area, int expected) {
@@ -107,20 +107,46 @@ public final class Partition implements Columns {
             throw new IllegalStateException("entity " + id + " is not in " + set.name() + " area " + area);
         }
         if (journal != null) {
-            journal.add(~id);
+            journal.add(~(long) row);
         }
+        fillHole(row);
+        if (row < size) {
+            rowById.put(ids[row], row);
+        }
+    }
+
+    /** Moves the last row into {@code row}, which is gone; the id index is the caller's to update. */
+    private void fillHole(int row) {
         int last = --size;
         if (row != last) {
-            long moved = ids[last];
-            ids[row] = moved;
+            ids[row] = ids[last];
             for (float[] column : floats) {
                 column[row] = column[last];
             }
             for (int[] column : ints) {
                 column[row] = column[last];
             }
-            rowById.put(moved, row);
         }
+    }
+
+    /** Appends a zeroed row for {@code id} to a copy with no id index (a {@link DeltaTracker}'s mirror). */
+    void appendUnindexed(long id) {
+        if (size == ids.length) {
+            grow();
+        }
+        ids[size] = id;
+        for (float[] column : floats) {
+            column[size] = 0;
+        }
+        for (int[] column : ints) {
+            column[size] = 0;
+        }
+        size++;
+    }
+
+    /** Removes {@code row} from a copy with no id index, as {@link #remove} would. */
+    void removeUnindexed(int row) {
+        fillHole(row);
     }
 
     /** Starts ({@code journal} not null) or stops recording adds and removes. */
@@ -130,6 +156,14 @@ public final class Partition implements Columns {
 
     /** An exact copy, rows in the same order, that records nothing. */
     Partition copy() {
+        Partition copy = copyRows();
+        copy.rowById.putAll(rowById);
+        return copy;
+    }
+
+    /** The rows, in the same order, with no id index: only {@link #appendUnindexed} and {@link #removeUnindexed}
+     *  may change it. */
+    Partition copyRows() {
         Partition copy = new Partition(set, area, size);
         System.arraycopy(ids, 0, copy.ids, 0, size);
         for (int c = 0; c < floatCount; c++) {
@@ -138,7 +172,6 @@ public final class Partition implements Columns {
         for (int c = 0; c < intCount; c++) {
             System.arraycopy(ints[c], 0, copy.ints[c], 0, size);
         }
-        copy.rowById.putAll(rowById);
         copy.size = size;
         return copy;
     }
@@ -153,8 +186,11 @@ public final class Partition implements Columns {
         for (long op : delta.ops()) {
             if (op >= 0) {
                 add(op);
+            } else if (~op < size) {
+                remove(ids[(int) ~op]);
             } else {
-                remove(~op);
+                throw new IllegalStateException(set.name() + " area " + area + " has no row " + ~op + " to remove in "
+                        + "the delta of tick " + delta.tick());
             }
         }
         if (size != delta.size()) {
