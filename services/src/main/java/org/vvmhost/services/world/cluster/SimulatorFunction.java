@@ -16,13 +16,13 @@ import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.time.ClockWaits;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.core.AreaCommand;
-import org.vvmhost.services.world.core.AreaDelta;
 import org.vvmhost.services.world.core.AreaSnapshot;
 import org.vvmhost.services.world.core.AuthorityGrant;
 import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.DeltaTracker;
 import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.PassiveCopy;
 import org.vvmhost.services.world.core.Simulator;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
@@ -70,15 +70,13 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     /** Ticks between two checksums of an area's delta (1 s at 20 Hz). */
     static final int CHECK_EVERY = 20;
 
-    /** A copy followed as a passive: the area's state after {@code tick}, at step {@code progress}. */
+    /** A copy followed as a passive, at step {@code progress}. */
     private static final class Followed {
-        final Partition partition;
-        long tick;
+        final PassiveCopy copy;
         long progress;
 
-        Followed(Partition partition, long tick, long progress) {
-            this.partition = partition;
-            this.tick = tick;
+        Followed(PassiveCopy copy, long progress) {
+            this.copy = copy;
             this.progress = progress;
         }
     }
@@ -143,7 +141,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     }
 
     private void follow(int area, long progress, AreaSnapshot snapshot) {
-        copies.put(area, new Followed(Partition.restore(set, snapshot), snapshot.tick(), progress));
+        copies.put(area, new Followed(PassiveCopy.of(set, snapshot), progress));
     }
 
     @Override
@@ -162,21 +160,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     /** Whether the delta fitted the copy followed and left it where its active is. */
     private boolean applied(Replica replica) {
-        AreaDelta delta = replica.delta();
-        Followed copy = copies.get(replica.area());
-        if (copy == null || copy.tick != delta.baseTick()) {
+        Followed followed = copies.get(replica.area());
+        if (followed == null || !followed.copy.apply(replica.delta(), setIndex)) {
             return false;
         }
-        try {
-            copy.partition.apply(delta);
-        } catch (IllegalStateException e) {
-            return false;
-        }
-        if (delta.checked() && copy.partition.contentHash(setIndex) != delta.checksum()) {
-            return false;
-        }
-        copy.tick = delta.tick();
-        copy.progress = replica.progress();
+        followed.progress = replica.progress();
         return true;
     }
 
@@ -329,13 +317,13 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     @Override
     public Boolean adopt(Adopt adopt) {
         AuthorityGrant grant = adopt.grant();
-        Followed copy = copies.remove(grant.area());
-        if (copy == null) {
+        Followed followed = copies.remove(grant.area());
+        if (followed == null) {
             return false;
         }
         untrack(grant.area());
-        simulator.assume(grant, copy.partition);
-        progress.put(grant.area(), copy.progress);
+        simulator.assume(grant, followed.copy.promote());
+        progress.put(grant.area(), followed.progress);
         return true;
     }
 

@@ -176,18 +176,36 @@ public final class Partition implements Columns {
         return copy;
     }
 
+    /** Forgets the id index: the partition becomes a copy for {@link #appendUnindexed} and {@link #apply}. */
+    void dropIndex() {
+        rowById.clear();
+    }
+
+    /** Builds the id index of a copy that had none, so it can be held and simulated again. */
+    void reindex() {
+        rowById.clear();
+        rowById.ensureCapacity(size);
+        for (int row = 0; row < size; row++) {
+            if (rowById.put(ids[row], row) >= 0) {
+                throw new IllegalStateException(set.name() + " area " + area + " holds entity " + ids[row]
+                        + " twice");
+            }
+        }
+    }
+
     /**
-     * Applies {@code delta}, made from this partition's state after {@code delta.baseTick()}: the adds and removes
-     * in their order, so the rows end in the active's order, then the changed values.
+     * Applies {@code delta} to a copy with no id index, made from this copy's state after {@code
+     * delta.baseTick()}: the adds and removes in their order, so the rows end in the active's order, then the
+     * changed values.
      *
-     * @throws IllegalStateException if the delta does not fit this partition (it was made from another state)
+     * @throws IllegalStateException if the delta does not fit this copy (it was made from another state)
      */
-    public void apply(AreaDelta delta) {
+    void apply(AreaDelta delta) {
         for (long op : delta.ops()) {
             if (op >= 0) {
-                add(op);
+                appendUnindexed(op);
             } else if (~op < size) {
-                remove(ids[(int) ~op]);
+                removeUnindexed((int) ~op);
             } else {
                 throw new IllegalStateException(set.name() + " area " + area + " has no row " + ~op + " to remove in "
                         + "the delta of tick " + delta.tick());

@@ -21,7 +21,8 @@ import org.vvmhost.time.SystemClock;
  * tick n is due at start + n × period, a tick is late when it starts more than one period after its due time, a
  * loop more than 1 s behind skips ahead instead of bursting, and a world view is taken between ticks every 200
  * ticks. After a warm-up, it prints the tick-time percentiles, the late ticks and the skips of the ticks that
- * started in the measured span, with the system's load average at its end.
+ * started in the measured span, and the CPU time the whole process spent per tick over that span (steadier than
+ * tick times on a shared machine), with the system's load average at its end.
  *
  * <p>Arguments: {@code [entities] [warm-up seconds] [measured seconds]}, by default {@code 100000 20 60}.
  */
@@ -50,6 +51,9 @@ public final class PacedTickBenchmark {
             Histogram ticks = new Histogram(3);
             long late = 0;
             long skips = 0;
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuFrom = -1;
             long origin = System.nanoTime();
             long measureFrom = origin + warmUp;
             long end = measureFrom + measured;
@@ -64,6 +68,9 @@ public final class PacedTickBenchmark {
                     break;
                 }
                 boolean measuring = now >= measureFrom;
+                if (measuring && cpuFrom < 0) {
+                    cpuFrom = os.getProcessCpuTime();
+                }
                 if (now - due > MAX_CATCH_UP) {
                     origin += now - due;
                     due = now;
@@ -81,13 +88,15 @@ public final class PacedTickBenchmark {
                     world.snapshot();
                 }
             }
+            double cpuPerTick = (os.getProcessCpuTime() - cpuFrom) / 1e6 / Math.max(1, ticks.getTotalCount());
             System.out.printf("paced tick: %d entities, %d ticks measured over %d s after %d s of warm-up: "
-                            + "p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d late, %d skips ahead; load average %.2f; "
+                            + "p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d late, %d skips ahead; process CPU %.1f ms "
+                            + "per tick; load average %.2f; "
                             + "hash %016x at tick %d%n", entities, ticks.getTotalCount(),
                     Duration.ofNanos(measured).toSeconds(), Duration.ofNanos(warmUp).toSeconds(),
                     ticks.getValueAtPercentile(50) / 1e6, ticks.getValueAtPercentile(99) / 1e6,
-                    ticks.getMaxValue() / 1e6, late, skips,
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), world.hash(), world.tick());
+                    ticks.getMaxValue() / 1e6, late, skips, cpuPerTick,
+                    os.getSystemLoadAverage(), world.hash(), world.tick());
         }
     }
 }

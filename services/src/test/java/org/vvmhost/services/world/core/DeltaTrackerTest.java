@@ -30,7 +30,7 @@ class DeltaTrackerTest {
             for (; nextId < 200; nextId++) {
                 fill(active, active.add(nextId), random);
             }
-            Partition passive = active.copy();
+            Partition passive = active.copyRows();
             DeltaTracker tracker = DeltaTracker.start(active, 0);
             boolean sawDense = false;
             boolean sawSparse = false;
@@ -67,6 +67,10 @@ class DeltaTrackerTest {
                 }
             }
             tracker.stop();
+            passive.reindex();
+            for (int row = 0; row < active.size(); row++) {
+                assertThat(passive.rowOf(active.ids()[row])).isEqualTo(row);
+            }
             assertThat(sawDense).as("some columns went dense").isTrue();
             assertThat(sawSparse).as("some columns went sparse").isTrue();
         }
@@ -112,9 +116,42 @@ class DeltaTrackerTest {
         for (long id = 0; id < 10; id++) {
             missedOne.add(id);
         }
+        missedOne.dropIndex();
 
         assertThatThrownBy(() -> missedOne.apply(second)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has 11 entities after the delta of tick 2, its active 12");
+    }
+
+    @Test
+    void aPassiveCopyTakesOnlyTheDeltaOfItsTickAndChecksItWhereAsked() {
+        PhysicsSet physics = new PhysicsSet();
+        Partition active = new Partition(physics, 2, 16);
+        for (long id = 0; id < 50; id++) {
+            int row = active.add(id);
+            active.floats(PhysicsSet.X)[row] = id;
+        }
+        PassiveCopy copy = PassiveCopy.of(physics, active.snapshot(4, 1));
+        DeltaTracker tracker = DeltaTracker.start(active, 4);
+        active.floats(PhysicsSet.Y)[7] = 3f;
+        AreaDelta fifth = tracker.next(5, 1, 0, true);
+        AreaSnapshot atFifth = active.snapshot(5, 1);
+        active.remove(20);
+        AreaDelta sixth = tracker.next(6, 1, 0, true);
+
+        assertThat(copy.apply(sixth, 0)).as("a delta from a tick the copy does not hold").isFalse();
+        assertThat(copy.apply(fifth, 0)).isTrue();
+        assertThat(copy.apply(fifth, 0)).as("the same delta twice").isFalse();
+        AreaDelta wrongSum = new AreaDelta(sixth.set(), sixth.area(), sixth.baseTick(), sixth.tick(), sixth.epoch(),
+                sixth.ops(), sixth.size(), sixth.floats(), sixth.ints(), true, sixth.checksum() + 1);
+        assertThat(copy.apply(wrongSum, 0)).as("a checksum that differs").isFalse();
+
+        PassiveCopy fresh = PassiveCopy.of(physics, atFifth);
+        assertThat(fresh.apply(sixth, 0)).isTrue();
+        assertThat(fresh.tick()).isEqualTo(6);
+        Partition promoted = fresh.promote();
+        assertThat(promoted.contentHash(0)).isEqualTo(active.contentHash(0));
+        assertThat(promoted.rowOf(49)).isEqualTo(active.rowOf(49)).isEqualTo(20);
+        assertThat(promoted.rowOf(20)).isEqualTo(-1);
     }
 
     private static void fill(Partition partition, int row, SplittableRandom random) {
