@@ -145,6 +145,15 @@ class DeltaTrackerTest {
                 sixth.ops(), sixth.size(), sixth.floats(), sixth.ints(), true, sixth.checksum() + 1);
         assertThat(copy.apply(wrongSum, 0)).as("a checksum that differs").isFalse();
 
+        AreaDelta.FloatChanges none = new AreaDelta.FloatChanges(new int[0], new float[0]);
+        AreaDelta outOfRange = new AreaDelta("physics", 2, 5, 6, 1, new long[0], 50, new AreaDelta.FloatChanges[] {
+            none, new AreaDelta.FloatChanges(new int[] {50}, new float[] {1f}), none, none}, new AreaDelta.IntChanges[0],
+                false, 0);
+        AreaDelta shortColumn = new AreaDelta("physics", 2, 5, 6, 1, new long[0], 50, new AreaDelta.FloatChanges[] {
+            none, new AreaDelta.FloatChanges(null, new float[49]), none, none}, new AreaDelta.IntChanges[0], false, 0);
+        assertThat(PassiveCopy.of(physics, atFifth).apply(outOfRange, 0)).as("a row past the end").isFalse();
+        assertThat(PassiveCopy.of(physics, atFifth).apply(shortColumn, 0)).as("a dense column too short").isFalse();
+
         PassiveCopy fresh = PassiveCopy.of(physics, atFifth);
         assertThat(fresh.apply(sixth, 0)).isTrue();
         assertThat(fresh.tick()).isEqualTo(6);
