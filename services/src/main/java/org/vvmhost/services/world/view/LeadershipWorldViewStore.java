@@ -60,6 +60,11 @@ final class LeadershipWorldViewStore implements WorldViewStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** The layout of {@link GenerationHeader} this code writes and checks. */
     static final int HEADER_LAYOUT = 1;
+    /**
+     * Old generations dropped by one save, oldest first; the rest go with the next saves. The switch's write holds
+     * them, and etcd refuses a transaction of more than 128 operations (its default {@code --max-txn-ops}).
+     */
+    static final int DROPPED_PER_SAVE = 64;
     private static final Pattern GENERATION_KEY = Pattern.compile("/g-(\\d{12})/(header|chunk-(\\d{6}))$");
 
     /** One stored generation, as the manifest names it. */
@@ -199,7 +204,8 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         if (usable && old.isPresent() && old.get().current().generation() == lastSaved) {
             // The manifest named this store's own last save: the two newest are views this term wrote, and the switch
             // drops the others in the same write.
-            dropped = present.keySet().stream().filter(g -> g != generation && g != lastSaved).toList();
+            dropped = present.keySet().stream().filter(g -> g != generation && g != lastSaved)
+                    .limit(DROPPED_PER_SAVE).toList();
             dropped.forEach(g -> commit.add(WriteOp.deletePrefix(generationPrefix(g))));
         }
         write(commit, view, chunks == 1 ? "chunk 1 of 1 with the manifest switch" : "the manifest switch");

@@ -118,6 +118,26 @@ class LeadershipWorldViewStoreTest {
     }
 
     @Test
+    void manyOldGenerationsAreDroppedOverSeveralSavesOldestFirstSoThatNoWriteGrowsPastEtcdsLimit() {
+        int stale = LeadershipWorldViewStore.DROPPED_PER_SAVE + 3;
+        for (int term = 1; term <= stale; term++) {
+            // A term that saves once deletes nothing: it cannot tell its own views from others'.
+            storeOf(election.elect()).save(WorldViews.viewAt(100, term));
+        }
+        WorldViewStore store = storeOf(election.elect());
+        store.save(WorldViews.viewAt(100, stale + 1));
+        assertThat(generations()).hasSize(stale + 1);
+
+        store.save(WorldViews.viewAt(100, stale + 2));
+        assertThat(generations()).as("the oldest dropped, at most %d", LeadershipWorldViewStore.DROPPED_PER_SAVE)
+                .hasSize(stale + 2 - LeadershipWorldViewStore.DROPPED_PER_SAVE)
+                .startsWith((long) LeadershipWorldViewStore.DROPPED_PER_SAVE + 1);
+        store.save(WorldViews.viewAt(100, stale + 3));
+        assertThat(generations()).as("then the rest").containsExactly((long) stale + 2, (long) stale + 3);
+        assertThat(store.load().view().orElseThrow().tick()).isEqualTo(stale + 3);
+    }
+
+    @Test
     void aViewOfOneChunkIsSavedWithItsSwitchInOneWrite() {
         WorldViewStore store = storeOf(election.elect());
         WorldView view = WorldViews.viewAt(1000, 4);
