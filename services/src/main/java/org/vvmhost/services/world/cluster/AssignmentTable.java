@@ -412,6 +412,24 @@ final class AssignmentTable {
         }
     }
 
+    /** Whether {@link Settle} would change nothing: no area parked, no membership change to act on. */
+    boolean settled() {
+        if (!lost.isEmpty()) {
+            return true;
+        }
+        if (membershipChanged) {
+            return false;
+        }
+        for (boolean[] ofSet : parked) {
+            for (boolean isParked : ofSet) {
+                if (isParked) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private void settle(List<Action> actions) {
         if (!lost.isEmpty()) {
             return;

@@ -33,13 +33,15 @@ import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
-import org.vvmhost.services.world.cluster.SimulatorProtocol.Follow;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Replica;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Sync;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Synced;
 import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.EntityRows;
@@ -192,7 +194,7 @@ final class ClusterWorld extends IndexedWorld {
             in.commands = route(source, in.tick);
             try {
                 List<TickEvents> events = new ArrayList<>();
-                for (Reply reply : runStep(in, Step.SIMULATE, distributor.table().activeAreas())) {
+                for (Reply reply : runStep(in, Step.SIMULATE, distributor.routing().activeAreas())) {
                     events.add(reply.ran().events());
                 }
                 in.plan = merge(events);
@@ -201,11 +203,11 @@ final class ClusterWorld extends IndexedWorld {
                     in.incoming.add(new ArrayList<>());
                 }
                 if (!in.plan.isEmpty()) {
-                    for (Reply reply : runStep(in, Step.DETACH, distributor.table().activeAreas())) {
+                    for (Reply reply : runStep(in, Step.DETACH, distributor.routing().activeAreas())) {
                         in.incoming.get(reply.setIndex()).addAll(reply.ran().outgoing());
                     }
                 }
-                replicate(runStep(in, Step.ATTACH, distributor.table().activeAreas()));
+                replicate(runStep(in, Step.ATTACH, distributor.routing().activeAreas()));
             } catch (AreaLost e) {
                 if (attempt >= MAX_RECOVERIES) {
                     throw new IllegalStateException("tick " + in.tick + " kept losing areas: "
@@ -302,12 +304,13 @@ final class ClusterWorld extends IndexedWorld {
     }
 
     private Run runMessage(TickInputs in, Step step, String container, Set<Integer> areas) {
+        Routing.Holder holder = distributor.routing().holder(container);
+        boolean whole = holder != null && holder.areaSet().equals(areas);
         int s = distributor.table().setOf(container);
-        int[] held = SimulatorProtocol.areas(areas);
-        long[] epochs = new long[held.length];
-        for (int i = 0; i < held.length; i++) {
-            int area = held[i];
-            epochs[i] = distributor.table().epoch(s, area);
+        int[] held = whole ? holder.areas() : SimulatorProtocol.areas(areas);
+        long[] epochs = whole ? holder.epochs() : new long[held.length];
+        for (int i = 0; !whole && i < held.length; i++) {
+            epochs[i] = distributor.table().epoch(s, held[i]);
         }
         if (step == Step.SIMULATE) {
             List<List<AreaCommand>> commands = new ArrayList<>();
@@ -319,10 +322,15 @@ final class ClusterWorld extends IndexedWorld {
         if (step == Step.DETACH) {
             return new Run(in.tick, step, held, epochs, List.of(), in.plan, List.of(), new int[0]);
         }
-        Set<Integer> replicate = new TreeSet<>(distributor.table().replicated(container));
-        replicate.retainAll(areas);
-        return new Run(in.tick, step, held, epochs, List.of(), in.plan, in.incoming.get(s),
-                SimulatorProtocol.areas(replicate));
+        int[] replicate;
+        if (whole) {
+            replicate = holder.replicated();
+        } else {
+            Set<Integer> some = new TreeSet<>(distributor.table().replicated(container));
+            some.retainAll(areas);
+            replicate = SimulatorProtocol.areas(some);
+        }
+        return new Run(in.tick, step, held, epochs, List.of(), in.plan, in.incoming.get(s), replicate);
     }
 
     /** The current holders of the given areas of each set. */
@@ -339,29 +347,55 @@ final class ClusterWorld extends IndexedWorld {
         return holders;
     }
 
-    /** Sends each active's end-of-tick state to its passives and waits for their acknowledgements. */
+    /**
+     * Sends each active's end-of-tick state (mostly deltas) to its passives, one message per passive, and waits for
+     * their acknowledgements. A passive that missed its sync, or whose copy no longer fits its active, stops
+     * following that area; the distributor then gives it a full copy again before the next tick.
+     */
     private void replicate(List<Reply> attached) {
-        record Sync(int setIndex, int area, String passive, CompletableFuture<SimulatorProtocol.Ack> ack) {
+        record Outgoing(int setIndex, List<Replica> replicas) {
         }
-        List<Sync> syncs = new ArrayList<>();
+        Map<String, Outgoing> byPassive = new TreeMap<>();
+        Routing routing = distributor.routing();
+        int sized = 0;
         for (Reply reply : attached) {
-            distributor.recordSizes(reply.ran().sizedAreas(), reply.ran().sizes());
-            for (AreaState state : reply.ran().replicas()) {
-                for (String passive : distributor.table().passives(reply.setIndex(), state.area())) {
-                    syncs.add(new Sync(reply.setIndex(), state.area(), passive,
-                            cluster.request(passive, new Follow(state), runtime.timeout())));
+            sized += reply.ran().sizedAreas().length;
+        }
+        int[] areas = new int[sized];
+        int[] sizes = new int[sized];
+        sized = 0;
+        for (Reply reply : attached) {
+            System.arraycopy(reply.ran().sizedAreas(), 0, areas, sized, reply.ran().sizedAreas().length);
+            System.arraycopy(reply.ran().sizes(), 0, sizes, sized, reply.ran().sizes().length);
+            sized += reply.ran().sizes().length;
+            for (Replica replica : reply.ran().replicas()) {
+                for (String passive : routing.passives(reply.setIndex(), replica.area())) {
+                    byPassive.computeIfAbsent(passive, p -> new Outgoing(reply.setIndex(), new ArrayList<>()))
+                            .replicas().add(replica);
                 }
             }
         }
-        for (Sync sync : syncs) {
+        distributor.recordSizes(areas, sizes);
+        Map<String, CompletableFuture<Synced>> sent = new TreeMap<>();
+        byPassive.forEach((passive, out) -> sent.put(passive, cluster.request(passive, new Sync(out.replicas()),
+                runtime.timeout())));
+        sent.forEach((passive, synced) -> {
+            Outgoing out = byPassive.get(passive);
+            String set = core.sets().get(out.setIndex()).name();
             try {
-                SimulatorFailure.await(sync.passive(), sync.ack());
+                for (int area : SimulatorFailure.await(passive, synced).stale()) {
+                    LOG.warn("Passive {} of {} area {} no longer matches its active; it gets a full copy", passive,
+                            set, area);
+                    distributor.passiveFailed(out.setIndex(), area, passive);
+                }
             } catch (SimulatorFailure e) {
-                LOG.warn("Passive {} of {} area {} missed its sync: {}", sync.passive(),
-                        core.sets().get(sync.setIndex()).name(), sync.area(), e.getMessage());
-                distributor.passiveFailed(sync.setIndex(), sync.area(), sync.passive());
+                LOG.warn("Passive {} of {} areas {} missed its sync: {}", passive, set,
+                        out.replicas().stream().map(Replica::area).toList(), e.getMessage());
+                for (Replica replica : out.replicas()) {
+                    distributor.passiveFailed(out.setIndex(), replica.area(), passive);
+                }
             }
-        }
+        });
     }
 
     /** The whole world goes back to the latest world view, because an area was lost with no passive. */

@@ -15,10 +15,13 @@ import org.vvmhost.services.cluster.ContainerFunction;
 import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.world.ComponentSet;
 import org.vvmhost.services.world.core.AreaCommand;
+import org.vvmhost.services.world.core.AreaSnapshot;
 import org.vvmhost.services.world.core.AuthorityGrant;
 import org.vvmhost.services.world.core.BoundaryPlan;
+import org.vvmhost.services.world.core.DeltaTracker;
 import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.Partition;
+import org.vvmhost.services.world.core.PassiveCopy;
 import org.vvmhost.services.world.core.Simulator;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
@@ -34,10 +37,13 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.Measure;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Measured;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Release;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Replica;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Reset;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Run;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Step;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Sync;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Synced;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Unfollow;
 
 /**
@@ -46,6 +52,11 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.Unfollow;
  * crashed pod would. It knows its world only through the {@link WorldCore} (the config and the sets' code) and its
  * coordinator only through the protocol. On a graceful stop its hook hands every active area to the coordinator
  * and waits until it confirms the hand-over (a passive promoted after an acknowledged sync, or a migration).
+ *
+ * <p>An active keeps its passives in sync by deltas ({@link DeltaTracker}); it sends an area's full state when it
+ * has no delta to give (the first sync, a resent step) and every {@link #FULL_EVERY} ticks, and a checksum every
+ * {@link #CHECK_EVERY} ticks, both staggered over the areas so that no tick pays for all of them. A passive keeps
+ * each copy as a live partition, so a promotion takes it as it is.
  */
 final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Simulating {
 
@@ -53,12 +64,29 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     /** The container config key naming the component set. */
     static final String SET = "set";
+    /** Ticks between two full states of an area for its passives (30 s at 20 Hz). */
+    static final int FULL_EVERY = 600;
+    /** Ticks between two checksums of an area's delta (1 s at 20 Hz). */
+    static final int CHECK_EVERY = 20;
+
+    /** A copy followed as a passive, at step {@code progress}. */
+    private static final class Followed {
+        final PassiveCopy copy;
+        long progress;
+
+        Followed(PassiveCopy copy, long progress) {
+            this.copy = copy;
+            this.progress = progress;
+        }
+    }
 
     private final WorldCore core;
     private final SimulatorProtocol.Coordinator coordinator;
     private final Duration timeout;
     private final Map<Integer, Long> progress = new HashMap<>();
-    private final Map<Integer, AreaState> copies = new HashMap<>();
+    private final Map<Integer, Followed> copies = new HashMap<>();
+    /** The deltas of the active areas that have passives. */
+    private final Map<Integer, DeltaTracker> trackers = new HashMap<>();
     /** The epoch each area of the running step must be held under. */
     private final Map<Integer, Long> epochs = new HashMap<>();
     private long rejected;
@@ -106,8 +134,37 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     @Override
     public Ack follow(Follow follow) {
-        copies.put(follow.state().area(), follow.state());
+        AreaState state = follow.state();
+        follow(state.area(), state.progress(), state.snapshot());
         return Ack.OK;
+    }
+
+    private void follow(int area, long progress, AreaSnapshot snapshot) {
+        copies.put(area, new Followed(PassiveCopy.of(set, snapshot), progress));
+    }
+
+    @Override
+    public Synced sync(Sync sync) {
+        List<Integer> stale = new ArrayList<>();
+        for (Replica replica : sync.replicas()) {
+            if (replica.full() != null) {
+                follow(replica.area(), replica.progress(), replica.full());
+            } else if (!applied(replica)) {
+                copies.remove(replica.area());
+                stale.add(replica.area());
+            }
+        }
+        return new Synced(SimulatorProtocol.areas(stale));
+    }
+
+    /** Whether the delta fitted the copy followed and left it where its active is. */
+    private boolean applied(Replica replica) {
+        Followed followed = copies.get(replica.area());
+        if (followed == null || !followed.copy.apply(replica.delta(), setIndex)) {
+            return false;
+        }
+        followed.progress = replica.progress();
+        return true;
     }
 
     @Override
@@ -154,6 +211,8 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         progress.clear();
         copies.clear();
+        trackers.values().forEach(DeltaTracker::stop);
+        trackers.clear();
         return Ack.OK;
     }
 
@@ -207,7 +266,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         List<Integer> sized = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
-        List<AreaState> replicas = new ArrayList<>();
+        List<Replica> replicas = new ArrayList<>();
         if (run.step() == Step.ATTACH) {
             List<Integer> replicate = SimulatorProtocol.areas(run.replicate());
             for (int area : run.areas()) {
@@ -215,14 +274,39 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
                 if (partition != null) {
                     sized.add(area);
                     sizes.add(partition.size());
-                    if (replicate.contains(area)) {
-                        replicas.add(copyOf(area));
-                    }
+                }
+                if (partition != null && replicate.contains(area)) {
+                    replicas.add(replicaOf(area, partition));
+                } else {
+                    untrack(area);
                 }
             }
         }
         return new Ran(events, outgoing, SimulatorProtocol.areas(sized), SimulatorProtocol.areas(sizes), replicas,
                 SimulatorProtocol.areas(missing), rejected - rejectedBefore);
+    }
+
+    /** The area's state for its passives: a delta where the tracker can give one, else the full state. */
+    private Replica replicaOf(int area, Partition partition) {
+        long done = progress.get(area);
+        long tick = done / 3;
+        long epoch = simulator.grant(area).epoch();
+        DeltaTracker tracker = trackers.get(area);
+        long stagger = tick + area + 7L * setIndex;
+        if (tracker != null && tracker.live() == partition && tracker.tick() == tick - 1
+                && stagger % FULL_EVERY != 0) {
+            return new Replica(area, done, null, tracker.next(tick, epoch, setIndex, stagger % CHECK_EVERY == 0));
+        }
+        untrack(area);
+        trackers.put(area, DeltaTracker.start(partition, tick));
+        return new Replica(area, done, partition.snapshot(tick, epoch), null);
+    }
+
+    private void untrack(int area) {
+        DeltaTracker tracker = trackers.remove(area);
+        if (tracker != null) {
+            tracker.stop();
+        }
     }
 
     private BoundaryPlan.ByArea index(BoundaryPlan plan) {
@@ -232,12 +316,13 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     @Override
     public Boolean adopt(Adopt adopt) {
         AuthorityGrant grant = adopt.grant();
-        AreaState copy = copies.remove(grant.area());
-        if (copy == null) {
+        Followed followed = copies.remove(grant.area());
+        if (followed == null) {
             return false;
         }
-        simulator.assume(grant, Partition.restore(set, copy.snapshot()));
-        progress.put(grant.area(), copy.progress());
+        untrack(grant.area());
+        simulator.assume(grant, followed.copy.promote());
+        progress.put(grant.area(), followed.progress);
         return true;
     }
 
@@ -248,6 +333,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     private AreaState release(int area) {
         requireHeld(area);
+        untrack(area);
         long done = progress.remove(area);
         return new AreaState(area, done, simulator.release(area, done / 3));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.vvmhost.services.cluster.Request;
+import org.vvmhost.services.world.core.AreaDelta;
 import org.vvmhost.services.world.core.AreaCommand;
 import org.vvmhost.services.world.core.AreaSnapshot;
 import org.vvmhost.services.world.core.AuthorityGrant;
@@ -58,9 +59,21 @@ final class SimulatorProtocol {
         }
     }
 
+    /**
+     * One area's state after a tick, for its passives: the full state ({@code full}), or what changed since the
+     * state they hold ({@code delta}); exactly one is present.
+     */
+    record Replica(int area, long progress, AreaSnapshot full, AreaDelta delta) {
+        Replica {
+            if ((full == null) == (delta == null)) {
+                throw new IllegalArgumentException("a replica of area " + area + " carries a full state or a delta");
+            }
+        }
+    }
+
     /** A request to a simulator container; each names its reply type and is answered by {@link Simulating}. */
     sealed interface SimulatorRequest<R> extends Request<R>
-            permits Run, Follow, Unfollow, Adopt, Release, Copy, Measure, Inspect, Reset {
+            permits Run, Follow, Sync, Unfollow, Adopt, Release, Copy, Measure, Inspect, Reset {
         R handledBy(Simulating simulator);
     }
 
@@ -69,6 +82,8 @@ final class SimulatorProtocol {
         Ran run(Run run);
 
         Ack follow(Follow follow);
+
+        Synced sync(Sync sync);
 
         Ack unfollow(Unfollow unfollow);
 
@@ -105,11 +120,11 @@ final class SimulatorProtocol {
      * @param events     SIMULATE: what the areas reported
      * @param outgoing   DETACH: the rows that left the areas
      * @param sizedAreas ATTACH: the areas held after the tick, and {@code sizes}: their entities, index by index
-     * @param replicas   ATTACH: the state of the areas asked to replicate
+     * @param replicas   ATTACH: the state of the areas asked to replicate, full or as deltas
      * @param missing    areas the coordinator expected this simulator to hold but it does not (a stale grant)
      * @param rejected   writes rejected during this step because their grant was stale
      */
-    record Ran(TickEvents events, List<Transfer> outgoing, int[] sizedAreas, int[] sizes, List<AreaState> replicas,
+    record Ran(TickEvents events, List<Transfer> outgoing, int[] sizedAreas, int[] sizes, List<Replica> replicas,
                int[] missing, long rejected) {
     }
 
@@ -119,6 +134,21 @@ final class SimulatorProtocol {
         public Ack handledBy(Simulating simulator) {
             return simulator.follow(this);
         }
+    }
+
+    /** A passive's areas after a tick, all in one message: each replaces or updates the copy followed. */
+    record Sync(List<Replica> replicas) implements SimulatorRequest<Synced> {
+        @Override
+        public Synced handledBy(Simulating simulator) {
+            return simulator.sync(this);
+        }
+    }
+
+    /**
+     * The areas whose delta did not fit the copy held (a delta missed, or a checksum that differs): the passive
+     * has dropped those copies, and follows them again only from a full state.
+     */
+    record Synced(int[] stale) {
     }
 
     /** Stop following {@code area}. */

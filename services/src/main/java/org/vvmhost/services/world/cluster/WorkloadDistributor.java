@@ -57,6 +57,8 @@ final class WorkloadDistributor {
     private final LinkedBlockingQueue<Notice> inbox = new LinkedBlockingQueue<>();
     private final Handover handover;
     private AssignmentTable table;
+    /** Derived from {@link #table}; null when the table changed in a way that matters to it. */
+    private Routing routing;
 
     WorkloadDistributor(Cluster cluster, WorldCore core, Duration timeout) {
         this.cluster = cluster;
@@ -79,7 +81,9 @@ final class WorkloadDistributor {
         for (Notice notice = inbox.poll(); notice != null; notice = inbox.poll()) {
             take(notice);
         }
-        apply(new AssignmentTable.Settle());
+        if (!table.settled()) {
+            apply(new AssignmentTable.Settle());
+        }
     }
 
     /** Applies notices, waiting for them, until {@code container} is gone or has handed over; silent past the
@@ -190,6 +194,9 @@ final class WorkloadDistributor {
     private void apply(Event first) {
         List<String> lostBefore = table.lost();
         table = table.run(first, handover::run);
+        if (!(first instanceof AssignmentTable.Sizes)) {
+            routing = null;
+        }
         table.lost().stream().filter(loss -> !lostBefore.contains(loss)).forEach(LOG::error);
     }
 
@@ -213,6 +220,14 @@ final class WorkloadDistributor {
     /** The assignments as they stand; read it between ticks, on the coordinator's thread. */
     AssignmentTable table() {
         return table;
+    }
+
+    /** The assignments as the tick needs them; read it between ticks, on the coordinator's thread. */
+    Routing routing() {
+        if (routing == null) {
+            routing = new Routing(table, core.sets().size(), core.geometry().areaCount());
+        }
+        return routing;
     }
 
     void passiveFailed(int s, int area, String container) {

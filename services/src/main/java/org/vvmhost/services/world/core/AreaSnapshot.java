@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The full state of one component set in one area after {@code tick}, as its active simulator held it under
- * authority {@code epoch}. Passives follow an active through these; a migration starts with one.
+ * authority {@code epoch}. A passive starts from one and gets one again now and then (between, it follows {@link
+ * AreaDelta}s); a migration starts with one.
  *
  * @param bytes the encoded rows; shared, not copied, so do not modify them
  */

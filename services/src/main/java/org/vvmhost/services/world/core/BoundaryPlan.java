@@ -1,8 +1,7 @@
 package org.vvmhost.services.world.core;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
-import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 import java.util.List;
 import org.vvmhost.services.world.WorldGeometry;
@@ -38,50 +37,79 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
         return new ByArea(this, areas);
     }
 
-    /** Merges the events of all simulators; {@code nextEntityId} is the first id given to a newborn. */
+    /**
+     * Merges the events of all simulators; {@code nextEntityId} is the first id given to a newborn. Sorting pairs of
+     * primitives does it without a hash map per tick: an entity's reports sort together, and the first is kept.
+     */
     public static BoundaryPlan merge(List<TickEvents> events, WorldGeometry geometry, long seed, long nextEntityId) {
-        Long2IntOpenHashMap deaths = new Long2IntOpenHashMap();
-        LongArrayList moveKeys = new LongArrayList();
-        Long2IntOpenHashMap moveTargets = new Long2IntOpenHashMap();
-        Long2IntOpenHashMap moveSources = new Long2IntOpenHashMap();
-        Long2IntOpenHashMap moveSetIndex = new Long2IntOpenHashMap();
+        int deadCount = 0;
+        int moveCount = 0;
         for (TickEvents e : events) {
-            for (int i = 0; i < e.deadIds().length; i++) {
-                deaths.put(e.deadIds()[i], e.deadAreas()[i]);
+            deadCount += e.deadIds().length;
+            moveCount += e.movedIds().length;
+        }
+        // Deaths by id, with their area (the same in every set that reports one).
+        long[] deadIds = new long[deadCount];
+        long[] deadAreaOf = new long[deadCount];
+        // Moves by id, then by set: the first set in canonical order wins. The second key finds the move again.
+        long[] moveKeys = new long[moveCount];
+        long[] moveSetAndIndex = new long[moveCount];
+        int[] moveFromAll = new int[moveCount];
+        int[] moveToAll = new int[moveCount];
+        int d = 0;
+        int m = 0;
+        for (TickEvents e : events) {
+            for (int i = 0; i < e.deadIds().length; i++, d++) {
+                deadIds[d] = e.deadIds()[i];
+                deadAreaOf[d] = e.deadAreas()[i];
             }
-            for (int i = 0; i < e.movedIds().length; i++) {
-                long id = e.movedIds()[i];
-                if (!moveSetIndex.containsKey(id) || e.setIndex() < moveSetIndex.get(id)) {
-                    if (!moveSetIndex.containsKey(id)) {
-                        moveKeys.add(id);
-                    }
-                    moveSetIndex.put(id, e.setIndex());
-                    moveTargets.put(id, e.movedTo()[i]);
-                    moveSources.put(id, e.movedFrom()[i]);
-                }
+            for (int i = 0; i < e.movedIds().length; i++, m++) {
+                moveKeys[m] = e.movedIds()[i];
+                moveSetAndIndex[m] = ((long) e.setIndex() << 32) | m;
+                moveFromAll[m] = e.movedFrom()[i];
+                moveToAll[m] = e.movedTo()[i];
             }
         }
-        long[] deadIds = deaths.keySet().toLongArray();
-        Arrays.sort(deadIds);
-        int[] deadAreas = new int[deadIds.length];
-        for (int i = 0; i < deadIds.length; i++) {
-            deadAreas[i] = deaths.get(deadIds[i]);
+        LongArrays.radixSort(deadIds, deadAreaOf);
+        int dead = 0;
+        for (int i = 0; i < deadCount; i++) {
+            if (dead == 0 || deadIds[i] != deadIds[dead - 1]) {
+                deadIds[dead] = deadIds[i];
+                deadAreaOf[dead] = deadAreaOf[i];
+                dead++;
+            }
         }
-        long[] moveIds = moveKeys.toLongArray();
-        Arrays.sort(moveIds);
+        deadIds = Arrays.copyOf(deadIds, dead);
+        int[] deadAreas = new int[dead];
+        for (int i = 0; i < dead; i++) {
+            deadAreas[i] = (int) deadAreaOf[i];
+        }
+        LongArrays.radixSort(moveKeys, moveSetAndIndex);
+        long[] moveIds = new long[moveCount];
+        int[] moveFrom = new int[moveCount];
+        int[] moveTo = new int[moveCount];
         int kept = 0;
-        for (long id : moveIds) {
-            if (!deaths.containsKey(id)) {
-                moveIds[kept++] = id;
+        int nextDead = 0;
+        for (int i = 0; i < moveCount; i++) {
+            long id = moveKeys[i];
+            if (i > 0 && id == moveKeys[i - 1]) {
+                continue;
             }
+            while (nextDead < dead && deadIds[nextDead] < id) {
+                nextDead++;
+            }
+            if (nextDead < dead && deadIds[nextDead] == id) {
+                continue;
+            }
+            int at = (int) moveSetAndIndex[i];
+            moveIds[kept] = id;
+            moveFrom[kept] = moveFromAll[at];
+            moveTo[kept] = moveToAll[at];
+            kept++;
         }
         moveIds = Arrays.copyOf(moveIds, kept);
-        int[] moveFrom = new int[kept];
-        int[] moveTo = new int[kept];
-        for (int i = 0; i < kept; i++) {
-            moveFrom[i] = moveSources.get(moveIds[i]);
-            moveTo[i] = moveTargets.get(moveIds[i]);
-        }
+        moveFrom = Arrays.copyOf(moveFrom, kept);
+        moveTo = Arrays.copyOf(moveTo, kept);
         int born = deadIds.length;
         long[] bornIds = new long[born];
         float[] bornX = new float[born];

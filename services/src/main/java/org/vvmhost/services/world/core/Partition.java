@@ -1,6 +1,7 @@
 package org.vvmhost.services.world.core;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ public final class Partition implements Columns {
     private final Long2IntOpenHashMap rowById;
     private long[] ids;
     private int size;
+    /** While a {@link DeltaTracker} follows this partition: its adds (ids) and removes ({@code ~row}), in order. */
+    private LongArrayList journal;
 
     public Partition(ComponentSet set, int area, int expected) {
         this.set = set;
@@ -84,6 +87,9 @@ public final class Partition implements Columns {
         }
         int row = size++;
         ids[row] = id;
+        if (journal != null) {
+            journal.add(id);
+        }
         for (float[] column : floats) {
             column[row] = 0;
         }
@@ -100,18 +106,149 @@ public final class Partition implements Columns {
         if (row < 0) {
             throw new IllegalStateException("entity " + id + " is not in " + set.name() + " area " + area);
         }
+        if (journal != null) {
+            journal.add(~(long) row);
+        }
+        fillHole(row);
+        if (row < size) {
+            rowById.put(ids[row], row);
+        }
+    }
+
+    /** Moves the last row into {@code row}, which is gone; the id index is the caller's to update. */
+    private void fillHole(int row) {
         int last = --size;
         if (row != last) {
-            long moved = ids[last];
-            ids[row] = moved;
+            ids[row] = ids[last];
             for (float[] column : floats) {
                 column[row] = column[last];
             }
             for (int[] column : ints) {
                 column[row] = column[last];
             }
-            rowById.put(moved, row);
         }
+    }
+
+    /** Appends a zeroed row for {@code id} to a copy with no id index (a {@link DeltaTracker}'s mirror). */
+    void appendUnindexed(long id) {
+        if (size == ids.length) {
+            grow();
+        }
+        ids[size] = id;
+        for (float[] column : floats) {
+            column[size] = 0;
+        }
+        for (int[] column : ints) {
+            column[size] = 0;
+        }
+        size++;
+    }
+
+    /** Removes {@code row} from a copy with no id index, as {@link #remove} would. */
+    void removeUnindexed(int row) {
+        fillHole(row);
+    }
+
+    /** Starts ({@code journal} not null) or stops recording adds and removes. */
+    void journal(LongArrayList journal) {
+        this.journal = journal;
+    }
+
+    /** The rows, in the same order, with no id index: only {@link #appendUnindexed} and {@link #removeUnindexed}
+     *  may change it. */
+    Partition copyRows() {
+        Partition copy = new Partition(set, area, size);
+        System.arraycopy(ids, 0, copy.ids, 0, size);
+        for (int c = 0; c < floatCount; c++) {
+            System.arraycopy(floats[c], 0, copy.floats[c], 0, size);
+        }
+        for (int c = 0; c < intCount; c++) {
+            System.arraycopy(ints[c], 0, copy.ints[c], 0, size);
+        }
+        copy.size = size;
+        return copy;
+    }
+
+    /** Forgets the id index: the partition becomes a copy for {@link #appendUnindexed} and {@link #apply}. */
+    void dropIndex() {
+        rowById.clear();
+    }
+
+    /** Builds the id index of a copy that had none, so it can be held and simulated again. */
+    void reindex() {
+        rowById.clear();
+        rowById.ensureCapacity(size);
+        for (int row = 0; row < size; row++) {
+            if (rowById.put(ids[row], row) >= 0) {
+                throw new IllegalStateException(set.name() + " area " + area + " holds entity " + ids[row]
+                        + " twice");
+            }
+        }
+    }
+
+    /**
+     * Applies {@code delta} to a copy with no id index, made from this copy's state after {@code
+     * delta.baseTick()}: the adds and removes in their order, so the rows end in the active's order, then the
+     * changed values.
+     *
+     * @throws IllegalStateException if the delta does not fit this copy (it was made from another state)
+     */
+    void apply(AreaDelta delta) {
+        for (long op : delta.ops()) {
+            if (op >= 0) {
+                appendUnindexed(op);
+            } else if (~op < size) {
+                removeUnindexed((int) ~op);
+            } else {
+                throw new IllegalStateException(set.name() + " area " + area + " has no row " + ~op + " to remove in "
+                        + "the delta of tick " + delta.tick());
+            }
+        }
+        if (size != delta.size()) {
+            throw new IllegalStateException(set.name() + " area " + area + " has " + size + " entities after the "
+                    + "delta of tick " + delta.tick() + ", its active " + delta.size());
+        }
+        if (delta.floats().length != floatCount || delta.ints().length != intCount) {
+            throw new IllegalStateException("the delta of tick " + delta.tick() + " has other columns than "
+                    + set.name());
+        }
+        for (int c = 0; c < floatCount; c++) {
+            AreaDelta.FloatChanges column = delta.floats()[c];
+            float[] values = column.values();
+            int[] rows = requireFits(column.rows(), values.length, delta);
+            if (rows == null) {
+                System.arraycopy(values, 0, floats[c], 0, size);
+            } else {
+                for (int i = 0; i < rows.length; i++) {
+                    floats[c][rows[i]] = values[i];
+                }
+            }
+        }
+        for (int c = 0; c < intCount; c++) {
+            AreaDelta.IntChanges column = delta.ints()[c];
+            int[] values = column.values();
+            int[] rows = requireFits(column.rows(), values.length, delta);
+            if (rows == null) {
+                System.arraycopy(values, 0, ints[c], 0, size);
+            } else {
+                for (int i = 0; i < rows.length; i++) {
+                    ints[c][rows[i]] = values[i];
+                }
+            }
+        }
+    }
+
+    /** Returns {@code rows} (null: every row) once it is clear that they, and {@code values} values, fit the rows. */
+    private int[] requireFits(int[] rows, int values, AreaDelta delta) {
+        boolean fits = rows == null ? values == size : rows.length == values;
+        for (int i = 0; fits && rows != null && i < rows.length; i++) {
+            fits = rows[i] >= 0 && rows[i] < size;
+        }
+        if (!fits) {
+            throw new IllegalStateException("a column of the delta of tick " + delta.tick() + " does not fit the "
+                    + size + " rows of " + set.name() + " area " + area);
+        }
+        return rows;
     }
 
     /** Copies {@code id}'s components into {@code into}, then removes it. */

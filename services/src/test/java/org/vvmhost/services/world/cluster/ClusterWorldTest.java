@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +35,7 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.core.AreaDelta;
 import org.vvmhost.time.SystemClock;
 
 /**
@@ -315,6 +318,51 @@ class ClusterWorldTest {
             assertThat(status.ticksLost()).isZero();
             assertThat(status.rewinds()).isEmpty();
             assertThat(world.hash()).isEqualTo(reference(30));
+        }
+    }
+
+    /**
+     * A passive's copy goes wrong without a word: its velocities differ from its active's, from a delta that does
+     * not belong to its sequence (as when one was lost) or within it (a corrupted value). The next delta's base
+     * tick (for the first) or the next checksum (for the second) catches it, it gets a full copy again, and a crash
+     * of the active afterwards promotes it to the exact world.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a delta lost", "a value corrupted"})
+    void aPassiveThatDivergesIsCaughtAndResyncedSoItsPromotionIsExact(String fault) throws Exception {
+        try (World world = create(config(2, 1))) {
+            advanceTo(world, 10);
+            WorldStatus.AreaRoles roles = world.status().areas().stream()
+                    .filter(r -> r.set().equals("physics") && r.area() == 4).findFirst().orElseThrow();
+            String passive = roles.passives().get(0);
+            long tick = world.tick();
+            int size = Math.toIntExact(roles.entities());
+            boolean lost = fault.equals("a delta lost");
+            AreaDelta.FloatChanges none = new AreaDelta.FloatChanges(new int[0], new float[0]);
+            // Every velocity is wrong, so entities that stay in the area keep the fault (one that leaves drops it).
+            float[] wrong = new float[size];
+            Arrays.fill(wrong, 1.25f);
+            AreaDelta.FloatChanges vy = new AreaDelta.FloatChanges(null, wrong);
+            AreaDelta bad = new AreaDelta("physics", 4, tick, lost ? tick + 1 : tick, roles.epoch(), new long[0], size,
+                    new AreaDelta.FloatChanges[] {none, none, none, vy}, new AreaDelta.IntChanges[0], false, 0);
+            SimulatorProtocol.Synced synced = cluster.request(passive, new SimulatorProtocol.Sync(List.of(
+                    new SimulatorProtocol.Replica(4, SimulatorProtocol.completed(tick), null, bad))), WAIT)
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(synced.stale()).as("the fault is silent when it lands").isEmpty();
+
+            advanceTo(world, tick + SimulatorFunction.CHECK_EVERY + 2);
+            assertThat(world.status().areas()).filteredOn(r -> r.set().equals("physics") && r.area() == 4)
+                    .singleElement().satisfies(r -> assertThat(r.passives()).containsExactly(passive));
+            String crashing = roles.active();
+            int held = activeAreasOf(world, crashing).size();
+            cluster.kill(crashing);
+            awaitEnded(crashing);
+            advanceTo(world, 50);
+
+            WorldStatus status = world.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(world.hash()).isEqualTo(reference(50));
         }
     }
 
