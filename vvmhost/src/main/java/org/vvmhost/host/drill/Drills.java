@@ -40,7 +40,8 @@ public final class Drills {
                 run = new ExternalDrill(settings, (DrillTarget.External) settings.target(), clock, out, logs).run();
             }
         } finally {
-            deleteEtcdData(workDir.resolve("etcd"));
+            // Without a report, the logs stay in the work directory, which the result names.
+            delete(settings.report().isPresent() ? workDir : workDir.resolve("etcd"));
         }
         out.println(DrillText.legend());
         out.println();
@@ -61,14 +62,14 @@ public final class Drills {
         return path.startsWith(here) ? here.relativize(path) : path;
     }
 
-    private static void deleteEtcdData(Path dir) {
+    private static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the drill's etcd data in " + dir, e);
+            throw new UncheckedIOException("cannot remove the drill's files in " + dir, e);
         }
     }
 }

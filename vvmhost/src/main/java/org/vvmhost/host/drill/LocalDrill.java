@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.vvmhost.leadership.FencingToken;
+import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.etcd.ElectionStatus;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
@@ -95,7 +96,7 @@ final class LocalDrill {
             List<String> notes = new ArrayList<>();
             leading = awaitServing(awaitNewTerm(Optional.empty()), notes);
             notes.forEach(out::println);
-            awaitStandbys(leading.replica());
+            awaitStandbys(leading);
             out.printf("%s leads (fencing token %s); %d replicas, lease TTL %s, renew deadline %s%s%n",
                     leading.replica().name, leading.token(), running.size(), Durations.text(settings.lease().ttl()),
                     Durations.text(settings.lease().renewDeadline()), startLoad());
@@ -103,12 +104,9 @@ final class LocalDrill {
                 leading = leaderNow(number);
                 Round round = kind == FaultKind.SWITCHOVER ? switchoverRound(number, leading)
                         : round(number, kind, leading);
-                if (round.newReplica().isPresent()) {
-                    leading = new Leading(byName(round.newReplica().get()), round.newToken().orElseThrow());
-                }
                 replaceExited();
                 if (!last) {
-                    awaitStandbys(leading.replica());
+                    awaitStandbys(leading);
                 }
                 return round;
             });
@@ -194,6 +192,7 @@ final class LocalDrill {
             default -> throw new IllegalStateException("no local fault for " + kind);
         }
         Instant faultEndedAt = clock.instant();
+        long faultEnded = clock.nanoTime();
         if (successor.isEmpty()) {
             successor = kind.leaderMustChange() ? Optional.of(awaitNewTerm(Optional.of(leader.token())))
                     : awaitNewTermOrKept(leader);
@@ -204,6 +203,10 @@ final class LocalDrill {
             if (old.process.isAlive()) {
                 awaitExit(old, number);
             }
+        }
+        leading = successor.orElse(leader);
+        if (kind.etcdFault()) {
+            leading = outlastAftermath(number, leading, faultEnded, notes);
         }
         notes.add(0, detail);
         return measure(number, kind, String.join("; ", notes.stream().filter(note -> !note.isEmpty()).toList()),
@@ -243,6 +246,7 @@ final class LocalDrill {
         }
         List<String> notes = new ArrayList<>(List.of(detail));
         Leading successor = awaitServing(awaitNewTerm(Optional.of(leader.token())), notes);
+        leading = successor;
         detail = String.join("; ", notes);
         Optional<String> chosen = answer.to().or(() -> to);
         if (chosen.isPresent() && !chosen.get().equals(instanceId(successor.replica()))) {
@@ -451,12 +455,10 @@ final class LocalDrill {
      */
     private Leading leaderNow(int number) throws InterruptedException {
         Replica replica = leading.replica();
-        ReplicaLog.TermLog term = replica.process.log().term(leading.token()).orElseThrow();
-        boolean ended = term.lost().isPresent() || term.released().isPresent() || !replica.process.isAlive();
-        Optional<Leading> newer = newTerm(Optional.of(leading.token()));
-        if (newer.isEmpty() && !ended) {
+        if (!ended(leading)) {
             return leading;
         }
+        ReplicaLog.TermLog term = replica.process.log().term(leading.token()).orElseThrow();
         Leading now = awaitNewTerm(Optional.of(leading.token()));
         for (Optional<Leading> later = newTerm(Optional.of(now.token())); later.isPresent();
                 later = newTerm(Optional.of(now.token()))) {
@@ -471,7 +473,7 @@ final class LocalDrill {
         now = awaitServing(now, notes);
         notes.forEach(note -> problems.add("before round " + number + ": " + note));
         replaceExited();
-        awaitStandbys(now.replica());
+        awaitStandbys(now);
         return now;
     }
 
@@ -497,12 +499,7 @@ final class LocalDrill {
         long settled = clock.nanoTime() + settings.lease().renewDeadline().plus(settings.lease().ttl())
                 .plusSeconds(1).toNanos();
         while (clock.nanoTime() < settled) {
-            Optional<Leading> found = newTerm(Optional.of(leader.token()));
-            if (found.isPresent()) {
-                return found;
-            }
-            ReplicaLog.TermLog term = leader.replica().process.log().term(leader.token()).orElseThrow();
-            if (term.lost().isPresent() || !leader.replica().process.isAlive()) {
+            if (ended(leader)) {
                 return Optional.of(awaitNewTerm(Optional.of(leader.token())));
             }
             TimeUnit.MILLISECONDS.sleep(20);
@@ -554,14 +551,50 @@ final class LocalDrill {
         }
     }
 
-    /** Every running replica but the leader waits in the election (since its last term, if it led before). */
-    private void awaitStandbys(Replica leader) throws InterruptedException {
+    /**
+     * Every running replica but the leader waits in the election (since its last term, if it led before). If the
+     * leader's term ends meanwhile, the waiting stops: the next round begins with whoever leads then.
+     */
+    private void awaitStandbys(Leading leader) throws InterruptedException {
         for (Replica replica : List.copyOf(running)) {
-            if (replica != leader) {
-                await(replica, "waiting in the election", log -> log.waitingSince(log.lastTerm()
+            if (replica != leader.replica()) {
+                await(replica, "waiting in the election", log -> ended(leader) || log.waitingSince(log.lastTerm()
                         .map(ReplicaLog.TermLog::acquired).orElse(Instant.MIN)));
             }
         }
+    }
+
+    /** Whether {@code leader}'s term has ended, or a newer one began. */
+    private boolean ended(Leading leader) {
+        ReplicaLog.TermLog term = leader.replica().process.log().term(leader.token()).orElseThrow();
+        return term.lost().isPresent() || term.released().isPresent() || !leader.replica().process.isAlive()
+                || newTerm(Optional.of(leader.token())).isPresent();
+    }
+
+    /**
+     * etcd renews no lease until it has a Raft leader again that has caught up, so after a fault of etcd a term can
+     * still end, a new one too. Until the renew deadline and a TTL have passed since the fault ended, and each new
+     * term has stood for its renew deadline, every term that ends is followed to the next, noted in the round.
+     */
+    private Leading outlastAftermath(int number, Leading leader, long faultEnded, List<String> notes)
+            throws InterruptedException {
+        LeaseSettings lease = settings.lease();
+        long settled = faultEnded + lease.renewDeadline().plus(lease.ttl()).plusSeconds(1).toNanos();
+        Leading current = leader;
+        while (clock.nanoTime() < settled) {
+            if (ended(current)) {
+                notes.add(current.replica().name + " (" + current.token() + ") lost its term in the fault's "
+                        + "aftermath");
+                if (current.replica().process.isAlive()) {
+                    awaitExit(current.replica(), number);
+                }
+                replaceExited();
+                current = awaitServing(awaitNewTerm(Optional.of(current.token())), notes);
+                settled = Math.max(settled, clock.nanoTime() + lease.renewDeadline().toNanos());
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return current;
     }
 
     private void await(Replica replica, String what, Predicate<ReplicaLog> done)
