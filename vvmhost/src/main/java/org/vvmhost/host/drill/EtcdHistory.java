@@ -41,12 +41,15 @@ final class EtcdHistory {
     private static final Pattern CHUNK = Pattern.compile("/g-(\\d+)/chunk-\\d+$");
 
     /**
-     * What one replica's log claims: its term's fencing token, the ticks of the views it says it saved, and how many
-     * saves it says failed for another reason than fencing (their chunks may be in etcd without a manifest switch).
+     * What one replica's log claims: its term's fencing token, the ticks of the views it says it saved, how many
+     * saves it says failed for another reason than fencing (their chunks may be in etcd without a manifest switch),
+     * and the ticks of the views whose write it gave up as its term ended (etcd may have taken them).
      */
-    record Claim(String replica, FencingToken token, Set<Long> savedTicks, long failedSaves, boolean killed) {
+    record Claim(String replica, FencingToken token, Set<Long> savedTicks, long failedSaves, Set<Long> abandonedTicks,
+            boolean killed) {
         Claim {
             savedTicks = Set.copyOf(savedTicks);
+            abandonedTicks = Set.copyOf(abandonedTicks);
         }
     }
 
@@ -241,6 +244,10 @@ final class EtcdHistory {
             deposed.add("revision " + revision + ": the manifest of tick " + tick + " was written by " + names
                     + " (tokens " + claimants.stream().map(Claim::token).toList() + ") while token " + leader
                     + " led");
+        } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token()))
+                && claim.abandonedTicks().contains(tick))) {
+            // etcd took the write before the leader's key went, but its reply came after the leader's renew deadline.
+            verdict = "by the leader (it gave the write up as its term ended)";
         } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token()))
                 && claim.killed())) {
             // The leader was killed after etcd took the write and before it logged it.

@@ -6,9 +6,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,8 @@ final class ReplicaLog {
     private static final Pattern STARTED = Pattern.compile("world simulation started at tick (\\d+)");
     private static final Pattern STOPPED = Pattern.compile("world simulation stopped at tick (\\d+)");
     private static final Pattern SERVICE_STOPPED = Pattern.compile(" - service \\S+ stopped$");
+    private static final Pattern ABANDONED_SAVE =
+            Pattern.compile("leadership was lost while the world view of tick (\\d+) was being written");
     /** logback's {@code %d{ISO8601}}, in the local time zone that the replicas share with the drill on one machine. */
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
@@ -82,6 +86,21 @@ final class ReplicaLog {
         Optional<Instant> deposed() {
             return lines.stream().filter(line -> line.text().contains(" - leadership lost: ") || refused(line.text()))
                     .map(Line::at).findFirst();
+        }
+
+        /**
+         * The ticks of the views whose write it gave up as its term ended: etcd may have taken them while it still
+         * held the term's key.
+         */
+        Set<Long> abandonedSaves() {
+            Set<Long> ticks = new HashSet<>();
+            for (Line line : lines) {
+                Matcher abandoned = ABANDONED_SAVE.matcher(line.text());
+                if (abandoned.find()) {
+                    ticks.add(Long.parseLong(abandoned.group(1)));
+                }
+            }
+            return ticks;
         }
 
         /** The ticks it simulated with their hashes: its progress lines and the views it saved. */

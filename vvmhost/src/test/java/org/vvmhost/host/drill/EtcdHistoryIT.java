@@ -48,6 +48,27 @@ class EtcdHistoryIT {
     }
 
     @Test
+    void aViewTheLeaderGaveUpAsItsTermEndedIsItsOwnIfEtcdTookItWhileItLed() throws Exception {
+        String election = "audit-abandoned";
+        long a = leadsAndSaves(election, "a", 1, 20);
+        // etcd takes A's view of tick 30, but A, past its renew deadline, gave it up before the reply came.
+        saves(election, 2, 30);
+        long b = takesOver(election, "b", "a");
+        EtcdHistory.Claim abandoning = new EtcdHistory.Claim("A", new FencingToken(1, a), Set.of(20L), 0,
+                Set.of(30L), false);
+
+        EtcdHistory.Audit audit = audit(election, List.of(abandoning, claim("B", b)));
+        EtcdHistory.Audit unexplained = audit(election, List.of(claim("A", a, 20), claim("B", b)));
+
+        assertThat(audit.problems()).isEmpty();
+        assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
+                .containsExactly("by the leader", "by the leader (it gave the write up as its term ended)");
+        assertThat(unexplained.problems()).as("without the log line, the same write is unexplained")
+                .anySatisfy(problem -> assertThat(problem).contains("a manifest of tick 30 that no replica says it "
+                        + "saved"));
+    }
+
+    @Test
     void aManifestThatADeposedLeaderSwitchedIsADeposedWrite() throws Exception {
         String election = "audit-manifest";
         long a = leadsAndSaves(election, "a", 1, 20);
@@ -142,7 +163,7 @@ class EtcdHistoryIT {
 
     private static EtcdHistory.Claim claim(String replica, long revision, long... savedTicks) {
         return new EtcdHistory.Claim(replica, new FencingToken(1, revision),
-                Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()), 0, false);
+                Set.copyOf(java.util.Arrays.stream(savedTicks).boxed().toList()), 0, Set.of(), false);
     }
 
     private static String chunk(String election, long generation) {

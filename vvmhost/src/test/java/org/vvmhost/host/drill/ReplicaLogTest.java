@@ -112,6 +112,18 @@ class ReplicaLogTest {
     }
 
     @Test
+    void aViewGivenUpAsTheTermEndedIsNamedByItsTick() {
+        List<ReplicaLog.Line> lines = new ArrayList<>(lines());
+        assertThat(ReplicaLog.of(lines).terms().get(0).abandonedSaves()).isEmpty();
+        lines.add(ReplicaLog.Line.of("2030-01-02 03:04:09,010 WARN  [world-backup] o.v.s.w.s.PacedWorldSimulation - "
+                + "leadership was lost while the world view of tick 1430 was being written: given up, its outcome "
+                + "unknown; the successor restores it if etcd took it before the term ended there, else the last "
+                + "saved one (tick 1420)", ARRIVED, ZoneOffset.UTC));
+
+        assertThat(ReplicaLog.of(lines).terms().get(0).abandonedSaves()).containsExactly(1430L);
+    }
+
+    @Test
     void aTermIsOverForItsReplicaAtItsLossOrItsFirstRefusedWriteWhicheverCameFirst() {
         List<ReplicaLog.Line> lines = new ArrayList<>(lines());
         assertThat(ReplicaLog.of(lines).terms().get(0).deposed()).as("its 'leadership lost' line")

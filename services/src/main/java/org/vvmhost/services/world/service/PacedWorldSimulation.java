@@ -588,12 +588,12 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                     before.recovery());
             if (Causes.find(e, LeadershipLostException.class).isPresent()) {
                 // The term ended while the view was being written: the store gave it up, and the monitor reports
-                // the loss; nothing more is written.
+                // the loss; nothing more is written. etcd may still have taken it while it held this term's key.
                 deposed = true;
                 WorldView.Header saved = lastBackup;
-                LOG.warn("leadership was lost while the world view of tick {} was being written: given up; the "
-                        + "successor restores the last saved one ({})", view.tick(),
-                        saved == null ? "none" : "tick " + saved.tick());
+                LOG.warn("leadership was lost while the world view of tick {} was being written: given up, its outcome "
+                        + "unknown; the successor restores it if etcd took it before the term ended there, else the "
+                        + "last saved one ({})", view.tick(), saved == null ? "none" : "tick " + saved.tick());
                 return;
             }
             if (Causes.find(e, FencedWriteRejectedException.class).isPresent()) {

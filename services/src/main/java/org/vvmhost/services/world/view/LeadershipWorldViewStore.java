@@ -442,8 +442,9 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     /**
      * The outcome of {@code future}: past the timeout on the clock the future fails and is abandoned, and it is
-     * abandoned at once when the term is lost: nothing waits on etcd after that (the fence would refuse the write
-     * anyway), so a deposed leader stops at once.
+     * abandoned at once when the term is lost: nothing waits on etcd after that, so a deposed leader stops at once.
+     * etcd may still take the write while it holds the term's key, which the fence allows: the key's deletion, which
+     * a successor waits for, comes after it in etcd's history.
      */
     private <T> T await(CompletableFuture<T> future, String what) {
         try {
