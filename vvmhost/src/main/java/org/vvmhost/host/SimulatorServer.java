@@ -1,7 +1,9 @@
 package org.vvmhost.host;
 
+import io.grpc.BindableService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * What a {@code vvmhost simulator} process serves to the leader: started before the process registers (so the
@@ -26,7 +28,7 @@ interface SimulatorServer extends AutoCloseable {
     void close();
 
     /** A gRPC server with the health service and {@code services}. */
-    static SimulatorServer grpc(java.util.List<io.grpc.BindableService> services) {
+    static SimulatorServer grpc(List<BindableService> services) {
         return new GrpcSimulatorServer(services);
     }
 }
