@@ -42,7 +42,10 @@ public interface Term {
     /**
      * Applies {@code ops} atomically, if and only if this term still leads (on etcd: a transaction guarded by
      * {@code CreateRevision(leaderKey) == token.revision && Value(epoch) == token.epoch}). Completes exceptionally with
-     * {@link FencedWriteRejectedException} when the guard fails; then nothing was written. The data key
+     * {@link FencedWriteRejectedException} when the guard fails; then nothing was written. An
+     * {@link WriteOp.Expect} among {@code ops} adds its condition, and a {@link WriteOp.PutBound} the condition that its
+     * owner stands: when this term leads but one of them fails, the write completes exceptionally with
+     * {@link WriteConditionFailedException}, and nothing was written either. The data key
      * {@link DataStore#EPOCH_KEY} is the election's own: an operation on it is refused with an
      * {@link IllegalArgumentException}.
      */

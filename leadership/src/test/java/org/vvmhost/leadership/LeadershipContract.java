@@ -245,6 +245,23 @@ public abstract class LeadershipContract {
     }
 
     @Test
+    void anExpectationThatDoesNotHoldRefusesTheWholeWrite() {
+        Leadership a = candidate("a");
+        Term term = await(a.campaign().elected());
+        await(term.write(List.of(WriteOp.expect("counter", Optional.empty()), WriteOp.put("counter", bytes("1")))));
+
+        CompletableFuture<Void> refused = term.write(List.of(WriteOp.expect("counter", Optional.empty()),
+                WriteOp.put("counter", bytes("2")), WriteOp.put("other", bytes("2"))));
+        assertThatThrownBy(() -> refused.get(eventTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .cause().isInstanceOf(WriteConditionFailedException.class).hasMessageContaining("'counter'");
+        await(term.write(List.of(WriteOp.expect("counter", Optional.of(bytes("1"))),
+                WriteOp.put("counter", bytes("3")))));
+
+        assertThat(text(await(a.data().get("counter")))).isEqualTo("3");
+        assertThat(await(a.data().get("other"))).isEmpty();
+    }
+
+    @Test
     void fencedWriteWithAStaleTokenIsRejectedAndWritesNothing() {
         Leadership a = candidate("a");
         Term stale = await(a.campaign().elected());

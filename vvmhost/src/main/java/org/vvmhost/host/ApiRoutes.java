@@ -53,7 +53,7 @@ final class ApiRoutes {
                 HttpApi.Route.get("/standby", call -> probe(Probes::standby)),
                 HttpApi.Route.get("/status", call -> HttpApi.Reply.json(200, status())),
                 HttpApi.Route.get("/history", call -> HttpApi.Reply.json(200, history())),
-                HttpApi.Route.get("/metrics", call -> metrics(call.header().apply("Accept"))));
+                HttpApi.Route.get("/metrics", call -> metrics(registry, call.header().apply("Accept"))));
     }
 
     /** The probes over the current snapshot. */
@@ -83,7 +83,8 @@ final class ApiRoutes {
         return preloader.caughtUp() || preloader.latest().isPresent();
     }
 
-    private HttpApi.Reply metrics(String accept) {
+    /** The registry in Prometheus' text format, or OpenMetrics when the scraper asks for it. */
+    static HttpApi.Reply metrics(PrometheusMeterRegistry registry, String accept) {
         String type = accept != null && accept.contains(OPEN_METRICS) ? OPEN_METRICS : TEXT_FORMAT;
         String contentType = type.equals(OPEN_METRICS) ? OPEN_METRICS + "; version=1.0.0; charset=utf-8" : type;
         return HttpApi.Reply.text(200, contentType, registry.scrape(contentType));

@@ -16,9 +16,12 @@ public enum ExitCode {
     LEADERSHIP_LOST(4, "leadership lost"),
     SERVICE_FAILED(5, "a service failed to start or failed while running"),
     ACCESS_DENIED(6, "the leadership backend refused access (credentials, permissions or TLS)"),
-    HTTP_UNAVAILABLE(7, "the HTTP API could not listen (the port is in use, or the address is not this machine's)"),
+    HTTP_UNAVAILABLE(7, "the HTTP API, or a simulator's gRPC server, could not listen (the port is in use, or the "
+            + "address is not this machine's)"),
     SWITCHOVER_REFUSED(8, "a switchover was refused (no leader, no standby, an unknown or unready target): nothing "
-            + "changed");
+            + "changed"),
+    REGISTRATION_LOST(9, "a simulator's registration in etcd was lost (its lease expired or was revoked): its grants "
+            + "went with it, and a restart registers it anew");
 
     private final int code;
     private final String description;

@@ -61,6 +61,11 @@ abstract class HostModule {
 
     @Binds
     @IntoMap
+    @ClassKey(SimulatorCommand.class)
+    abstract Object simulatorCommand(SimulatorCommand command);
+
+    @Binds
+    @IntoMap
     @ClassKey(DrillCommand.class)
     abstract Object drillCommand(DrillCommand command);
 

@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import org.slf4j.Logger;
@@ -126,8 +123,7 @@ final class RunCommand implements Callable<Integer> {
 
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         CompletableFuture<Void> finished = new CompletableFuture<>();
-        Thread fallbackHook = new Thread(() -> awaitGracefulExit(stopRequested, finished, settings.vvm().killDelay()),
-                "vvm-shutdown-hook");
+        Thread fallbackHook = StopSignals.fallbackHook(stopRequested, finished, settings.vvm().killDelay());
         RunComponent run = runComponents.create(settings);
         Runtime.getRuntime().addShutdownHook(fallbackHook);
         StopSignals signals = StopSignals.install(stopRequested::complete);
@@ -173,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
             }
             signals.close();
             finished.complete(null);
-            removeHook(fallbackHook);
+            StopSignals.removeHook(fallbackHook);
         }
     }
 
@@ -181,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
      * Fails fast, before any campaign, if etcd refuses this configuration (credentials, permissions, TLS). An
      * etcd that does not answer yet is left to the campaign, which retries until it does.
      */
-    private static void checkAccess(EtcdSettings etcd) {
+    static void checkAccess(EtcdSettings etcd) {
         try {
             EtcdLeaderships.status(etcd, ACCESS_CHECK_TIMEOUT);
         } catch (LeadershipAccessException e) {
@@ -228,30 +224,5 @@ final class RunCommand implements Callable<Integer> {
 
     private ParameterException usageError(String option, String problem) {
         return leadershipOptions.usageError(option, problem);
-    }
-
-    /**
-     * The fallback when no signal handler could be installed: the JVM is exiting, so ask for a graceful stop and
-     * hold the exit until the main thread has finished it, or the kill delay has passed.
-     */
-    private static void awaitGracefulExit(CompletableFuture<String> stopRequested, CompletableFuture<Void> finished,
-                                          Duration limit) {
-        stopRequested.complete("JVM shutdown");
-        try {
-            finished.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LoggerFactory.getLogger(RunCommand.class)
-                    .error("the VVM did not shut down within {}; exiting anyway", Durations.text(limit));
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // The JVM is already exiting: the hook runs, and returns at once because we have finished.
-        }
     }
 }

@@ -1,10 +1,16 @@
 package org.vvmhost.host;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.time.Durations;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -40,6 +46,32 @@ final class StopSignals implements AutoCloseable {
             }
         }
         return new StopSignals(previous);
+    }
+
+    /**
+     * The fallback when no signal handler could be installed: a shutdown hook (add it yourself) that, as the JVM exits,
+     * asks for a graceful stop and holds the exit until {@code finished} completes, or {@code limit} has passed.
+     */
+    static Thread fallbackHook(CompletableFuture<String> stopRequested, CompletableFuture<Void> finished,
+                               Duration limit) {
+        return new Thread(() -> {
+            stopRequested.complete("JVM shutdown");
+            try {
+                finished.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.error("the process did not shut down within {}; exiting anyway", Durations.text(limit));
+            }
+        }, "vvm-shutdown-hook");
+    }
+
+    static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already exiting: the hook runs, and returns at once because we have finished.
+        }
     }
 
     @Override

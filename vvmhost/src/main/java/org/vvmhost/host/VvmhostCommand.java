@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vvmhost", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
         subcommands = {RunCommand.class, StatusCommand.class, SwitchoverCommand.class, ProbeCommand.class,
-            ClusterCommand.class, DrillCommand.class, ReplayCommand.class},
+            ClusterCommand.class, DrillCommand.class, ReplayCommand.class, SimulatorCommand.class},
         description = "A VVM host: replicas campaign for a leadership lease, and the leader runs the services.")
 final class VvmhostCommand implements Callable<Integer> {
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -154,6 +155,54 @@ class KubernetesManifestsTest {
         PodDisruptionBudget budget = one(PodDisruptionBudget.class, "vvmhost");
         assertThat(budget.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theSimulatorsRunTheImageAsSimulatorsWithProbesAnAutoscalerAndABudget() {
+        Deployment simulators = one(Deployment.class, "vvmhost-simulator");
+        Container container = simulators.getSpec().getTemplate().getSpec().getContainers().get(0);
+        ImageCommand image = ImageCommand.declared(Path.of("..", "Dockerfile"));
+        assertThat(container.getCommand()).isEqualTo(image.entrypoint());
+        assertThat(container.getArgs()).containsExactly("simulator");
+
+        Map<String, String> config = one(ConfigMap.class, "vvmhost-simulator-config").getData();
+        CommandLine commandLine = DaggerHostComponent.factory().create(new Environment(Map.of())).commandLine();
+        Set<String> variables = commandLine.getSubcommands().get("simulator").getCommandSpec().options().stream()
+                .map(EnvironmentDefaults::variableName).collect(Collectors.toSet());
+        Stream.concat(config.keySet().stream(), container.getEnv().stream().map(EnvVar::getName))
+                .filter(name -> name.startsWith("VVM_"))
+                .forEach(name -> assertThat(variables).as("an option of simulator reads %s", name).contains(name));
+
+        int http = Integer.parseInt(config.get("VVM_HTTP_PORT"));
+        int grpc = Integer.parseInt(config.get("VVM_GRPC_PORT"));
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        for (Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe(),
+                container.getStartupProbe())) {
+            assertThat(containerPort(container, probe.getHttpGet().getPort().getStrVal())).isEqualTo(http);
+        }
+        assertThat(container.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("VVM_ADVERTISE_ADDRESS");
+            assertThat(env.getValue()).endsWith(":" + grpc);
+        });
+        Service service = one(Service.class, "vvmhost-simulator");
+        assertThat(service.getSpec().getSelector()).isEqualTo(simulators.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("grpc");
+            assertThat(containerPort(container, port.getTargetPort().getStrVal())).isEqualTo(grpc);
+        });
+
+        HorizontalPodAutoscaler autoscaler = one(HorizontalPodAutoscaler.class, "vvmhost-simulator");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo("vvmhost-simulator");
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric ->
+                assertThat(metric.getResource().getName()).isEqualTo("cpu"));
+        assertThat(container.getResources().getRequests()).as("the autoscaler measures against it").containsKey("cpu");
+        assertThat(autoscaler.getSpec().getMinReplicas()).isLessThanOrEqualTo(autoscaler.getSpec().getMaxReplicas());
+        assertThat(one(PodDisruptionBudget.class, "vvmhost-simulator").getSpec().getSelector().getMatchLabels())
+                .isEqualTo(simulators.getSpec().getSelector().getMatchLabels());
+        assertThat(simulators.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     }
 
     @Test

@@ -22,6 +22,9 @@ import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeadershipAccessException;
 import org.vvmhost.leadership.LeadershipException;
 import org.vvmhost.leadership.LeaseObserver;
+import org.vvmhost.leadership.Registration;
+import org.vvmhost.leadership.RegistrationConflictException;
+import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.Clock;
 
 /** The entry point to leadership on etcd. */
@@ -52,6 +55,23 @@ public final class EtcdLeaderships {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(observer, "observer");
         return new EtcdLeadership(client(settings), settings, candidate, clock, observer);
+    }
+
+    /**
+     * Registers {@code key} in the election's data on a lease of its own (the settings' TTL and renew deadline), kept
+     * alive until revoked or closed. Returns once etcd holds the key; each call is bounded by the TTL.
+     *
+     * @throws RegistrationConflictException if the key is held already, by another process's lease
+     * @throws org.vvmhost.leadership.LeadershipUnavailableException if etcd cannot be reached
+     * @throws LeadershipAccessException if etcd refuses us
+     */
+    public static Registration register(EtcdSettings settings, String key, byte[] value, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(clock, "clock");
+        WriteOp.refuseReserved(List.of(WriteOp.put(key, value)));
+        return EtcdRegistration.open(settings, key, value, clock);
     }
 
     /**

@@ -17,12 +17,16 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
@@ -31,6 +35,7 @@ import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.UnknownCandidateException;
+import org.vvmhost.leadership.WriteConditionFailedException;
 import org.vvmhost.leadership.WriteOp;
 
 /**
@@ -239,25 +244,80 @@ final class EtcdTerm implements Term {
             return CompletableFuture.failedFuture(new FencedWriteRejectedException(token,
                     "write refused: the term of " + candidacy.key() + " is " + now + "; nothing was written"));
         }
-        Op[] thenOps = ops.stream().map(this::toOp).toArray(Op[]::new);
-        return context.identity().track(() -> context.kv().txn()
-                        .If(ownKey(), ownEpoch())
-                        .Then(thenOps)
-                        .commit(), true)
+        List<String> owners = ops.stream().filter(WriteOp.PutBound.class::isInstance)
+                .map(op -> ((WriteOp.PutBound) op).owner()).distinct().toList();
+        return ownerLeases(owners)
+                .thenCompose(leases -> context.identity().track(() -> context.kv().txn()
+                        .If(guards(ops, leases))
+                        .Then(ops.stream().filter(op -> !(op instanceof WriteOp.Expect))
+                                .map(op -> toOp(op, leases)).toArray(Op[]::new))
+                        .Else(Op.get(key, GetOption.DEFAULT), Op.get(bytes(context.layout().epochKey()),
+                                GetOption.DEFAULT))
+                        .commit(), true))
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         context.space().refused("a fenced write of " + candidacy.key(), failure);
                         throw EtcdErrors.translate("fenced write", failure);
                     }
                     context.space().accepted();
-                    if (!reply.isSucceeded()) {
-                        throw new FencedWriteRejectedException(token, "write fenced off: "
-                                + candidacy.key() + " no longer exists with create revision " + token.revision()
-                                + ", or the election's epoch is no longer " + token.epoch()
-                                + ", so this term no longer leads; nothing was written");
+                    if (reply.isSucceeded()) {
+                        return null;
                     }
-                    return null;
+                    if (stillLeads(reply.getGetResponses())) {
+                        throw new WriteConditionFailedException("write of " + candidacy.key() + " not applied: "
+                                + "a condition did not hold (" + conditions(ops) + "); nothing was written");
+                    }
+                    throw new FencedWriteRejectedException(token, "write fenced off: "
+                            + candidacy.key() + " no longer exists with create revision " + token.revision()
+                            + ", or the election's epoch is no longer " + token.epoch()
+                            + ", so this term no longer leads; nothing was written");
                 });
+    }
+
+    /**
+     * Each owner of a bound put as read before the write, which then compares its mod revision: jetcd cannot compare
+     * a lease, but a key deleted (its lease gone) or put again (a new lease) has another mod revision.
+     */
+    private CompletableFuture<Map<String, KeyValue>> ownerLeases(List<String> owners) {
+        Map<String, KeyValue> leases = new ConcurrentHashMap<>();
+        CompletableFuture<?>[] reads = owners.stream().map(owner -> context.identity()
+                .track(() -> context.kv().get(bytes(context.layout().dataKey(owner))), true)
+                .thenAccept(reply -> {
+                    long lease = reply.getKvs().isEmpty() ? 0 : reply.getKvs().get(0).getLease();
+                    if (lease == 0) {
+                        throw new WriteConditionFailedException("write of " + candidacy.key() + " not applied: "
+                                + "the data key '" + owner + "', to whose life a put is bound, "
+                                + (reply.getKvs().isEmpty() ? "does not exist" : "has no lease")
+                                + "; nothing was written");
+                    }
+                    leases.put(owner, reply.getKvs().get(0));
+                })).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(reads).thenApply(done -> leases);
+    }
+
+    /** The fence, then each expectation, then each owner still on the lease read. */
+    private Cmp[] guards(List<WriteOp> ops, Map<String, KeyValue> ownerLeases) {
+        List<Cmp> guards = new ArrayList<>(List.of(ownKey(), ownEpoch()));
+        ElectionLayout layout = context.layout();
+        for (WriteOp op : ops) {
+            if (op instanceof WriteOp.Expect expect) {
+                ByteSequence at = bytes(layout.dataKey(expect.key()));
+                guards.add(expect.value().isPresent()
+                        ? new Cmp(at, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expect.value().get())))
+                        : new Cmp(at, Cmp.Op.EQUAL, CmpTarget.version(0)));
+            }
+        }
+        ownerLeases.forEach((owner, read) -> guards.add(new Cmp(bytes(layout.dataKey(owner)), Cmp.Op.EQUAL,
+                CmpTarget.modRevision(read.getModRevision()))));
+        return guards.toArray(Cmp[]::new);
+    }
+
+    private static String conditions(List<WriteOp> ops) {
+        return ops.stream().map(op -> op instanceof WriteOp.Expect expect
+                        ? "'" + expect.key() + "' " + (expect.value().isPresent() ? "holds the value read" : "is absent")
+                        : op instanceof WriteOp.PutBound bound ? "'" + bound.owner() + "' is unchanged since read"
+                        : null)
+                .filter(Objects::nonNull).distinct().collect(Collectors.joining(", "));
     }
 
     /**
@@ -337,10 +397,14 @@ final class EtcdTerm implements Term {
                 CmpTarget.value(ByteSequence.from(FencingEpoch.bytes(token.epoch()))));
     }
 
-    private Op toOp(WriteOp op) {
+    private Op toOp(WriteOp op, Map<String, KeyValue> ownerLeases) {
         ElectionLayout layout = context.layout();
         if (op instanceof WriteOp.Put put) {
             return Op.put(bytes(layout.dataKey(put.key())), ByteSequence.from(put.value()), PutOption.DEFAULT);
+        }
+        if (op instanceof WriteOp.PutBound bound) {
+            return Op.put(bytes(layout.dataKey(bound.key())), ByteSequence.from(bound.value()),
+                    PutOption.builder().withLeaseId(ownerLeases.get(bound.owner()).getLease()).build());
         }
         if (op instanceof WriteOp.Delete delete) {
             return Op.delete(bytes(layout.dataKey(delete.key())), DeleteOption.DEFAULT);

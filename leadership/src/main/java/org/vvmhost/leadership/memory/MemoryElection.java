@@ -3,12 +3,14 @@ package org.vvmhost.leadership.memory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -32,6 +34,7 @@ import org.vvmhost.leadership.LeaseSettings;
 import org.vvmhost.leadership.SwitchoverIntent;
 import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.UnknownCandidateException;
+import org.vvmhost.leadership.WriteConditionFailedException;
 import org.vvmhost.leadership.WriteOp;
 import org.vvmhost.time.Clock;
 import org.vvmhost.time.Durations;
@@ -61,6 +64,8 @@ final class MemoryElection implements InMemoryElection {
     private final TreeMap<Long, Candidacy> liveKeys = new TreeMap<>();
     private final TreeMap<String, byte[]> data = new TreeMap<>();
     private final Map<String, List<Watch>> watches = new HashMap<>();
+    /** Owner key → the keys whose puts were bound to its life. */
+    private final Map<String, Set<String>> boundTo = new HashMap<>();
     /** Counts the switchover intents written, so that an expiry removes only the intent it was scheduled for. */
     private long intents;
 
@@ -429,6 +434,11 @@ final class MemoryElection implements InMemoryElection {
                             "fenced write rejected: leader key " + candidacy.key + " with create revision "
                                     + candidacy.createRevision + " no longer exists"));
                 }
+                Optional<String> unmet = unmet(copy);
+                if (unmet.isPresent()) {
+                    return CompletableFuture.<Void>failedFuture(new WriteConditionFailedException("write of "
+                            + candidacy.key + " not applied: " + unmet.get() + "; nothing was written"));
+                }
                 revision++;
                 for (WriteOp op : copy) {
                     apply(op, after);
@@ -438,15 +448,38 @@ final class MemoryElection implements InMemoryElection {
         }
     }
 
+    /** The first condition of {@code ops} that does not hold, said for a message. Under the lock. */
+    private Optional<String> unmet(List<WriteOp> ops) {
+        for (WriteOp op : ops) {
+            if (op instanceof WriteOp.Expect expect) {
+                byte[] stored = data.get(expect.key());
+                boolean holds = expect.value().isPresent() ? stored != null && Arrays.equals(stored,
+                        expect.value().get()) : stored == null;
+                if (!holds) {
+                    return Optional.of("'" + expect.key() + "' " + (expect.value().isPresent()
+                            ? "does not hold the value expected" : "is not absent"));
+                }
+            } else if (op instanceof WriteOp.PutBound bound && !data.containsKey(bound.owner())) {
+                return Optional.of("the data key '" + bound.owner() + "', to whose life a put is bound, does not "
+                        + "exist");
+            }
+        }
+        return Optional.empty();
+    }
+
     private void apply(WriteOp op, List<Runnable> after) {
         if (op instanceof WriteOp.Put put) {
-            byte[] value = put.value().clone();
-            data.put(put.key(), value);
-            changed(put.key(), value, after);
+            put(put.key(), put.value(), after);
+            // As on etcd, where a put without a lease unbinds the key.
+            boundTo.values().forEach(bound -> bound.remove(put.key()));
+        } else if (op instanceof WriteOp.PutBound bound) {
+            put(bound.key(), bound.value(), after);
+            // Data keys have no leases here: a bound key goes when its owner is deleted.
+            boundTo.computeIfAbsent(bound.owner(), owner -> new TreeSet<>()).add(bound.key());
+        } else if (op instanceof WriteOp.Expect) {
+            // A condition, checked before any operation applied.
         } else if (op instanceof WriteOp.Delete delete) {
-            if (data.remove(delete.key()) != null) {
-                changed(delete.key(), null, after);
-            }
+            remove(delete.key(), after);
         } else if (op instanceof WriteOp.DeletePrefix deletePrefix) {
             removeAll(new ArrayList<>(withPrefix(deletePrefix.prefix()).keySet()), after);
         } else if (op instanceof WriteOp.DeleteRange range) {
@@ -456,10 +489,24 @@ final class MemoryElection implements InMemoryElection {
         }
     }
 
+    private void put(String key, byte[] given, List<Runnable> after) {
+        byte[] value = given.clone();
+        data.put(key, value);
+        changed(key, value, after);
+    }
+
     private void removeAll(List<String> keys, List<Runnable> after) {
-        for (String key : keys) {
-            data.remove(key);
+        keys.forEach(key -> remove(key, after));
+    }
+
+    /** Removes {@code key}, and the keys bound to its life. */
+    private void remove(String key, List<Runnable> after) {
+        if (data.remove(key) != null) {
             changed(key, null, after);
+        }
+        Set<String> bound = boundTo.remove(key);
+        if (bound != null) {
+            bound.forEach(dependent -> remove(dependent, after));
         }
     }
 
