@@ -364,13 +364,6 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         LOG.info("Simulator {} is stopping: handing over {} area(s) {}", context.name(), set.name(),
                 states.stream().map(AreaState::area).toList());
-        CompletableFuture<Void> handedOver = context.clock().orTimeout(coordinator.handOver(new HandOver(context.name(),
-                setIndex, states)), timeout, "the coordinator did not confirm the hand-over");
-        if (coordinator.closing()) {
-            // The world began closing after the check above: its distributor may have drained its notices before
-            // this one arrived, and nobody would confirm it. The world does not need the areas any more.
-            return;
-        }
-        handedOver.get();
+        coordinator.handOverAndWait(new HandOver(context.name(), setIndex, states), context.clock(), timeout);
     }
 }

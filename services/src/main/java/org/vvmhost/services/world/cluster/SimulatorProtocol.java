@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.cluster;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
+import org.vvmhost.time.Clock;
 
 /**
  * The messages between the tick coordinator (and its workload distributor) and the simulator containers: a sealed
@@ -228,5 +230,17 @@ final class SimulatorProtocol {
 
         /** Whether the world is closing: then a stopping simulator hands nothing over. */
         boolean closing();
+
+        /** Hands {@code handOver} over and waits until it is confirmed, or the world begins closing meanwhile. */
+        default void handOverAndWait(HandOver handOver, Clock clock, Duration timeout) throws Exception {
+            CompletableFuture<Void> handedOver = clock.orTimeout(handOver(handOver), timeout,
+                    "the coordinator did not confirm the hand-over");
+            if (closing()) {
+                // The world began closing after the caller's check: its distributor may have drained its notices
+                // before this one arrived, and nobody would confirm it. The world does not need the areas any more.
+                return;
+            }
+            handedOver.get();
+        }
     }
 }
