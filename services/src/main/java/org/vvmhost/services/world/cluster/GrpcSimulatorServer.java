@@ -218,7 +218,7 @@ final class GrpcSimulatorServer implements SimulatorServer {
             return;
         }
         cluster.apply(Container.of(session.id, Map.of(), ContainerSpec.of(image.name()).withRestartPolicy(RestartPolicy.NEVER)
-                .withConfig(Map.of(SimulatorFunction.SET, open.set()))));
+                .withConfig(Map.of(SimulatorFunction.SET, open.set(), SimulatorFunction.NAME, open.name()))));
         clock.orTimeout(session.running, timeout, "simulator " + open.name() + " did not start")
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {

@@ -165,43 +165,44 @@ final class RemoteSimulators implements AutoCloseable {
     }
 
     /**
-     * Opens a session for simulator {@code name} of {@code set} on the first server that takes it.
+     * Opens a session for simulator {@code name} of {@code set} on the first server that takes it, trying them from
+     * the least loaded. A session counts towards its server's load from the moment it is tried, so simulators that
+     * start together spread out.
      *
-     * @throws IllegalStateException naming each server tried and why it did not, if none took it
+     * @throws IllegalStateException naming each server tried and why it did not take it, if none did
      */
     Session open(String name, String set, Consumer<String> lost) {
+        List<String> tried = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (String target : ranked(set)) {
+        while (true) {
             Session session;
             synchronized (this) {
                 if (closed) {
                     throw new IllegalStateException("the world's simulators are closing");
                 }
+                String target = ranked(set).stream().filter(t -> !tried.contains(t)).findFirst().orElse(null);
+                if (target == null) {
+                    throw new IllegalStateException("no simulator server took simulator " + name + " of component "
+                            + "set '" + set + "': " + (failures.isEmpty() ? "no simulator server is known"
+                            : String.join("; ", failures)));
+                }
+                tried.add(target);
                 session = new Session(name, set, target, channel(target));
+                sessions.put(name, session);
             }
             try {
                 session.open(config, lost);
+                LOG.info("Simulator {} of {} runs on {}", name, set, session.target);
+                return session;
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                failures.add(target + ": " + cause.getMessage());
-                continue;
+                failures.add(session.target + ": " + cause.getMessage());
             }
-            synchronized (this) {
-                if (closed) {
-                    session.close();
-                    throw new IllegalStateException("the world's simulators are closing");
-                }
-                sessions.put(name, session);
-            }
-            LOG.info("Simulator {} of {} runs on {}", name, set, target);
-            return session;
         }
-        throw new IllegalStateException("no simulator server took simulator " + name + " of component set '" + set
-                + "': " + (failures.isEmpty() ? "no simulator server is known" : String.join("; ", failures)));
     }
 
     /** The known servers, those with the fewest sessions of {@code set} first, then the fewest in all. */
-    private synchronized List<String> ranked(String set) {
+    private List<String> ranked(String set) {
         Map<String, int[]> load = new HashMap<>();
         List<String> known = new ArrayList<>();
         for (String target : targets.get()) {

@@ -64,6 +64,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     /** The container config key naming the component set. */
     static final String SET = "set";
+    /**
+     * The container config key naming the simulator as its coordinator knows it, where that is not the container's
+     * name: a simulator hosted by a {@link SimulatorServer} for a coordinator in another process.
+     */
+    static final String NAME = "name";
     /** Ticks between two full states of an area for its passives (30 s at 20 Hz). */
     static final int FULL_EVERY = 600;
     /** Ticks between two checksums of an area's delta (1 s at 20 Hz). */
@@ -104,7 +109,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     public void start(ContainerContext context) {
         setIndex = core.setIndex(context.config().get(SET));
         set = core.sets().get(setIndex);
-        simulator = new Simulator(context.name(), set, setIndex, this::admit);
+        simulator = new Simulator(context.config().getOrDefault(NAME, context.name()), set, setIndex, this::admit);
     }
 
     /** A write is admitted under the grant the running step names; anything else is stale. */
