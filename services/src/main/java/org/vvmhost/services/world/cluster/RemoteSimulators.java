@@ -73,7 +73,7 @@ final class RemoteSimulators implements AutoCloseable {
 
                 @Override
                 public void onError(Throwable t) {
-                    ended(Status.fromThrowable(t).toString());
+                    ended(describe(Status.fromThrowable(t)));
                 }
 
                 @Override
@@ -135,6 +135,12 @@ final class RemoteSimulators implements AutoCloseable {
         public String toString() {
             return name + " on " + target;
         }
+    }
+
+    /** A status as people read it: its code and description, and the cause's message, if any. */
+    private static String describe(Status status) {
+        String text = status.getCode() + ": " + status.getDescription();
+        return status.getCause() == null ? text : text + " (" + status.getCause().getMessage() + ")";
     }
 
     private final Supplier<List<String>> targets;

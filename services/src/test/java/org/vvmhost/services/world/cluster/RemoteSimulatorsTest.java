@@ -1,6 +1,7 @@
 package org.vvmhost.services.world.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
@@ -98,7 +99,7 @@ class RemoteSimulatorsTest {
                         .anyMatch(name -> name.startsWith("remote-vitality-"));
             }
 
-            advanceTogether(remote, local, 25);
+            advanceTogether(remote, local, 20);
 
             assertThat(remote.status().rejectedWrites()).isZero();
             assertThat(remote.status().commands()).isEqualTo(local.status().commands());
@@ -106,6 +107,11 @@ class RemoteSimulatorsTest {
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(servers).allSatisfy(server ->
                 assertThat(server.simulators()).as("sessions end with their world").isEmpty()));
+        servers.forEach(SimulatorServer::close);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .as("threads of the servers and of the world's line to them, after closing")
+                .map(Thread::getName).noneMatch(name -> name.startsWith("simulator-server-")
+                        || name.startsWith("remote-simulator-client-") || name.startsWith("container-remote-")));
     }
 
     @Test
@@ -130,5 +136,48 @@ class RemoteSimulatorsTest {
                     || roles.passives().stream().anyMatch(gone::contains));
             assertThat(status.areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
         }
+    }
+
+    @Test
+    void aGracefulStopOfARemoteSimulatorHandsItsAreasToThePassives() {
+        try (World local = localWorld(); World remote = remoteWorld()) {
+            advanceTogether(remote, local, 5);
+            String leaving = remote.status().areas().stream().filter(roles -> roles.set().equals("physics"))
+                    .map(WorldStatus.AreaRoles::active).findFirst().orElseThrow();
+            long held = remote.status().areas().stream().filter(roles -> roles.active().equals(leaving)).count();
+
+            cluster.stop(leaving);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (remote.status().areas().stream().anyMatch(roles -> roles.active().equals(leaving)
+                    || roles.passives().contains(leaving))) {
+                assertThat(System.nanoTime()).as("%s handed over within %s", leaving, WAIT).isLessThan(deadline);
+                advanceTogether(remote, local, remote.tick() + 1);
+            }
+            advanceTogether(remote, local, remote.tick() + 5);
+
+            WorldStatus status = remote.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.migrations()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(servers).noneMatch(server ->
+                    server.simulators().contains(leaving)));
+        }
+    }
+
+    @Test
+    void aSimulatorNoServerCanRunIsRefusedWithTheReasonOfEach() {
+        List<String> addresses = new ArrayList<>(startServers().subList(0, 1));
+        addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":1");
+        WorldConfig withTags = config().withComponentSets(Map.of("physics", new WorldConfig.SetConfig(1),
+                "tag", new WorldConfig.SetConfig(1)));
+        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, withTags, clock, WAIT, "refused")) {
+            assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no simulator server took simulator refused-tag-x1 of component set 'tag'")
+                    .hasMessageContaining(addresses.get(0) + ": INVALID_ARGUMENT: this simulator server cannot "
+                            + "simulate component set 'tag'")
+                    .hasMessageContaining(addresses.get(1) + ": UNAVAILABLE");
+        }
+        assertThat(servers.get(0).simulators()).isEmpty();
     }
 }
