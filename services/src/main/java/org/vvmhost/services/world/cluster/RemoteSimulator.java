@@ -2,7 +2,6 @@ package org.vvmhost.services.world.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +11,6 @@ import org.vvmhost.services.cluster.ContainerFunction;
 import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.HandOver;
-import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.core.WorldCore;
 
 /**
@@ -64,15 +62,7 @@ final class RemoteSimulator implements ContainerFunction {
         if (request instanceof Lost lost) {
             throw new IllegalStateException("the session of simulator " + session + " ended: " + lost.reason());
         }
-        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
-            throw new IllegalArgumentException("a simulator does not understand " + request);
-        }
-        try {
-            return CompletableFuture.completedFuture(session.call(simulatorRequest));
-        } catch (IllegalStateException e) {
-            // Refused by the simulator: that request fails, the simulator goes on (as a local one does).
-            return CompletableFuture.failedFuture(e);
-        }
+        return SimulatorProtocol.reply(request, session::call);
     }
 
     @Override

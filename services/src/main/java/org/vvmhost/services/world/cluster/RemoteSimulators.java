@@ -2,6 +2,7 @@ package org.vvmhost.services.world.cluster;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -148,6 +149,7 @@ final class RemoteSimulators implements AutoCloseable {
     private final Clock clock;
     private final Duration timeout;
     private final EventLoopGroup network;
+    private final Deadline.Ticker ticker;
     /** Guarded by this. */
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     /** By the name of the simulator's container; guarded by this. */
@@ -164,10 +166,17 @@ final class RemoteSimulators implements AutoCloseable {
         this.clock = clock;
         this.timeout = timeout;
         this.network = SimulatorWire.eventLoops(2, name + "-simulator-client");
+        this.ticker = new Deadline.Ticker() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+        };
     }
 
+    /** The world's timeout from now, on its clock. */
     private CallOptions deadline() {
-        return CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return CallOptions.DEFAULT.withDeadline(Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS, ticker));
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -126,15 +125,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     @Override
     public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) {
-        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
-            throw new IllegalArgumentException("a simulator does not understand " + request);
-        }
-        try {
-            return CompletableFuture.completedFuture(simulatorRequest.handledBy(this));
-        } catch (IllegalStateException e) {
-            // A request this simulator cannot serve fails that request only; it does not crash the container.
-            return CompletableFuture.failedFuture(e);
-        }
+        return SimulatorProtocol.reply(request, this::handled);
+    }
+
+    private <R> R handled(SimulatorRequest<R> request) {
+        return request.handledBy(this);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.world.core.AreaDelta;
 import org.vvmhost.services.world.core.AreaCommand;
@@ -77,6 +78,26 @@ final class SimulatorProtocol {
     sealed interface SimulatorRequest<R> extends Request<R>
             permits Run, Follow, Sync, Unfollow, Adopt, Release, Copy, Measure, Inspect, Reset {
         R handledBy(Simulating simulator);
+    }
+
+    /** Whatever answers simulator requests: a simulator, or the line to one in another process. */
+    interface Answering {
+        <R> R answer(SimulatorRequest<R> request);
+    }
+
+    /**
+     * A simulator container's reply to {@code request}: a request the simulator refuses (an
+     * {@link IllegalStateException}) fails alone, as it does not crash the container; anything else thrown does.
+     */
+    static <R> CompletionStage<R> reply(Request<R> request, Answering simulator) {
+        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
+            throw new IllegalArgumentException("a simulator does not understand " + request);
+        }
+        try {
+            return CompletableFuture.completedFuture(simulator.answer(simulatorRequest));
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** What a simulator container does with each request. */
