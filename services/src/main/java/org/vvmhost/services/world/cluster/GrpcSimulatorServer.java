@@ -154,6 +154,9 @@ final class GrpcSimulatorServer implements SimulatorServer {
                 .maxInboundMessageSize(SimulatorWire.MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
+                // A coordinator that vanished without closing its connection loses its sessions within this.
+                .keepAliveTime(10, TimeUnit.SECONDS)
+                .keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .addService(service.build())
                 .build();
         try {
