@@ -4,6 +4,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -193,10 +194,8 @@ final class GrpcSimulatorServer implements SimulatorServer {
         }
         ContainerStatus status = container.status();
         if (event.type() == WatchEvent.Type.DELETED || status.isEnded()) {
-            String reason = "simulator " + session.name + " ended: " + status.phase() + " " + status.reason();
-            session.running.completeExceptionally(new IllegalStateException(reason));
-            session.handedOver.completeExceptionally(new IllegalStateException(reason));
-            drop(session, Status.UNAVAILABLE.withDescription(reason));
+            drop(session, Status.UNAVAILABLE.withDescription("simulator " + session.name + " ended: "
+                    + status.phase() + " " + status.reason()));
         } else if (status.phase() == ContainerStatus.Phase.RUNNING && status.ready()) {
             session.running.complete(null);
         }
@@ -220,8 +219,14 @@ final class GrpcSimulatorServer implements SimulatorServer {
             drop(session, Status.UNAVAILABLE.withDescription("the simulator server is closing"));
             return;
         }
-        cluster.apply(Container.of(session.id, Map.of(), ContainerSpec.of(image.name()).withRestartPolicy(RestartPolicy.NEVER)
+        cluster.apply(Container.of(session.id, Map.of(), ContainerSpec.of(image.name())
+                .withRestartPolicy(RestartPolicy.NEVER)
                 .withConfig(Map.of(SimulatorFunction.SET, open.set(), SimulatorFunction.NAME, open.name()))));
+        if (sessions.get(session.id) != session) {
+            // Dropped (the coordinator cancelled, or the server began closing) before its simulator existed.
+            remove(session.id);
+            return;
+        }
         clock.orTimeout(session.running, timeout, "simulator " + open.name() + " did not start")
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
@@ -246,17 +251,27 @@ final class GrpcSimulatorServer implements SimulatorServer {
         });
     }
 
-    /** Ends a session: its simulator is killed (it hands nothing over) and its call ends with {@code status}. */
+    /**
+     * Ends a session: its simulator is killed (it hands nothing over), what waits for it fails (which cancels its
+     * timers), and its call ends with {@code status}.
+     */
     private void drop(Session session, Status status) {
         if (sessions.remove(session.id, session)) {
-            try {
-                cluster.kill(session.id);
-                cluster.delete(Kind.CONTAINER, session.id);
-            } catch (ClusterException e) {
-                LOG.debug("Simulator {} was already gone: {}", session.id, e.toString());
-            }
+            remove(session.id);
         }
+        session.running.completeExceptionally(status.asRuntimeException());
+        session.handedOver.completeExceptionally(status.asRuntimeException());
         session.end(status);
+    }
+
+    /** Kills the simulator container {@code id} (if it still runs) and deletes it (if it exists). */
+    private void remove(String id) {
+        try {
+            cluster.kill(id);
+        } catch (ClusterException e) {
+            LOG.debug("Simulator {} was not running: {}", id, e.toString());
+        }
+        cluster.delete(Kind.CONTAINER, id);
     }
 
     private void stop(Stop stop, StreamObserver<Stopped> reply) {
@@ -306,6 +321,9 @@ final class GrpcSimulatorServer implements SimulatorServer {
     private static Status statusOf(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof StatusRuntimeException ended) {
+            return ended.getStatus();
+        }
         if (cause instanceof IllegalStateException) {
             return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
         }

@@ -99,7 +99,7 @@ class RemoteSimulatorsTest {
                         .anyMatch(name -> name.startsWith("remote-vitality-"));
             }
 
-            advanceTogether(remote, local, 20);
+            advanceTogether(remote, local, 15);
 
             assertThat(remote.status().rejectedWrites()).isZero();
             assertThat(remote.status().commands()).isEqualTo(local.status().commands());
@@ -117,7 +117,7 @@ class RemoteSimulatorsTest {
     @Test
     void aServerThatGoesAwayMidRunIsACrashOfItsSimulatorsAndTheirPassivesArePromoted() {
         try (World local = localWorld(); World remote = remoteWorld()) {
-            advanceTogether(remote, local, 8);
+            advanceTogether(remote, local, 6);
             SimulatorServer leaving = servers.get(1);
             Set<String> gone = Set.copyOf(leaving.simulators());
             long held = remote.status().areas().stream().filter(roles -> gone.contains(roles.active())).count();
@@ -125,7 +125,7 @@ class RemoteSimulatorsTest {
 
             // The server closes while the next tick runs.
             CompletableFuture<Void> closed = CompletableFuture.runAsync(leaving::close);
-            advanceTogether(remote, local, 30);
+            advanceTogether(remote, local, 20);
             closed.join();
 
             WorldStatus status = remote.status();
