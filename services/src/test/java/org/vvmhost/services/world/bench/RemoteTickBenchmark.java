@@ -1,7 +1,5 @@
 package org.vvmhost.services.world.bench;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +45,7 @@ public final class RemoteTickBenchmark {
         List<SimulatorServer> servers = new ArrayList<>();
         try (SystemClock clock = SystemClock.create("remote-tick-clock");
              Cluster cluster = Cluster.start(ClusterOptions.threaded(clock), FunctionRegistry.create())) {
-            List<String> addresses = new ArrayList<>();
-            for (int i = 0; i < serverCount; i++) {
-                SimulatorServer server = SimulatorServer.create(sets,
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clock, timeout);
-                servers.add(server);
-                addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.start().port());
-            }
+            List<String> addresses = TestWorlds.startSimulatorServers(serverCount, sets, clock, timeout, servers);
             WorldRuntime runtime = WorldRuntime.cluster(cluster).withTimeout(timeout);
             try (World world = serverCount == 0 ? TestWorlds.create(config, sets, runtime)
                     : ClusterWorlds.remote(sets, runtime, () -> addresses).create(config)) {

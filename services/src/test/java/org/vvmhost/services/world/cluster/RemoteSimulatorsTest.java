@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,14 +60,7 @@ class RemoteSimulatorsTest {
     }
 
     private List<String> startServers() {
-        List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < SERVERS; i++) {
-            SimulatorServer server = SimulatorServer.create(SETS,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clock, WAIT);
-            servers.add(server);
-            addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.start().port());
-        }
-        return addresses;
+        return TestWorlds.startSimulatorServers(SERVERS, SETS, clock, WAIT, servers);
     }
 
     private World remoteWorld() {
