@@ -1,10 +1,16 @@
 package org.vvmhost.services.world;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.vvmhost.services.world.cluster.SimulatorServer;
+import org.vvmhost.time.Clock;
 
 /** Test helpers over the public world API. */
 public final class TestWorlds {
@@ -42,5 +48,18 @@ public final class TestWorlds {
                 WorldStatus.AreaRoles::active, TreeMap::new,
                 Collectors.mapping(WorldStatus.AreaRoles::area, Collectors.toList())));
         return new LinkedHashMap<>(byName);
+    }
+
+    /** Starts {@code count} simulator servers on loopback ports, adding each to {@code started}; their addresses. */
+    public static List<String> startSimulatorServers(int count, ComponentSetRegistry sets, Clock clock,
+                                                     Duration timeout, List<SimulatorServer> started) {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SimulatorServer server = SimulatorServer.create(sets,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clock, timeout);
+            started.add(server);
+            addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.start().port());
+        }
+        return addresses;
     }
 }

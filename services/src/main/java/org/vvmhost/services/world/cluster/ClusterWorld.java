@@ -80,6 +80,8 @@ final class ClusterWorld extends IndexedWorld {
     private final WorldRuntime runtime;
     private final Cluster cluster;
     private final WorkloadDistributor distributor;
+    /** The line to the simulator servers when the simulators run there; null when they run in the cluster. */
+    private final RemoteSimulators remote;
     /** Rejected writes the simulators reported; the coordinator's own ledger counts none. */
     private long rejectedBySimulators;
     /** Set when the world begins closing: stop hooks then hand nothing over. */
@@ -89,10 +91,11 @@ final class ClusterWorld extends IndexedWorld {
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
 
-    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state) {
+    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
         super(core, state);
         this.geometry = core.geometry();
         this.runtime = runtime;
+        this.remote = remote;
         this.cluster = runtime.cluster().orElseThrow();
         this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
         for (int s = 0; s < core.sets().size(); s++) {
@@ -100,9 +103,12 @@ final class ClusterWorld extends IndexedWorld {
         }
     }
 
-    /** Starts the simulator containers and hands them {@code state}'s areas. */
-    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state) {
-        ClusterWorld world = new ClusterWorld(core, runtime, state);
+    /**
+     * Starts the simulator containers and hands them {@code state}'s areas. With {@code remote}, each container's
+     * simulator runs on a simulator server ({@link RemoteSimulator}), and the world closes {@code remote} with it.
+     */
+    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
+        ClusterWorld world = new ClusterWorld(core, runtime, state, remote);
         try {
             world.launch(state.partitions());
             return world;
@@ -115,7 +121,9 @@ final class ClusterWorld extends IndexedWorld {
     private void launch(Partition[][] partitions) {
         String image = "world-simulator-" + runtime.name() + "-" + IMAGES.incrementAndGet();
         SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
-        cluster.functions().register(image, () -> new SimulatorFunction(core, line, runtime.timeout()));
+        cluster.functions().register(image, remote == null
+                ? () -> new SimulatorFunction(core, line, runtime.timeout())
+                : () -> new RemoteSimulator(remote, core, line, runtime.timeout()));
         watch = cluster.watchContainers(this::onContainer);
         setOfReplicaSet.forEach((replicaSet, s) -> {
             String set = core.sets().get(s).name();
@@ -146,6 +154,9 @@ final class ClusterWorld extends IndexedWorld {
             return;
         }
         ContainerStatus status = container.status();
+        if (remote != null && (event.type() == WatchEvent.Type.DELETED || status.isEnded())) {
+            remote.ended(container.name());
+        }
         if (event.type() == WatchEvent.Type.DELETED) {
             // A running container that is deleted stops gracefully and hands over from its stop hook.
             distributor.post(status.isEnded() || status.phase() == ContainerStatus.Phase.PENDING
@@ -607,6 +618,9 @@ final class ClusterWorld extends IndexedWorld {
                 watch.close();
             }
             distributor.close();
+            if (remote != null) {
+                remote.close();
+            }
         }
     }
 

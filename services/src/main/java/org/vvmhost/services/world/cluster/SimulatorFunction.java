@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -64,6 +63,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     /** The container config key naming the component set. */
     static final String SET = "set";
+    /**
+     * The container config key naming the simulator as its coordinator knows it, where that is not the container's
+     * name: a simulator hosted by a {@link SimulatorServer} for a coordinator in another process.
+     */
+    static final String NAME = "name";
     /** Ticks between two full states of an area for its passives (30 s at 20 Hz). */
     static final int FULL_EVERY = 600;
     /** Ticks between two checksums of an area's delta (1 s at 20 Hz). */
@@ -104,7 +108,7 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     public void start(ContainerContext context) {
         setIndex = core.setIndex(context.config().get(SET));
         set = core.sets().get(setIndex);
-        simulator = new Simulator(context.name(), set, setIndex, this::admit);
+        simulator = new Simulator(context.config().getOrDefault(NAME, context.name()), set, setIndex, this::admit);
     }
 
     /** A write is admitted under the grant the running step names; anything else is stale. */
@@ -121,15 +125,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
 
     @Override
     public <R> CompletionStage<R> handle(Request<R> request, ContainerContext context) {
-        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
-            throw new IllegalArgumentException("a simulator does not understand " + request);
-        }
-        try {
-            return CompletableFuture.completedFuture(simulatorRequest.handledBy(this));
-        } catch (IllegalStateException e) {
-            // A request this simulator cannot serve fails that request only; it does not crash the container.
-            return CompletableFuture.failedFuture(e);
-        }
+        return SimulatorProtocol.reply(request, this::handled);
+    }
+
+    private <R> R handled(SimulatorRequest<R> request) {
+        return request.handledBy(this);
     }
 
     @Override
@@ -364,13 +364,6 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
         }
         LOG.info("Simulator {} is stopping: handing over {} area(s) {}", context.name(), set.name(),
                 states.stream().map(AreaState::area).toList());
-        CompletableFuture<Void> handedOver = context.clock().orTimeout(coordinator.handOver(new HandOver(context.name(),
-                setIndex, states)), timeout, "the coordinator did not confirm the hand-over");
-        if (coordinator.closing()) {
-            // The world began closing after the check above: its distributor may have drained its notices before
-            // this one arrived, and nobody would confirm it. The world does not need the areas any more.
-            return;
-        }
-        handedOver.get();
+        coordinator.handOverAndWait(new HandOver(context.name(), setIndex, states), context.clock(), timeout);
     }
 }

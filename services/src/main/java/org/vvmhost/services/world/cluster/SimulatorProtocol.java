@@ -1,10 +1,12 @@
 package org.vvmhost.services.world.cluster;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.vvmhost.services.cluster.Request;
 import org.vvmhost.services.world.core.AreaDelta;
 import org.vvmhost.services.world.core.AreaCommand;
@@ -14,6 +16,7 @@ import org.vvmhost.services.world.core.BoundaryPlan;
 import org.vvmhost.services.world.core.EntityRows;
 import org.vvmhost.services.world.core.TickEvents;
 import org.vvmhost.services.world.core.Transfer;
+import org.vvmhost.time.Clock;
 
 /**
  * The messages between the tick coordinator (and its workload distributor) and the simulator containers: a sealed
@@ -75,6 +78,26 @@ final class SimulatorProtocol {
     sealed interface SimulatorRequest<R> extends Request<R>
             permits Run, Follow, Sync, Unfollow, Adopt, Release, Copy, Measure, Inspect, Reset {
         R handledBy(Simulating simulator);
+    }
+
+    /** Whatever answers simulator requests: a simulator, or the line to one in another process. */
+    interface Answering {
+        <R> R answer(SimulatorRequest<R> request);
+    }
+
+    /**
+     * A simulator container's reply to {@code request}: a request the simulator refuses (an
+     * {@link IllegalStateException}) fails alone, as it does not crash the container; anything else thrown does.
+     */
+    static <R> CompletionStage<R> reply(Request<R> request, Answering simulator) {
+        if (!(request instanceof SimulatorRequest<R> simulatorRequest)) {
+            throw new IllegalArgumentException("a simulator does not understand " + request);
+        }
+        try {
+            return CompletableFuture.completedFuture(simulator.answer(simulatorRequest));
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** What a simulator container does with each request. */
@@ -228,5 +251,17 @@ final class SimulatorProtocol {
 
         /** Whether the world is closing: then a stopping simulator hands nothing over. */
         boolean closing();
+
+        /** Hands {@code handOver} over and waits until it is confirmed, or the world begins closing meanwhile. */
+        default void handOverAndWait(HandOver handOver, Clock clock, Duration timeout) throws Exception {
+            CompletableFuture<Void> handedOver = clock.orTimeout(handOver(handOver), timeout,
+                    "the coordinator did not confirm the hand-over");
+            if (closing()) {
+                // The world began closing after the caller's check: its distributor may have drained its notices
+                // before this one arrived, and nobody would confirm it. The world does not need the areas any more.
+                return;
+            }
+            handedOver.get();
+        }
     }
 }

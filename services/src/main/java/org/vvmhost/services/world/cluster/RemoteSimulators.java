@@ -1,0 +1,307 @@
+package org.vvmhost.services.world.cluster;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
+import org.vvmhost.services.world.cluster.SimulatorWire.Call;
+import org.vvmhost.services.world.cluster.SimulatorWire.Open;
+import org.vvmhost.services.world.cluster.SimulatorWire.Opened;
+import org.vvmhost.services.world.cluster.SimulatorWire.Stop;
+import org.vvmhost.time.Clock;
+
+/**
+ * A world's line to its simulator servers ({@link SimulatorServer}): a gRPC channel per server, and a session per
+ * simulator container of the world ({@link RemoteSimulator}). A new session goes to the reachable server with the
+ * fewest sessions of its component set, then the fewest in all, so that an area's active and its passives land on
+ * different servers whenever there are enough of them. Every call has a deadline of the world's timeout; the
+ * session's own call stays open for its life and tells either side when the other is gone.
+ */
+final class RemoteSimulators implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSimulators.class);
+
+    /** A simulator's session on a server; closing it ends the session there. */
+    final class Session {
+        private final String name;
+        private final String set;
+        private final String target;
+        private final ManagedChannel channel;
+        private final ClientCall<Open, Opened> open;
+        private volatile String id;
+        private volatile boolean closed;
+
+        private Session(String name, String set, String target, ManagedChannel channel) {
+            this.name = name;
+            this.set = set;
+            this.target = target;
+            this.channel = channel;
+            this.open = channel.newCall(SimulatorWire.OPEN, CallOptions.DEFAULT);
+        }
+
+        /** Opens the session; {@code lost} hears, once, why a session that was open ended without our asking. */
+        private void open(WorldConfig config, Consumer<String> lost) throws ExecutionException {
+            CompletableFuture<String> opened = new CompletableFuture<>();
+            ClientCalls.asyncServerStreamingCall(open, new Open(name, set, config), new StreamObserver<>() {
+                @Override
+                public void onNext(Opened value) {
+                    opened.complete(value.session());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended(describe(Status.fromThrowable(t)));
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended("the simulator server ended the session");
+                }
+
+                private void ended(String why) {
+                    if (!opened.completeExceptionally(new IllegalStateException(why)) && !closed) {
+                        lost.accept(why);
+                    }
+                }
+            });
+            try {
+                id = clock.orTimeout(opened, timeout, "the simulator server did not open a session").get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while opening simulator " + name, e);
+            } catch (ExecutionException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /**
+         * The simulator's reply to {@code request}.
+         *
+         * @throws IllegalStateException   if the simulator refused the request
+         * @throws StatusRuntimeException  if it did not answer: it is gone, or out of reach
+         */
+        <R> R call(SimulatorRequest<R> request) {
+            try {
+                return ClientCalls.blockingUnaryCall(channel, SimulatorWire.call(request), deadline(),
+                        new Call<>(id, request));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                    throw new IllegalStateException(e.getStatus().getDescription(), e);
+                }
+                throw e;
+            }
+        }
+
+        /** Stops the simulator gracefully: its active areas, released. */
+        List<AreaState> stop() {
+            return ClientCalls.blockingUnaryCall(channel, SimulatorWire.STOP, deadline(), new Stop(id)).states();
+        }
+
+        /** Ends the session, and with it the simulator on the server. Idempotent. */
+        void close() {
+            closed = true;
+            open.cancel("the simulator's container ended", null);
+            synchronized (RemoteSimulators.this) {
+                sessions.remove(name, this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name + " on " + target;
+        }
+    }
+
+    /** A status as people read it: its code and description, and the cause's message, if any. */
+    private static String describe(Status status) {
+        String text = status.getCode() + ": " + status.getDescription();
+        return status.getCause() == null ? text : text + " (" + status.getCause().getMessage() + ")";
+    }
+
+    private final Supplier<List<String>> targets;
+    private final WorldConfig config;
+    private final Clock clock;
+    private final Duration timeout;
+    private final EventLoopGroup network;
+    private final Deadline.Ticker ticker;
+    /** Guarded by this. */
+    private final Map<String, ManagedChannel> channels = new HashMap<>();
+    /** By the name of the simulator's container; guarded by this. */
+    private final Map<String, Session> sessions = new HashMap<>();
+    private boolean closed;
+
+    /**
+     * @param targets the servers' addresses ({@code host:port}), read again whenever a simulator opens a session
+     * @param name    names the network threads
+     */
+    RemoteSimulators(Supplier<List<String>> targets, WorldConfig config, Clock clock, Duration timeout, String name) {
+        this.targets = targets;
+        this.config = config;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.network = SimulatorWire.eventLoops(2, name + "-simulator-client");
+        this.ticker = new Deadline.Ticker() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+        };
+    }
+
+    /** The world's timeout from now, on its clock. */
+    private CallOptions deadline() {
+        return CallOptions.DEFAULT.withDeadline(Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS, ticker));
+    }
+
+    /**
+     * Opens a session for simulator {@code name} of {@code set} on the first server that takes it, trying them from
+     * the least loaded. A session counts towards its server's load from the moment it is tried, so simulators that
+     * start together spread out.
+     *
+     * @throws IllegalStateException naming each server tried and why it did not take it, if none did
+     */
+    Session open(String name, String set, Consumer<String> lost) {
+        List<String> tried = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        while (true) {
+            Session session;
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the world's simulators are closing");
+                }
+                String target = ranked(set).stream().filter(t -> !tried.contains(t)).findFirst().orElse(null);
+                if (target == null) {
+                    throw new IllegalStateException("no simulator server took simulator " + name + " of component "
+                            + "set '" + set + "': " + (failures.isEmpty() ? "no simulator server is known"
+                            : String.join("; ", failures)));
+                }
+                tried.add(target);
+                session = new Session(name, set, target, channel(target));
+                sessions.put(name, session);
+            }
+            try {
+                session.open(config, lost);
+                LOG.info("Simulator {} of {} runs on {}", name, set, session.target);
+                return session;
+            } catch (ExecutionException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                failures.add(session.target + ": " + cause.getMessage());
+            }
+        }
+    }
+
+    /** The known servers, those with the fewest sessions of {@code set} first, then the fewest in all. */
+    private List<String> ranked(String set) {
+        Map<String, int[]> load = new HashMap<>();
+        List<String> known = new ArrayList<>();
+        for (String target : targets.get()) {
+            if (load.putIfAbsent(target, new int[2]) == null) {
+                known.add(target);
+            }
+        }
+        for (Session session : sessions.values()) {
+            int[] counts = load.get(session.target);
+            if (counts != null) {
+                counts[0] += session.set.equals(set) ? 1 : 0;
+                counts[1]++;
+            }
+        }
+        known.sort(Comparator.<String>comparingInt(target -> load.get(target)[0])
+                .thenComparingInt(target -> load.get(target)[1]));
+        return known;
+    }
+
+    private ManagedChannel channel(String target) {
+        return channels.computeIfAbsent(target, t -> NettyChannelBuilder.forAddress(address(t))
+                .usePlaintext()
+                .channelType(NioSocketChannel.class)
+                .eventLoopGroup(network)
+                .directExecutor()
+                .maxInboundMessageSize(SimulatorWire.MAX_MESSAGE_BYTES)
+                .keepAliveTime(10, TimeUnit.SECONDS)
+                .keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveWithoutCalls(true)
+                .build());
+    }
+
+    /** {@code host:port} as a socket address. */
+    static InetSocketAddress address(String target) {
+        int colon = target.lastIndexOf(':');
+        int port = -1;
+        try {
+            port = colon > 0 ? Integer.parseInt(target.substring(colon + 1)) : -1;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("a simulator server's address is host:port, got '" + target + "'");
+        }
+        return new InetSocketAddress(target.substring(0, colon), port);
+    }
+
+    /** The container of simulator {@code name} ended: its session ends too. */
+    void ended(String name) {
+        Session session;
+        synchronized (this) {
+            session = sessions.get(name);
+        }
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    /** Ends every session, closes the channels and stops the network threads, waiting for each. */
+    @Override
+    public void close() {
+        List<Session> open;
+        List<ManagedChannel> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(sessions.values());
+            all = new ArrayList<>(channels.values());
+        }
+        open.forEach(Session::close);
+        for (ManagedChannel channel : all) {
+            channel.shutdownNow();
+        }
+        try {
+            for (ManagedChannel channel : all) {
+                if (!channel.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("A channel to a simulator server did not close within {}", timeout);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        SimulatorWire.shutdown(network, timeout);
+    }
+}

@@ -1,0 +1,50 @@
+package org.vvmhost.services.world.cluster;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.time.Clock;
+
+/**
+ * A gRPC server that hosts component-set simulators for coordinators in other processes: each coordinator's
+ * simulator container opens a session here, and the simulator of that session answers the simulator protocol
+ * exactly as an in-process simulator container does (it is one, in a cluster of this server's own). A session
+ * lives as long as the coordinator keeps its call open; a server that closes ends every session, which the
+ * coordinators handle as crashed simulators.
+ *
+ * <p>States: new → started ({@link #start}, once) → closed ({@link #close}, idempotent, also from new).
+ */
+public interface SimulatorServer extends AutoCloseable {
+
+    /**
+     * A server for the component sets of {@code sets}, to listen on {@code bind} (port 0: any free port).
+     *
+     * @param clock   the simulators' clock (hand-over waits, request timeouts)
+     * @param timeout how long a simulator may take to start, to answer a request, or to hand over when stopped
+     */
+    static SimulatorServer create(ComponentSetRegistry sets, InetSocketAddress bind, Clock clock, Duration timeout) {
+        return new GrpcSimulatorServer(sets, bind, clock, timeout);
+    }
+
+    /**
+     * Starts listening. Returns this.
+     *
+     * @throws IllegalStateException if already started or closed
+     * @throws java.io.UncheckedIOException if the address cannot be bound (the message names it)
+     */
+    SimulatorServer start();
+
+    /** The port listened on; after {@link #start}. */
+    int port();
+
+    /** The simulators hosted now, by the names their coordinators gave their containers, sorted. */
+    List<String> simulators();
+
+    /**
+     * Ends every session at once (the simulators hand nothing over), stops listening, stops the simulators and
+     * joins every thread the server started. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,175 @@
+package org.vvmhost.services.world.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vvmhost.services.cluster.Cluster;
+import org.vvmhost.services.cluster.ClusterOptions;
+import org.vvmhost.services.cluster.FunctionRegistry;
+import org.vvmhost.services.world.CommandScripts;
+import org.vvmhost.services.world.CommandSource;
+import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.TestWorlds;
+import org.vvmhost.services.world.World;
+import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.WorldStatus;
+import org.vvmhost.time.SystemClock;
+
+/**
+ * Simulators on three gRPC simulator servers on loopback (in this JVM, each with its own cluster, threads and
+ * port, as separate processes would have) against the same world with its simulators in the coordinator's cluster:
+ * the world hash is the same at every tick, and a server that goes away mid-run is a crash of its simulators, which
+ * the coordinator recovers from by promoting their passives.
+ */
+class RemoteSimulatorsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ComponentSetRegistry SETS = ComponentSetRegistry.builtIn();
+    private static final CommandSource SCRIPT = CommandScripts.busy(600);
+    private static final int SERVERS = 3;
+
+    private final SystemClock clock = SystemClock.create("remote-simulators-test-clock");
+    private final Cluster cluster = Cluster.start(ClusterOptions.threaded(clock)
+            .withRestartBackoff(Duration.ofMillis(10)), FunctionRegistry.create());
+    private final List<SimulatorServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        servers.forEach(SimulatorServer::close);
+        cluster.close();
+        clock.close();
+    }
+
+    /** 600 entities in 3 × 3 areas, three simulators per set, one passive per area. */
+    private static WorldConfig config() {
+        return WorldConfig.defaults().withEntities(600).withAreas(3, 3).withSeed(11)
+                .withComponentSets(Map.of("physics", new WorldConfig.SetConfig(SERVERS),
+                        "vitality", new WorldConfig.SetConfig(SERVERS)))
+                .withPassivesPerArea(1);
+    }
+
+    private List<String> startServers() {
+        return TestWorlds.startSimulatorServers(SERVERS, SETS, clock, WAIT, servers);
+    }
+
+    private World remoteWorld() {
+        List<String> addresses = startServers();
+        return ClusterWorlds.remote(SETS, WorldRuntime.cluster(cluster).withName("remote").withTimeout(WAIT),
+                () -> addresses).create(config());
+    }
+
+    private World localWorld() {
+        return TestWorlds.create(config(), SETS, WorldRuntime.cluster(cluster).withName("local").withTimeout(WAIT));
+    }
+
+    /** Steps both worlds to {@code tick}, comparing their hashes at every tick. */
+    private static void advanceTogether(World world, World reference, long tick) {
+        while (world.tick() < tick) {
+            world.step(SCRIPT);
+            reference.step(SCRIPT);
+            assertThat(world.hash()).as("the world hash at tick %d", world.tick()).isEqualTo(reference.hash());
+        }
+    }
+
+    @Test
+    void theWorldHashIsTheSameAtEveryTickWithSimulatorsOnOtherServers() {
+        try (World local = localWorld(); World remote = remoteWorld()) {
+            for (SimulatorServer server : servers) {
+                // Spread out: each server runs one simulator of each set, so an area's passive is on another server.
+                assertThat(server.simulators()).hasSize(2).anyMatch(name -> name.startsWith("remote-physics-"))
+                        .anyMatch(name -> name.startsWith("remote-vitality-"));
+            }
+
+            advanceTogether(remote, local, 15);
+
+            assertThat(remote.status().rejectedWrites()).isZero();
+            assertThat(remote.status().commands()).isEqualTo(local.status().commands());
+            assertThat(remote.entities(new int[] {4}, 5)).isNotEmpty();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(servers).allSatisfy(server ->
+                assertThat(server.simulators()).as("sessions end with their world").isEmpty()));
+        servers.forEach(SimulatorServer::close);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .as("threads of the servers and of the world's line to them, after closing")
+                .map(Thread::getName).noneMatch(name -> name.startsWith("simulator-server-")
+                        || name.startsWith("remote-simulator-client-") || name.startsWith("container-remote-")));
+    }
+
+    @Test
+    void aServerThatGoesAwayMidRunIsACrashOfItsSimulatorsAndTheirPassivesArePromoted() {
+        try (World local = localWorld(); World remote = remoteWorld()) {
+            advanceTogether(remote, local, 6);
+            SimulatorServer leaving = servers.get(1);
+            Set<String> gone = Set.copyOf(leaving.simulators());
+            long held = remote.status().areas().stream().filter(roles -> gone.contains(roles.active())).count();
+            assertThat(held).as("the leaving server's simulators are active for some areas").isPositive();
+
+            // The server closes while the next tick runs.
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(leaving::close);
+            advanceTogether(remote, local, 20);
+            closed.join();
+
+            WorldStatus status = remote.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.ticksLost()).isZero();
+            assertThat(status.areas()).noneMatch(roles -> gone.contains(roles.active())
+                    || roles.passives().stream().anyMatch(gone::contains));
+            assertThat(status.areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+        }
+    }
+
+    @Test
+    void aGracefulStopOfARemoteSimulatorHandsItsAreasToThePassives() {
+        try (World local = localWorld(); World remote = remoteWorld()) {
+            advanceTogether(remote, local, 5);
+            String leaving = remote.status().areas().stream().filter(roles -> roles.set().equals("physics"))
+                    .map(WorldStatus.AreaRoles::active).findFirst().orElseThrow();
+            long held = remote.status().areas().stream().filter(roles -> roles.active().equals(leaving)).count();
+
+            cluster.stop(leaving);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (remote.status().areas().stream().anyMatch(roles -> roles.active().equals(leaving)
+                    || roles.passives().contains(leaving))) {
+                assertThat(System.nanoTime()).as("%s handed over within %s", leaving, WAIT).isLessThan(deadline);
+                advanceTogether(remote, local, remote.tick() + 1);
+            }
+            advanceTogether(remote, local, remote.tick() + 5);
+
+            WorldStatus status = remote.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.migrations()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(servers).noneMatch(server ->
+                    server.simulators().contains(leaving)));
+        }
+    }
+
+    @Test
+    void aSimulatorNoServerCanRunIsRefusedWithTheReasonOfEach() {
+        List<String> addresses = new ArrayList<>(startServers().subList(0, 1));
+        addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":1");
+        WorldConfig withTags = config().withComponentSets(Map.of("physics", new WorldConfig.SetConfig(1),
+                "tag", new WorldConfig.SetConfig(1)));
+        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, withTags, clock, WAIT, "refused")) {
+            assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no simulator server took simulator refused-tag-x1 of component set 'tag'")
+                    .hasMessageContaining(addresses.get(0) + ": INVALID_ARGUMENT: this simulator server cannot "
+                            + "simulate component set 'tag'")
+                    .hasMessageContaining(addresses.get(1) + ": UNAVAILABLE");
+        }
+        assertThat(servers.get(0).simulators()).isEmpty();
+    }
+}
