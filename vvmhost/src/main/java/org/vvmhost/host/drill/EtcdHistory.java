@@ -43,13 +43,13 @@ final class EtcdHistory {
     /**
      * What one replica's log claims: its term's fencing token, the ticks of the views it says it saved, how many
      * saves it says failed for another reason than fencing (their chunks may be in etcd without a manifest switch),
-     * and the ticks of the views whose write it gave up as its term ended (etcd may have taken them).
+     * and the ticks of the views whose write it did not see confirmed (etcd may have taken them).
      */
-    record Claim(String replica, FencingToken token, Set<Long> savedTicks, long failedSaves, Set<Long> abandonedTicks,
+    record Claim(String replica, FencingToken token, Set<Long> savedTicks, long failedSaves, Set<Long> unconfirmedTicks,
             boolean killed) {
         Claim {
             savedTicks = Set.copyOf(savedTicks);
-            abandonedTicks = Set.copyOf(abandonedTicks);
+            unconfirmedTicks = Set.copyOf(unconfirmedTicks);
         }
     }
 
@@ -245,9 +245,9 @@ final class EtcdHistory {
                     + " (tokens " + claimants.stream().map(Claim::token).toList() + ") while token " + leader
                     + " led");
         } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token()))
-                && claim.abandonedTicks().contains(tick))) {
-            // etcd took the write before the leader's key went, but its reply came after the leader's renew deadline.
-            verdict = "by the leader (it gave the write up as its term ended)";
+                && claim.unconfirmedTicks().contains(tick))) {
+            // etcd took the write while the leader's key stood, but the leader never had its reply.
+            verdict = "by the leader (unconfirmed to it)";
         } else if (claims.stream().anyMatch(claim -> leaderToken.equals(Optional.of(claim.token()))
                 && claim.killed())) {
             // The leader was killed after etcd took the write and before it logged it.

@@ -671,7 +671,7 @@ final class LocalDrill {
                 term.saves().forEach(save -> saved.add(save.tick()));
                 boolean killedInTerm = replica.killedAt != null && i == terms.size() - 1;
                 claims.add(new EtcdHistory.Claim(replica.name, term.token(), saved, term.failedSaves(),
-                        term.abandonedSaves(), killedInTerm));
+                        term.unconfirmedSaves(), killedInTerm));
             }
         }
         return claims;

@@ -32,8 +32,8 @@ final class ReplicaLog {
     private static final Pattern STARTED = Pattern.compile("world simulation started at tick (\\d+)");
     private static final Pattern STOPPED = Pattern.compile("world simulation stopped at tick (\\d+)");
     private static final Pattern SERVICE_STOPPED = Pattern.compile(" - service \\S+ stopped$");
-    private static final Pattern ABANDONED_SAVE =
-            Pattern.compile("leadership was lost while the world view of tick (\\d+) was being written");
+    private static final Pattern UNCONFIRMED_SAVE = Pattern.compile("leadership was lost while the world view of tick "
+            + "(\\d+) was being written|the world view of tick (\\d+) was not confirmed");
     /** logback's {@code %d{ISO8601}}, in the local time zone that the replicas share with the drill on one machine. */
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
@@ -89,15 +89,16 @@ final class ReplicaLog {
         }
 
         /**
-         * The ticks of the views whose write it gave up as its term ended: etcd may have taken them while it still
-         * held the term's key.
+         * The ticks of the views whose write it did not see confirmed (given up as its term ended, or failed with no
+         * answer from etcd): etcd may have taken them while the term's key stood.
          */
-        Set<Long> abandonedSaves() {
+        Set<Long> unconfirmedSaves() {
             Set<Long> ticks = new HashSet<>();
             for (Line line : lines) {
-                Matcher abandoned = ABANDONED_SAVE.matcher(line.text());
-                if (abandoned.find()) {
-                    ticks.add(Long.parseLong(abandoned.group(1)));
+                Matcher unconfirmed = UNCONFIRMED_SAVE.matcher(line.text());
+                if (unconfirmed.find()) {
+                    ticks.add(Long.parseLong(unconfirmed.group(1) != null ? unconfirmed.group(1)
+                            : unconfirmed.group(2)));
                 }
             }
             return ticks;
@@ -289,7 +290,7 @@ final class ReplicaLog {
                             millis.find() ? Long.parseLong(millis.group(1)) : 0, text.contains("final backup: "),
                             line.at()));
                 }
-            } else if (text.contains("was not saved; the previous one stands")) {
+            } else if (text.contains(" was not confirmed, so etcd holds it or the previous one")) {
                 failedSaves++;
             }
             Matcher tick = WORLD_TICK.matcher(text);

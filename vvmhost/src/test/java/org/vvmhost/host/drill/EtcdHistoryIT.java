@@ -48,7 +48,7 @@ class EtcdHistoryIT {
     }
 
     @Test
-    void aViewTheLeaderGaveUpAsItsTermEndedIsItsOwnIfEtcdTookItWhileItLed() throws Exception {
+    void aViewUnconfirmedToTheLeaderIsItsOwnIfEtcdTookItWhileItLed() throws Exception {
         String election = "audit-abandoned";
         long a = leadsAndSaves(election, "a", 1, 20);
         // etcd takes A's view of tick 30, but A, past its renew deadline, gave it up before the reply came.
@@ -62,7 +62,7 @@ class EtcdHistoryIT {
 
         assertThat(audit.problems()).isEmpty();
         assertThat(audit.manifestWrites()).extracting(EtcdHistory.ManifestWrite::verdict)
-                .containsExactly("by the leader", "by the leader (it gave the write up as its term ended)");
+                .containsExactly("by the leader", "by the leader (unconfirmed to it)");
         assertThat(unexplained.problems()).as("without the log line, the same write is unexplained")
                 .anySatisfy(problem -> assertThat(problem).contains("a manifest of tick 30 that no replica says it "
                         + "saved"));

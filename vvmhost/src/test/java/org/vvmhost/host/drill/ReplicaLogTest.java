@@ -112,15 +112,22 @@ class ReplicaLogTest {
     }
 
     @Test
-    void aViewGivenUpAsTheTermEndedIsNamedByItsTick() {
+    void aViewWhoseWriteWasNotConfirmedIsNamedByItsTick() {
         List<ReplicaLog.Line> lines = new ArrayList<>(lines());
-        assertThat(ReplicaLog.of(lines).terms().get(0).abandonedSaves()).isEmpty();
+        assertThat(ReplicaLog.of(lines).terms().get(0).unconfirmedSaves()).isEmpty();
         lines.add(ReplicaLog.Line.of("2030-01-02 03:04:09,010 WARN  [world-backup] o.v.s.w.s.PacedWorldSimulation - "
                 + "leadership was lost while the world view of tick 1430 was being written: given up, its outcome "
                 + "unknown; the successor restores it if etcd took it before the term ended there, else the last "
                 + "saved one (tick 1420)", ARRIVED, ZoneOffset.UTC));
 
-        assertThat(ReplicaLog.of(lines).terms().get(0).abandonedSaves()).containsExactly(1430L);
+        lines.add(ReplicaLog.Line.of("2030-01-02 03:04:09,020 ERROR [world-backup] o.v.s.w.s.PacedWorldSimulation - "
+                + "the world view of tick 1440 was not confirmed, so etcd holds it or the previous one: the world view "
+                + "of tick 1440 was not saved: chunk 1 of 1 with the manifest switch failed: fenced write: etcd "
+                + "unavailable", ARRIVED, ZoneOffset.UTC));
+
+        ReplicaLog.TermLog term = ReplicaLog.of(lines).terms().get(0);
+        assertThat(term.unconfirmedSaves()).containsExactlyInAnyOrder(1430L, 1440L);
+        assertThat(term.failedSaves()).isEqualTo(1);
     }
 
     @Test

@@ -604,8 +604,9 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                     context.reportFailure(failure);
                 }
             } else {
-                LOG.error("the world view of tick {} was not saved; the previous one stands: {}", view.tick(),
-                        failure.getMessage());
+                // A write etcd did not answer may still have been taken: either view may be the newest now.
+                LOG.error("the world view of tick {} was not confirmed, so etcd holds it or the previous one: {}",
+                        view.tick(), failure.getMessage());
             }
             if (isFinal) {
                 throw failure;
