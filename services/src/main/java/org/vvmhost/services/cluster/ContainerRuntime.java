@@ -66,7 +66,8 @@ final class ContainerRuntime {
         this.gracePeriod = gracePeriod;
         this.listener = listener;
         this.mailbox = mailbox;
-        this.context = new Context(messaging, new SplittableRandom(seed ^ container.name().hashCode()));
+        this.context = new Context(container, clock, messaging,
+                new SplittableRandom(seed ^ container.name().hashCode()));
     }
 
     String name() {
@@ -84,17 +85,8 @@ final class ContainerRuntime {
     /** Runs the function's start on the worker; RUNNING is reported once it returns. */
     void start() {
         executor.execute(() -> {
-            try {
-                function.start(context);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                end(ContainerStatus.Phase.FAILED, "Interrupted while starting");
-                return;
-            } catch (Exception | LinkageError | AssertionError e) {
-                end(ContainerStatus.Phase.FAILED, "StartError: " + e);
-                return;
-            }
-            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+            if (runHook(function::start, "while starting", "StartError")
+                    && state.compareAndSet(State.STARTING, State.RUNNING)) {
                 listener.onRunning(this);
             }
         });
@@ -263,17 +255,28 @@ final class ContainerRuntime {
     }
 
     private void runStopHook() {
+        if (runHook(function::stop, "in the stop hook", "StopHookError")) {
+            end(ContainerStatus.Phase.TERMINATED, "Stopped");
+        }
+    }
+
+    /** A lifecycle hook of the function: its start or its stop. */
+    private interface Hook {
+        void run(ContainerContext context) throws Exception;
+    }
+
+    /** Runs {@code hook} on the worker; if it throws, ends the container FAILED and returns false. */
+    private boolean runHook(Hook hook, String interruptedWhen, String errorKind) {
         try {
-            function.stop(context);
+            hook.run(context);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            end(ContainerStatus.Phase.FAILED, "Interrupted in the stop hook");
-            return;
+            end(ContainerStatus.Phase.FAILED, "Interrupted " + interruptedWhen);
         } catch (Exception | LinkageError | AssertionError e) {
-            end(ContainerStatus.Phase.FAILED, "StopHookError: " + e);
-            return;
+            end(ContainerStatus.Phase.FAILED, errorKind + ": " + e);
         }
-        end(ContainerStatus.Phase.TERMINATED, "Stopped");
+        return false;
     }
 
     /** Runs on the worker. */
@@ -305,38 +308,13 @@ final class ContainerRuntime {
         };
     }
 
-    private final class Context implements ContainerContext {
-        private final Messaging messaging;
-        private final RandomGenerator random;
-
-        Context(Messaging messaging, RandomGenerator random) {
-            this.messaging = messaging;
-            this.random = random;
-        }
+    /** What the function sees of this worker. */
+    private record Context(Container container, Clock clock, Messaging cluster, RandomGenerator random)
+            implements ContainerContext {
 
         @Override
         public String name() {
             return container.name();
-        }
-
-        @Override
-        public Container container() {
-            return container;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public Messaging cluster() {
-            return messaging;
-        }
-
-        @Override
-        public RandomGenerator random() {
-            return random;
         }
     }
 }
