@@ -38,10 +38,8 @@ final class ContainerRuntime {
         void onExit(ContainerRuntime runtime, ContainerStatus.Phase phase, String reason);
     }
 
-    private final Container container;
     private final ContainerFunction function;
     private final SerialExecutor executor;
-    private final Clock clock;
     private final Duration gracePeriod;
     private final ExitListener listener;
     private final Mailbox mailbox;
@@ -59,10 +57,8 @@ final class ContainerRuntime {
 
     ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Mailbox mailbox,
                      Clock clock, Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
-        this.container = container;
         this.function = function;
         this.executor = executor;
-        this.clock = clock;
         this.gracePeriod = gracePeriod;
         this.listener = listener;
         this.mailbox = mailbox;
@@ -71,11 +67,11 @@ final class ContainerRuntime {
     }
 
     String name() {
-        return container.name();
+        return context.name();
     }
 
     ContainerSpec spec() {
-        return container.spec();
+        return context.container().spec();
     }
 
     State state() {
@@ -117,7 +113,7 @@ final class ContainerRuntime {
                 && !state.compareAndSet(State.STARTING, State.STOPPING)) {
             return;
         }
-        clock.schedule(gracePeriod, () -> {
+        context.clock().schedule(gracePeriod, () -> {
             if (state.get() != State.ENDED) {
                 kill("GracePeriodExpired: not stopped within " + gracePeriod.toMillis() + " ms");
             }
