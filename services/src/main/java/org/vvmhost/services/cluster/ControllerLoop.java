@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.time.Clock;
 
 /**
@@ -100,9 +101,7 @@ final class ControllerLoop {
     void close(Duration timeout) {
         closed = true;
         Clock.Scheduled pending = resync;
-        if (pending != null) {
-            pending.cancel();
-        }
+        Timers.cancel(pending);
         executor.shutdown();
         if (!executor.awaitTermination(timeout)) {
             executor.shutdownNow();
