@@ -14,7 +14,6 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vvmhost.time.Clock;
 
 /**
  * Starts and stops container workers so that each stored container has one (unless it has ended for good), and

@@ -97,7 +97,7 @@ final class ControllerLoop {
         });
     }
 
-    /** Stops the resync and the executor, and joins its thread. */
+    /** Stops the resync and the executor, and joins its thread. Idempotent. */
     void close(Duration timeout) {
         closed = true;
         Clock.Scheduled pending = resync;

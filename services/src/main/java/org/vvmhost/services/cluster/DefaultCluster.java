@@ -304,8 +304,9 @@ final class DefaultCluster implements Cluster {
             return;
         }
         watch.close();
+        // The containers' first: it stops the workers, then its loop (closing that loop again below does nothing).
         containers.close();
-        for (ControllerLoop controller : controllers.subList(1, controllers.size())) {
+        for (ControllerLoop controller : controllers) {
             controller.close(CONTROLLER_JOIN);
         }
     }
