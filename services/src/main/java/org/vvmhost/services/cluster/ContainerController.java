@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vvmhost.time.Clock;
 
 /**
  * Starts and stops container workers so that each stored container has one (unless it has ended for good), and
@@ -22,7 +22,7 @@ import org.vvmhost.time.Clock;
  * <p>The map of workers is touched only on this controller's executor. Edges (what services route to) are shared
  * with the cluster and are created with the first worker of a container and removed with the container.
  */
-final class ContainerController implements ContainerRuntime.ExitListener {
+final class ContainerController implements Reconciler, ContainerRuntime.ExitListener {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerController.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
@@ -49,18 +49,24 @@ final class ContainerController implements ContainerRuntime.ExitListener {
         this.workerExecutors = workerExecutors;
         this.messaging = messaging;
         this.edges = edges;
-        this.loop = new ControllerLoop("container-controller", executor, options.clock(), options.resyncPeriod(),
-                this::reconcile, this::allKeys);
+        this.loop = new ControllerLoop("container-controller", executor, options, this);
     }
 
-    void start() {
-        loop.start();
+    /** The loop that runs this controller: started and fed by the cluster, closed by {@link #close}. */
+    ControllerLoop loop() {
+        return loop;
     }
 
-    void onEvent(WatchEvent event) {
+    @Override
+    public void keysOf(WatchEvent event, Consumer<String> queue) {
         if (event.resource() instanceof Container container) {
-            loop.enqueue(container.name());
+            queue.accept(container.name());
         }
+    }
+
+    @Override
+    public Iterable<String> allKeys() {
+        return Reconciler.withStored(workers.keySet(), store, Container.class);
     }
 
     /** Graceful stop of the current worker; its restart policy applies afterwards. */
@@ -87,15 +93,8 @@ final class ContainerController implements ContainerRuntime.ExitListener {
         });
     }
 
-    private Iterable<String> allKeys() {
-        Set<String> keys = new HashSet<>(workers.keySet());
-        for (Container container : store.list(Container.class)) {
-            keys.add(container.name());
-        }
-        return keys;
-    }
-
-    private void reconcile(String name) {
+    @Override
+    public void reconcile(String name) {
         Optional<Container> stored = store.get(Container.class, name);
         ContainerRuntime worker = workers.get(name);
         if (stored.isEmpty()) {

@@ -38,10 +38,8 @@ final class ContainerRuntime {
         void onExit(ContainerRuntime runtime, ContainerStatus.Phase phase, String reason);
     }
 
-    private final Container container;
     private final ContainerFunction function;
     private final SerialExecutor executor;
-    private final Clock clock;
     private final Duration gracePeriod;
     private final ExitListener listener;
     private final Mailbox mailbox;
@@ -59,22 +57,21 @@ final class ContainerRuntime {
 
     ContainerRuntime(Container container, ContainerFunction function, SerialExecutor executor, Mailbox mailbox,
                      Clock clock, Duration gracePeriod, Messaging messaging, long seed, ExitListener listener) {
-        this.container = container;
         this.function = function;
         this.executor = executor;
-        this.clock = clock;
         this.gracePeriod = gracePeriod;
         this.listener = listener;
         this.mailbox = mailbox;
-        this.context = new Context(messaging, new SplittableRandom(seed ^ container.name().hashCode()));
+        this.context = new Context(container, clock, messaging,
+                new SplittableRandom(seed ^ container.name().hashCode()));
     }
 
     String name() {
-        return container.name();
+        return context.name();
     }
 
     ContainerSpec spec() {
-        return container.spec();
+        return context.container().spec();
     }
 
     State state() {
@@ -84,17 +81,8 @@ final class ContainerRuntime {
     /** Runs the function's start on the worker; RUNNING is reported once it returns. */
     void start() {
         executor.execute(() -> {
-            try {
-                function.start(context);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                end(ContainerStatus.Phase.FAILED, "Interrupted while starting");
-                return;
-            } catch (Exception | LinkageError | AssertionError e) {
-                end(ContainerStatus.Phase.FAILED, "StartError: " + e);
-                return;
-            }
-            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+            if (runHook(function::start, "while starting", "StartError")
+                    && state.compareAndSet(State.STARTING, State.RUNNING)) {
                 listener.onRunning(this);
             }
         });
@@ -125,7 +113,7 @@ final class ContainerRuntime {
                 && !state.compareAndSet(State.STARTING, State.STOPPING)) {
             return;
         }
-        clock.schedule(gracePeriod, () -> {
+        context.clock().schedule(gracePeriod, () -> {
             if (state.get() != State.ENDED) {
                 kill("GracePeriodExpired: not stopped within " + gracePeriod.toMillis() + " ms");
             }
@@ -263,17 +251,28 @@ final class ContainerRuntime {
     }
 
     private void runStopHook() {
+        if (runHook(function::stop, "in the stop hook", "StopHookError")) {
+            end(ContainerStatus.Phase.TERMINATED, "Stopped");
+        }
+    }
+
+    /** A lifecycle hook of the function: its start or its stop. */
+    private interface Hook {
+        void run(ContainerContext context) throws Exception;
+    }
+
+    /** Runs {@code hook} on the worker; if it throws, ends the container FAILED and returns false. */
+    private boolean runHook(Hook hook, String interruptedWhen, String errorKind) {
         try {
-            function.stop(context);
+            hook.run(context);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            end(ContainerStatus.Phase.FAILED, "Interrupted in the stop hook");
-            return;
+            end(ContainerStatus.Phase.FAILED, "Interrupted " + interruptedWhen);
         } catch (Exception | LinkageError | AssertionError e) {
-            end(ContainerStatus.Phase.FAILED, "StopHookError: " + e);
-            return;
+            end(ContainerStatus.Phase.FAILED, errorKind + ": " + e);
         }
-        end(ContainerStatus.Phase.TERMINATED, "Stopped");
+        return false;
     }
 
     /** Runs on the worker. */
@@ -305,38 +304,13 @@ final class ContainerRuntime {
         };
     }
 
-    private final class Context implements ContainerContext {
-        private final Messaging messaging;
-        private final RandomGenerator random;
-
-        Context(Messaging messaging, RandomGenerator random) {
-            this.messaging = messaging;
-            this.random = random;
-        }
+    /** What the function sees of this worker. */
+    private record Context(Container container, Clock clock, Messaging cluster, RandomGenerator random)
+            implements ContainerContext {
 
         @Override
         public String name() {
             return container.name();
-        }
-
-        @Override
-        public Container container() {
-            return container;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public Messaging cluster() {
-            return messaging;
-        }
-
-        @Override
-        public RandomGenerator random() {
-            return random;
         }
     }
 }

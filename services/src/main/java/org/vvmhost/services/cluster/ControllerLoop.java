@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.time.Clock;
 
 /**
@@ -23,24 +22,26 @@ final class ControllerLoop {
     private final SerialExecutor executor;
     private final Clock clock;
     private final Duration resyncPeriod;
-    private final Consumer<String> reconcile;
-    private final Supplier<? extends Iterable<String>> allKeys;
+    private final Reconciler reconciler;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private volatile Clock.Scheduled resync;
     private volatile boolean closed;
 
-    ControllerLoop(String name, SerialExecutor executor, Clock clock, Duration resyncPeriod,
-                   Consumer<String> reconcile, Supplier<? extends Iterable<String>> allKeys) {
+    ControllerLoop(String name, SerialExecutor executor, ClusterOptions options, Reconciler reconciler) {
         this.name = name;
         this.executor = executor;
-        this.clock = clock;
-        this.resyncPeriod = resyncPeriod;
-        this.reconcile = reconcile;
-        this.allKeys = allKeys;
+        this.clock = options.clock();
+        this.resyncPeriod = options.resyncPeriod();
+        this.reconciler = reconciler;
     }
 
     void start() {
         armResync();
+    }
+
+    /** Queues the keys {@code event} concerns. */
+    void onEvent(WatchEvent event) {
+        reconciler.keysOf(event, this::enqueue);
     }
 
     /** Queues {@code key} unless it is already queued. */
@@ -55,7 +56,7 @@ final class ControllerLoop {
                     return;
                 }
                 try {
-                    reconcile.accept(key);
+                    reconciler.reconcile(key);
                 } catch (ClusterException e) {
                     // A lost race (conflict, vanished resource): the next event or resync reconciles again.
                     log.debug("{}: reconcile of '{}' will be retried: {}", name, key, e.getMessage());
@@ -81,7 +82,7 @@ final class ControllerLoop {
     }
 
     void resyncNow() {
-        for (String key : allKeys.get()) {
+        for (String key : reconciler.allKeys()) {
             enqueue(key);
         }
     }
@@ -96,13 +97,11 @@ final class ControllerLoop {
         });
     }
 
-    /** Stops the resync and the executor, and joins its thread. */
+    /** Stops the resync and the executor, and joins its thread. Idempotent. */
     void close(Duration timeout) {
         closed = true;
         Clock.Scheduled pending = resync;
-        if (pending != null) {
-            pending.cancel();
-        }
+        Timers.cancel(pending);
         executor.shutdown();
         if (!executor.awaitTermination(timeout)) {
             executor.shutdownNow();

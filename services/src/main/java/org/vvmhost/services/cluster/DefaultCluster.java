@@ -29,8 +29,8 @@ final class DefaultCluster implements Cluster {
     private final LongAdder undelivered = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ContainerController containers;
-    private final ReplicaSetController replicaSets;
-    private final ServiceController services;
+    /** The containers', the ReplicaSets' and the services' controllers, in that order. */
+    private final List<ControllerLoop> controllers;
     private final FaultInjection faults = new Faults();
     private Subscription watch;
 
@@ -42,21 +42,21 @@ final class DefaultCluster implements Cluster {
                 : SerialExecutor::threaded;
         containers = new ContainerController(store, functions, options, executors.apply("cluster-container-controller"),
                 executors, this, edges);
-        replicaSets = new ReplicaSetController(store, options, executors.apply("cluster-replicaset-controller"));
-        services = new ServiceController(store, options, executors.apply("cluster-service-controller"), edges, down,
-                endpoints);
+        controllers = List.of(containers.loop(),
+                new ControllerLoop("replicaset-controller", executors.apply("cluster-replicaset-controller"), options,
+                        new ReplicaSetController(store, options)),
+                new ControllerLoop("service-controller", executors.apply("cluster-service-controller"), options,
+                        new ServiceController(store, options, edges, down, endpoints)));
     }
 
     static Cluster start(ClusterOptions options, FunctionRegistry functions) {
         DefaultCluster cluster = new DefaultCluster(options, functions);
         cluster.watch = cluster.store.watch(true, event -> {
-            cluster.containers.onEvent(event);
-            cluster.replicaSets.onEvent(event);
-            cluster.services.onEvent(event);
+            for (ControllerLoop controller : cluster.controllers) {
+                controller.onEvent(event);
+            }
         });
-        cluster.containers.start();
-        cluster.replicaSets.start();
-        cluster.services.start();
+        cluster.controllers.forEach(ControllerLoop::start);
         return cluster;
     }
 
@@ -304,9 +304,11 @@ final class DefaultCluster implements Cluster {
             return;
         }
         watch.close();
+        // The containers' first: it stops the workers, then its loop (closing that loop again below does nothing).
         containers.close();
-        replicaSets.close(CONTROLLER_JOIN);
-        services.close(CONTROLLER_JOIN);
+        for (ControllerLoop controller : controllers) {
+            controller.close(CONTROLLER_JOIN);
+        }
     }
 
     /** The cluster's network faults: a view of its edges and services. */

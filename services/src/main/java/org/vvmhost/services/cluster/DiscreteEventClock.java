@@ -74,50 +74,45 @@ final class DiscreteEventClock implements VirtualClock {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
-        siftUp(size++, task);
+        sift(size++, task);
     }
 
     private void removeAt(int slot) {
         heap[slot].slot = -1;
         Task last = heap[--size];
         heap[size] = null;
-        if (slot == size) {
-            return;
-        }
-        siftDown(slot, last);
-        if (heap[slot] == last) {
-            siftUp(slot, last);
+        if (slot != size) {
+            sift(slot, last);
         }
     }
 
-    private void siftUp(int slot, Task task) {
-        while (slot > 0) {
-            int parent = (slot - 1) >>> 1;
-            Task above = heap[parent];
-            if (!task.before(above)) {
-                break;
+    /**
+     * Puts {@code task}, which belongs in {@code slot} of an otherwise ordered heap, where it belongs: up while it
+     * comes before its parent, else down while a child comes before it (only one of the two can apply).
+     */
+    private void sift(int slot, Task task) {
+        if (slot > 0 && task.before(heap[(slot - 1) >>> 1])) {
+            do {
+                int parent = (slot - 1) >>> 1;
+                place(slot, heap[parent]);
+                slot = parent;
+            } while (slot > 0 && task.before(heap[(slot - 1) >>> 1]));
+        } else {
+            int half = size >>> 1;
+            while (slot < half) {
+                int child = 2 * slot + 1;
+                Task smaller = heap[child];
+                int right = child + 1;
+                if (right < size && heap[right].before(smaller)) {
+                    child = right;
+                    smaller = heap[right];
+                }
+                if (!smaller.before(task)) {
+                    break;
+                }
+                place(slot, smaller);
+                slot = child;
             }
-            place(slot, above);
-            slot = parent;
-        }
-        place(slot, task);
-    }
-
-    private void siftDown(int slot, Task task) {
-        int half = size >>> 1;
-        while (slot < half) {
-            int child = 2 * slot + 1;
-            Task smaller = heap[child];
-            int right = child + 1;
-            if (right < size && heap[right].before(smaller)) {
-                child = right;
-                smaller = heap[right];
-            }
-            if (!smaller.before(task)) {
-                break;
-            }
-            place(slot, smaller);
-            slot = child;
         }
         place(slot, task);
     }

@@ -38,31 +38,17 @@ final class InMemoryResourceStore implements ResourceStore {
 
     @Override
     public <R extends Resource> R create(R resource) {
-        R stored;
-        writeLock.lock();
-        try {
-            Map<String, Resource> table = byKind.get(resource.kind());
-            if (table.containsKey(resource.name())) {
+        return put(resource, WatchEvent.Type.ADDED, current -> {
+            if (current != null) {
                 throw new AlreadyExistsException(
                         resource.kind().manifestName() + " '" + resource.name() + "' already exists");
             }
-            stored = stamp(resource, ++revision);
-            table.put(stored.name(), stored);
-            publish(new WatchEvent(WatchEvent.Type.ADDED, stored, revision));
-        } finally {
-            writeLock.unlock();
-        }
-        deliver();
-        return stored;
+        });
     }
 
     @Override
     public <R extends Resource> R update(R resource) {
-        R stored;
-        writeLock.lock();
-        try {
-            Map<String, Resource> table = byKind.get(resource.kind());
-            Resource current = table.get(resource.name());
+        return put(resource, WatchEvent.Type.MODIFIED, current -> {
             if (current == null) {
                 throw new UnknownTargetException(
                         resource.kind().manifestName() + " '" + resource.name() + "' does not exist");
@@ -70,9 +56,22 @@ final class InMemoryResourceStore implements ResourceStore {
             if (current.resourceVersion() != resource.resourceVersion()) {
                 throw conflict(resource.kind(), resource.name(), resource.resourceVersion(), current.resourceVersion());
             }
+        });
+    }
+
+    /**
+     * Stores {@code resource} at the next revision once {@code check} accepted what is stored under its name (null
+     * if nothing), and tells the watchers.
+     */
+    private <R extends Resource> R put(R resource, WatchEvent.Type type, Consumer<Resource> check) {
+        R stored;
+        writeLock.lock();
+        try {
+            Map<String, Resource> table = byKind.get(resource.kind());
+            check.accept(table.get(resource.name()));
             stored = stamp(resource, ++revision);
             table.put(stored.name(), stored);
-            publish(new WatchEvent(WatchEvent.Type.MODIFIED, stored, revision));
+            publish(new WatchEvent(type, stored, revision));
         } finally {
             writeLock.unlock();
         }

@@ -1,5 +1,8 @@
 package org.vvmhost.services.cluster;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -17,5 +20,15 @@ public class InvalidInputException extends ClusterException {
 
     public List<String> problems() {
         return problems;
+    }
+
+    /** The text of {@code file}, the document called {@code what} in messages; a file that cannot be read is invalid. */
+    public static String readText(Path file, String what) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidInputException(what,
+                    List.of("cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
+        }
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,14 +49,8 @@ public final class Manifests {
     }
 
     public static List<Resource> read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new InvalidInputException("manifest file " + file,
-                    List.of("cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
-        }
-        return parse(text, "manifest file " + file);
+        String what = "manifest file " + file;
+        return parse(InvalidInputException.readText(file, what), what);
     }
 
     public static List<Resource> parse(String yaml) {

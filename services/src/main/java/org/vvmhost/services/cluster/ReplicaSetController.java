@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Keeps each ReplicaSet's live containers at {@code replicas}. Ownership is by the container's {@code owner} field,
@@ -14,48 +15,36 @@ import java.util.SplittableRandom;
  * will not restart it) is deleted and replaced; extra replicas are deleted, not-ready ones and then the newest
  * names first. Deleting a ReplicaSet deletes its containers.
  */
-final class ReplicaSetController {
+final class ReplicaSetController implements Reconciler {
 
     private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final int SUFFIX_LENGTH = 5;
 
     private final ResourceStore store;
-    private final ControllerLoop loop;
     private final SplittableRandom random;
     private final Set<String> known = new HashSet<>();
 
-    ReplicaSetController(ResourceStore store, ClusterOptions options, SerialExecutor executor) {
+    ReplicaSetController(ResourceStore store, ClusterOptions options) {
         this.store = store;
         this.random = new SplittableRandom(options.seed() ^ 0x5eed5e7L);
-        this.loop = new ControllerLoop("replicaset-controller", executor, options.clock(), options.resyncPeriod(),
-                this::reconcile, this::allKeys);
     }
 
-    void start() {
-        loop.start();
-    }
-
-    void onEvent(WatchEvent event) {
+    @Override
+    public void keysOf(WatchEvent event, Consumer<String> queue) {
         if (event.resource() instanceof ReplicaSet replicaSet) {
-            loop.enqueue(replicaSet.name());
+            queue.accept(replicaSet.name());
         } else if (event.resource() instanceof Container container && !container.owner().isEmpty()) {
-            loop.enqueue(container.owner());
+            queue.accept(container.owner());
         }
     }
 
-    void close(java.time.Duration timeout) {
-        loop.close(timeout);
+    @Override
+    public Iterable<String> allKeys() {
+        return Reconciler.withStored(known, store, ReplicaSet.class);
     }
 
-    private Iterable<String> allKeys() {
-        Set<String> keys = new HashSet<>(known);
-        for (ReplicaSet replicaSet : store.list(ReplicaSet.class)) {
-            keys.add(replicaSet.name());
-        }
-        return keys;
-    }
-
-    private void reconcile(String name) {
+    @Override
+    public void reconcile(String name) {
         List<Container> owned = new ArrayList<>();
         for (Container container : store.list(Container.class)) {
             if (container.owner().equals(name)) {

@@ -1,67 +1,52 @@
 package org.vvmhost.services.cluster;
 
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Validates each service's selector and keeps its members: the ready containers whose labels match. Any container
  * change may change any service's members, so it queues every service (there are few).
  */
-final class ServiceController {
+final class ServiceController implements Reconciler {
 
     private final ResourceStore store;
-    private final ClusterOptions options;
+    private final long seed;
     private final Map<String, Edge> edges;
     private final Set<String> down;
     private final ConcurrentHashMap<String, ServiceEndpoints> endpoints;
-    private final ControllerLoop loop;
 
-    ServiceController(ResourceStore store, ClusterOptions options, SerialExecutor executor, Map<String, Edge> edges,
-                      Set<String> down, ConcurrentHashMap<String, ServiceEndpoints> endpoints) {
+    ServiceController(ResourceStore store, ClusterOptions options, Map<String, Edge> edges, Set<String> down,
+                      ConcurrentHashMap<String, ServiceEndpoints> endpoints) {
         this.store = store;
-        this.options = options;
+        this.seed = options.seed();
         this.edges = edges;
         this.down = down;
         this.endpoints = endpoints;
-        this.loop = new ControllerLoop("service-controller", executor, options.clock(), options.resyncPeriod(),
-                this::reconcile, this::allKeys);
     }
 
-    void start() {
-        loop.start();
-    }
-
-    void onEvent(WatchEvent event) {
+    @Override
+    public void keysOf(WatchEvent event, Consumer<String> queue) {
         if (event.resource() instanceof ClusterService service) {
-            loop.enqueue(service.name());
+            queue.accept(service.name());
         } else if (event.resource() instanceof Container) {
-            for (String service : endpoints.keySet()) {
-                loop.enqueue(service);
-            }
+            endpoints.keySet().forEach(queue);
             for (ClusterService service : store.list(ClusterService.class)) {
-                loop.enqueue(service.name());
+                queue.accept(service.name());
             }
         }
     }
 
-    void close(Duration timeout) {
-        loop.close(timeout);
+    @Override
+    public Iterable<String> allKeys() {
+        return Reconciler.withStored(endpoints.keySet(), store, ClusterService.class);
     }
 
-    private Iterable<String> allKeys() {
-        Set<String> keys = new HashSet<>(endpoints.keySet());
-        for (ClusterService service : store.list(ClusterService.class)) {
-            keys.add(service.name());
-        }
-        return keys;
-    }
-
-    private void reconcile(String name) {
+    @Override
+    public void reconcile(String name) {
         Optional<ClusterService> stored = store.get(ClusterService.class, name);
         if (stored.isEmpty()) {
             endpoints.remove(name);
@@ -69,8 +54,8 @@ final class ServiceController {
         }
         ClusterService service = stored.get();
         ServiceEndpoints current = endpoints.computeIfAbsent(name,
-                n -> new ServiceEndpoints(n, service.balancer(), options.seed(), down));
-        current.balancer(service.balancer(), options.seed());
+                n -> new ServiceEndpoints(n, service.balancer(), seed, down));
+        current.balancer(service.balancer(), seed);
         Optional<String> problem = Labels.selectorProblem(service.selector());
         if (problem.isPresent()) {
             current.problem("spec.selector " + problem.get());

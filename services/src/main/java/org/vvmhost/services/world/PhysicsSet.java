@@ -87,22 +87,8 @@ public final class PhysicsSet extends BuiltInSet {
         float[] vy = columns.floats(VY);
         int size = columns.size();
         for (int i = 0; i < size; i++) {
-            float nx = x[i] + vx[i];
-            float ny = y[i] + vy[i];
-            if (nx < 0) {
-                nx = -nx;
-                vx[i] = -vx[i];
-            } else if (nx > width) {
-                nx = width + width - nx;
-                vx[i] = -vx[i];
-            }
-            if (ny < 0) {
-                ny = -ny;
-                vy[i] = -vy[i];
-            } else if (ny > height) {
-                ny = height + height - ny;
-                vy[i] = -vy[i];
-            }
+            float nx = bounce(x[i] + vx[i], vx, i, width);
+            float ny = bounce(y[i] + vy[i], vy, i, height);
             x[i] = nx;
             y[i] = ny;
             if (nx < minX || nx >= maxX || ny < minY || ny >= maxY) {
@@ -112,5 +98,21 @@ public final class PhysicsSet extends BuiltInSet {
                 }
             }
         }
+    }
+
+    /**
+     * Position {@code p}, one step along an axis of length {@code limit}, reflected off the edge it crossed, if any;
+     * the velocity {@code v[i]} along that axis turns with it. One step never crosses both edges.
+     */
+    private static float bounce(float p, float[] v, int i, float limit) {
+        if (p < 0) {
+            v[i] = -v[i];
+            return -p;
+        }
+        if (p > limit) {
+            v[i] = -v[i];
+            return limit + limit - p;
+        }
+        return p;
     }
 }

@@ -2,6 +2,7 @@ package org.vvmhost.services.cluster.demo;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.time.Clock;
 
 /**
@@ -50,9 +51,7 @@ final class PoissonArrivals {
             return;
         }
         running = false;
-        if (pending != null) {
-            pending.cancel();
-        }
+        Timers.cancel(pending);
         long bound = Math.min(horizonNanos, clock.nanoTime() - origin);
         while (dueAt <= bound && dueAt < horizonNanos) {
             missed++;

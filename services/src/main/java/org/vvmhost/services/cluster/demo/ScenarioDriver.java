@@ -10,6 +10,7 @@ import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.cluster.ClusterException;
 import org.vvmhost.services.cluster.Container;
 import org.vvmhost.services.cluster.UnknownTargetException;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.time.Clock;
 
 /**
@@ -47,9 +48,7 @@ final class ScenarioDriver {
     void stop() {
         stopped = true;
         Clock.Scheduled current = pending;
-        if (current != null) {
-            current.cancel();
-        }
+        Timers.cancel(current);
     }
 
     /** What was applied so far; call after {@link #stop}. */

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,14 +55,8 @@ public final class Scenarios {
 
     /** Reads a scenario file and validates it against the manifests; {@code horizon} (nullable) overrides. */
     public static Scenario read(Path file, List<Resource> manifests, Duration horizon) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new InvalidInputException("scenario file " + file,
-                    List.of("cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
-        }
-        return parse(text, manifests, horizon, "scenario file " + file);
+        String what = "scenario file " + file;
+        return parse(InvalidInputException.readText(file, what), manifests, horizon, what);
     }
 
     public static Scenario parse(String yaml, List<Resource> manifests, Duration horizon) {

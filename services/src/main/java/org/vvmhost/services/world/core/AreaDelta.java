@@ -26,9 +26,36 @@ public record AreaDelta(String set, int area, long baseTick, long tick, long epo
 
     /** The changed values of a float column: {@code values[i]} goes to row {@code rows[i]}; all rows if null. */
     public record FloatChanges(int[] rows, float[] values) {
+
+        /** Writes the values into {@code column}, which the rows fit. */
+        void writeTo(float[] column) {
+            if (!copiedWhole(rows, values, column, values.length)) {
+                for (int i = 0; i < rows.length; i++) {
+                    column[rows[i]] = values[i];
+                }
+            }
+        }
     }
 
     /** The changed values of an int column: {@code values[i]} goes to row {@code rows[i]}; all rows if null. */
     public record IntChanges(int[] rows, int[] values) {
+
+        /** Writes the values into {@code column}, which the rows fit. */
+        void writeTo(int[] column) {
+            if (!copiedWhole(rows, values, column, values.length)) {
+                for (int i = 0; i < rows.length; i++) {
+                    column[rows[i]] = values[i];
+                }
+            }
+        }
+    }
+
+    /** Copies a dense column's {@code values} (an array of {@code length}) over {@code column}; false if sparse. */
+    private static boolean copiedWhole(int[] rows, Object values, Object column, int length) {
+        if (rows != null) {
+            return false;
+        }
+        System.arraycopy(values, 0, column, 0, length);
+        return true;
     }
 }

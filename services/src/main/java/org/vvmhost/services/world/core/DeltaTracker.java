@@ -73,10 +73,12 @@ public final class DeltaTracker {
         for (int c = 0; c < ints.length; c++) {
             ints[c] = changes(live.ints(c), mirror.ints(c), size);
         }
-        long before = this.tick;
+        AreaDelta delta = new AreaDelta(live.set().name(), live.area(), this.tick, tick, epoch, ops, size, floats,
+                ints, checked, checked ? live.contentHash(setIndex) : 0);
+        // The mirror is brought level as a passive is.
+        mirror.applyValues(delta);
         this.tick = tick;
-        return new AreaDelta(live.set().name(), live.area(), before, tick, epoch, ops, size, floats, ints, checked,
-                checked ? live.contentHash(setIndex) : 0);
+        return delta;
     }
 
     /** Stops recording on the live partition. */
@@ -92,17 +94,8 @@ public final class DeltaTracker {
                 changed.add(row);
             }
         }
-        if (changed.size() > limit) {
-            System.arraycopy(now, 0, was, 0, size);
-            return new AreaDelta.FloatChanges(null, Arrays.copyOf(now, size));
-        }
-        int[] rows = changed.toIntArray();
-        float[] values = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            values[i] = now[rows[i]];
-            was[rows[i]] = values[i];
-        }
-        return new AreaDelta.FloatChanges(rows, values);
+        int[] rows = sparseRows(limit);
+        return new AreaDelta.FloatChanges(rows, rows == null ? Arrays.copyOf(now, size) : gather(now, rows));
     }
 
     private AreaDelta.IntChanges changes(int[] now, int[] was, int size) {
@@ -113,16 +106,28 @@ public final class DeltaTracker {
                 changed.add(row);
             }
         }
-        if (changed.size() > limit) {
-            System.arraycopy(now, 0, was, 0, size);
-            return new AreaDelta.IntChanges(null, Arrays.copyOf(now, size));
+        int[] rows = sparseRows(limit);
+        return new AreaDelta.IntChanges(rows, rows == null ? Arrays.copyOf(now, size) : gather(now, rows));
+    }
+
+    /** The rows found changed, or null when there are more than {@code limit} and the column goes dense. */
+    private int[] sparseRows(int limit) {
+        return changed.size() > limit ? null : changed.toIntArray();
+    }
+
+    private static float[] gather(float[] column, int[] rows) {
+        float[] values = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            values[i] = column[rows[i]];
         }
-        int[] rows = changed.toIntArray();
+        return values;
+    }
+
+    private static int[] gather(int[] column, int[] rows) {
         int[] values = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            values[i] = now[rows[i]];
-            was[rows[i]] = values[i];
+            values[i] = column[rows[i]];
         }
-        return new AreaDelta.IntChanges(rows, values);
+        return values;
     }
 }

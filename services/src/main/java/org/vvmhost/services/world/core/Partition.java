@@ -208,38 +208,29 @@ public final class Partition implements Columns {
             throw new IllegalStateException(set.name() + " area " + area + " has " + size + " entities after the "
                     + "delta of tick " + delta.tick() + ", its active " + delta.size());
         }
+        applyValues(delta);
+    }
+
+    /** Writes the changed values of {@code delta} into the columns, whose rows are already the active's. */
+    void applyValues(AreaDelta delta) {
         if (delta.floats().length != floatCount || delta.ints().length != intCount) {
             throw new IllegalStateException("the delta of tick " + delta.tick() + " has other columns than "
                     + set.name());
         }
         for (int c = 0; c < floatCount; c++) {
             AreaDelta.FloatChanges column = delta.floats()[c];
-            float[] values = column.values();
-            int[] rows = requireFits(column.rows(), values.length, delta);
-            if (rows == null) {
-                System.arraycopy(values, 0, floats[c], 0, size);
-            } else {
-                for (int i = 0; i < rows.length; i++) {
-                    floats[c][rows[i]] = values[i];
-                }
-            }
+            requireFits(column.rows(), column.values().length, delta);
+            column.writeTo(floats[c]);
         }
         for (int c = 0; c < intCount; c++) {
             AreaDelta.IntChanges column = delta.ints()[c];
-            int[] values = column.values();
-            int[] rows = requireFits(column.rows(), values.length, delta);
-            if (rows == null) {
-                System.arraycopy(values, 0, ints[c], 0, size);
-            } else {
-                for (int i = 0; i < rows.length; i++) {
-                    ints[c][rows[i]] = values[i];
-                }
-            }
+            requireFits(column.rows(), column.values().length, delta);
+            column.writeTo(ints[c]);
         }
     }
 
-    /** Returns {@code rows} (null: every row) once it is clear that they, and {@code values} values, fit the rows. */
-    private int[] requireFits(int[] rows, int values, AreaDelta delta) {
+    /** Checks that {@code rows} (null: every row) and {@code values} values fit the rows. */
+    private void requireFits(int[] rows, int values, AreaDelta delta) {
         boolean fits = rows == null ? values == size : rows.length == values;
         for (int i = 0; fits && rows != null && i < rows.length; i++) {
             fits = rows[i] >= 0 && rows[i] < size;
@@ -248,7 +239,6 @@ public final class Partition implements Columns {
             throw new IllegalStateException("a column of the delta of tick " + delta.tick() + " does not fit the "
                     + size + " rows of " + set.name() + " area " + area);
         }
-        return rows;
     }
 
     /** Copies {@code id}'s components into {@code into}, then removes it. */

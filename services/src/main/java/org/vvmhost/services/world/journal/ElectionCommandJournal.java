@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -16,23 +15,10 @@ import org.vvmhost.time.Clock;
 
 /**
  * {@link CommandJournal} in the election's data; values are read one key each, all requests in flight at once, and
- * every wait is bounded on the clock.
+ * every wait is bounded on the clock ({@code timeout} each). Holds no state of its own.
  */
-final class ElectionCommandJournal implements CommandJournal {
-
-    private final DataStore data;
-    private final Term term;
-    private final JournalCodec codec;
-    private final Duration timeout;
-    private final Clock clock;
-
-    ElectionCommandJournal(DataStore data, Term term, JournalCodec codec, Duration timeout, Clock clock) {
-        this.data = data;
-        this.term = term;
-        this.codec = codec;
-        this.timeout = timeout;
-        this.clock = clock;
-    }
+record ElectionCommandJournal(DataStore data, Term term, JournalCodec codec, Duration timeout, Clock clock)
+        implements CommandJournal {
 
     @Override
     public CompletableFuture<Void> append(long tick, long firstSeq, byte[] entry) {

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.DataStore;
 import org.vvmhost.services.time.Joins;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.WorldViewException;
 import org.vvmhost.services.world.view.WorldViewStore;
@@ -218,9 +219,7 @@ final class ManifestWatchingPreloader implements WorldViewPreloader {
             timer = retry;
             notifyAll();
         }
-        if (timer != null) {
-            timer.cancel();
-        }
+        Timers.cancel(timer);
         if (toClose != null) {
             toClose.close();
         }

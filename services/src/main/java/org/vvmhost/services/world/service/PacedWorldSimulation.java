@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.vvmhost.leadership.FencedWriteRejectedException;
 import org.vvmhost.leadership.LeadershipLostException;
 import org.vvmhost.leadership.Term;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.EntityRecord;
@@ -463,9 +464,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                 Thread.currentThread().interrupt();
                 stopping = true;
             } finally {
-                if (timer != null) {
-                    timer.cancel();
-                }
+                Timers.cancel(timer);
             }
             if (stopping) {
                 return false;

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.time.Joins;
+import org.vvmhost.services.time.Timers;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -315,9 +316,7 @@ final class WarmWorld implements HotStandby {
             alarm = null;
             notifyAll();
         }
-        if (timer != null) {
-            timer.cancel();
-        }
+        Timers.cancel(timer);
         Joins.uninterruptibly(thread);
     }
 

@@ -40,39 +40,29 @@ final class WorldMeters implements WorldSimulationService.Meters {
 
     WorldMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.tickTime = Timer.builder("vvmhost.world.tick.duration")
-                .description("Time to compute one world tick")
-                .serviceLevelObjectives(TICK_BUCKETS)
-                .register(registry);
-        this.lateTicks = Counter.builder("vvmhost.world.late.ticks")
-                .description("Ticks that started more than one period after their scheduled time")
-                .register(registry);
-        this.backupTime = Timer.builder("vvmhost.world.backup.duration")
-                .description("Time to write one world view to its store")
-                .serviceLevelObjectives(BACKUP_BUCKETS)
-                .register(registry);
+        this.tickTime = timer("vvmhost.world.tick.duration", "Time to compute one world tick", TICK_BUCKETS);
+        this.lateTicks = counter("vvmhost.world.late.ticks",
+                "Ticks that started more than one period after their scheduled time");
+        this.backupTime = timer("vvmhost.world.backup.duration", "Time to write one world view to its store",
+                BACKUP_BUCKETS);
         this.backupSize = DistributionSummary.builder("vvmhost.world.backup.size")
                 .baseUnit("bytes")
                 .description("Size of each world view written")
                 .register(registry);
-        this.fencedWrites = Counter.builder("vvmhost.fenced.writes.refused")
-                .description("Writes refused because this leader's term no longer leads")
-                .register(registry);
+        this.fencedWrites = counter("vvmhost.fenced.writes.refused",
+                "Writes refused because this leader's term no longer leads");
         // Present from the start, so that a rate over them is defined before the first failure.
         FAILURE_REASONS.forEach(this::failures);
-        gauge("vvmhost.world.tick", s -> s.tick() < 0 ? Double.NaN : s.tick())
-                .description("The last completed world tick; NaN while this replica runs no world")
-                .register(registry);
-        gauge("vvmhost.world.entities", s -> s.progress().map(p -> (double) p.population()).orElse(Double.NaN))
-                .description("Entities in the world at its last progress report")
-                .register(registry);
-        gauge("vvmhost.world.backup.age", s -> s.backupAgeNanos() / 1e9)
-                .baseUnit("seconds")
-                .description("Seconds since the newest world view was saved (or restored); NaN with no world")
-                .register(registry);
-        gauge("vvmhost.world.backup.age.ticks", PacedWorldSimulation::backupAgeTicks)
-                .description("Ticks a crash would lose now: the world tick minus the newest world view's")
-                .register(registry);
+        gauge("vvmhost.world.tick", null, "The last completed world tick; NaN while this replica runs no world",
+                s -> s.tick() < 0 ? Double.NaN : s.tick());
+        gauge("vvmhost.world.entities", null, "Entities in the world at its last progress report",
+                s -> s.progress().map(p -> (double) p.population()).orElse(Double.NaN));
+        gauge("vvmhost.world.backup.age", "seconds",
+                "Seconds since the newest world view was saved (or restored); NaN with no world",
+                s -> s.backupAgeNanos() / 1e9);
+        gauge("vvmhost.world.backup.age.ticks", null,
+                "Ticks a crash would lose now: the world tick minus the newest world view's",
+                PacedWorldSimulation::backupAgeTicks);
     }
 
     /** From now on the gauges read {@code service}. */
@@ -80,12 +70,20 @@ final class WorldMeters implements WorldSimulationService.Meters {
         current = service;
     }
 
-    /** A gauge of the current service; NaN before there is one. */
-    private Gauge.Builder<WorldMeters> gauge(String name, ToDoubleFunction<PacedWorldSimulation> value) {
-        return Gauge.builder(name, this, meters -> {
+    private Timer timer(String name, String description, Duration[] buckets) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(buckets).register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    /** Registers a gauge of the current service ({@code unit} null: none); NaN before there is one. */
+    private void gauge(String name, String unit, String description, ToDoubleFunction<PacedWorldSimulation> value) {
+        Gauge.builder(name, this, meters -> {
             PacedWorldSimulation service = meters.current;
             return service == null ? Double.NaN : value.applyAsDouble(service);
-        });
+        }).baseUnit(unit).description(description).register(registry);
     }
 
     void ticked(long nanos, boolean late) {
