@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.TakesScreenshot;
@@ -98,17 +99,22 @@ class InspectorIT {
         await().atMost(TIMING.eventBudget()).until(() -> !leaderPage.findElements(
                 By.cssSelector("#area-entities tbody tr.entity-row")).isEmpty());
         assertThat(text(leaderPage, "area-title")).contains("row 1, column 1");
-        // An entity listed may die before it is clicked (and its page then says so): click until one lives.
+        // An entity listed may die before it is clicked (and its page then says so): click until one lives, and
+        // list the area again if every one listed has died (the oldest are listed first, and die first).
         WebElement detail = leaderPage.findElement(By.id("entity-detail"));
-        for (WebElement row : leaderPage.findElements(By.cssSelector("#area-entities tbody tr.entity-row"))) {
-            String id = row.getAttribute("data-id");
-            row.click();
-            await().atMost(TIMING.eventBudget()).until(() -> detail.getText().contains("Entity " + id)
-                    || detail.getText().contains("no entity " + id));
-            if (detail.getText().contains("Entity " + id)) {
-                break;
+        await().atMost(TIMING.startBudget()).ignoreException(StaleElementReferenceException.class).until(() -> {
+            for (WebElement row : leaderPage.findElements(By.cssSelector("#area-entities tbody tr.entity-row"))) {
+                String id = row.getAttribute("data-id");
+                row.click();
+                await().atMost(TIMING.eventBudget()).until(() -> detail.getText().contains("Entity " + id)
+                        || detail.getText().contains("no entity " + id));
+                if (detail.getText().contains("Entity " + id)) {
+                    return true;
+                }
             }
-        }
+            cells.get(5).click();
+            return false;
+        });
         ((JavascriptExecutor) leaderPage).executeScript("window.scrollTo(0, 0)");
         Path shot = ((TakesScreenshot) leaderPage).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of(System.getProperty("vvmhost.jar")).resolveSibling("inspector.png"),
