@@ -173,7 +173,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
         World opened = openWorld(runtime);
         this.world = opened;
         try {
-            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context.term().lost(),
+            this.intake = new CommandIntake(journal, clock, settings.commands(), context.term().lost(),
                     this::reportUnlessTheTermEnds);
             newestViewTick = opened.tick();
             replayJournal(entries);
