@@ -735,11 +735,6 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     @Override
-    public WorldConfig config() {
-        return settings.config();
-    }
-
-    @Override
     public CommandCatalog catalog() {
         return catalog;
     }
