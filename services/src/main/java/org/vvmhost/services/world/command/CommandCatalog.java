@@ -46,6 +46,11 @@ public final class CommandCatalog {
         return new CommandCatalog(WorldCore.of(config, sets));
     }
 
+    /** The config of the world these commands are for. */
+    public WorldConfig config() {
+        return core.config();
+    }
+
     /**
      * Reads one command from {@code node}, whose path in the request is {@code path} (for example
      * {@code commands[2]}); {@code exists} tells whether an entity a command names exists.

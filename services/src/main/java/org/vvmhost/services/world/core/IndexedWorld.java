@@ -14,20 +14,23 @@ import org.vvmhost.services.world.WorldStatus;
  */
 public abstract class IndexedWorld implements World {
 
+    /** The world's counters at its tick: replaced together when a tick is done and when the world restarts. */
+    private record Counters(long tick, long nextEntityId, long lastCommandSeq) {
+        static Counters of(WorldState state) {
+            return new Counters(state.tick(), state.nextEntityId(), state.lastCommandSeq());
+        }
+    }
+
     protected final WorldCore core;
     protected final OpenLatch open = new OpenLatch();
     private final EntityIndex index;
-    private long tick;
-    private long nextEntityId;
-    private long lastCommandSeq;
+    private Counters counters;
     private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
 
     protected IndexedWorld(WorldCore core, WorldState state) {
         this.core = core;
         this.index = EntityIndex.of(state.partitions()[0]);
-        this.tick = state.tick();
-        this.nextEntityId = state.nextEntityId();
-        this.lastCommandSeq = state.lastCommandSeq();
+        this.counters = Counters.of(state);
     }
 
     /** The commands of tick {@code next}, routed to the areas of their entities (spawns and despawns followed). */
@@ -37,32 +40,30 @@ public abstract class IndexedWorld implements World {
 
     /** The boundary plan of the simulators' {@code events}, its newborn numbered from the next entity id. */
     protected final BoundaryPlan merge(List<TickEvents> events) {
-        return core.merge(events, nextEntityId);
+        return core.merge(events, counters.nextEntityId());
     }
 
     /** Tick {@code next} is done: its {@code plan} and {@code routed} commands are the world's from now on. */
     protected final long advance(long next, BoundaryPlan plan, RoutedCommands routed) {
+        long nextEntityId = counters.nextEntityId();
         if (!plan.isEmpty()) {
             index.apply(plan);
             nextEntityId += plan.bornIds().length;
         }
         commands = commands.plus(routed.applied(), routed.ignored());
-        lastCommandSeq = Math.max(lastCommandSeq, routed.lastSeq());
-        tick = next;
-        return tick;
+        counters = new Counters(next, nextEntityId, Math.max(counters.lastCommandSeq(), routed.lastSeq()));
+        return next;
     }
 
     /** The world is at {@code state} from now on (a load, or a rewind). */
     protected final void restart(WorldState state) {
-        tick = state.tick();
-        nextEntityId = state.nextEntityId();
-        lastCommandSeq = state.lastCommandSeq();
+        counters = Counters.of(state);
         index.reset(state.partitions()[0]);
     }
 
     /** The state of the world at its tick, made of {@code partitions}. */
     protected final WorldState state(Partition[][] partitions) {
-        return new WorldState(partitions, tick, nextEntityId, lastCommandSeq);
+        return new WorldState(partitions, counters.tick(), counters.nextEntityId(), counters.lastCommandSeq());
     }
 
     protected final WorldStatus.CommandCounts commandCounts() {
@@ -74,17 +75,17 @@ public abstract class IndexedWorld implements World {
 
     @Override
     public final long tick() {
-        return tick;
+        return counters.tick();
     }
 
     @Override
     public final long nextEntityId() {
-        return nextEntityId;
+        return counters.nextEntityId();
     }
 
     @Override
     public final long lastCommandSeq() {
-        return lastCommandSeq;
+        return counters.lastCommandSeq();
     }
 
     @Override

@@ -22,6 +22,9 @@ public interface CommandJournal {
     /** The largest entry a leader writes: below etcd's default request limit of 1.5 MiB and its 4 MiB replies. */
     int MAX_ENTRY_BYTES = 1 << 20;
 
+    /** The codec of this journal's entries: what {@link #append} takes is encoded with it, and reads decode with it. */
+    JournalCodec codec();
+
     /**
      * Appends one encoded entry through the term's fenced write. Completes when it is durable; fails with a
      * {@link org.vvmhost.leadership.FencedWriteRejectedException} (nothing written) when the term no longer leads,

@@ -79,7 +79,6 @@ final class CommandIntake implements AutoCloseable {
     }
 
     private final CommandJournal journal;
-    private final JournalCodec codec;
     private final Clock clock;
     private final WorldServiceSettings.Commands settings;
     private final Consumer<RuntimeException> failures;
@@ -109,11 +108,10 @@ final class CommandIntake implements AutoCloseable {
     /**
      * @param termLost completes when the term that writes the journal is lost
      */
-    CommandIntake(CommandJournal journal, JournalCodec codec, Clock clock, WorldServiceSettings.Commands settings,
+    CommandIntake(CommandJournal journal, Clock clock, WorldServiceSettings.Commands settings,
                   CompletableFuture<LeadershipLostException> termLost, Consumer<RuntimeException> failures) {
         this.journal = journal;
         this.termLost = termLost;
-        this.codec = codec;
         this.clock = clock;
         this.settings = settings;
         this.failures = failures;
@@ -133,7 +131,7 @@ final class CommandIntake implements AutoCloseable {
         for (JournalEntry entry : entries) {
             for (JournalEntry.Batch batch : entry.batches()) {
                 Stored stored = new Stored(entry.tick(), batch.seq(), batch.key(), batch.commands(),
-                        digest(codec.encode(batch.commands(), batch.key()).json()));
+                        digest(journal.codec().encode(batch.commands(), batch.key()).json()));
                 remember(stored);
                 lastSeq = Math.max(lastSeq, batch.lastSeq());
             }
@@ -192,7 +190,7 @@ final class CommandIntake implements AutoCloseable {
      * @param key the request's idempotency key, or null
      */
     CompletableFuture<CommandReceipt> submit(List<WorldCommand> commands, String key) {
-        JournalCodec.EncodedBatch batch = codec.encode(commands, key);
+        JournalCodec.EncodedBatch batch = journal.codec().encode(commands, key);
         String digest = digest(batch.json());
         if (JournalCodec.entryBytes(List.of(batch)) > CommandJournal.MAX_ENTRY_BYTES) {
             throw new IllegalArgumentException("a request of " + batch.bytes() + " bytes does not fit one journal "
@@ -331,7 +329,7 @@ final class CommandIntake implements AutoCloseable {
                 inFlight = write;
             }
             List<JournalCodec.EncodedBatch> batches = write.requests().stream().map(Pending::batch).toList();
-            Throwable failure = append(write, codec.encode(write.tick(), batches, write.seqs()));
+            Throwable failure = append(write, journal.codec().encode(write.tick(), batches, write.seqs()));
             List<Runnable> after = new ArrayList<>();
             RuntimeException fatal = null;
             synchronized (this) {

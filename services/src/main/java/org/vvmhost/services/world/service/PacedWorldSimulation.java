@@ -67,6 +67,14 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     /** Points of the tick chart kept: ten minutes at the default interval. */
     private static final int TIMELINE_POINTS = 1200;
 
+    /**
+     * Where the world comes from on start: the store of its views, a view preloaded while this replica stood by, a
+     * hot standby's warm world, and the runtime its simulators run on (chosen once the store is open).
+     */
+    record Sources(StoreOpener store, Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot,
+                   RuntimeChooser runtimes) {
+    }
+
     /** A read queued for the loop; it runs once the world has completed {@code minTick}. */
     private record Query<T>(Function<World, T> read, long minTick, CompletableFuture<T> result) {
         void run(World world) {
@@ -80,11 +88,8 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     private final WorldServiceSettings settings;
     private final ComponentSetRegistry sets;
-    private final StoreOpener opener;
-    private final Optional<WorldViewPreloader> preloader;
-    private final Optional<HotStandby> hot;
+    private final Sources sources;
     private final Clock clock;
-    private final RuntimeChooser runtimes;
     private final TickTimes tickTimes = new TickTimes();
     private final WorldMeters meters;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -132,16 +137,12 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     private long intervalTickNanos;
     private long intervalMaxTickNanos;
 
-    PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener opener,
-                         Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot, Clock clock,
-                         RuntimeChooser runtimes, WorldMeters meters) {
+    PacedWorldSimulation(WorldServiceSettings settings, ComponentSetRegistry sets, Sources sources, Clock clock,
+                         WorldMeters meters) {
         this.settings = settings;
         this.sets = sets;
-        this.opener = opener;
-        this.preloader = preloader;
-        this.hot = hot;
+        this.sources = sources;
         this.clock = clock;
-        this.runtimes = runtimes;
         this.meters = meters;
         this.catalog = CommandCatalog.of(settings.config(), sets);
         this.codec = new JournalCodec(catalog);
@@ -164,16 +165,16 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             throw new IllegalStateException("the world simulation service starts once");
         }
         this.context = context;
-        this.store = opener.open(context);
+        this.store = sources.store().open(context);
         CommandJournal journal = CommandJournal.inElection(context.data(), context.term(), codec,
                 settings.storeTimeout(), clock);
         // Asked now, so that it is read while the world opens: both are on the path of a takeover.
         CompletableFuture<List<JournalEntry>> entries = journal.readAfterAsync(0);
-        WorldRuntime runtime = runtimes.runtime(store);
+        WorldRuntime runtime = sources.runtimes().runtime(store);
         World opened = openWorld(runtime);
         this.world = opened;
         try {
-            this.intake = new CommandIntake(journal, codec, clock, settings.commands(), context.term().lost(),
+            this.intake = new CommandIntake(journal, clock, settings.commands(), context.term().lost(),
                     this::reportUnlessTheTermEnds);
             newestViewTick = opened.tick();
             replayJournal(entries);
@@ -249,10 +250,11 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
 
     private World openWorld(WorldRuntime runtime) {
         WorldConfig config = settings.config();
-        Optional<WorldView> claimed = preloader.flatMap(WorldViewPreloader::claim);
+        Optional<WorldView> claimed = sources.preloader().flatMap(WorldViewPreloader::claim);
         Optional<WorldViewStore.LoadResult> loaded = claimed.isPresent() ? Optional.empty()
                 : Optional.of(store.load());
-        Optional<WorldView> held = claimed.isPresent() ? Optional.empty() : preloader.flatMap(this::heldOfThisWorld);
+        Optional<WorldView> held = claimed.isPresent() ? Optional.empty()
+                : sources.preloader().flatMap(this::heldOfThisWorld);
         RestoreChoice choice = RestoreChoice.decide(claimed, loaded, held, store.description(), config.seed());
         if (choice.error()) {
             LOG.error(choice.message());
@@ -260,7 +262,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
             LOG.info(choice.message());
         }
         writeBackNow = choice.writeBack();
-        Optional<World> warm = hot.flatMap(standby -> standby.takeWorld(choice.view()));
+        Optional<World> warm = sources.hot().flatMap(standby -> standby.takeWorld(choice.view()));
         if (choice.view().isEmpty()) {
             World fresh = warm.orElseGet(() -> WorldFactory.of(sets, runtime).create(config));
             backupState = new BackupState(Optional.empty(), fresh.tick(), clock.nanoTime(), Optional.empty(),
@@ -730,11 +732,6 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     @Override
     public WorldGateway gateway() {
         return this;
-    }
-
-    @Override
-    public WorldConfig config() {
-        return settings.config();
     }
 
     @Override

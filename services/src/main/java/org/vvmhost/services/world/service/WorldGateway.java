@@ -16,8 +16,10 @@ import org.vvmhost.services.world.command.CommandCatalog;
  */
 public interface WorldGateway {
 
-    /** The world's config: its size, grid, sets and rates. */
-    WorldConfig config();
+    /** The world's config: its size, grid, sets and rates (the catalog's, which is built for it). */
+    default WorldConfig config() {
+        return catalog().config();
+    }
 
     /** The commands this world takes, and their checks. */
     CommandCatalog catalog();

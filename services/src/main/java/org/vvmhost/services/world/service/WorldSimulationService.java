@@ -81,10 +81,11 @@ public interface WorldSimulationService extends Service {
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Optional<HotStandby> hot,
                                          Clock clock, RuntimeChooser runtime, Meters meters) {
-        return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
-                Objects.requireNonNull(sets, "sets"), Objects.requireNonNull(store, "store"),
+        PacedWorldSimulation.Sources sources = new PacedWorldSimulation.Sources(Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(preloader, "preloader"), Objects.requireNonNull(hot, "hot"),
-                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(runtime, "runtime"),
+                Objects.requireNonNull(runtime, "runtime"));
+        return new PacedWorldSimulation(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(sets, "sets"), sources, Objects.requireNonNull(clock, "clock"),
                 (WorldMeters) Objects.requireNonNull(meters, "meters")).observed();
     }
 

@@ -89,6 +89,50 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         }
     }
 
+    /** The keys under the prefix, and how a view is cut into chunks of at most {@code chunkBytes}. */
+    private record Layout(String prefix, int chunkBytes) {
+        Layout {
+            if (prefix == null || prefix.isBlank() || prefix.endsWith("/")) {
+                throw new IllegalArgumentException("world view prefix must be a non-blank key without a trailing '/', "
+                        + "got '" + prefix + "'");
+            }
+            if (chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+                throw new IllegalArgumentException("world view chunk size must be 1.." + MAX_CHUNK_BYTES
+                        + " bytes, got " + chunkBytes);
+            }
+        }
+
+        int chunks(byte[] bytes) {
+            return (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
+        }
+
+        byte[] chunk(byte[] bytes, int index) {
+            int from = index * chunkBytes;
+            return Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
+        }
+
+        String manifestKey() {
+            return prefix + "/manifest";
+        }
+
+        /** What the keys of every generation start with. */
+        String generationsPrefix() {
+            return prefix + "/g-";
+        }
+
+        String generationPrefix(long generation) {
+            return String.format("%s/g-%012d/", prefix, generation);
+        }
+
+        String chunkKey(long generation, int index) {
+            return generationPrefix(generation) + String.format("chunk-%06d", index);
+        }
+
+        String headerKey(long generation) {
+            return generationPrefix(generation) + "header";
+        }
+    }
+
     /** The keys of one generation found by a listing. */
     private record Listed(long generation, boolean header, SortedSet<Integer> chunks) {
     }
@@ -108,8 +152,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     private final DataStore data;
     private final Term term;
-    private final String prefix;
-    private final int chunkBytes;
+    private final Layout layout;
     private final Duration timeout;
     private final Clock clock;
     /** The intact generation the last load returned, for the manifest a save writes over an unusable one. */
@@ -119,28 +162,19 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     LeadershipWorldViewStore(DataStore data, Term term, String prefix, int chunkBytes, Duration timeout,
             Clock clock) {
-        if (prefix == null || prefix.isBlank() || prefix.endsWith("/")) {
-            throw new IllegalArgumentException("world view prefix must be a non-blank key without a trailing '/', "
-                    + "got '" + prefix + "'");
-        }
-        if (chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
-            throw new IllegalArgumentException("world view chunk size must be 1.." + MAX_CHUNK_BYTES + " bytes, got "
-                    + chunkBytes);
-        }
+        this.layout = new Layout(prefix, chunkBytes);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("world view timeout must be positive, got " + timeout);
         }
         this.data = data;
         this.term = term;
-        this.prefix = prefix;
-        this.chunkBytes = chunkBytes;
         this.timeout = timeout;
         this.clock = clock;
     }
 
     @Override
     public String description() {
-        return "leadership data '" + prefix + "/'" + (term == null ? " (read only)" : "");
+        return "leadership data '" + layout.prefix() + "/'" + (term == null ? " (read only)" : "");
     }
 
     @Override
@@ -153,8 +187,8 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         TreeMap<Long, Listed> present;
         try {
             // Both reads in flight at once: a save is on the path of a graceful handover.
-            CompletableFuture<Optional<byte[]>> manifest = data.get(manifestKey());
-            CompletableFuture<SortedSet<String>> keys = data.keys(prefix + "/g-");
+            CompletableFuture<Optional<byte[]>> manifest = data.get(layout.manifestKey());
+            CompletableFuture<SortedSet<String>> keys = data.keys(layout.generationsPrefix());
             raw = await(manifest, "reading the world view manifest");
             // Not knowing which generations exist, a save could overwrite one: write nothing then.
             present = generations(await(keys, "listing the world view generations"));
@@ -174,17 +208,16 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         long generation = Math.max(present.isEmpty() ? 0 : present.lastKey(),
                 old.map(m -> Math.max(m.current().generation(), m.previous() == null ? 0
                         : m.previous().generation())).orElse(0L)) + 1;
-        int chunks = (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
+        int chunks = layout.chunks(bytes);
         List<Integer> checksums = new ArrayList<>();
         List<CompletableFuture<Void>> chunkWrites = new ArrayList<>();
         // A view of one chunk goes with the switch, in one write; more chunks go first, all in flight at once (etcd
         // commits them together), and each must be written before the header.
         List<WriteOp> commit = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
-            int from = i * chunkBytes;
-            byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
+            byte[] chunk = layout.chunk(bytes, i);
             checksums.add(crc(chunk));
-            WriteOp put = WriteOp.put(chunkKey(generation, i), chunk);
+            WriteOp put = WriteOp.put(layout.chunkKey(generation, i), chunk);
             if (chunks == 1) {
                 commit.add(put);
             } else {
@@ -197,15 +230,15 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         GenerationHeader header = new GenerationHeader(HEADER_LAYOUT, generation, view.tick(), bytes.length,
                 view.header().checksum(), checksums);
         Entry previous = usable ? old.map(Manifest::current).orElse(null) : stillPresent(loaded, present);
-        commit.add(WriteOp.put(headerKey(generation), encode(header)));
-        commit.add(WriteOp.put(manifestKey(), encode(new Manifest(header.entry(), previous))));
+        commit.add(WriteOp.put(layout.headerKey(generation), encode(header)));
+        commit.add(WriteOp.put(layout.manifestKey(), encode(new Manifest(header.entry(), previous))));
         List<Long> dropped = List.of();
         if (usable && old.isPresent() && old.get().current().generation() == lastSaved) {
             // The manifest named this store's own last save: the two newest are views this term wrote, and the switch
             // drops the others in the same write.
             dropped = present.keySet().stream().filter(g -> g != generation && g != lastSaved)
                     .limit(DROPPED_PER_SAVE).toList();
-            dropped.forEach(g -> commit.add(WriteOp.deletePrefix(generationPrefix(g))));
+            dropped.forEach(g -> commit.add(WriteOp.deletePrefix(layout.generationPrefix(g))));
         }
         write(commit, view, chunks == 1 ? "chunk 1 of 1 with the manifest switch" : "the manifest switch");
         if (!usable) {
@@ -224,12 +257,12 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     @Override
     public void probe() {
-        await(data.get(manifestKey()), "reading the world view manifest");
+        await(data.get(layout.manifestKey()), "reading the world view manifest");
     }
 
     @Override
     public LoadResult load() {
-        Optional<byte[]> raw = await(data.get(manifestKey()), "reading the world view manifest");
+        Optional<byte[]> raw = await(data.get(layout.manifestKey()), "reading the world view manifest");
         List<WorldViewException> rejected = new ArrayList<>();
         Optional<String> damage = Optional.empty();
         List<Entry> named = new ArrayList<>();
@@ -259,11 +292,11 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         // The manifest cannot say where an intact view is: look for one under the prefix.
         TreeMap<Long, Listed> present = list();
         if (raw.isEmpty() && !present.isEmpty()) {
-            damage = Optional.of("world view manifest " + manifestKey() + " is missing, but generations "
+            damage = Optional.of("world view manifest " + layout.manifestKey() + " is missing, but generations "
                     + present.keySet() + " are stored");
         }
         damage.ifPresent(problem -> LOG.error("The world view manifest is unusable: {}; looking for the newest "
-                + "intact generation under '{}/'", problem, prefix));
+                + "intact generation under '{}/'", problem, layout.prefix()));
         for (Listed listed : present.descendingMap().values()) {
             if (named.stream().anyMatch(entry -> entry.generation() == listed.generation())) {
                 continue;
@@ -292,7 +325,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
 
     /** The generations under the prefix, by number. */
     private TreeMap<Long, Listed> list() {
-        return generations(await(data.keys(prefix + "/g-"), "listing the world view generations"));
+        return generations(await(data.keys(layout.generationsPrefix()), "listing the world view generations"));
     }
 
     /** The generations that {@code keys} under the prefix hold, by number. */
@@ -334,8 +367,8 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         if (!listed.header()) {
             return Optional.empty();
         }
-        Optional<byte[]> raw = await(data.get(headerKey(listed.generation())), "reading the header of world view "
-                + "generation " + listed.generation());
+        Optional<byte[]> raw = await(data.get(layout.headerKey(listed.generation())),
+                "reading the header of world view generation " + listed.generation());
         if (raw.isEmpty()) {
             return Optional.empty();
         }
@@ -365,7 +398,7 @@ final class LeadershipWorldViewStore implements WorldViewStore {
                 : " (tick " + entry.tick() + ")");
         List<CompletableFuture<Optional<byte[]>>> requests = new ArrayList<>();
         for (int i = 0; i < entry.chunks(); i++) {
-            requests.add(data.get(chunkKey(entry.generation(), i)));
+            requests.add(data.get(layout.chunkKey(entry.generation(), i)));
         }
         List<byte[]> chunks = new ArrayList<>();
         long length = 0;
@@ -410,11 +443,11 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         try {
             Manifest manifest = JSON.readValue(raw.get(), Manifest.class);
             if (manifest.current() == null) {
-                throw new Unusable("world view manifest " + manifestKey() + " names no current view");
+                throw new Unusable("world view manifest " + layout.manifestKey() + " names no current view");
             }
             return Optional.of(manifest);
         } catch (IOException e) {
-            throw new Unusable("world view manifest " + manifestKey() + " is not valid JSON: "
+            throw new Unusable("world view manifest " + layout.manifestKey() + " is not valid JSON: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
@@ -482,21 +515,5 @@ final class LeadershipWorldViewStore implements WorldViewStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value, e);
         }
-    }
-
-    private String manifestKey() {
-        return prefix + "/manifest";
-    }
-
-    private String generationPrefix(long generation) {
-        return String.format("%s/g-%012d/", prefix, generation);
-    }
-
-    private String chunkKey(long generation, int index) {
-        return generationPrefix(generation) + String.format("chunk-%06d", index);
-    }
-
-    private String headerKey(long generation) {
-        return generationPrefix(generation) + "header";
     }
 }

@@ -50,7 +50,7 @@ class CommandIntakeTest {
     }
 
     private CommandIntake intake(WorldServiceSettings.Commands settings, List<JournalEntry> restored) {
-        CommandIntake intake = new CommandIntake(journal, CODEC, clock, settings, termLost, failures::add);
+        CommandIntake intake = new CommandIntake(journal, clock, settings, termLost, failures::add);
         intake.restore(restored, 0, -1);
         intake.start();
         toClose.add(intake);

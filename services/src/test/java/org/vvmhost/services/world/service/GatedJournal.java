@@ -34,6 +34,11 @@ final class GatedJournal implements CommandJournal {
     }
 
     @Override
+    public JournalCodec codec() {
+        return codec;
+    }
+
+    @Override
     public CompletableFuture<Void> append(long tick, long firstSeq, byte[] entry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         done.thenRun(() -> {
