@@ -24,6 +24,9 @@ import org.vvmhost.services.cluster.Cluster;
 public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
                            Supplier<Optional<WorldView>> worldViews, Duration timeout) {
 
+    /** How long a coordinator waits for a simulator by default, and a simulator server for its simulators. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]{0,38}[a-z0-9])?");
 
     public WorldRuntime {
@@ -50,12 +53,12 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
 
     /** Simulators on {@code threads} threads of the world. */
     public static WorldRuntime threads(int threads) {
-        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, Duration.ofSeconds(10));
+        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, DEFAULT_TIMEOUT);
     }
 
     /** Simulators as containers of {@code cluster}; no world view to fall back on until {@link #withWorldViews}. */
     public static WorldRuntime cluster(Cluster cluster) {
-        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, Duration.ofSeconds(10));
+        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, DEFAULT_TIMEOUT);
     }
 
     public WorldRuntime withName(String newName) {
