@@ -2,6 +2,7 @@ package org.vvmhost.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.vvmhost.e2e.ReplicaLog.savedTick;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +33,6 @@ class EtcdFailoverIT {
     private static final AtomicInteger ELECTIONS = new AtomicInteger();
     /** A world view every second, so that a standby soon holds one. */
     private static final String BACKUPS = "world.backup-interval=20";
-    private static final Pattern SAVED = Pattern.compile("- saved world view v\\d+ of tick (\\d+) ");
 
     private final ImageCommand image = ImageCommand.fromBuild();
     private final List<HostProcess> started = new ArrayList<>();
@@ -195,11 +193,6 @@ class EtcdFailoverIT {
         return start(args.toArray(String[]::new));
     }
 
-    /** The tick of the periodic world view {@code line} says was saved; -1 if it says none. */
-    private static long savedTick(String line) {
-        Matcher saved = SAVED.matcher(line);
-        return saved.find() ? Long.parseLong(saved.group(1)) : -1;
-    }
 
     private String idOf(HostProcess host, HostProcess a) {
         return (host == a ? "a-" : "b-") + election;

@@ -21,6 +21,7 @@ final class ReplicaLog {
     private static final Pattern VIEW = Pattern.compile("of tick (\\d+) \\(seed -?\\d+, hash ([0-9a-f]{16})");
     private static final Pattern SAVED_MILLIS = Pattern.compile(" in (\\d+) ms$");
     private static final Pattern STOPPED = Pattern.compile("world simulation stopped at tick (\\d+)");
+    private static final Pattern SAVED = Pattern.compile("- saved world view v\\d+ of tick (\\d+) ");
 
     /** A tick and the world hash the replica computed for it; {@code nanos} is when the line arrived. */
     record TickHash(long tick, String hash, long nanos) {
@@ -38,6 +39,12 @@ final class ReplicaLog {
 
     static ReplicaLog of(List<HostProcess.Line> lines) {
         return new ReplicaLog(lines);
+    }
+
+    /** The tick of the periodic world view {@code line} says was saved; -1 if it says none. */
+    static long savedTick(String line) {
+        Matcher saved = SAVED.matcher(line);
+        return saved.find() ? Long.parseLong(saved.group(1)) : -1;
     }
 
     OptionalLong acquiredNanos() {

@@ -210,7 +210,12 @@ final class RunCommand implements Callable<Integer> {
             }
             etcd = etcd.map(settings -> settings.withCompactionRetention(compactionRetention));
         }
-        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), worldOptions.settings(),
+        WorldOptions.WorldSettings world = worldOptions.settings();
+        if (world.simulators() == WorldOptions.Simulators.ETCD && etcd.isEmpty()) {
+            throw usageError("--simulators", "etcd finds the simulator processes in etcd: give --etcd-endpoints "
+                    + "(VVM_ETCD_ENDPOINTS) too, or use local");
+        }
+        return new RunSettings(etcd, election, id, host, lease, vvm, loggingOptions.format(), world,
                 httpOptions.settings(), failOnMismatch);
     }
 

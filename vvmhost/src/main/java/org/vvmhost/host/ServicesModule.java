@@ -2,8 +2,16 @@ package org.vvmhost.host;
 
 import dagger.Module;
 import dagger.Provides;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.cluster.ClusterOptions;
@@ -11,6 +19,8 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.InProcessClusterService;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.authority.SimulatorAuthority;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.service.HotStandby;
 import org.vvmhost.services.world.service.WorldSimulationService;
 import org.vvmhost.services.world.service.WorldViewLocation;
@@ -54,12 +64,44 @@ final class ServicesModule {
     @VvmScope
     static WorldSimulationService world(RunSettings settings, Optional<WorldViewPreloader> preloader,
                                         Optional<HotStandby> hot, Clock clock, InProcessClusterService cluster,
-                                        WorldSimulationService.Meters meters, ComponentSetRegistry sets) {
+                                        WorldSimulationService.Meters meters, ComponentSetRegistry sets,
+                                        Leadership leadership) {
         WorldViewLocation location = settings.world().location();
+        boolean remote = settings.world().simulators() == WorldOptions.Simulators.ETCD;
         // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
         return WorldSimulationService.create(settings.world().service(), sets,
                 context -> location.open(context, clock), preloader, hot, clock,
-                store -> WorldRuntime.cluster(cluster.cluster()).withWorldViews(store), meters);
+                store -> {
+                    WorldRuntime runtime = WorldRuntime.cluster(cluster.cluster()).withWorldViews(store);
+                    return remote ? runtime.withSimulatorServers(registeredSimulators(leadership.data(),
+                            settings.election(), runtime.timeout())) : runtime;
+                }, meters);
+    }
+
+    /**
+     * The addresses of the simulator processes registered now, read whenever a simulator starts. None registered,
+     * or etcd not answering, gives none: the world then waits its timeout for a simulator of each set, and fails.
+     */
+    private static Supplier<List<String>> registeredSimulators(DataStore data, String election, Duration timeout) {
+        SimulatorAuthority authority = SimulatorAuthority.on(data);
+        Logger log = LoggerFactory.getLogger(ServicesModule.class);
+        return () -> {
+            try {
+                List<String> addresses = authority.simulators().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .stream().map(SimulatorRegistration::address).toList();
+                if (addresses.isEmpty()) {
+                    log.warn("no simulator process is registered under {}-data/{}: start vvmhost simulator with "
+                            + "--election {} and the same etcd", election, SimulatorAuthority.SIMULATORS, election);
+                }
+                return addresses;
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("cannot read the registered simulator processes from etcd: {}", e.toString());
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        };
     }
 
     @Provides
@@ -83,13 +125,17 @@ final class ServicesModule {
 
     /**
      * Where a standby preloads, it also keeps the world warm, on a cluster of its own that a new leader's cluster
-     * service takes over. Should a simulator crash with no passive, it rewinds to the newest view it reads: it writes
-     * none.
+     * service takes over, unless the simulators run on simulator processes. Should a simulator crash with no passive,
+     * it rewinds to the newest view it reads: it writes none.
      */
     @Provides
     @VvmScope
     static Optional<HotStandby> hotStandby(RunSettings settings, Optional<WorldViewPreloader> preloader,
                                            Leadership leadership, Clock clock, ComponentSetRegistry sets) {
+        if (settings.world().simulators() == WorldOptions.Simulators.ETCD) {
+            // Its simulators would be local, and the leader it becomes would keep them: it only preloads.
+            return Optional.empty();
+        }
         WorldViewLocation location = settings.world().location();
         return preloader.map(following -> HotStandby.start(following, settings.world().service().config(), sets,
                 () -> WorldRuntime.cluster(newCluster(clock)).withWorldViews(location.reader(leadership.data(),

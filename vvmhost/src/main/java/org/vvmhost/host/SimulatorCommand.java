@@ -1,7 +1,9 @@
 package org.vvmhost.host;
 
 import io.grpc.BindableService;
-import java.io.IOException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +25,9 @@ import org.vvmhost.leadership.RegistrationConflictException;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.authority.SimulatorRegistration;
+import org.vvmhost.services.world.cluster.SimulatorServer;
 import org.vvmhost.time.Durations;
 import org.vvmhost.time.SystemClock;
 import picocli.CommandLine.Command;
@@ -133,14 +137,17 @@ final class SimulatorCommand implements Callable<Integer> {
         HostMetrics metrics = new HostMetrics();
         SimulatorStatus status = new SimulatorStatus(settings.id());
         HttpApi api = new HttpApi(settings.http(), settings.host(), status.routes(metrics), metrics.registry());
-        // The transport's simulator service joins the health service here.
-        SimulatorServer server = SimulatorServer.grpc(List.<BindableService>of());
+        // NOT_SERVING until registered, and again once stopping.
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         ExitCode exitCode = ExitCode.INTERNAL_ERROR;
-        try (SystemClock clock = SystemClock.create("vvm-simulator-clock")) {
-            exitCode = run(settings, status, api, server, stopRequested, clock, log);
+        try (SystemClock clock = SystemClock.create("vvm-simulator-clock");
+             SimulatorServer server = SimulatorServer.create(knownSets, settings.grpcBind(), clock,
+                     WorldRuntime.DEFAULT_TIMEOUT, List.<BindableService>of(health.getHealthService()))) {
+            exitCode = run(settings, status, api, server, health, stopRequested, clock, log);
+            health.enterTerminalState();
             return exitCode.code();
         } finally {
-            server.close();
             api.close();
             metrics.close();
             signals.close();
@@ -151,17 +158,17 @@ final class SimulatorCommand implements Callable<Integer> {
     }
 
     private ExitCode run(Settings settings, SimulatorStatus status, HttpApi api, SimulatorServer server,
-                         CompletableFuture<String> stopRequested, SystemClock clock, Logger log) {
+                         HealthStatusManager health, CompletableFuture<String> stopRequested, SystemClock clock,
+                         Logger log) {
         int port;
         try {
             api.start();
-            port = server.start(settings.grpcBind());
+            port = server.start().port();
         } catch (HttpApiUnavailableException e) {
             log.error(e.getMessage());
             return ExitCode.HTTP_UNAVAILABLE;
-        } catch (IOException e) {
-            log.error("the gRPC server cannot listen on {}: {}. Choose another --grpc-port (0 picks a free one) or "
-                    + "--grpc-host", settings.grpcBind(), e.getMessage());
+        } catch (UncheckedIOException e) {
+            log.error("{}: --grpc-port (0 picks a free one) or --grpc-host", e.getMessage());
             return ExitCode.HTTP_UNAVAILABLE;
         }
         SimulatorRegistration registration = settings.registration(port);
@@ -183,11 +190,11 @@ final class SimulatorCommand implements Callable<Integer> {
         }
         try (registered) {
             status.registered(registration, registered.lease());
-            server.serving(true);
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
             log.info("simulator {} registered at {} (gRPC {}), lease {}", registration.id(), registration.key(),
                     registration.address(), registered.lease());
             Object ended = CompletableFuture.anyOf(stopRequested, registered.lost()).join();
-            server.serving(false);
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
             if (ended instanceof LeadershipLostException lost) {
                 status.stopping("registration lost: " + lost.getMessage());
                 log.error("the simulator's registration was lost: {}; exiting so that it registers anew",

@@ -24,13 +24,20 @@ final class WorldOptions {
                     + "Env: VVM_WORLD_STORE.")
     private String store;
 
+    @Option(names = "--simulators", paramLabel = "local|etcd", defaultValue = "local",
+            description = "Where the leader's simulators run: local, containers of its in-process cluster; etcd, on "
+                    + "the simulator processes (vvmhost simulator) registered for the election under "
+                    + "<election>-data/simulators/, a crashed one's areas promoted to passives on the others. etcd "
+                    + "needs --etcd-endpoints. Default: ${DEFAULT-VALUE}. Env: VVM_SIMULATORS.")
+    private Simulators simulators;
+
     /**
      * The validated world settings. A bad value is a usage error that names the option and the config field.
      */
     WorldSettings settings() {
         // The simulators run as cluster containers: component-sets.<set>.simulators sets their parallelism.
         WorldServiceSettings service = WorldServiceSettings.of(world.config());
-        return new WorldSettings(service, location(service));
+        return new WorldSettings(service, location(service), simulators);
     }
 
     private WorldViewLocation location(WorldServiceSettings service) {
@@ -54,7 +61,15 @@ final class WorldOptions {
         return new ParameterException(mixee.commandLine(), "Invalid value for option '" + option + "': " + problem);
     }
 
-    /** What {@code vvmhost run} simulates, and where its world views go. */
-    record WorldSettings(WorldServiceSettings service, WorldViewLocation location) {
+    /** Where the leader's simulators run. */
+    enum Simulators {
+        /** Containers of the leader's in-process cluster. */
+        LOCAL,
+        /** The simulator processes registered in the election's data on etcd. */
+        ETCD
+    }
+
+    /** What {@code vvmhost run} simulates, where its world views go, and where its simulators run. */
+    record WorldSettings(WorldServiceSettings service, WorldViewLocation location, Simulators simulators) {
     }
 }

@@ -151,6 +151,19 @@ class CommandLineTest {
     }
 
     @Test
+    void simulatorsAreLocalByDefaultAndOnEtcdOnlyWithEtcd() {
+        assertThat(parseRun(Map.of()).world().simulators()).isEqualTo(WorldOptions.Simulators.LOCAL);
+        assertThat(parseRun(Map.of("VVM_SIMULATORS", "etcd", "VVM_ETCD_ENDPOINTS", "http://127.0.0.1:2379"))
+                .world().simulators()).isEqualTo(WorldOptions.Simulators.ETCD);
+
+        assertThat(execute(Map.of(), "run", "--simulators", "etcd")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--simulators': etcd finds the simulator "
+                + "processes in etcd: give --etcd-endpoints");
+        assertThat(execute(Map.of(), "run", "--simulators", "remote")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--simulators'", "LOCAL", "ETCD");
+    }
+
+    @Test
     void aBlankInstanceIdIsRejected() {
         assertThat(execute(Map.of(), "run", "--instance-id", " ")).isEqualTo(2);
         assertThat(err.toString()).contains("'--instance-id'", "blank");

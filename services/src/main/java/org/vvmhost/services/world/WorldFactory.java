@@ -36,6 +36,9 @@ public interface WorldFactory {
     /** Worlds of the sets in {@code sets}, their simulators running where {@code runtime} says. */
     static WorldFactory of(ComponentSetRegistry sets, WorldRuntime runtime) {
         Objects.requireNonNull(sets, "sets");
+        if (runtime.simulatorServers().isPresent()) {
+            return ClusterWorlds.remote(sets, runtime, runtime.simulatorServers().get());
+        }
         return runtime.cluster().isPresent() ? ClusterWorlds.factory(sets, runtime)
                 : LocalWorlds.factory(sets, runtime.threads());
     }

@@ -1,6 +1,7 @@
 package org.vvmhost.services.world;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,9 +21,15 @@ import org.vvmhost.services.cluster.Cluster;
  * @param worldViews the latest world view (backup), read when an area is lost with no passive to promote: the
  *                   whole world then rewinds to it
  * @param timeout    how long the coordinator waits for a simulator's reply, and for simulators to appear
+ * @param simulatorServers for {@link #cluster}: if present, the simulators run on simulator servers in other
+ *                   processes, at these addresses ({@code host:port}, read again whenever a simulator starts)
  */
 public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
-                           Supplier<Optional<WorldView>> worldViews, Duration timeout) {
+                           Supplier<Optional<WorldView>> worldViews, Duration timeout,
+                           Optional<Supplier<List<String>>> simulatorServers) {
+
+    /** How long a coordinator waits for a simulator by default, and a simulator server for its simulators. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]{0,38}[a-z0-9])?");
 
@@ -31,6 +38,7 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(worldViews, "worldViews");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(simulatorServers, "simulatorServers");
         requireThreads(threads);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name must be lower-case letters, digits and '-', starting with a "
@@ -38,6 +46,9 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        if (simulatorServers.isPresent() && cluster.isEmpty()) {
+            throw new IllegalArgumentException("simulators on simulator servers need a cluster to stand for them");
         }
     }
 
@@ -50,20 +61,20 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
 
     /** Simulators on {@code threads} threads of the world. */
     public static WorldRuntime threads(int threads) {
-        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, Duration.ofSeconds(10));
+        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty());
     }
 
     /** Simulators as containers of {@code cluster}; no world view to fall back on until {@link #withWorldViews}. */
     public static WorldRuntime cluster(Cluster cluster) {
-        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, Duration.ofSeconds(10));
+        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty());
     }
 
     public WorldRuntime withName(String newName) {
-        return new WorldRuntime(threads, cluster, newName, worldViews, timeout);
+        return new WorldRuntime(threads, cluster, newName, worldViews, timeout, simulatorServers);
     }
 
     public WorldRuntime withWorldViews(Supplier<Optional<WorldView>> source) {
-        return new WorldRuntime(threads, cluster, name, source, timeout);
+        return new WorldRuntime(threads, cluster, name, source, timeout, simulatorServers);
     }
 
     /** The newest intact view of {@code store}. */
@@ -73,6 +84,11 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
     }
 
     public WorldRuntime withTimeout(Duration newTimeout) {
-        return new WorldRuntime(threads, cluster, name, worldViews, newTimeout);
+        return new WorldRuntime(threads, cluster, name, worldViews, newTimeout, simulatorServers);
+    }
+
+    /** Simulators on the simulator servers at {@code addresses} ({@code host:port}), read whenever one starts. */
+    public WorldRuntime withSimulatorServers(Supplier<List<String>> addresses) {
+        return new WorldRuntime(threads, cluster, name, worldViews, timeout, Optional.of(addresses));
     }
 }

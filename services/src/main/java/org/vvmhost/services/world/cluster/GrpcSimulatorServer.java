@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.cluster;
 
+import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -95,6 +96,7 @@ final class GrpcSimulatorServer implements SimulatorServer {
     private final InetSocketAddress bind;
     private final Clock clock;
     private final Duration timeout;
+    private final List<BindableService> services;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sessionIds = new AtomicLong();
@@ -125,11 +127,13 @@ final class GrpcSimulatorServer implements SimulatorServer {
     private volatile EventLoopGroup boss;
     private volatile EventLoopGroup workers;
 
-    GrpcSimulatorServer(ComponentSetRegistry sets, InetSocketAddress bind, Clock clock, Duration timeout) {
+    GrpcSimulatorServer(ComponentSetRegistry sets, InetSocketAddress bind, Clock clock, Duration timeout,
+                        List<BindableService> services) {
         this.sets = Objects.requireNonNull(sets, "sets");
         this.bind = Objects.requireNonNull(bind, "bind");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.services = List.copyOf(services);
     }
 
     @Override
@@ -147,7 +151,7 @@ final class GrpcSimulatorServer implements SimulatorServer {
         for (MethodDescriptor<Call<?>, Object> method : SimulatorWire.CALLS.values()) {
             service.addMethod(method, ServerCalls.asyncUnaryCall(this::call));
         }
-        server = NettyServerBuilder.forAddress(bind)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(bind)
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
@@ -158,8 +162,9 @@ final class GrpcSimulatorServer implements SimulatorServer {
                 // A coordinator that vanished without closing its connection loses its sessions within this.
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .addService(service.build())
-                .build();
+                .addService(service.build());
+        services.forEach(builder::addService);
+        server = builder.build();
         try {
             server.start();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.cluster;
 
+import io.grpc.BindableService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,16 @@ public interface SimulatorServer extends AutoCloseable {
      * @param timeout how long a simulator may take to start, to answer a request, or to hand over when stopped
      */
     static SimulatorServer create(ComponentSetRegistry sets, InetSocketAddress bind, Clock clock, Duration timeout) {
-        return new GrpcSimulatorServer(sets, bind, clock, timeout);
+        return create(sets, bind, clock, timeout, List.of());
+    }
+
+    /**
+     * As {@link #create(ComponentSetRegistry, InetSocketAddress, Clock, Duration)}, serving {@code services} too, on
+     * the same port (a process's health service, say). They are called on the server's event loops: never block.
+     */
+    static SimulatorServer create(ComponentSetRegistry sets, InetSocketAddress bind, Clock clock, Duration timeout,
+                                  List<BindableService> services) {
+        return new GrpcSimulatorServer(sets, bind, clock, timeout, services);
     }
 
     /**

@@ -293,6 +293,9 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
     }
 
     private static String describe(WorldRuntime runtime) {
+        if (runtime.simulatorServers().isPresent()) {
+            return "on simulator processes";
+        }
         return runtime.cluster().isPresent() ? "as containers of the in-process cluster"
                 : "on " + runtime.threads() + " thread(s)";
     }

@@ -1,0 +1,105 @@
+package org.vvmhost.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vvmhost.e2e.ReplicaLog.savedTick;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vvmhost.testing.EtcdExtension;
+import org.vvmhost.testing.TestTiming;
+
+/**
+ * A leader whose simulators run in two {@code vvmhost simulator} processes it finds in etcd, all real processes from
+ * the shaded jar on a real etcd: its world hashes are those of a plain single-process run, before and after one
+ * simulator process is SIGKILLed.
+ */
+class RemoteSimulatorsIT {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final TestTiming TIMING = TestTiming.current();
+    /** Long enough that a busy machine keeps every lease; a killed simulator's registration lingers this long. */
+    private static final String TTL = "5s";
+    /**
+     * The built-in world with a world view every second (ticks that both runs log), and two simulators per set with a
+     * passive per area, so that each process holds actives and the passives of the other's.
+     */
+    private static final List<String> WORLD = List.of("--world-set", "world.backup-interval=20",
+            "--world-set", "world.component-sets.physics.simulators=2",
+            "--world-set", "world.component-sets.vitality.simulators=2", "--world-set", "world.passives-per-area=1");
+
+    private final ImageCommand image = ImageCommand.fromBuild();
+    private final List<HostProcess> started = new ArrayList<>();
+    private final String election = "e2e-remote-simulators-" + ProcessHandle.current().pid();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(HostProcess::close);
+    }
+
+    @Test
+    void theWorldRunsOnSimulatorProcessesAndSurvivesTheKillOfOneWithTheHashesOfALocalRun() throws Exception {
+        HostProcess first = simulator("sim-1");
+        HostProcess second = simulator("sim-2");
+        for (HostProcess simulator : List.of(first, second)) {
+            assertThat(simulator.awaitLineContaining(" registered at ", TIMING.startBudget())).as(simulator.output())
+                    .isPresent();
+        }
+        HostProcess reference = start(run("--instance-id", "reference-" + election));
+        HostProcess leader = start(run("--etcd-endpoints", ETCD.endpoint().toString(), "--election", election,
+                "--instance-id", "leader-" + election, "--lease-ttl", TTL, "--simulators", "etcd"));
+        long before = savedTick(leader.awaitLine(line -> savedTick(line) > 0, TIMING.startBudget())
+                .orElseThrow(() -> new AssertionError("no view saved:\n" + leader.output())));
+        for (HostProcess simulator : List.of(first, second)) {
+            assertThat(simulator.output()).as("the leader's simulators are spread over both processes:%n%s",
+                    leader.output()).contains(" started as ");
+        }
+
+        first.kill();
+
+        assertThat(leader.awaitLineContaining("promoted with the last completed tick", TIMING.eventBudget()))
+                .as(leader.output()).isPresent();
+        long after = savedTick(leader.awaitLine(line -> savedTick(line) > before + 40, TIMING.startBudget())
+                .orElseThrow(() -> new AssertionError("no view saved after the kill:\n" + leader.output())));
+        assertThat(reference.awaitLine(line -> savedTick(line) >= after, TIMING.startBudget()))
+                .as(reference.output()).isPresent();
+        for (HostProcess host : List.of(leader, reference, second)) {
+            host.sigterm();
+            assertThat(host.awaitExit(TIMING.eventBudget())).as(host.output()).contains(0);
+        }
+        Map<Long, String> expected = ReplicaLog.of(reference.timedLines()).hashes();
+        List<Long> compared = new ArrayList<>();
+        for (Map.Entry<Long, String> tick : ReplicaLog.of(leader.timedLines()).hashes().entrySet()) {
+            if (expected.containsKey(tick.getKey())) {
+                compared.add(tick.getKey());
+                assertThat(tick.getValue()).as("tick %d", tick.getKey()).isEqualTo(expected.get(tick.getKey()));
+            }
+        }
+        assertThat(compared).as("ticks both logged").contains(before, after);
+        assertThat(leader.output()).as("no area lost").doesNotContain("rewound");
+    }
+
+    private static String[] run(String... options) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(options));
+        args.addAll(WORLD);
+        return args.toArray(String[]::new);
+    }
+
+    private HostProcess simulator(String id) {
+        return start("simulator", "--etcd-endpoints", ETCD.endpoint().toString(), "--election", election,
+                "--simulator-id", id, "--lease-ttl", TTL, "--grpc-port", "0");
+    }
+
+
+    private HostProcess start(String... args) {
+        HostProcess host = HostProcess.start(image, List.of(args));
+        started.add(host);
+        return host;
+    }
+}
