@@ -177,10 +177,12 @@ class HttpApiIT {
         await().atMost(TIMING.startBudget()).until(() -> api.status("/leader") == 200);
         assertThat(api.status("/livez")).isEqualTo(200);
 
+        assertThat(ETCD.getPrefix(election + "/")).as("the term's key").hasSize(1);
         leader.signal("STOP");
         try {
             // Past the TTL: etcd lets the lease expire, and the key of this term goes.
-            Thread.sleep(TTL.multipliedBy(2).plusSeconds(1).toMillis());
+            await().atMost(TIMING.scaled(TTL.plus(TIMING.eventBudget()))).pollInterval(Duration.ofMillis(100))
+                    .until(() -> ETCD.getPrefix(election + "/").isEmpty());
         } finally {
             leader.signal("CONT");
         }

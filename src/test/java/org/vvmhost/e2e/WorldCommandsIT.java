@@ -100,9 +100,14 @@ class WorldCommandsIT {
                     case "SIGKILL" -> leader.kill();
                     default -> {
                         leader.signal("STOP");
-                        // Past the TTL: etcd lets the lease expire and a standby takes over.
-                        Thread.sleep(TIMING.scaled(TTL.multipliedBy(2).plusSeconds(1)).toMillis());
-                        leader.signal("CONT");
+                        try {
+                            // Past the TTL: etcd lets the lease expire and a standby takes over.
+                            await().atMost(TIMING.scaled(TTL.plus(TIMING.eventBudget())))
+                                    .until(() -> apis.entrySet().stream().anyMatch(api -> api.getKey() != leader
+                                            && statusOf(api.getValue(), "/leader") == 200));
+                        } finally {
+                            leader.signal("CONT");
+                        }
                     }
                 }
                 await().atMost(TIMING.scaled(TTL.plus(TIMING.eventBudget()))).until(() -> leaderOrNull(apis) != null

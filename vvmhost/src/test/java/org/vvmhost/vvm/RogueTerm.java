@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vvmhost.leadership.FencingToken;
@@ -27,18 +28,25 @@ import org.vvmhost.leadership.WriteOp;
  * <ul>
  *   <li>{@code deaf}: the term never reports its loss, so the leader acts on past its renew deadline; its writes
  *       still carry etcd's half of the fence (the leader key's create revision);</li>
- *   <li>{@code unfenced}: as deaf, and its writes carry no fence at all: a deposed leader's writes land in etcd.</li>
+ *   <li>{@code unfenced}: as deaf, and its writes carry no fence at all: a deposed leader's writes land in etcd. Once
+ *       a world view saved after the term ended has landed (its manifest switch, logged as saved before the saver
+ *       writes again), the term reports its loss at its next write and the replica exits: the audit has its
+ *       evidence, and the drill need not wait out its timeout to kill it.</li>
  * </ul>
  */
 final class RogueTerm implements Term {
 
     static final String MODE = "VVMHOST_TEST_ROGUE";
+    /** The key a world view save switches last, in the write that completes it. */
+    private static final String MANIFEST = "/manifest";
     private static final Pattern ENDPOINTS = Pattern.compile("etcd \\[([^\\]]+)\\]");
 
     private final Term term;
     private final boolean fenced;
     private final Client client;
     private final String dataPrefix;
+    private final CompletableFuture<LeadershipLostException> lost = new CompletableFuture<>();
+    private final AtomicBoolean savedWhileDeposed = new AtomicBoolean();
 
     private RogueTerm(Term term, boolean fenced, Client client, String dataPrefix) {
         this.term = term;
@@ -72,12 +80,12 @@ final class RogueTerm implements Term {
 
     @Override
     public Status status() {
-        return Status.LEADING;
+        return lost.isDone() ? Status.LOST : Status.LEADING;
     }
 
     @Override
     public CompletableFuture<LeadershipLostException> lost() {
-        return new CompletableFuture<>();
+        return lost;
     }
 
     @Override
@@ -92,12 +100,20 @@ final class RogueTerm implements Term {
 
     @Override
     public CompletableFuture<Void> write(List<WriteOp> ops) {
+        if (savedWhileDeposed.get()) {
+            term.lost().thenAccept(lost::complete);
+        }
+        boolean deposedSave = !fenced && term.lost().isDone() && ops.stream().anyMatch(
+                op -> op instanceof WriteOp.Put put && put.key().endsWith(MANIFEST));
         Op[] then = ops.stream().map(this::op).toArray(Op[]::new);
         Cmp[] fence = fenced ? new Cmp[] {new Cmp(bytes(term.leaderKey()), Cmp.Op.EQUAL,
                 CmpTarget.createRevision(term.fencingToken().revision()))} : new Cmp[0];
         return client.getKVClient().txn().If(fence).Then(then).commit().thenApply(reply -> {
             if (!reply.isSucceeded()) {
                 throw new IllegalStateException("write fenced off by etcd");
+            }
+            if (deposedSave) {
+                savedWhileDeposed.set(true);
             }
             return null;
         });
