@@ -38,7 +38,6 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(worldViews, "worldViews");
         Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(simulatorServers, "simulatorServers");
         requireThreads(threads);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name must be lower-case letters, digits and '-', starting with a "
@@ -47,7 +46,7 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        if (simulatorServers.isPresent() && cluster.isEmpty()) {
+        if (Objects.requireNonNull(simulatorServers, "simulatorServers").isPresent() && cluster.isEmpty()) {
             throw new IllegalArgumentException("simulators on simulator servers need a cluster to stand for them");
         }
     }
