@@ -87,8 +87,10 @@ class InspectorIT {
         assertThat(token).matches("\\d+:\\d+");
         await().atMost(TIMING.eventBudget()).until(() -> !leaderPage.findElements(By.cssSelector("#terms tbody tr"))
                 .isEmpty());
-        assertThat(leaderPage.findElement(By.cssSelector("#terms tbody tr td")).getText()).as("this term")
-                .isEqualTo(token);
+        // The table is drawn anew at each refresh, so a row read across one is stale: read it again.
+        await().atMost(TIMING.eventBudget()).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                assertThat(leaderPage.findElement(By.cssSelector("#terms tbody tr td")).getText()).as("this term")
+                        .isEqualTo(token));
         await().atMost(TIMING.eventBudget()).until(() -> chartPixels(leaderPage) > 20);
         // A view every 2 s, and the page reads /world every 5 s.
         await().atMost(TIMING.startBudget()).until(() -> text(leaderPage, "last-view").startsWith("tick "));
