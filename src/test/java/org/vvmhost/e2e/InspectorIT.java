@@ -169,7 +169,7 @@ class InspectorIT {
     /** A replica of a small world of 3 × 4 areas, three physics simulators and a view every 40 ticks, on loopback. */
     private HostProcess replica(String name) {
         HostProcess host = HostProcess.start(image, List.of("run", "--etcd-endpoints", ETCD.endpoint().toString(),
-                "--election", election, "--instance-id", name + "-" + election, "--lease-ttl", "2s",
+                "--election", election, "--instance-id", name + "-" + election, "--lease-ttl", "6s",
                 "--http-host", "127.0.0.1",
                 "--world-entities", "3000", "--world-set", "world.areas.rows=3", "--world-set", "world.areas.cols=4",
                 "--world-set", "world.component-sets.physics.simulators=3",
