@@ -1,6 +1,5 @@
 package org.vvmhost.services.world.core;
 
-import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 import java.util.List;
 import org.vvmhost.services.world.WorldGeometry;
@@ -73,6 +72,9 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
         private int[] moveTo = new int[0];
         private int[] keptFrom = new int[0];
         private int[] keptTo = new int[0];
+        private long[] sortKeys = new long[0];
+        private long[] sortValues = new long[0];
+        private final int[] counts = new int[257];
 
         private void fit(int deaths, int moves) {
             if (deadIds.length < deaths) {
@@ -89,12 +91,65 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
                 keptFrom = new int[capacity];
                 keptTo = new int[capacity];
             }
+            int most = Math.max(deadIds.length, moveKeys.length);
+            if (sortKeys.length < most) {
+                sortKeys = new long[most];
+                sortValues = new long[most];
+            }
+        }
+
+        /**
+         * Sorts {@code keys[0, n)} with their {@code values} by key, keeping the order of equal keys: a radix sort
+         * that skips the bytes in which all keys agree (ids of one world share their high bytes).
+         */
+        void sortByKey(long[] keys, long[] values, int n) {
+            long differ = 0;
+            for (int i = 1; i < n; i++) {
+                differ |= keys[i] ^ keys[0];
+            }
+            long[] fromKeys = keys;
+            long[] fromValues = values;
+            long[] toKeys = sortKeys;
+            long[] toValues = sortValues;
+            for (int shift = 0; shift < Long.SIZE; shift += Byte.SIZE) {
+                if ((differ >>> shift & 0xFF) == 0) {
+                    continue;
+                }
+                Arrays.fill(counts, 0);
+                for (int i = 0; i < n; i++) {
+                    counts[digit(fromKeys[i], shift) + 1]++;
+                }
+                for (int b = 0; b < 256; b++) {
+                    counts[b + 1] += counts[b];
+                }
+                for (int i = 0; i < n; i++) {
+                    int at = counts[digit(fromKeys[i], shift)]++;
+                    toKeys[at] = fromKeys[i];
+                    toValues[at] = fromValues[i];
+                }
+                long[] swap = fromKeys;
+                fromKeys = toKeys;
+                toKeys = swap;
+                swap = fromValues;
+                fromValues = toValues;
+                toValues = swap;
+            }
+            if (fromKeys != keys) {
+                System.arraycopy(fromKeys, 0, keys, 0, n);
+                System.arraycopy(fromValues, 0, values, 0, n);
+            }
+        }
+
+        /** The byte of {@code key} at {@code shift}, the sign flipped so that negative keys sort first. */
+        private static int digit(long key, int shift) {
+            return (int) ((key ^ Long.MIN_VALUE) >>> shift) & 0xFF;
         }
     }
 
     /**
      * Merges the events of all simulators; {@code nextEntityId} is the first id given to a newborn. Sorting pairs of
-     * primitives does it without a hash map per tick: an entity's reports sort together, and the first is kept.
+     * primitives does it without a hash map per tick: an entity's reports sort together, and the lowest set's is
+     * kept.
      */
     public static BoundaryPlan merge(List<TickEvents> events, WorldGeometry geometry, long seed, long nextEntityId,
             Scratch scratch) {
@@ -108,7 +163,7 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
         // Deaths by id, with their area (the same in every set that reports one).
         long[] deadIdsAll = scratch.deadIds;
         long[] deadAreaOf = scratch.deadAreas;
-        // Moves by id, then by set: the first set in canonical order wins. The second key finds the move again.
+        // Moves by id; of an entity's, the first set in canonical order wins. The value finds the move again.
         long[] moveKeys = scratch.moveKeys;
         long[] moveSetAndIndex = scratch.moveSetAndIndex;
         int[] moveFromAll = scratch.moveFrom;
@@ -127,7 +182,7 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
                 moveToAll[m] = e.movedTo()[i];
             }
         }
-        LongArrays.radixSort(deadIdsAll, deadAreaOf, 0, deadCount);
+        scratch.sortByKey(deadIdsAll, deadAreaOf, deadCount);
         int dead = 0;
         for (int i = 0; i < deadCount; i++) {
             if (dead == 0 || deadIdsAll[i] != deadIdsAll[dead - 1]) {
@@ -141,19 +196,17 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
         for (int i = 0; i < dead; i++) {
             deadAreas[i] = (int) deadAreaOf[i];
         }
-        LongArrays.radixSort(moveKeys, moveSetAndIndex, 0, moveCount);
+        scratch.sortByKey(moveKeys, moveSetAndIndex, moveCount);
         // The moves kept are written over the sorted keys, which are read ahead of them.
         int[] keptFrom = scratch.keptFrom;
         int[] keptTo = scratch.keptTo;
         int kept = 0;
         int nextDead = 0;
-        long previous = 0;
-        for (int i = 0; i < moveCount; i++) {
+        for (int i = 0; i < moveCount; ) {
             long id = moveKeys[i];
-            boolean repeated = i > 0 && id == previous;
-            previous = id;
-            if (repeated) {
-                continue;
+            long first = moveSetAndIndex[i];
+            for (i++; i < moveCount && moveKeys[i] == id; i++) {
+                first = Math.min(first, moveSetAndIndex[i]);
             }
             while (nextDead < dead && deadIds[nextDead] < id) {
                 nextDead++;
@@ -161,7 +214,7 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
             if (nextDead < dead && deadIds[nextDead] == id) {
                 continue;
             }
-            int at = (int) moveSetAndIndex[i];
+            int at = (int) first;
             moveKeys[kept] = id;
             keptFrom[kept] = moveFromAll[at];
             keptTo[kept] = moveToAll[at];
