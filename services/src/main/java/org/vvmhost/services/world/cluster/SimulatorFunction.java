@@ -94,6 +94,9 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     /** The epoch each area of the running step must be held under. */
     private final Map<Integer, Long> epochs = new HashMap<>();
     private long rejected;
+    /** The plan of the running tick and its index, built once for its DETACH and ATTACH. */
+    private BoundaryPlan indexed;
+    private BoundaryPlan.ByArea index;
     private Simulator simulator;
     private ComponentSet set;
     private int setIndex;
@@ -310,7 +313,11 @@ final class SimulatorFunction implements ContainerFunction, SimulatorProtocol.Si
     }
 
     private BoundaryPlan.ByArea index(BoundaryPlan plan) {
-        return plan.byArea(core.geometry().areaCount());
+        if (plan != indexed) {
+            index = plan.byArea(core.geometry().areaCount());
+            indexed = plan;
+        }
+        return index;
     }
 
     @Override

@@ -72,6 +72,12 @@ final class SimulatorProtocol {
                 throw new IllegalArgumentException("a replica of area " + area + " carries a full state or a delta");
             }
         }
+
+        /** The replicas with deltas of their own, cut to size (see {@link AreaDelta}), to leave the process. */
+        static List<Replica> cutToSize(List<Replica> replicas) {
+            return replicas.stream().map(r -> r.delta == null ? r
+                    : new Replica(r.area, r.progress, null, r.delta.cutToSize())).toList();
+        }
     }
 
     /** A request to a simulator container; each names its reply type and is answered by {@link Simulating}. */
@@ -149,6 +155,11 @@ final class SimulatorProtocol {
      */
     record Ran(TickEvents events, List<Transfer> outgoing, int[] sizedAreas, int[] sizes, List<Replica> replicas,
                int[] missing, long rejected) {
+
+        /** This reply with deltas of their own, to leave the process. */
+        Ran cutToSize() {
+            return new Ran(events, outgoing, sizedAreas, sizes, Replica.cutToSize(replicas), missing, rejected);
+        }
     }
 
     /** Keep a copy of an area (a passive following its active, or the first half of a migration). */

@@ -29,8 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Ran;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Replica;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
+import org.vvmhost.services.world.cluster.SimulatorProtocol.Sync;
 import org.vvmhost.services.world.core.AreaCommand;
+import org.vvmhost.services.world.core.AreaDelta;
 
 /**
  * The simulator protocol on gRPC: one unary method per {@link SimulatorRequest} type, named after it, whose reply
@@ -134,7 +138,7 @@ final class SimulatorWire {
         return new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(T value) {
-                return new ByteArrayInputStream(encode(value));
+                return new ByteArrayInputStream(encode(forWire(value)));
             }
 
             @Override
@@ -147,6 +151,20 @@ final class SimulatorWire {
                 }
             }
         };
+    }
+
+    /**
+     * {@code value} as it leaves the process: a delta's dense columns lent by its active are cut to the area's size
+     * (see {@link AreaDelta}), so the wire carries no more than the values.
+     */
+    private static Object forWire(Object value) {
+        if (value instanceof Ran ran) {
+            return ran.cutToSize();
+        }
+        if (value instanceof Call<?> call && call.request() instanceof Sync sync) {
+            return new Call<>(call.session(), new Sync(Replica.cutToSize(sync.replicas())));
+        }
+        return value;
     }
 
     private static byte[] encode(Object value) {

@@ -1,5 +1,6 @@
 package org.vvmhost.services.world.core;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,12 @@ import java.util.Objects;
  * order, then the
  * values that differ, column by column. A column is sent dense (every row, {@code rows} null) when most of it
  * changed, as positions do, and sparse otherwise. See {@link DeltaTracker}.
+ *
+ * <p>A dense column's values are the first {@code size} of an array that may be longer: the active lends its own
+ * copy of the column, which it changes again at its next tick, so a delta is to be applied before that and not
+ * kept. The coordinator waits for every passive's sync before it starts the next tick, and a passive that misses
+ * it is no longer a passive of the area until a full state replaces its copy. {@link #cutToSize} gives a delta of
+ * its own to send elsewhere.
  *
  * @param size     the entities after the tick
  * @param checksum the active's {@link Partition#contentHash} after the tick, when {@code checked}; a passive that
@@ -24,12 +31,31 @@ public record AreaDelta(String set, int area, long baseTick, long tick, long epo
         Objects.requireNonNull(ints, "ints");
     }
 
-    /** The changed values of a float column: {@code values[i]} goes to row {@code rows[i]}; all rows if null. */
+    /** A delta whose arrays hold no more than it needs and are its own. */
+    public AreaDelta cutToSize() {
+        FloatChanges[] ownFloats = new FloatChanges[floats.length];
+        for (int c = 0; c < floats.length; c++) {
+            FloatChanges column = floats[c];
+            ownFloats[c] = column.rows() != null ? column
+                    : new FloatChanges(null, Arrays.copyOf(column.values(), size));
+        }
+        IntChanges[] ownInts = new IntChanges[ints.length];
+        for (int c = 0; c < ints.length; c++) {
+            IntChanges column = ints[c];
+            ownInts[c] = column.rows() != null ? column : new IntChanges(null, Arrays.copyOf(column.values(), size));
+        }
+        return new AreaDelta(set, area, baseTick, tick, epoch, ops, size, ownFloats, ownInts, checked, checksum);
+    }
+
+    /**
+     * The changed values of a float column: {@code values[i]} goes to row {@code rows[i]}; if {@code rows} is null,
+     * the first values go to all rows.
+     */
     public record FloatChanges(int[] rows, float[] values) {
 
-        /** Writes the values into {@code column}, which the rows fit. */
-        void writeTo(float[] column) {
-            if (!copiedWhole(rows, values, column, values.length)) {
+        /** Writes the values into {@code column}, which the rows fit; {@code size} rows if dense. */
+        void writeTo(float[] column, int size) {
+            if (!copiedWhole(rows, values, column, size)) {
                 for (int i = 0; i < rows.length; i++) {
                     column[rows[i]] = values[i];
                 }
@@ -37,12 +63,15 @@ public record AreaDelta(String set, int area, long baseTick, long tick, long epo
         }
     }
 
-    /** The changed values of an int column: {@code values[i]} goes to row {@code rows[i]}; all rows if null. */
+    /**
+     * The changed values of an int column: {@code values[i]} goes to row {@code rows[i]}; if {@code rows} is null,
+     * the first values go to all rows.
+     */
     public record IntChanges(int[] rows, int[] values) {
 
-        /** Writes the values into {@code column}, which the rows fit. */
-        void writeTo(int[] column) {
-            if (!copiedWhole(rows, values, column, values.length)) {
+        /** Writes the values into {@code column}, which the rows fit; {@code size} rows if dense. */
+        void writeTo(int[] column, int size) {
+            if (!copiedWhole(rows, values, column, size)) {
                 for (int i = 0; i < rows.length; i++) {
                     column[rows[i]] = values[i];
                 }
@@ -50,7 +79,7 @@ public record AreaDelta(String set, int area, long baseTick, long tick, long epo
         }
     }
 
-    /** Copies a dense column's {@code values} (an array of {@code length}) over {@code column}; false if sparse. */
+    /** Copies the first {@code length} of a dense column's {@code values} over {@code column}; false if sparse. */
     private static boolean copiedWhole(int[] rows, Object values, Object column, int length) {
         if (rows != null) {
             return false;

@@ -1,7 +1,5 @@
 package org.vvmhost.services.world.core;
 
-import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 import java.util.List;
 import org.vvmhost.services.world.WorldGeometry;
@@ -15,16 +13,40 @@ import org.vvmhost.services.world.WorldGeometry;
 public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[] moveFrom, int[] moveTo,
                            long[] bornIds, float[] bornX, float[] bornY, int[] bornAreas) {
 
-    /** Indexes into the plan's arrays, per area: what each area loses and gains. Built once per use. */
+    /**
+     * Indexes into the plan's arrays, per area: what each area loses and gains, in plan order. Built once per use,
+     * as three counting sorts (no list per area).
+     */
     public static final class ByArea {
-        final IntArrayList[] deathsIn;
-        final IntArrayList[] movesOutOf;
-        final IntArrayList[] birthsIn;
+        final Grouped deaths;
+        final Grouped movesOut;
+        final Grouped births;
 
         ByArea(BoundaryPlan plan, int areas) {
-            this.deathsIn = index(areas, plan.deadAreas);
-            this.movesOutOf = index(areas, plan.moveFrom);
-            this.birthsIn = index(areas, plan.bornAreas);
+            this.deaths = new Grouped(areas, plan.deadAreas);
+            this.movesOut = new Grouped(areas, plan.moveFrom);
+            this.births = new Grouped(areas, plan.bornAreas);
+        }
+    }
+
+    /** The indexes of a plan array by area: those of area {@code a} are {@code items[start[a] .. start[a+1])}. */
+    static final class Grouped {
+        final int[] start;
+        final int[] items;
+
+        Grouped(int areas, int[] areaOfItem) {
+            start = new int[areas + 1];
+            for (int area : areaOfItem) {
+                start[area + 1]++;
+            }
+            for (int a = 0; a < areas; a++) {
+                start[a + 1] += start[a];
+            }
+            items = new int[areaOfItem.length];
+            int[] next = Arrays.copyOf(start, areas);
+            for (int i = 0; i < areaOfItem.length; i++) {
+                items[next[areaOfItem[i]]++] = i;
+            }
         }
     }
 
@@ -38,29 +60,119 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
     }
 
     /**
-     * Merges the events of all simulators; {@code nextEntityId} is the first id given to a newborn. Sorting pairs of
-     * primitives does it without a hash map per tick: an entity's reports sort together, and the first is kept.
+     * The working arrays of {@link #merge}, kept from one tick to the next by the one thread that merges, so that
+     * a steady tick allocates the plan only. Not thread-safe.
      */
-    public static BoundaryPlan merge(List<TickEvents> events, WorldGeometry geometry, long seed, long nextEntityId) {
+    public static final class Scratch {
+        private long[] deadIds = new long[0];
+        private long[] deadAreas = new long[0];
+        private long[] moveKeys = new long[0];
+        private long[] moveSetAndIndex = new long[0];
+        private int[] moveFrom = new int[0];
+        private int[] moveTo = new int[0];
+        private int[] keptFrom = new int[0];
+        private int[] keptTo = new int[0];
+        private long[] sortKeys = new long[0];
+        private long[] sortValues = new long[0];
+        private final int[] counts = new int[257];
+
+        private void fit(int deaths, int moves) {
+            if (deadIds.length < deaths) {
+                int capacity = deaths + (deaths >> 2);
+                deadIds = new long[capacity];
+                deadAreas = new long[capacity];
+            }
+            if (moveKeys.length < moves) {
+                int capacity = moves + (moves >> 2);
+                moveKeys = new long[capacity];
+                moveSetAndIndex = new long[capacity];
+                moveFrom = new int[capacity];
+                moveTo = new int[capacity];
+                keptFrom = new int[capacity];
+                keptTo = new int[capacity];
+            }
+            int most = Math.max(deadIds.length, moveKeys.length);
+            if (sortKeys.length < most) {
+                sortKeys = new long[most];
+                sortValues = new long[most];
+            }
+        }
+
+        /**
+         * Sorts {@code keys[0, n)} with their {@code values} by key, keeping the order of equal keys: a radix sort
+         * that skips the bytes in which all keys agree (ids of one world share their high bytes).
+         */
+        void sortByKey(long[] keys, long[] values, int n) {
+            long differ = 0;
+            for (int i = 1; i < n; i++) {
+                differ |= keys[i] ^ keys[0];
+            }
+            long[] fromKeys = keys;
+            long[] fromValues = values;
+            long[] toKeys = sortKeys;
+            long[] toValues = sortValues;
+            for (int shift = 0; shift < Long.SIZE; shift += Byte.SIZE) {
+                if ((differ >>> shift & 0xFF) == 0) {
+                    continue;
+                }
+                Arrays.fill(counts, 0);
+                for (int i = 0; i < n; i++) {
+                    counts[digit(fromKeys[i], shift) + 1]++;
+                }
+                for (int b = 0; b < 256; b++) {
+                    counts[b + 1] += counts[b];
+                }
+                for (int i = 0; i < n; i++) {
+                    int at = counts[digit(fromKeys[i], shift)]++;
+                    toKeys[at] = fromKeys[i];
+                    toValues[at] = fromValues[i];
+                }
+                long[] swap = fromKeys;
+                fromKeys = toKeys;
+                toKeys = swap;
+                swap = fromValues;
+                fromValues = toValues;
+                toValues = swap;
+            }
+            if (fromKeys != keys) {
+                System.arraycopy(fromKeys, 0, keys, 0, n);
+                System.arraycopy(fromValues, 0, values, 0, n);
+            }
+        }
+
+        /** The byte of {@code key} at {@code shift}, the sign flipped so that negative keys sort first. */
+        private static int digit(long key, int shift) {
+            return (int) ((key ^ Long.MIN_VALUE) >>> shift) & 0xFF;
+        }
+    }
+
+    /**
+     * Merges the events of all simulators; {@code nextEntityId} is the first id given to a newborn. Sorting pairs of
+     * primitives does it without a hash map per tick: an entity's reports sort together, and the lowest set's is
+     * kept.
+     */
+    public static BoundaryPlan merge(List<TickEvents> events, WorldGeometry geometry, long seed, long nextEntityId,
+            Scratch scratch) {
         int deadCount = 0;
         int moveCount = 0;
         for (TickEvents e : events) {
             deadCount += e.deadIds().length;
             moveCount += e.movedIds().length;
         }
+        scratch.fit(deadCount, moveCount);
         // Deaths by id, with their area (the same in every set that reports one).
-        long[] deadIds = new long[deadCount];
-        long[] deadAreaOf = new long[deadCount];
-        // Moves by id, then by set: the first set in canonical order wins. The second key finds the move again.
-        long[] moveKeys = new long[moveCount];
-        long[] moveSetAndIndex = new long[moveCount];
-        int[] moveFromAll = new int[moveCount];
-        int[] moveToAll = new int[moveCount];
+        long[] deadIdsAll = scratch.deadIds;
+        long[] deadAreaOf = scratch.deadAreas;
+        // Moves by id; of an entity's, the first set in canonical order wins. The value finds the move again.
+        long[] moveKeys = scratch.moveKeys;
+        long[] moveSetAndIndex = scratch.moveSetAndIndex;
+        int[] moveFromAll = scratch.moveFrom;
+        int[] moveToAll = scratch.moveTo;
         int d = 0;
         int m = 0;
         for (TickEvents e : events) {
             for (int i = 0; i < e.deadIds().length; i++, d++) {
-                deadIds[d] = e.deadIds()[i];
+                deadIdsAll[d] = e.deadIds()[i];
                 deadAreaOf[d] = e.deadAreas()[i];
             }
             for (int i = 0; i < e.movedIds().length; i++, m++) {
@@ -70,30 +182,31 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
                 moveToAll[m] = e.movedTo()[i];
             }
         }
-        LongArrays.radixSort(deadIds, deadAreaOf);
+        scratch.sortByKey(deadIdsAll, deadAreaOf, deadCount);
         int dead = 0;
         for (int i = 0; i < deadCount; i++) {
-            if (dead == 0 || deadIds[i] != deadIds[dead - 1]) {
-                deadIds[dead] = deadIds[i];
+            if (dead == 0 || deadIdsAll[i] != deadIdsAll[dead - 1]) {
+                deadIdsAll[dead] = deadIdsAll[i];
                 deadAreaOf[dead] = deadAreaOf[i];
                 dead++;
             }
         }
-        deadIds = Arrays.copyOf(deadIds, dead);
+        long[] deadIds = Arrays.copyOf(deadIdsAll, dead);
         int[] deadAreas = new int[dead];
         for (int i = 0; i < dead; i++) {
             deadAreas[i] = (int) deadAreaOf[i];
         }
-        LongArrays.radixSort(moveKeys, moveSetAndIndex);
-        long[] moveIds = new long[moveCount];
-        int[] moveFrom = new int[moveCount];
-        int[] moveTo = new int[moveCount];
+        scratch.sortByKey(moveKeys, moveSetAndIndex, moveCount);
+        // The moves kept are written over the sorted keys, which are read ahead of them.
+        int[] keptFrom = scratch.keptFrom;
+        int[] keptTo = scratch.keptTo;
         int kept = 0;
         int nextDead = 0;
-        for (int i = 0; i < moveCount; i++) {
+        for (int i = 0; i < moveCount; ) {
             long id = moveKeys[i];
-            if (i > 0 && id == moveKeys[i - 1]) {
-                continue;
+            long first = moveSetAndIndex[i];
+            for (i++; i < moveCount && moveKeys[i] == id; i++) {
+                first = Math.min(first, moveSetAndIndex[i]);
             }
             while (nextDead < dead && deadIds[nextDead] < id) {
                 nextDead++;
@@ -101,15 +214,15 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
             if (nextDead < dead && deadIds[nextDead] == id) {
                 continue;
             }
-            int at = (int) moveSetAndIndex[i];
-            moveIds[kept] = id;
-            moveFrom[kept] = moveFromAll[at];
-            moveTo[kept] = moveToAll[at];
+            int at = (int) first;
+            moveKeys[kept] = id;
+            keptFrom[kept] = moveFromAll[at];
+            keptTo[kept] = moveToAll[at];
             kept++;
         }
-        moveIds = Arrays.copyOf(moveIds, kept);
-        moveFrom = Arrays.copyOf(moveFrom, kept);
-        moveTo = Arrays.copyOf(moveTo, kept);
+        long[] moveIds = Arrays.copyOf(moveKeys, kept);
+        int[] moveFrom = Arrays.copyOf(keptFrom, kept);
+        int[] moveTo = Arrays.copyOf(keptTo, kept);
         int born = deadIds.length;
         long[] bornIds = new long[born];
         float[] bornX = new float[born];
@@ -123,17 +236,5 @@ public record BoundaryPlan(long[] deadIds, int[] deadAreas, long[] moveIds, int[
             bornAreas[i] = geometry.areaOf(bornX[i], bornY[i]);
         }
         return new BoundaryPlan(deadIds, deadAreas, moveIds, moveFrom, moveTo, bornIds, bornX, bornY, bornAreas);
-    }
-
-    private static IntArrayList[] index(int areas, int[] areaOfItem) {
-        IntArrayList[] byArea = new IntArrayList[areas];
-        for (int i = 0; i < areaOfItem.length; i++) {
-            int area = areaOfItem[i];
-            if (byArea[area] == null) {
-                byArea[area] = new IntArrayList();
-            }
-            byArea[area].add(i);
-        }
-        return byArea;
     }
 }

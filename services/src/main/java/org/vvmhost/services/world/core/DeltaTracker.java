@@ -2,14 +2,14 @@ package org.vvmhost.services.world.core;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
-import java.util.Arrays;
 
 /**
  * An active's side of keeping passives in sync by deltas, for one area: a mirror of the state its passives hold
  * (the state after {@link #tick()}), and the journal of the adds and removes the live partition made since. At the
  * end of each tick {@link #next} replays the journal on the mirror, compares the mirror with the live partition
  * column by column, sends what differs and brings the mirror level. The cost is a pass over the area's columns
- * with no allocation beyond the delta itself, instead of a full copy of the area.
+ * instead of a full copy of the area. A dense column is sent as the mirror's own column (see {@link AreaDelta}),
+ * so the allocation is the ops and the sparse columns only.
  *
  * <p>Not thread-safe: it belongs to the simulator that holds the area.
  */
@@ -75,8 +75,6 @@ public final class DeltaTracker {
         }
         AreaDelta delta = new AreaDelta(live.set().name(), live.area(), this.tick, tick, epoch, ops, size, floats,
                 ints, checked, checked ? live.contentHash(setIndex) : 0);
-        // The mirror is brought level as a passive is.
-        mirror.applyValues(delta);
         this.tick = tick;
         return delta;
     }
@@ -86,6 +84,7 @@ public final class DeltaTracker {
         live.journal(null);
     }
 
+    /** The changes of a column from {@code was} (the mirror's) to {@code now}; the mirror's column is then level. */
     private AreaDelta.FloatChanges changes(float[] now, float[] was, int size) {
         changed.clear();
         int limit = size / DENSE_DIVISOR;
@@ -95,9 +94,19 @@ public final class DeltaTracker {
             }
         }
         int[] rows = sparseRows(limit);
-        return new AreaDelta.FloatChanges(rows, rows == null ? Arrays.copyOf(now, size) : gather(now, rows));
+        if (rows == null) {
+            System.arraycopy(now, 0, was, 0, size);
+            return new AreaDelta.FloatChanges(null, was);
+        }
+        float[] values = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            values[i] = now[rows[i]];
+            was[rows[i]] = values[i];
+        }
+        return new AreaDelta.FloatChanges(rows, values);
     }
 
+    /** As for a float column. */
     private AreaDelta.IntChanges changes(int[] now, int[] was, int size) {
         changed.clear();
         int limit = size / DENSE_DIVISOR;
@@ -107,27 +116,20 @@ public final class DeltaTracker {
             }
         }
         int[] rows = sparseRows(limit);
-        return new AreaDelta.IntChanges(rows, rows == null ? Arrays.copyOf(now, size) : gather(now, rows));
+        if (rows == null) {
+            System.arraycopy(now, 0, was, 0, size);
+            return new AreaDelta.IntChanges(null, was);
+        }
+        int[] values = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            values[i] = now[rows[i]];
+            was[rows[i]] = values[i];
+        }
+        return new AreaDelta.IntChanges(rows, values);
     }
 
     /** The rows found changed, or null when there are more than {@code limit} and the column goes dense. */
     private int[] sparseRows(int limit) {
         return changed.size() > limit ? null : changed.toIntArray();
-    }
-
-    private static float[] gather(float[] column, int[] rows) {
-        float[] values = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            values[i] = column[rows[i]];
-        }
-        return values;
-    }
-
-    private static int[] gather(int[] column, int[] rows) {
-        int[] values = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            values[i] = column[rows[i]];
-        }
-        return values;
     }
 }

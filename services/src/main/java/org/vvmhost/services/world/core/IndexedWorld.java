@@ -24,6 +24,8 @@ public abstract class IndexedWorld implements World {
     protected final WorldCore core;
     protected final OpenLatch open = new OpenLatch();
     private final EntityIndex index;
+    /** Merges run on the coordinator's thread, one at a time. */
+    private final BoundaryPlan.Scratch mergeScratch = new BoundaryPlan.Scratch();
     private Counters counters;
     private WorldStatus.CommandCounts commands = WorldStatus.CommandCounts.NONE;
 
@@ -40,7 +42,7 @@ public abstract class IndexedWorld implements World {
 
     /** The boundary plan of the simulators' {@code events}, its newborn numbered from the next entity id. */
     protected final BoundaryPlan merge(List<TickEvents> events) {
-        return core.merge(events, counters.nextEntityId());
+        return core.merge(events, counters.nextEntityId(), mergeScratch);
     }
 
     /** Tick {@code next} is done: its {@code plan} and {@code routed} commands are the world's from now on. */

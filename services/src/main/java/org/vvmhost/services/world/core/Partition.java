@@ -212,7 +212,7 @@ public final class Partition implements Columns {
     }
 
     /** Writes the changed values of {@code delta} into the columns, whose rows are already the active's. */
-    void applyValues(AreaDelta delta) {
+    private void applyValues(AreaDelta delta) {
         if (delta.floats().length != floatCount || delta.ints().length != intCount) {
             throw new IllegalStateException("the delta of tick " + delta.tick() + " has other columns than "
                     + set.name());
@@ -220,18 +220,18 @@ public final class Partition implements Columns {
         for (int c = 0; c < floatCount; c++) {
             AreaDelta.FloatChanges column = delta.floats()[c];
             requireFits(column.rows(), column.values().length, delta);
-            column.writeTo(floats[c]);
+            column.writeTo(floats[c], size);
         }
         for (int c = 0; c < intCount; c++) {
             AreaDelta.IntChanges column = delta.ints()[c];
             requireFits(column.rows(), column.values().length, delta);
-            column.writeTo(ints[c]);
+            column.writeTo(ints[c], size);
         }
     }
 
-    /** Checks that {@code rows} (null: every row) and {@code values} values fit the rows. */
+    /** Checks that {@code rows} (null: every row, from the first values) and {@code values} values fit the rows. */
     private void requireFits(int[] rows, int values, AreaDelta delta) {
-        boolean fits = rows == null ? values == size : rows.length == values;
+        boolean fits = rows == null ? values >= size : rows.length == values;
         for (int i = 0; fits && rows != null && i < rows.length; i++) {
             fits = rows[i] >= 0 && rows[i] < size;
         }

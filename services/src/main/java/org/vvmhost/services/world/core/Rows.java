@@ -9,16 +9,19 @@ final class Rows {
 
     private final int floatCount;
     private final int intCount;
-    private long[] ids = new long[8];
+    private long[] ids;
     private float[] floats;
     private int[] ints;
     private int size;
 
-    Rows(ComponentSchema schema) {
+    /** Rows with room for {@code expected} entities, so that a transfer of that many needs no copy. */
+    Rows(ComponentSchema schema, int expected) {
         this.floatCount = schema.floatColumns().size();
         this.intCount = schema.intColumns().size();
-        this.floats = new float[8 * floatCount];
-        this.ints = new int[8 * intCount];
+        int capacity = Math.max(1, expected);
+        this.ids = new long[capacity];
+        this.floats = new float[capacity * floatCount];
+        this.ints = new int[capacity * intCount];
     }
 
     void append(Columns from, int row) {

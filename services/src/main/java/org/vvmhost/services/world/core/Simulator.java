@@ -41,6 +41,12 @@ public final class Simulator {
     private final int setIndex;
     private final Admission admission;
     private final Map<Integer, Held> held = new TreeMap<>();
+    /** The events of the running {@link #simulate}, kept between ticks so a steady tick does not grow new lists. */
+    private final LongArrayList movedIds = new LongArrayList();
+    private final IntArrayList movedFrom = new IntArrayList();
+    private final IntArrayList movedTo = new IntArrayList();
+    private final LongArrayList deadIds = new LongArrayList();
+    private final IntArrayList deadAreas = new IntArrayList();
 
     public Simulator(String id, ComponentSet set, int setIndex, Admission admission) {
         this.id = id;
@@ -103,11 +109,11 @@ public final class Simulator {
      */
     public TickEvents simulate(long tick, long seed, WorldGeometry geometry, IntPredicate areas,
             IntFunction<List<AreaCommand>> commands) {
-        LongArrayList movedIds = new LongArrayList();
-        IntArrayList movedFrom = new IntArrayList();
-        IntArrayList movedTo = new IntArrayList();
-        LongArrayList deadIds = new LongArrayList();
-        IntArrayList deadAreas = new IntArrayList();
+        movedIds.clear();
+        movedFrom.clear();
+        movedTo.clear();
+        deadIds.clear();
+        deadAreas.clear();
         for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
@@ -194,21 +200,34 @@ public final class Simulator {
         for (Held h : admitted(areas)) {
             Partition partition = h.partition();
             int area = partition.area();
-            IntArrayList deaths = index.deathsIn[area];
-            if (deaths != null) {
-                for (int k = 0; k < deaths.size(); k++) {
-                    partition.remove(plan.deadIds()[deaths.getInt(k)]);
-                }
+            BoundaryPlan.Grouped deaths = index.deaths;
+            for (int k = deaths.start[area]; k < deaths.start[area + 1]; k++) {
+                partition.remove(plan.deadIds()[deaths.items[k]]);
             }
-            IntArrayList moves = index.movesOutOf[area];
-            if (moves != null) {
-                Map<Integer, Rows> byTarget = new TreeMap<>();
-                for (int k = 0; k < moves.size(); k++) {
-                    int i = moves.getInt(k);
-                    partition.moveOut(plan.moveIds()[i],
-                            byTarget.computeIfAbsent(plan.moveTo()[i], to -> new Rows(set.schema())));
+            BoundaryPlan.Grouped moves = index.movesOut;
+            int from = moves.start[area];
+            int until = moves.start[area + 1];
+            if (from == until) {
+                continue;
+            }
+            // One Rows per target area, sized to its moves, listed by target as the transfers are.
+            Rows[] byTarget = new Rows[moves.start.length - 1];
+            int[] counts = new int[byTarget.length];
+            for (int k = from; k < until; k++) {
+                counts[plan.moveTo()[moves.items[k]]]++;
+            }
+            for (int k = from; k < until; k++) {
+                int i = moves.items[k];
+                int to = plan.moveTo()[i];
+                if (byTarget[to] == null) {
+                    byTarget[to] = new Rows(set.schema(), counts[to]);
                 }
-                byTarget.forEach((to, rows) -> out.add(rows.toTransfer(area, to)));
+                partition.moveOut(plan.moveIds()[i], byTarget[to]);
+            }
+            for (int to = 0; to < byTarget.length; to++) {
+                if (byTarget[to] != null) {
+                    out.add(byTarget[to].toTransfer(area, to));
+                }
             }
         }
         return out;
@@ -238,14 +257,12 @@ public final class Simulator {
                     }
                 }
             }
-            IntArrayList births = index.birthsIn[area];
-            if (births != null) {
-                for (int k = 0; k < births.size(); k++) {
-                    int i = births.getInt(k);
-                    int row = partition.add(plan.bornIds()[i]);
-                    set.spawn(new ComponentSet.Spawn(seed, plan.bornIds()[i], plan.bornX()[i], plan.bornY()[i],
-                            geometry), partition, row);
-                }
+            BoundaryPlan.Grouped births = index.births;
+            for (int k = births.start[area]; k < births.start[area + 1]; k++) {
+                int i = births.items[k];
+                int row = partition.add(plan.bornIds()[i]);
+                set.spawn(new ComponentSet.Spawn(seed, plan.bornIds()[i], plan.bornX()[i], plan.bornY()[i],
+                        geometry), partition, row);
             }
         }
     }

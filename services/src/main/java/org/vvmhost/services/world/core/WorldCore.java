@@ -153,12 +153,12 @@ public final class WorldCore {
     }
 
     /**
-     * Merges the structural events of every simulator of a tick; see {@link BoundaryPlan}.
+     * Merges the structural events of every simulator of a tick in {@code scratch}; see {@link BoundaryPlan}.
      *
      * @throws IllegalStateException if the newborn would take ids of the range kept for spawned entities
      */
-    public BoundaryPlan merge(List<TickEvents> events, long nextEntityId) {
-        BoundaryPlan plan = BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId);
+    public BoundaryPlan merge(List<TickEvents> events, long nextEntityId, BoundaryPlan.Scratch scratch) {
+        BoundaryPlan plan = BoundaryPlan.merge(events, geometry, config.seed(), nextEntityId, scratch);
         if (nextEntityId + plan.bornIds().length > WorldCommand.SPAWNED_IDS) {
             throw new IllegalStateException("the newborn have used up their ids, up to " + WorldCommand.SPAWNED_IDS
                     + ", where the ids of spawned entities begin");

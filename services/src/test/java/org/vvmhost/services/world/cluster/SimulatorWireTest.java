@@ -132,6 +132,30 @@ class SimulatorWireTest {
     }
 
     @Test
+    void aDeltaLentByItsActiveCrossesTheWireCutToTheAreasSize() {
+        // An active lends its dense columns, longer than the area (see AreaDelta): only the first size values go.
+        AreaDelta lent = new AreaDelta("physics", 3, 40, 41, 7, new long[0], 2,
+                new AreaDelta.FloatChanges[] {new AreaDelta.FloatChanges(null, new float[] {1.5f, 2.5f, 9, 9}),
+                        new AreaDelta.FloatChanges(new int[] {1}, new float[] {-0.25f})},
+                new AreaDelta.IntChanges[] {new AreaDelta.IntChanges(null, new int[] {4, 5, 9})}, false, 0);
+        Ran ran = new Ran(null, List.of(), new int[0], new int[0], List.of(new Replica(3, 125, null, lent)),
+                new int[0], 0);
+        Sync sync = new Sync(List.of(new Replica(3, 125, null, lent)));
+
+        Ran ranBack = (Ran) roundTrip(SimulatorWire.CALLS.get(Run.class).getResponseMarshaller(), ran);
+        Call<?> syncBack = roundTrip(methodOf(sync).getRequestMarshaller(), new Call<>("world-physics-abc-1", sync));
+
+        for (AreaDelta back : List.of(ranBack.replicas().get(0).delta(),
+                ((Sync) syncBack.request()).replicas().get(0).delta())) {
+            assertThat(back.floats()[0].values()).containsExactly(1.5f, 2.5f);
+            assertThat(back.floats()[1].rows()).containsExactly(1);
+            assertThat(back.floats()[1].values()).containsExactly(-0.25f);
+            assertThat(back.ints()[0].values()).containsExactly(4, 5);
+        }
+        assertThat(lent.floats()[0].values()).as("the active's own column").hasSize(4);
+    }
+
+    @Test
     void theSessionsMessagesCrossTheWire() {
         WorldConfig defaults = WorldConfig.defaults();
         WorldConfig config = new WorldConfig(defaults.size(), new WorldConfig.Areas(3, 5), 1200, -7,

@@ -64,7 +64,7 @@ class PartitionTest {
         from.floats(PhysicsSet.Y)[row] = 2.5f;
         from.floats(PhysicsSet.VX)[row] = -0.5f;
         from.floats(PhysicsSet.VY)[row] = 0.25f;
-        Rows rows = new Rows(physics.schema());
+        Rows rows = new Rows(physics.schema(), 1);
 
         from.moveOut(42, rows);
         to.moveIn(rows.toTransfer(0, 1), 0);
