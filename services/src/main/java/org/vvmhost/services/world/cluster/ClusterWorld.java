@@ -249,6 +249,7 @@ final class ClusterWorld extends IndexedWorld {
         List<Reply> replies = new ArrayList<>();
         Map<String, Set<Integer>> pending = targets;
         for (int recovery = 0; ; recovery++) {
+            AssignmentTable sentWith = distributor.table();
             Map<String, CompletableFuture<Ran>> sent = new TreeMap<>();
             Map<String, Integer> setOf = new HashMap<>();
             pending.forEach((container, areas) -> {
@@ -257,6 +258,7 @@ final class ClusterWorld extends IndexedWorld {
                         runtime.timeout()));
             });
             Map<Integer, Set<Integer>> affected = new TreeMap<>();
+            Map<Integer, Set<Integer>> answered = new TreeMap<>();
             List<String> failed = new ArrayList<>();
             for (Map.Entry<String, CompletableFuture<Ran>> entry : sent.entrySet()) {
                 String container = entry.getKey();
@@ -264,6 +266,7 @@ final class ClusterWorld extends IndexedWorld {
                 try {
                     Ran ran = SimulatorFailure.await(container, entry.getValue());
                     replies.add(new Reply(container, s, ran));
+                    answered.computeIfAbsent(s, k -> new TreeSet<>()).addAll(pending.get(container));
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
                         distributor.missing(container, ran.missing());
@@ -300,16 +303,35 @@ final class ClusterWorld extends IndexedWorld {
             if (!distributor.table().allHeld()) {
                 distributor.awaitSimulators(new int[core.sets().size()]);
             }
+            // Areas that answered this step and then went to a new holder (theirs crashed after answering, or they
+            // moved to even the load): the new holder takes the step too, and its reply is not counted again.
+            Map<Integer, Set<Integer>> overtaken = new TreeMap<>();
+            for (AssignmentTable.Granted granted : AssignmentTable.granted(sentWith, distributor.table())) {
+                if (answered.getOrDefault(granted.set(), Set.of()).contains(granted.area())
+                        && !affected.getOrDefault(granted.set(), Set.of()).contains(granted.area())) {
+                    overtaken.computeIfAbsent(granted.set(), k -> new TreeSet<>()).add(granted.area());
+                }
+            }
             pending = holdersOf(affected);
             // The new holders may be behind this step (a passive holds the last completed tick): bring them up.
-            for (Step earlier : Step.values()) {
-                if (earlier == step) {
-                    break;
-                }
-                if (earlier == Step.DETACH && in.plan.isEmpty()) {
-                    continue;
-                }
-                runStep(in, earlier, pending);
+            bringUp(in, step, pending, false);
+            if (!overtaken.isEmpty()) {
+                bringUp(in, step, holdersOf(overtaken), true);
+            }
+        }
+    }
+
+    /** Runs the steps of the tick before {@code step} on {@code holders}, and {@code step} too if {@code through}. */
+    private void bringUp(TickInputs in, Step step, Map<String, Set<Integer>> holders, boolean through) {
+        for (Step earlier : Step.values()) {
+            if (earlier == step && !through) {
+                return;
+            }
+            if (earlier != Step.DETACH || !in.plan.isEmpty()) {
+                runStep(in, earlier, holders);
+            }
+            if (earlier == step) {
+                return;
             }
         }
     }
