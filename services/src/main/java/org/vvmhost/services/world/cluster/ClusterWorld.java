@@ -31,6 +31,7 @@ import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.authority.AreaGrants;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
@@ -82,6 +83,8 @@ final class ClusterWorld extends IndexedWorld {
     private final WorkloadDistributor distributor;
     /** The line to the simulator servers when the simulators run there; null when they run in the cluster. */
     private final RemoteSimulators remote;
+    /** The grants of the simulator processes that host the actives; null when none are written. */
+    private final AreaGrants grants;
     /** Rejected writes the simulators reported; the coordinator's own ledger counts none. */
     private long rejectedBySimulators;
     /** Set when the world begins closing: stop hooks then hand nothing over. */
@@ -91,13 +94,15 @@ final class ClusterWorld extends IndexedWorld {
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
 
-    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
+    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote,
+                         AreaGrants grants) {
         super(core, state);
         this.geometry = core.geometry();
         this.runtime = runtime;
         this.remote = remote;
+        this.grants = grants;
         this.cluster = runtime.cluster().orElseThrow();
-        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
+        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout(), this::granted);
         for (int s = 0; s < core.sets().size(); s++) {
             setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
         }
@@ -105,10 +110,12 @@ final class ClusterWorld extends IndexedWorld {
 
     /**
      * Starts the simulator containers and hands them {@code state}'s areas. With {@code remote}, each container's
-     * simulator runs on a simulator server ({@link RemoteSimulator}), and the world closes {@code remote} with it.
+     * simulator runs on a simulator server ({@link RemoteSimulator}), and the world closes {@code remote} with it;
+     * with {@code grants} too, each new active's server is granted its area there, and the world closes them first.
      */
-    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
-        ClusterWorld world = new ClusterWorld(core, runtime, state, remote);
+    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote,
+                              AreaGrants grants) {
+        ClusterWorld world = new ClusterWorld(core, runtime, state, remote, grants);
         try {
             world.launch(state.partitions());
             return world;
@@ -135,6 +142,16 @@ final class ClusterWorld extends IndexedWorld {
         distributor.awaitSimulators(wantedSimulators());
         distributor.assignAll(partitions, tick());
         LOG.info("World on the cluster at tick {}: {}", tick(), distributor.table().activeAreas());
+    }
+
+    /** A new active: the simulator process its session runs on is granted the area (asynchronously). */
+    private void granted(AssignmentTable.Granted granted) {
+        if (grants != null) {
+            remote.serverOf(granted.container()).ifPresentOrElse(
+                    server -> grants.activeOn(core.sets().get(granted.set()).name(), granted.area(), server),
+                    () -> LOG.warn("Simulator {} has no session: {} area {} is not granted", granted.container(),
+                            core.sets().get(granted.set()).name(), granted.area()));
+        }
     }
 
     private int[] wantedSimulators() {
@@ -613,6 +630,9 @@ final class ClusterWorld extends IndexedWorld {
             return;
         }
         closing = true;
+        if (grants != null) {
+            grants.close();
+        }
         distributor.close();
         for (String replicaSet : setOfReplicaSet.keySet()) {
             try {
