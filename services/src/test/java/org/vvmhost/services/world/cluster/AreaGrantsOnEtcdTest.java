@@ -185,17 +185,12 @@ class AreaGrantsOnEtcdTest {
 
     @Test
     void aDeposedTermsGrantIsRefusedReportedOnceAndNothingIsWritten() throws Exception {
-        Leadership first = candidates.connect("first");
-        Term old = get(first.campaign().elected());
-        Leadership second = candidates.connect("second");
-        CompletableFuture<Term> next = second.campaign().elected();
-        get(old.release());
-        Term current = get(next);
+        EtcdCandidates.Succession succession = candidates.succession(budget);
         register("sim-a", "127.0.0.1:7070");
         LinkedBlockingQueue<RuntimeException> deposed = new LinkedBlockingQueue<>();
 
-        try (AreaGrants grants = AreaGrants.through(SimulatorAuthority.on(first.data()), old, budget,
-                Duration.ofMillis(200), deposed::add).open(candidates.clock())) {
+        try (AreaGrants grants = AreaGrants.through(SimulatorAuthority.on(succession.first().data()),
+                succession.deposed(), budget, Duration.ofMillis(200), deposed::add).open(candidates.clock())) {
             grants.activeOn("physics", 0, "127.0.0.1:7070");
             RuntimeException refusal = deposed.poll(budget.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(refusal).isNotNull().hasMessageContaining("this leader was deposed")
@@ -205,9 +200,9 @@ class AreaGrantsOnEtcdTest {
             grants.activeOn("physics", 1, "127.0.0.1:7070");
             assertThat(grantsInEtcd()).isEmpty();
         }
-        assertThat(get(SimulatorAuthority.on(second.data()).grant(current, "physics", 0, "sim-a")).epoch())
-                .as("the refused grant issued no epoch").isEqualTo(1);
+        assertThat(get(SimulatorAuthority.on(succession.second().data()).grant(succession.current(), "physics", 0,
+                "sim-a")).epoch()).as("the refused grant issued no epoch").isEqualTo(1);
         assertThat(deposed).as("a deposition is reported once").isEmpty();
-        get(current.release());
+        get(succession.current().release());
     }
 }
