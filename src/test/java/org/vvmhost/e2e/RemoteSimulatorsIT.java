@@ -1,11 +1,13 @@
 package org.vvmhost.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vvmhost.e2e.ReplicaLog.savedTick;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +17,7 @@ import org.vvmhost.testing.TestTiming;
 /**
  * A leader whose simulators run in two {@code vvmhost simulator} processes it finds in etcd, all real processes from
  * the shaded jar on a real etcd: its world hashes are those of a plain single-process run, before and after one
- * simulator process is SIGKILLed.
+ * simulator process is SIGKILLed, and its grants in etcd name the processes that host each area's active.
  */
 class RemoteSimulatorsIT {
 
@@ -59,11 +61,19 @@ class RemoteSimulatorsIT {
             assertThat(simulator.output()).as("the leader's simulators are spread over both processes:%n%s",
                     leader.output()).contains(" started as ");
         }
+        await().atMost(TIMING.eventBudget()).untilAsserted(() -> assertThat(grants().values())
+                .as("every area is granted, to both processes").hasSize(32)
+                .anyMatch(grant -> grant.contains("\"simulator\":\"sim-1\""))
+                .anyMatch(grant -> grant.contains("\"simulator\":\"sim-2\"")));
+        Map<String, String> granted = grants();
 
         first.kill();
 
         assertThat(leader.awaitLineContaining("promoted with the last completed tick", TIMING.eventBudget()))
                 .as(leader.output()).isPresent();
+        await().atMost(TIMING.startBudget()).untilAsserted(() -> assertThat(grants())
+                .as("the areas of the killed process are granted to the one left").containsOnlyKeys(granted.keySet())
+                .allSatisfy((area, grant) -> assertThat(grant).contains("\"simulator\":\"sim-2\"")));
         long after = savedTick(leader.awaitLine(line -> savedTick(line) > before + 40, TIMING.startBudget())
                 .orElseThrow(() -> new AssertionError("no view saved after the kill:\n" + leader.output())));
         assertThat(reference.awaitLine(line -> savedTick(line) >= after, TIMING.startBudget()))
@@ -89,6 +99,15 @@ class RemoteSimulatorsIT {
         args.addAll(List.of(options));
         args.addAll(WORLD);
         return args.toArray(String[]::new);
+    }
+
+    /** {@code etcdctl get --prefix <election>-data/authority/}: set/area → the grant's JSON. */
+    private Map<String, String> grants() {
+        String prefix = election + "-data/authority/";
+        Map<String, String> grants = new TreeMap<>();
+        ETCD.getPrefix(prefix).forEach(kv -> grants.put(EtcdExtension.text(kv.getKey()).substring(prefix.length()),
+                EtcdExtension.text(kv.getValue())));
+        return grants;
     }
 
     private HostProcess simulator(String id) {

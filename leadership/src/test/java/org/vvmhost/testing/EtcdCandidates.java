@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.vvmhost.leadership.Candidate;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.leadership.LeaseSettings;
+import org.vvmhost.leadership.Term;
 import org.vvmhost.leadership.etcd.EtcdLeaderships;
 import org.vvmhost.leadership.etcd.EtcdSettings;
 import org.vvmhost.time.SystemClock;
@@ -44,6 +47,20 @@ public final class EtcdCandidates implements AutoCloseable {
                 ProcessHandle.current().pid(), Instant.now()), clock);
         connected.add(leadership);
         return leadership;
+    }
+
+    /** Two terms in turn: {@code deposed}, of {@code first}, resigned for {@code current}, of {@code second}. */
+    public record Succession(Leadership first, Term deposed, Leadership second, Term current) {
+    }
+
+    /** Candidate "first" leads and resigns, and candidate "second" leads, each step awaited up to {@code budget}. */
+    public Succession succession(Duration budget) throws Exception {
+        Leadership first = connect("first");
+        Term deposed = first.campaign().elected().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        Leadership second = connect("second");
+        CompletableFuture<Term> next = second.campaign().elected();
+        deposed.release().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        return new Succession(first, deposed, second, next.get(budget.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vvmhost.leadership.DataStore;
 import org.vvmhost.leadership.Leadership;
 import org.vvmhost.services.cluster.Cluster;
 import org.vvmhost.services.cluster.ClusterOptions;
@@ -19,6 +18,7 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.cluster.InProcessClusterService;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.services.world.WorldRuntime;
+import org.vvmhost.services.world.authority.AreaGrants;
 import org.vvmhost.services.world.authority.SimulatorAuthority;
 import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.service.HotStandby;
@@ -68,13 +68,21 @@ final class ServicesModule {
                                         Leadership leadership) {
         WorldViewLocation location = settings.world().location();
         boolean remote = settings.world().simulators() == WorldOptions.Simulators.ETCD;
-        // A simulator that crashes with no passive rewinds the world to the newest view of the term's store.
+        // A simulator that crashes with no passive rewinds the world to the newest view of the term's store. On
+        // simulator processes, the term grants each area to the process that hosts its active; a grant the fence
+        // refuses deposes this leader, as a refused world view does.
         return WorldSimulationService.create(settings.world().service(), sets,
                 context -> location.open(context, clock), preloader, hot, clock,
-                store -> {
+                (context, store) -> {
                     WorldRuntime runtime = WorldRuntime.cluster(cluster.cluster()).withWorldViews(store);
-                    return remote ? runtime.withSimulatorServers(registeredSimulators(leadership.data(),
-                            settings.election(), runtime.timeout())) : runtime;
+                    if (!remote) {
+                        return runtime;
+                    }
+                    SimulatorAuthority authority = SimulatorAuthority.on(leadership.data());
+                    return runtime.withSimulatorServers(registeredSimulators(authority, settings.election(),
+                                    runtime.timeout()))
+                            .withGrants(AreaGrants.through(authority, context.term(), runtime.timeout(),
+                                    AreaGrants.DEFAULT_RETRY, context::reportFailure));
                 }, meters);
     }
 
@@ -82,8 +90,8 @@ final class ServicesModule {
      * The addresses of the simulator processes registered now, read whenever a simulator starts. None registered,
      * or etcd not answering, gives none: the world then waits its timeout for a simulator of each set, and fails.
      */
-    private static Supplier<List<String>> registeredSimulators(DataStore data, String election, Duration timeout) {
-        SimulatorAuthority authority = SimulatorAuthority.on(data);
+    private static Supplier<List<String>> registeredSimulators(SimulatorAuthority authority, String election,
+                                                               Duration timeout) {
         Logger log = LoggerFactory.getLogger(ServicesModule.class);
         return () -> {
             try {

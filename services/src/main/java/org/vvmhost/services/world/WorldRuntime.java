@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.vvmhost.services.world.authority.AreaGrants;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.services.cluster.Cluster;
 
@@ -23,10 +24,12 @@ import org.vvmhost.services.cluster.Cluster;
  * @param timeout    how long the coordinator waits for a simulator's reply, and for simulators to appear
  * @param simulatorServers for {@link #cluster}: if present, the simulators run on simulator servers in other
  *                   processes, at these addresses ({@code host:port}, read again whenever a simulator starts)
+ * @param grants     with {@code simulatorServers}: if present, each world grants its areas to the simulator
+ *                   processes that host their actives, through these
  */
 public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
                            Supplier<Optional<WorldView>> worldViews, Duration timeout,
-                           Optional<Supplier<List<String>>> simulatorServers) {
+                           Optional<Supplier<List<String>>> simulatorServers, Optional<AreaGrants.Opener> grants) {
 
     /** How long a coordinator waits for a simulator by default, and a simulator server for its simulators. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +52,9 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         if (Objects.requireNonNull(simulatorServers, "simulatorServers").isPresent() && cluster.isEmpty()) {
             throw new IllegalArgumentException("simulators on simulator servers need a cluster to stand for them");
         }
+        if (Objects.requireNonNull(grants, "grants").isPresent() && simulatorServers.isEmpty()) {
+            throw new IllegalArgumentException("grants are written for simulators on simulator servers only");
+        }
     }
 
     /** @throws IllegalArgumentException unless {@code threads}, the threads that run simulators, is at least 1 */
@@ -60,20 +66,22 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
 
     /** Simulators on {@code threads} threads of the world. */
     public static WorldRuntime threads(int threads) {
-        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty());
+        return new WorldRuntime(threads, Optional.empty(), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty(),
+                Optional.empty());
     }
 
     /** Simulators as containers of {@code cluster}; no world view to fall back on until {@link #withWorldViews}. */
     public static WorldRuntime cluster(Cluster cluster) {
-        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty());
+        return new WorldRuntime(1, Optional.of(cluster), "world", Optional::empty, DEFAULT_TIMEOUT, Optional.empty(),
+                Optional.empty());
     }
 
     public WorldRuntime withName(String newName) {
-        return new WorldRuntime(threads, cluster, newName, worldViews, timeout, simulatorServers);
+        return new WorldRuntime(threads, cluster, newName, worldViews, timeout, simulatorServers, grants);
     }
 
     public WorldRuntime withWorldViews(Supplier<Optional<WorldView>> source) {
-        return new WorldRuntime(threads, cluster, name, source, timeout, simulatorServers);
+        return new WorldRuntime(threads, cluster, name, source, timeout, simulatorServers, grants);
     }
 
     /** The newest intact view of {@code store}. */
@@ -83,11 +91,17 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
     }
 
     public WorldRuntime withTimeout(Duration newTimeout) {
-        return new WorldRuntime(threads, cluster, name, worldViews, newTimeout, simulatorServers);
+        return new WorldRuntime(threads, cluster, name, worldViews, newTimeout, simulatorServers, grants);
     }
 
     /** Simulators on the simulator servers at {@code addresses} ({@code host:port}), read whenever one starts. */
     public WorldRuntime withSimulatorServers(Supplier<List<String>> addresses) {
-        return new WorldRuntime(threads, cluster, name, worldViews, timeout, Optional.of(addresses));
+        return new WorldRuntime(threads, cluster, name, worldViews, timeout, Optional.of(addresses), grants);
+    }
+
+    /** With simulator servers: each world grants its areas to the processes that host their actives. */
+    public WorldRuntime withGrants(AreaGrants.Opener opener) {
+        return new WorldRuntime(threads, cluster, name, worldViews, timeout, simulatorServers,
+                Optional.of(Objects.requireNonNull(opener, "opener")));
     }
 }

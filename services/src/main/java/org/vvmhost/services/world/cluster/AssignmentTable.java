@@ -645,6 +645,28 @@ final class AssignmentTable {
         return epochs[s][area];
     }
 
+    /** A grant of the table: (set, area) went to {@code container} as its active, under {@code epoch}. */
+    record Granted(int set, int area, String container, long epoch) {
+    }
+
+    /**
+     * The grants {@code after} holds that {@code before} did not: every (set, area) whose active is new, or the same
+     * under a new epoch (a rewind hands every area out afresh). An area that lost its active is not a grant.
+     */
+    static List<Granted> granted(AssignmentTable before, AssignmentTable after) {
+        List<Granted> granted = new ArrayList<>();
+        for (int s = 0; s < after.sets; s++) {
+            for (int area = 0; area < after.areas; area++) {
+                String holder = after.active[s][area];
+                if (holder != null && (!holder.equals(before.active[s][area])
+                        || after.epochs[s][area] != before.epochs[s][area])) {
+                    granted.add(new Granted(s, area, holder, after.epochs[s][area]));
+                }
+            }
+        }
+        return granted;
+    }
+
     /** The last epoch issued; every grant's epoch is at most this. */
     long lastEpoch() {
         return epoch;

@@ -31,6 +31,7 @@ import org.vvmhost.services.world.WorldGeometry;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.authority.AreaGrants;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Copy;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Inspect;
@@ -82,6 +83,8 @@ final class ClusterWorld extends IndexedWorld {
     private final WorkloadDistributor distributor;
     /** The line to the simulator servers when the simulators run there; null when they run in the cluster. */
     private final RemoteSimulators remote;
+    /** The grants of the simulator processes that host the actives; null when none are written. */
+    private final AreaGrants grants;
     /** Rejected writes the simulators reported; the coordinator's own ledger counts none. */
     private long rejectedBySimulators;
     /** Set when the world begins closing: stop hooks then hand nothing over. */
@@ -91,13 +94,15 @@ final class ClusterWorld extends IndexedWorld {
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
 
-    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
+    private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote,
+                         AreaGrants grants) {
         super(core, state);
         this.geometry = core.geometry();
         this.runtime = runtime;
         this.remote = remote;
+        this.grants = grants;
         this.cluster = runtime.cluster().orElseThrow();
-        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout());
+        this.distributor = new WorkloadDistributor(cluster, core, runtime.timeout(), this::granted);
         for (int s = 0; s < core.sets().size(); s++) {
             setOfReplicaSet.put(runtime.name() + "-" + core.sets().get(s).name(), s);
         }
@@ -105,10 +110,12 @@ final class ClusterWorld extends IndexedWorld {
 
     /**
      * Starts the simulator containers and hands them {@code state}'s areas. With {@code remote}, each container's
-     * simulator runs on a simulator server ({@link RemoteSimulator}), and the world closes {@code remote} with it.
+     * simulator runs on a simulator server ({@link RemoteSimulator}), and the world closes {@code remote} with it;
+     * with {@code grants} too, each new active's server is granted its area there, and the world closes them first.
      */
-    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote) {
-        ClusterWorld world = new ClusterWorld(core, runtime, state, remote);
+    static ClusterWorld start(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote,
+                              AreaGrants grants) {
+        ClusterWorld world = new ClusterWorld(core, runtime, state, remote, grants);
         try {
             world.launch(state.partitions());
             return world;
@@ -135,6 +142,16 @@ final class ClusterWorld extends IndexedWorld {
         distributor.awaitSimulators(wantedSimulators());
         distributor.assignAll(partitions, tick());
         LOG.info("World on the cluster at tick {}: {}", tick(), distributor.table().activeAreas());
+    }
+
+    /** A new active: the simulator process its session runs on is granted the area (asynchronously). */
+    private void granted(AssignmentTable.Granted granted) {
+        if (grants != null) {
+            remote.serverOf(granted.container()).ifPresentOrElse(
+                    server -> grants.activeOn(core.sets().get(granted.set()).name(), granted.area(), server),
+                    () -> LOG.warn("Simulator {} has no session: {} area {} is not granted", granted.container(),
+                            core.sets().get(granted.set()).name(), granted.area()));
+        }
     }
 
     private int[] wantedSimulators() {
@@ -249,6 +266,7 @@ final class ClusterWorld extends IndexedWorld {
         List<Reply> replies = new ArrayList<>();
         Map<String, Set<Integer>> pending = targets;
         for (int recovery = 0; ; recovery++) {
+            AssignmentTable sentWith = distributor.table();
             Map<String, CompletableFuture<Ran>> sent = new TreeMap<>();
             Map<String, Integer> setOf = new HashMap<>();
             pending.forEach((container, areas) -> {
@@ -257,6 +275,7 @@ final class ClusterWorld extends IndexedWorld {
                         runtime.timeout()));
             });
             Map<Integer, Set<Integer>> affected = new TreeMap<>();
+            Map<Integer, Set<Integer>> answered = new TreeMap<>();
             List<String> failed = new ArrayList<>();
             for (Map.Entry<String, CompletableFuture<Ran>> entry : sent.entrySet()) {
                 String container = entry.getKey();
@@ -264,6 +283,7 @@ final class ClusterWorld extends IndexedWorld {
                 try {
                     Ran ran = SimulatorFailure.await(container, entry.getValue());
                     replies.add(new Reply(container, s, ran));
+                    answered.computeIfAbsent(s, k -> new TreeSet<>()).addAll(pending.get(container));
                     rejectedBySimulators += ran.rejected();
                     if (ran.missing().length > 0) {
                         distributor.missing(container, ran.missing());
@@ -300,16 +320,35 @@ final class ClusterWorld extends IndexedWorld {
             if (!distributor.table().allHeld()) {
                 distributor.awaitSimulators(new int[core.sets().size()]);
             }
+            // Areas that answered this step and then went to a new holder (theirs crashed after answering, or they
+            // moved to even the load): the new holder takes the step too, and its reply is not counted again.
+            Map<Integer, Set<Integer>> overtaken = new TreeMap<>();
+            for (AssignmentTable.Granted granted : AssignmentTable.granted(sentWith, distributor.table())) {
+                if (answered.getOrDefault(granted.set(), Set.of()).contains(granted.area())
+                        && !affected.getOrDefault(granted.set(), Set.of()).contains(granted.area())) {
+                    overtaken.computeIfAbsent(granted.set(), k -> new TreeSet<>()).add(granted.area());
+                }
+            }
             pending = holdersOf(affected);
             // The new holders may be behind this step (a passive holds the last completed tick): bring them up.
-            for (Step earlier : Step.values()) {
-                if (earlier == step) {
-                    break;
-                }
-                if (earlier == Step.DETACH && in.plan.isEmpty()) {
-                    continue;
-                }
-                runStep(in, earlier, pending);
+            bringUp(in, step, pending, false);
+            if (!overtaken.isEmpty()) {
+                bringUp(in, step, holdersOf(overtaken), true);
+            }
+        }
+    }
+
+    /** Runs the steps of the tick before {@code step} on {@code holders}, and {@code step} too if {@code through}. */
+    private void bringUp(TickInputs in, Step step, Map<String, Set<Integer>> holders, boolean through) {
+        for (Step earlier : Step.values()) {
+            if (earlier == step && !through) {
+                return;
+            }
+            if (earlier != Step.DETACH || !in.plan.isEmpty()) {
+                runStep(in, earlier, holders);
+            }
+            if (earlier == step) {
+                return;
             }
         }
     }
@@ -591,6 +630,9 @@ final class ClusterWorld extends IndexedWorld {
             return;
         }
         closing = true;
+        if (grants != null) {
+            grants.close();
+        }
         distributor.close();
         for (String replicaSet : setOfReplicaSet.keySet()) {
             try {

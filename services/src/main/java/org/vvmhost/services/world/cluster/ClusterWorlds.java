@@ -10,6 +10,7 @@ import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
+import org.vvmhost.services.world.authority.AreaGrants;
 import org.vvmhost.services.world.core.WorldCore;
 import org.vvmhost.services.world.core.WorldState;
 import org.vvmhost.services.world.view.WorldViewCodec;
@@ -29,6 +30,7 @@ public final class ClusterWorlds {
      * Worlds whose simulators run on {@link SimulatorServer}s in other processes: the cluster's simulator
      * containers stand for them, one session each, so that every flow of a local simulator (hand-over, crash,
      * promotion, rewind) applies unchanged. A server that goes away counts as a crash of the simulators it ran.
+     * With the runtime's {@link WorldRuntime#grants()}, each world writes the grants of its areas' actives.
      *
      * @param simulatorServers the servers' addresses ({@code host:port}), read again whenever a simulator starts
      */
@@ -58,7 +60,10 @@ public final class ClusterWorlds {
             }
 
             private World start(WorldCore core, WorldState state) {
-                return ClusterWorld.start(core, runtime, state, remote.apply(core));
+                RemoteSimulators simulators = remote.apply(core);
+                AreaGrants grants = simulators == null ? null : runtime.grants()
+                        .map(opener -> opener.open(runtime.cluster().orElseThrow().clock())).orElse(null);
+                return ClusterWorld.start(core, runtime, state, simulators, grants);
             }
         };
     }

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -263,6 +264,12 @@ final class RemoteSimulators implements AutoCloseable {
             throw new IllegalArgumentException("a simulator server's address is host:port, got '" + target + "'");
         }
         return new InetSocketAddress(target.substring(0, colon), port);
+    }
+
+    /** The address of the server that runs simulator {@code name}'s session, if it has one. */
+    synchronized Optional<String> serverOf(String name) {
+        Session session = sessions.get(name);
+        return session == null ? Optional.empty() : Optional.of(session.target);
     }
 
     /** The container of simulator {@code name} ended: its session ends too. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.Cluster;
@@ -56,12 +57,21 @@ final class WorkloadDistributor {
     private final Duration timeout;
     private final LinkedBlockingQueue<Notice> inbox = new LinkedBlockingQueue<>();
     private final Handover handover;
+    /** Hears every new grant of the table, on the coordinator's thread. */
+    private final Consumer<AssignmentTable.Granted> granted;
     private AssignmentTable table;
     /** Derived from {@link #table}; null when the table changed in a way that matters to it. */
     private Routing routing;
 
     WorkloadDistributor(Cluster cluster, WorldCore core, Duration timeout) {
+        this(cluster, core, timeout, granted -> { });
+    }
+
+    /** @param granted hears each (set, area) the table gives a new active, or the same one under a new epoch */
+    WorkloadDistributor(Cluster cluster, WorldCore core, Duration timeout,
+                        Consumer<AssignmentTable.Granted> granted) {
         this.cluster = cluster;
+        this.granted = granted;
         this.clock = cluster.clock();
         this.core = core;
         this.timeout = timeout;
@@ -193,9 +203,11 @@ final class WorkloadDistributor {
     /** Runs the table on {@code first} and every outcome it leads to; logs the areas it lost. */
     private void apply(Event first) {
         List<String> lostBefore = table.lost();
+        AssignmentTable before = table;
         table = table.run(first, handover::run);
         if (!(first instanceof AssignmentTable.Sizes)) {
             routing = null;
+            AssignmentTable.granted(before, table).forEach(granted);
         }
         table.lost().stream().filter(loss -> !lostBefore.contains(loss)).forEach(LOG::error);
     }

@@ -170,7 +170,7 @@ final class PacedWorldSimulation implements WorldSimulationService, WorldGateway
                 settings.storeTimeout(), clock);
         // Asked now, so that it is read while the world opens: both are on the path of a takeover.
         CompletableFuture<List<JournalEntry>> entries = journal.readAfterAsync(0);
-        WorldRuntime runtime = sources.runtimes().runtime(store);
+        WorldRuntime runtime = sources.runtimes().runtime(context, store);
         World opened = openWorld(runtime);
         this.world = opened;
         try {

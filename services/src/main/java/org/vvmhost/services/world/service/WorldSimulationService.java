@@ -28,10 +28,13 @@ public interface WorldSimulationService extends Service {
         WorldViewStore open(ServiceContext context);
     }
 
-    /** Chooses where the simulators run, once the store of the term is open (a crash may rewind to its views). */
+    /**
+     * Chooses where the simulators run, once the store of the term is open (a crash may rewind to its views); the
+     * context gives the term, for runtimes that write through it (the grants of simulator processes).
+     */
     @FunctionalInterface
     interface RuntimeChooser {
-        WorldRuntime runtime(WorldViewStore store);
+        WorldRuntime runtime(ServiceContext context, WorldViewStore store);
     }
 
     /**
@@ -53,7 +56,7 @@ public interface WorldSimulationService extends Service {
     static WorldSimulationService create(WorldServiceSettings settings, ComponentSetRegistry sets, StoreOpener store,
                                          Optional<WorldViewPreloader> preloader, Clock clock) {
         Objects.requireNonNull(settings, "settings");
-        return create(settings, sets, store, preloader, clock, opened -> WorldRuntime.threads(settings.threads()));
+        return create(settings, sets, store, preloader, clock, (context, opened) -> WorldRuntime.threads(settings.threads()));
     }
 
     /**

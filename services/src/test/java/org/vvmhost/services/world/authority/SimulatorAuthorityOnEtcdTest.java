@@ -101,12 +101,11 @@ class SimulatorAuthorityOnEtcdTest {
 
     @Test
     void aDeposedLeadersGrantIsFencedOff() throws Exception {
-        Leadership first = candidates.connect("first");
-        Term deposed = get(first.campaign().elected());
-        Leadership second = candidates.connect("second");
-        CompletableFuture<Term> next = second.campaign().elected();
-        get(deposed.release());
-        Term current = get(next);
+        EtcdCandidates.Succession succession = candidates.succession(budget);
+        Leadership first = succession.first();
+        Term deposed = succession.deposed();
+        Leadership second = succession.second();
+        Term current = succession.current();
         try (Registration a = register("sim-a", "physics")) {
             assertThatThrownBy(() -> get(SimulatorAuthority.on(first.data()).grant(deposed, "physics", 0, "sim-a")))
                     .cause().isInstanceOf(FencedWriteRejectedException.class);

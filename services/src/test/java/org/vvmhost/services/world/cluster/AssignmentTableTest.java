@@ -1,12 +1,14 @@
 package org.vvmhost.services.world.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.services.world.cluster.AssignmentTable.Action;
 import org.vvmhost.services.world.cluster.AssignmentTable.AddPassive;
 import org.vvmhost.services.world.cluster.AssignmentTable.Decision;
+import org.vvmhost.services.world.cluster.AssignmentTable.Granted;
 import org.vvmhost.services.world.cluster.AssignmentTable.Kind;
 import org.vvmhost.services.world.cluster.AssignmentTable.Move;
 import org.vvmhost.services.world.cluster.AssignmentTable.Place;
@@ -109,6 +111,33 @@ class AssignmentTableTest {
         assertThat(actions).filteredOn(Place.class::isInstance).allSatisfy(a -> assertThat(((Place) a).synced())
                 .isTrue());
         assertThat(table.lost()).isEmpty();
+    }
+
+    @Test
+    void theGrantsOfAChangeAreTheAreasWithANewActiveOrANewEpoch() {
+        join("a", "b");
+        AssignmentTable empty = table;
+        on(new AssignmentTable.Reset(ENTITIES));
+        AssignmentTable assigned = table;
+
+        assertThat(AssignmentTable.granted(empty, assigned))
+                .extracting(Granted::set, Granted::area, Granted::container, Granted::epoch)
+                .containsExactly(tuple(0, 0, "a", assigned.epoch(0, 0)), tuple(0, 1, "b", assigned.epoch(0, 1)),
+                        tuple(0, 2, "b", assigned.epoch(0, 2)), tuple(0, 3, "a", assigned.epoch(0, 3)));
+        assertThat(AssignmentTable.granted(assigned, assigned)).isEmpty();
+
+        List<Action> actions = on(new AssignmentTable.Down("a", "Killed"));
+        assertThat(AssignmentTable.granted(assigned, table)).as("an area without an active is no grant").isEmpty();
+        Place promotion = (Place) actions.stream().filter(a -> a instanceof Place p && p.area() == 0).findFirst()
+                .orElseThrow();
+        on(new AssignmentTable.Placed(0, 0, "b", promotion.epochs()[0], Kind.PROMOTED));
+
+        assertThat(AssignmentTable.granted(assigned, table)).containsExactly(
+                new Granted(0, 0, "b", promotion.epochs()[0]));
+        AssignmentTable promoted = table;
+        on(new AssignmentTable.Reset(ENTITIES));
+        assertThat(AssignmentTable.granted(promoted, table)).as("a rewind grants every area anew, the same "
+                + "holder included").hasSize(4);
     }
 
     @Test

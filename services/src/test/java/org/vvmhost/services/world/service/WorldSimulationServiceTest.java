@@ -373,7 +373,7 @@ class WorldSimulationServiceTest {
     private WorldSimulationService metered(WorldSimulationService.Meters meters, long lastTick) {
         return WorldSimulationService.create(WorldServiceSettings.of(FAST).withThreads(1).withLastTick(lastTick),
                 ComponentSetRegistry.builtIn(), context -> location.open(context, clock), Optional.empty(), clock,
-                store -> WorldRuntime.threads(1), meters);
+                (context, store) -> WorldRuntime.threads(1), meters);
     }
 
     @Test
