@@ -123,7 +123,7 @@ final class ClusterWorld extends IndexedWorld {
         SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
         cluster.functions().register(image, remote == null
                 ? () -> new SimulatorFunction(core, line, runtime.timeout())
-                : () -> new RemoteSimulator(remote, core, line, runtime.timeout()));
+                : () -> new RemoteSimulator(remote, core, line, runtime.timeout(), cluster::stop));
         watch = cluster.watchContainers(this::onContainer);
         setOfReplicaSet.forEach((replicaSet, s) -> {
             String set = core.sets().get(s).name();
