@@ -22,6 +22,7 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.world.CommandScripts;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -86,6 +87,15 @@ class RemoteSimulatorsTest {
         }
     }
 
+    private static long activeAreasOf(World world, Set<String> simulators) {
+        return world.status().areas().stream().filter(roles -> simulators.contains(roles.active())).count();
+    }
+
+    /** Whether one of {@code simulators} is the area's active or one of its passives. */
+    private static boolean involves(WorldStatus.AreaRoles roles, Set<String> simulators) {
+        return simulators.contains(roles.active()) || roles.passives().stream().anyMatch(simulators::contains);
+    }
+
     @Test
     void theWorldHashIsTheSameAtEveryTickWithSimulatorsOnOtherServers() {
         try (World local = localWorld(); World remote = remoteWorld()) {
@@ -116,7 +126,7 @@ class RemoteSimulatorsTest {
             advanceTogether(remote, local, 6);
             SimulatorServer leaving = servers.get(1);
             Set<String> gone = Set.copyOf(leaving.simulators());
-            long held = remote.status().areas().stream().filter(roles -> gone.contains(roles.active())).count();
+            long held = activeAreasOf(remote, gone);
             assertThat(held).as("the leaving server's simulators are active for some areas").isPositive();
 
             // The server closes while the next tick runs.
@@ -128,8 +138,7 @@ class RemoteSimulatorsTest {
             assertThat(status.promotions()).isEqualTo(held);
             assertThat(status.rewinds()).isEmpty();
             assertThat(status.ticksLost()).isZero();
-            assertThat(status.areas()).noneMatch(roles -> gone.contains(roles.active())
-                    || roles.passives().stream().anyMatch(gone::contains));
+            assertThat(status.areas()).noneMatch(roles -> involves(roles, gone));
             assertThat(status.areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
         }
     }
@@ -166,14 +175,21 @@ class RemoteSimulatorsTest {
             advanceTogether(remote, local, 5);
             SimulatorServer draining = servers.get(1);
             Set<String> gone = Set.copyOf(draining.simulators());
-            long held = remote.status().areas().stream().filter(roles -> gone.contains(roles.active())).count();
+            long held = activeAreasOf(remote, gone);
             assertThat(held).as("the draining server's simulators are active for some areas").isPositive();
 
-            // The coordinator hears of the drain while it ticks.
             CompletableFuture<Void> drained = draining.drain("the test drains it");
+            // Its simulators stop, each waiting in its stop hook until the coordinator takes its areas between two
+            // ticks; a query meanwhile waits for that too, and reads the areas from their new holders.
+            await().atMost(WAIT).until(() -> gone.stream().allMatch(name -> cluster.container(name)
+                    .map(container -> !container.status().ready()).orElse(true)));
+            int[] everyArea = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+            List<EntityRecord> read = remote.entities(everyArea, 5);
+            assertThat(read).usingRecursiveFieldByFieldElementComparatorIgnoringFields("owners")
+                    .containsExactlyInAnyOrderElementsOf(local.entities(everyArea, 5));
+            assertThat(read).allSatisfy(entity -> assertThat(entity.owners().values()).doesNotContainAnyElementsOf(gone));
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!drained.isDone() || remote.status().areas().stream().anyMatch(roles ->
-                    gone.contains(roles.active()) || roles.passives().stream().anyMatch(gone::contains))) {
+            while (!drained.isDone() || remote.status().areas().stream().anyMatch(roles -> involves(roles, gone))) {
                 assertThat(System.nanoTime()).as("%s handed over within %s", gone, WAIT).isLessThan(deadline);
                 advanceTogether(remote, local, remote.tick() + 1);
             }
