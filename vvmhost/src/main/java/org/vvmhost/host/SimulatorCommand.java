@@ -237,7 +237,7 @@ final class SimulatorCommand implements Callable<Integer> {
         long start = clock.nanoTime();
         try {
             clock.orTimeout(server.drain(reason), limit, "the drain did not end").get();
-            log.info("drained in {} ms: every simulator here has handed its areas over",
+            log.info("drained in {} ms: no simulator session is left here",
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start));
         } catch (ExecutionException e) {
             log.warn("{}; simulator(s) {} still run here and end with this process, which the leader handles as a "
