@@ -72,7 +72,8 @@ class RemoteSimulatorsIT {
 
         third.sigterm();
 
-        assertThat(third.awaitExit(TIMING.eventBudget())).as(third.output()).contains(0);
+        // The drain waits for hand-overs between the leader's ticks: as long as a start on a busy machine.
+        assertThat(third.awaitExit(TIMING.startBudget())).as(third.output()).contains(0);
         assertThat(third.output()).as("the leader took every area before it deregistered").contains("drained in ")
                 .contains("deregistered: revoked lease").doesNotContain("the drain did not end");
         assertThat(leader.output()).contains("its simulator server is draining", "is stopping: handing over");
