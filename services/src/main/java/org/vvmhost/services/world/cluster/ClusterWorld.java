@@ -536,7 +536,6 @@ final class ClusterWorld extends IndexedWorld {
     protected List<EntityRecord> read(int[] areas, long[] ids, int limit) {
         open.requireOpen();
         for (int recovery = 0; ; recovery++) {
-            prepare();
             try {
                 return readOnce(areas, ids, limit);
             } catch (HolderGone e) {
@@ -545,6 +544,7 @@ final class ClusterWorld extends IndexedWorld {
                             + e.getMessage(), e.getCause());
                 }
                 distributor.awaitResolution(e.container);
+                prepare();
             }
         }
     }
