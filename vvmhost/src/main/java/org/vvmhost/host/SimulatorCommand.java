@@ -37,7 +37,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code vvmhost simulator}: a process that hosts component-set simulators for an election's leader. It serves gRPC,
- * registers in etcd on a lease of its own, and on SIGTERM deregisters, then stops in order.
+ * registers in etcd on a lease of its own, and on SIGTERM drains (the leader stops its simulators gracefully, which
+ * hands their areas over), deregisters, then stops in order.
  */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
         description = {
@@ -45,8 +46,11 @@ import picocli.CommandLine.ParameterException;
                     + "drives), and registers in etcd under <election>-data/simulators/<id>, on a lease of its own "
                     + "that it keeps alive, with its address, component sets and capacity. The leader grants it "
                     + "areas under <election>-data/authority/, bound to that lease.",
-            "SIGTERM or SIGINT: it deregisters (revokes its lease, and its grants go with it), stops serving, then "
-                    + "exits 0. A lost registration (the lease expired or was revoked) exits 9."
+            "SIGTERM or SIGINT: it turns not ready and drains: it asks the leader to stop each of its simulators "
+                    + "gracefully, which hands their areas over to other processes, and waits until none is left "
+                    + "(at most --drain-timeout; past it, the leader sees the rest crash). Then it deregisters "
+                    + "(revokes its lease, and its grants go with it), stops serving, and exits 0. A lost "
+                    + "registration (the lease expired or was revoked) exits 9."
         })
 final class SimulatorCommand implements Callable<Integer> {
 
@@ -98,6 +102,12 @@ final class SimulatorCommand implements Callable<Integer> {
                     + "go after about this long. Default: ${DEFAULT-VALUE}. Env: VVM_LEASE_TTL.")
     private Duration leaseTtl;
 
+    @Option(names = "--drain-timeout", paramLabel = "<duration>", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long to wait for the leader to take its simulators' areas before it "
+                    + "stops anyway. Default: ${DEFAULT-VALUE}. Env: VVM_DRAIN_TIMEOUT.")
+    private Duration drainTimeout;
+
     private final Environment environment;
     private final ComponentSetRegistry knownSets;
 
@@ -113,7 +123,8 @@ final class SimulatorCommand implements Callable<Integer> {
      * @param advertise empty: {@code <host>:<bound gRPC port>}
      */
     record Settings(EtcdSettings etcd, String id, String host, List<String> componentSets, int capacity,
-                    InetSocketAddress grpcBind, Optional<String> advertise, HttpSettings http, LogFormat logFormat) {
+                    InetSocketAddress grpcBind, Optional<String> advertise, Duration drainTimeout, HttpSettings http,
+                    LogFormat logFormat) {
 
         SimulatorRegistration registration(int grpcPort) {
             return new SimulatorRegistration(id, advertise.orElse(host + ":" + grpcPort), componentSets, capacity,
@@ -131,7 +142,8 @@ final class SimulatorCommand implements Callable<Integer> {
                 settings.componentSets(), settings.capacity(), Durations.text(settings.etcd().lease().ttl()));
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         CompletableFuture<Void> finished = new CompletableFuture<>();
-        Thread fallbackHook = StopSignals.fallbackHook(stopRequested, finished, KILL_DELAY);
+        Thread fallbackHook = StopSignals.fallbackHook(stopRequested, finished,
+                settings.drainTimeout().plus(KILL_DELAY));
         Runtime.getRuntime().addShutdownHook(fallbackHook);
         StopSignals signals = StopSignals.install(stopRequested::complete);
         HostMetrics metrics = new HostMetrics();
@@ -201,8 +213,9 @@ final class SimulatorCommand implements Callable<Integer> {
                         lost.getMessage());
                 return ExitCode.REGISTRATION_LOST;
             }
-            status.stopping("stop requested (" + ended + ")");
-            log.info("stop requested ({}): deregistering", ended);
+            status.stopping("stop requested (" + ended + "): draining");
+            drain(server, "the simulator process is stopping (" + ended + ")", settings.drainTimeout(), clock, log);
+            log.info("deregistering");
             try {
                 registered.revoke().get(settings.etcd().lease().ttl().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
@@ -211,6 +224,27 @@ final class SimulatorCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             return ExitCode.GRACEFUL;
+        }
+    }
+
+    /**
+     * Has the leader stop every simulator here gracefully, which hands their areas over, and waits until none is left,
+     * at most {@code limit}; past it, what is left ends with the server, which the leader handles as a crash.
+     */
+    private static void drain(SimulatorServer server, String reason, Duration limit, SystemClock clock, Logger log) {
+        log.info("{}: draining: the leader stops the {} simulator(s) here gracefully and takes their areas (waiting at "
+                + "most {})", reason, server.simulators().size(), Durations.text(limit));
+        long start = clock.nanoTime();
+        try {
+            clock.orTimeout(server.drain(reason), limit, "the drain did not end").get();
+            log.info("drained in {} ms: no simulator session is left here",
+                    TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start));
+        } catch (ExecutionException e) {
+            log.warn("{}; simulator(s) {} still run here and end with this process, which the leader handles as a "
+                    + "crash (raise --drain-timeout if the leader needs longer)", e.getCause().getMessage(),
+                    server.simulators());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -287,7 +321,8 @@ final class SimulatorCommand implements Callable<Integer> {
         Optional<String> advertise = Optional.ofNullable(advertiseAddress).map(String::trim)
                 .filter(a -> !a.isEmpty());
         advertise.ifPresent(this::checkAddress);
-        return new Settings(etcd, id, host, sets, capacity, bind, advertise, http, loggingOptions.format());
+        return new Settings(etcd, id, host, sets, capacity, bind, advertise, drainTimeout, http,
+                loggingOptions.format());
     }
 
     private void checkAddress(String address) {

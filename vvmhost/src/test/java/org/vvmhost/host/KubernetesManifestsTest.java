@@ -203,6 +203,10 @@ class KubernetesManifestsTest {
         assertThat(one(PodDisruptionBudget.class, "vvmhost-simulator").getSpec().getSelector().getMatchLabels())
                 .isEqualTo(simulators.getSpec().getSelector().getMatchLabels());
         assertThat(simulators.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        Duration drain = new DurationConverter().convert(config.get("VVM_DRAIN_TIMEOUT"));
+        Duration ttl = new DurationConverter().convert(config.get("VVM_LEASE_TTL"));
+        assertThat(Duration.ofSeconds(simulators.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()))
+                .as("the grace period outlasts the drain and the deregistration").isGreaterThan(drain.plus(ttl));
     }
 
     @Test

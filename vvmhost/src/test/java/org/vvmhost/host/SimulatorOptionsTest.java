@@ -33,13 +33,15 @@ class SimulatorOptionsTest {
     void optionsComeFromTheEnvironmentAsRunsDo() {
         SimulatorCommand.Settings settings = parse(Map.of("VVM_ETCD_ENDPOINTS", "http://etcd:2379", "VVM_ELECTION",
                 "world", "VVM_SIMULATOR_ID", "sim-7", "VVM_COMPONENT_SETS", "physics", "VVM_CAPACITY", "12",
-                "VVM_LEASE_TTL", "4s", "VVM_ADVERTISE_ADDRESS", "10.0.0.7:7070", "HOSTNAME", "pod-1"),
+                "VVM_LEASE_TTL", "4s", "VVM_ADVERTISE_ADDRESS", "10.0.0.7:7070", "VVM_DRAIN_TIMEOUT", "45s",
+                "HOSTNAME", "pod-1"),
                 "simulator", "--grpc-port", "7171");
 
         assertThat(settings.id()).isEqualTo("sim-7");
         assertThat(settings.etcd().election()).isEqualTo("world");
         assertThat(settings.etcd().lease().ttl()).isEqualTo(Duration.ofSeconds(4));
         assertThat(settings.grpcBind().getPort()).isEqualTo(7171);
+        assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(settings.registration(7171)).satisfies(registration -> {
             assertThat(registration.address()).isEqualTo("10.0.0.7:7070");
             assertThat(registration.componentSets()).isEqualTo(List.of("physics"));
@@ -48,6 +50,8 @@ class SimulatorOptionsTest {
         });
         assertThat(parse(Map.of("VVM_ETCD_ENDPOINTS", "http://etcd:2379", "HOSTNAME", "pod-2"), "simulator")
                 .registration(7070).address()).isEqualTo("pod-2:7070");
+        assertThat(parse(Map.of("VVM_ETCD_ENDPOINTS", "http://etcd:2379"), "simulator").drainTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -58,6 +62,7 @@ class SimulatorOptionsTest {
                 "simulator", "--component-sets", "physics,hunger");
         assertUsageError(etcd, "'--capacity': at least 1 area, got 0", "simulator", "--capacity", "0");
         assertUsageError(etcd, "'--lease-ttl'", "simulator", "--lease-ttl", "1s");
+        assertUsageError(etcd, "'--drain-timeout': '0s' must be above 0", "simulator", "--drain-timeout", "0s");
         assertUsageError(etcd, "'--advertise-address': 'pod:x': give host:port", "simulator",
                 "--advertise-address", "pod:x");
         assertUsageError(etcd, "'--grpc-port': it is the HTTP port too", "simulator", "--grpc-port", "8080");

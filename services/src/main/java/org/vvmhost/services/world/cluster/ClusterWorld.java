@@ -130,7 +130,7 @@ final class ClusterWorld extends IndexedWorld {
         SimulatorProtocol.Coordinator line = distributor.line(() -> closing);
         cluster.functions().register(image, remote == null
                 ? () -> new SimulatorFunction(core, line, runtime.timeout())
-                : () -> new RemoteSimulator(remote, core, line, runtime.timeout()));
+                : () -> new RemoteSimulator(remote, core, line, runtime.timeout(), cluster::stop));
         watch = cluster.watchContainers(this::onContainer);
         setOfReplicaSet.forEach((replicaSet, s) -> {
             String set = core.sets().get(s).name();
@@ -557,10 +557,38 @@ final class ClusterWorld extends IndexedWorld {
         return population;
     }
 
-    /** Reads the first set's rows, then the other sets' rows of the same entities, from each area's holder. */
+    /** A holder asked between ticks is gone or going: the read waits for its areas to move, then starts over. */
+    private static final class HolderGone extends RuntimeException {
+        final String container;
+
+        HolderGone(String container, SimulatorFailure cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.container = container;
+        }
+    }
+
+    /**
+     * Reads the first set's rows, then the other sets' rows of the same entities, from each area's holder; a holder
+     * that stops or crashes meanwhile (a draining simulator server, say) is waited out as in {@link #askHolders}.
+     */
     @Override
     protected List<EntityRecord> read(int[] areas, long[] ids, int limit) {
         open.requireOpen();
+        for (int recovery = 0; ; recovery++) {
+            try {
+                return readOnce(areas, ids, limit);
+            } catch (HolderGone e) {
+                if (recovery >= MAX_RECOVERIES) {
+                    throw new IllegalStateException("simulator " + e.container + " did not answer a query: "
+                            + e.getMessage(), e.getCause());
+                }
+                distributor.awaitResolution(e.container);
+                prepare();
+            }
+        }
+    }
+
+    private List<EntityRecord> readOnce(int[] areas, long[] ids, int limit) {
         AssignmentTable table = distributor.table();
         EntityRows[] rows = new EntityRows[core.sets().size()];
         for (int s = 0; s < rows.length; s++) {
@@ -581,6 +609,9 @@ final class ClusterWorld extends IndexedWorld {
                     parts.add(SimulatorFailure.await(holder.getKey(),
                             cluster.request(holder.getKey(), inspect, runtime.timeout())));
                 } catch (SimulatorFailure e) {
+                    if (e.containerGone()) {
+                        throw new HolderGone(holder.getKey(), e);
+                    }
                     throw new IllegalStateException("simulator " + holder.getKey() + " did not answer a query: "
                             + e.getMessage(), e);
                 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.Cluster;
@@ -46,7 +48,7 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.HandOver;
 import org.vvmhost.services.world.cluster.SimulatorWire.Call;
 import org.vvmhost.services.world.cluster.SimulatorWire.Open;
-import org.vvmhost.services.world.cluster.SimulatorWire.Opened;
+import org.vvmhost.services.world.cluster.SimulatorWire.SessionEvent;
 import org.vvmhost.services.world.cluster.SimulatorWire.Stop;
 import org.vvmhost.services.world.cluster.SimulatorWire.Stopped;
 import org.vvmhost.services.world.core.WorldCore;
@@ -66,12 +68,15 @@ final class GrpcSimulatorServer implements SimulatorServer {
     private static final class Session {
         final String id;
         final String name;
-        final StreamObserver<Opened> stream;
+        final StreamObserver<SessionEvent> stream;
         final CompletableFuture<Void> running = new CompletableFuture<>();
         final CompletableFuture<List<AreaState>> handedOver = new CompletableFuture<>();
+        private boolean opened;
+        /** Why the server drains, once it does; told to the coordinator once the session has opened. */
+        private String draining;
         private boolean ended;
 
-        Session(String id, String name, StreamObserver<Opened> stream) {
+        Session(String id, String name, StreamObserver<SessionEvent> stream) {
             this.id = id;
             this.name = name;
             this.stream = stream;
@@ -79,7 +84,21 @@ final class GrpcSimulatorServer implements SimulatorServer {
 
         synchronized void opened() {
             if (!ended) {
-                stream.onNext(new Opened(id));
+                opened = true;
+                stream.onNext(SessionEvent.opened(id));
+                if (draining != null) {
+                    stream.onNext(new SessionEvent(id, draining));
+                }
+            }
+        }
+
+        /** Asks the coordinator (once) to stop this simulator gracefully, right away or as soon as it opened. */
+        synchronized void drain(String reason) {
+            if (!ended && draining == null) {
+                draining = reason;
+                if (opened) {
+                    stream.onNext(new SessionEvent(id, reason));
+                }
             }
         }
 
@@ -101,6 +120,9 @@ final class GrpcSimulatorServer implements SimulatorServer {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sessionIds = new AtomicLong();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Why the server drains (set once), and the end of its drain: when no session is left. */
+    private final AtomicReference<String> draining = new AtomicReference<>();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** The simulator image of each world served so far (images cannot be unregistered; worlds are few). */
     private final Map<WorldConfig, Image> images = new ConcurrentHashMap<>();
     private final AtomicLong imageIds = new AtomicLong();
@@ -206,7 +228,12 @@ final class GrpcSimulatorServer implements SimulatorServer {
         }
     }
 
-    private void open(Open open, StreamObserver<Opened> stream) {
+    private void open(Open open, StreamObserver<SessionEvent> stream) {
+        Optional<String> refusal = refusal();
+        if (refusal.isPresent()) {
+            stream.onError(Status.UNAVAILABLE.withDescription(refusal.get()).asRuntimeException());
+            return;
+        }
         Image image;
         try {
             image = imageOf(open.config());
@@ -217,11 +244,13 @@ final class GrpcSimulatorServer implements SimulatorServer {
             return;
         }
         Session session = new Session(open.name() + "-" + sessionIds.incrementAndGet(), open.name(), stream);
-        ((ServerCallStreamObserver<Opened>) stream).setOnCancelHandler(() ->
+        ((ServerCallStreamObserver<SessionEvent>) stream).setOnCancelHandler(() ->
                 drop(session, Status.CANCELLED.withDescription("the coordinator ended the session")));
         sessions.put(session.id, session);
-        if (closed.get()) {
-            drop(session, Status.UNAVAILABLE.withDescription("the simulator server is closing"));
+        // Again after the put: a drain or close that began meanwhile may not have seen this session.
+        refusal = refusal();
+        if (refusal.isPresent()) {
+            drop(session, Status.UNAVAILABLE.withDescription(refusal.get()));
             return;
         }
         cluster.apply(Container.of(session.id, Map.of(), ContainerSpec.of(image.name())
@@ -241,6 +270,36 @@ final class GrpcSimulatorServer implements SimulatorServer {
                         drop(session, Status.UNAVAILABLE.withDescription(failure.getMessage()));
                     }
                 });
+    }
+
+    /** Why a new session is refused, if it is: the server is closing or draining. */
+    private Optional<String> refusal() {
+        if (closed.get()) {
+            return Optional.of("the simulator server is closing");
+        }
+        String reason = draining.get();
+        return reason == null ? Optional.empty() : Optional.of("this simulator server is draining (" + reason
+                + ") and takes no new sessions; open the session on another simulator server");
+    }
+
+    @Override
+    public CompletableFuture<Void> drain(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (draining.compareAndSet(null, reason)) {
+            LOG.info("Simulator server draining ({}): asking the coordinators to stop {} simulator(s) gracefully",
+                    reason, sessions.size());
+        }
+        for (Session session : sessions.values()) {
+            session.drain(draining.get());
+        }
+        completeIfDrained();
+        return drained.copy();
+    }
+
+    private void completeIfDrained() {
+        if (draining.get() != null && sessions.isEmpty() && drained.complete(null)) {
+            LOG.info("Simulator server drained: no session is left");
+        }
     }
 
     private record Image(String name, WorldCore core) {
@@ -267,6 +326,7 @@ final class GrpcSimulatorServer implements SimulatorServer {
         session.running.completeExceptionally(status.asRuntimeException());
         session.handedOver.completeExceptionally(status.asRuntimeException());
         session.end(status);
+        completeIfDrained();
     }
 
     /** Kills the simulator container {@code id} (if it still runs) and deletes it (if it exists). */

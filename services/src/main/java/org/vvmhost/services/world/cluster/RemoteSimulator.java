@@ -3,6 +3,7 @@ package org.vvmhost.services.world.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.cluster.ClusterException;
@@ -19,7 +20,8 @@ import org.vvmhost.services.world.core.WorldCore;
  * A simulator that does not answer (its server is gone, out of reach, or past the deadline) or whose session ends
  * crashes this container, which the coordinator then handles as any crashed simulator; a request the simulator
  * refused fails that request only, as locally. A graceful stop stops the remote simulator, which releases its
- * areas, and hands them to the coordinator.
+ * areas, and hands them to the coordinator. A server that drains has this container stopped gracefully through the
+ * cluster, as any graceful stop, so the hand-over happens between the coordinator's ticks.
  */
 final class RemoteSimulator implements ContainerFunction {
 
@@ -33,15 +35,18 @@ final class RemoteSimulator implements ContainerFunction {
     private final WorldCore core;
     private final SimulatorProtocol.Coordinator coordinator;
     private final Duration timeout;
+    private final Consumer<String> stopContainer;
     private RemoteSimulators.Session session;
     private int setIndex;
 
+    /** @param stopContainer stops a container of the cluster gracefully, by name ({@code Cluster::stop}) */
     RemoteSimulator(RemoteSimulators remote, WorldCore core, SimulatorProtocol.Coordinator coordinator,
-                    Duration timeout) {
+                    Duration timeout, Consumer<String> stopContainer) {
         this.remote = remote;
         this.core = core;
         this.coordinator = coordinator;
         this.timeout = timeout;
+        this.stopContainer = stopContainer;
     }
 
     @Override
@@ -51,6 +56,13 @@ final class RemoteSimulator implements ContainerFunction {
         session = remote.open(context.name(), set, reason -> {
             try {
                 context.cluster().send(context.name(), new Lost(reason));
+            } catch (ClusterException e) {
+                // The container is ending already.
+            }
+        }, reason -> {
+            LOG.info("Simulator {} stops gracefully: its simulator server is draining ({})", context.name(), reason);
+            try {
+                stopContainer.accept(context.name());
             } catch (ClusterException e) {
                 // The container is ending already.
             }

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,7 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorWire.Call;
 import org.vvmhost.services.world.cluster.SimulatorWire.Open;
-import org.vvmhost.services.world.cluster.SimulatorWire.Opened;
+import org.vvmhost.services.world.cluster.SimulatorWire.SessionEvent;
 import org.vvmhost.services.world.cluster.SimulatorWire.Stop;
 import org.vvmhost.time.Clock;
 
@@ -40,7 +42,8 @@ import org.vvmhost.time.Clock;
  * simulator container of the world ({@link RemoteSimulator}). A new session goes to the reachable server with the
  * fewest sessions of its component set, then the fewest in all, so that an area's active and its passives land on
  * different servers whenever there are enough of them. Every call has a deadline of the world's timeout; the
- * session's own call stays open for its life and tells either side when the other is gone.
+ * session's own call stays open for its life and tells either side when the other is gone, and the coordinator when
+ * the server drains: a draining server is tried last, until it is no longer listed.
  */
 final class RemoteSimulators implements AutoCloseable {
 
@@ -52,7 +55,7 @@ final class RemoteSimulators implements AutoCloseable {
         private final String set;
         private final String target;
         private final ManagedChannel channel;
-        private final ClientCall<Open, Opened> open;
+        private final ClientCall<Open, SessionEvent> open;
         private volatile String id;
         private volatile boolean closed;
 
@@ -64,13 +67,24 @@ final class RemoteSimulators implements AutoCloseable {
             this.open = channel.newCall(SimulatorWire.OPEN, CallOptions.DEFAULT);
         }
 
-        /** Opens the session; {@code lost} hears, once, why a session that was open ended without our asking. */
-        private void open(WorldConfig config, Consumer<String> lost) throws ExecutionException {
+        /**
+         * Opens the session; {@code lost} hears, once, why a session that was open ended without our asking, and
+         * {@code draining} why its server drains. Both are called on a network thread: never block.
+         */
+        private void open(WorldConfig config, Consumer<String> lost, Consumer<String> draining)
+                throws ExecutionException {
             CompletableFuture<String> opened = new CompletableFuture<>();
             ClientCalls.asyncServerStreamingCall(open, new Open(name, set, config), new StreamObserver<>() {
                 @Override
-                public void onNext(Opened value) {
-                    opened.complete(value.session());
+                public void onNext(SessionEvent value) {
+                    if (value.draining() == null) {
+                        opened.complete(value.session());
+                    } else {
+                        synchronized (RemoteSimulators.this) {
+                            drainingTargets.add(target);
+                        }
+                        draining.accept(value.draining());
+                    }
                 }
 
                 @Override
@@ -155,6 +169,8 @@ final class RemoteSimulators implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     /** By the name of the simulator's container; guarded by this. */
     private final Map<String, Session> sessions = new HashMap<>();
+    /** Servers that said they drain, while they are listed; guarded by this. */
+    private final Set<String> drainingTargets = new HashSet<>();
     private boolean closed;
 
     /**
@@ -185,9 +201,11 @@ final class RemoteSimulators implements AutoCloseable {
      * the least loaded. A session counts towards its server's load from the moment it is tried, so simulators that
      * start together spread out.
      *
+     * @param lost     hears, once, why the session ended without our asking
+     * @param draining hears why the session's server drains: the simulator should stop gracefully
      * @throws IllegalStateException naming each server tried and why it did not take it, if none did
      */
-    Session open(String name, String set, Consumer<String> lost) {
+    Session open(String name, String set, Consumer<String> lost, Consumer<String> draining) {
         List<String> tried = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         while (true) {
@@ -207,7 +225,7 @@ final class RemoteSimulators implements AutoCloseable {
                 sessions.put(name, session);
             }
             try {
-                session.open(config, lost);
+                session.open(config, lost, draining);
                 LOG.info("Simulator {} of {} runs on {}", name, set, session.target);
                 return session;
             } catch (ExecutionException | RuntimeException e) {
@@ -217,8 +235,11 @@ final class RemoteSimulators implements AutoCloseable {
         }
     }
 
-    /** The known servers, those with the fewest sessions of {@code set} first, then the fewest in all. */
-    private List<String> ranked(String set) {
+    /**
+     * The known servers, those not draining first, then those with the fewest sessions of {@code set}, then the
+     * fewest in all.
+     */
+    synchronized List<String> ranked(String set) {
         Map<String, int[]> load = new HashMap<>();
         List<String> known = new ArrayList<>();
         for (String target : targets.get()) {
@@ -226,6 +247,8 @@ final class RemoteSimulators implements AutoCloseable {
                 known.add(target);
             }
         }
+        // A server no longer listed has gone; one listed again at its address is another process.
+        drainingTargets.retainAll(load.keySet());
         for (Session session : sessions.values()) {
             int[] counts = load.get(session.target);
             if (counts != null) {
@@ -233,7 +256,8 @@ final class RemoteSimulators implements AutoCloseable {
                 counts[1]++;
             }
         }
-        known.sort(Comparator.<String>comparingInt(target -> load.get(target)[0])
+        known.sort(Comparator.<String, Boolean>comparing(drainingTargets::contains)
+                .thenComparingInt(target -> load.get(target)[0])
                 .thenComparingInt(target -> load.get(target)[1]));
         return known;
     }

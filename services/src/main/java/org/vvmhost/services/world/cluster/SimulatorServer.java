@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.vvmhost.services.world.ComponentSetRegistry;
 import org.vvmhost.time.Clock;
 
@@ -12,9 +13,11 @@ import org.vvmhost.time.Clock;
  * simulator container opens a session here, and the simulator of that session answers the simulator protocol
  * exactly as an in-process simulator container does (it is one, in a cluster of this server's own). A session
  * lives as long as the coordinator keeps its call open; a server that closes ends every session, which the
- * coordinators handle as crashed simulators.
+ * coordinators handle as crashed simulators. A server that drains first has its coordinators stop their simulators
+ * gracefully, which hands their areas over.
  *
- * <p>States: new → started ({@link #start}, once) → closed ({@link #close}, idempotent, also from new).
+ * <p>States: new → started ({@link #start}, once) → draining ({@link #drain}, optional) → closed ({@link #close},
+ * idempotent, also from new).
  */
 public interface SimulatorServer extends AutoCloseable {
 
@@ -50,6 +53,16 @@ public interface SimulatorServer extends AutoCloseable {
 
     /** The simulators hosted now, by the names their coordinators gave their containers, sorted. */
     List<String> simulators();
+
+    /**
+     * Begins draining: new sessions are refused (UNAVAILABLE, saying the server drains), and every session's
+     * coordinator is told over the session's call to stop its simulator gracefully, which hands its areas over and
+     * ends the session. Returns a future that completes once no session is left; the caller bounds the wait, then
+     * closes. Later calls return a future of the same drain.
+     *
+     * @param reason why, as the coordinators log it
+     */
+    CompletableFuture<Void> drain(String reason);
 
     /**
      * Ends every session at once (the simulators hand nothing over), stops listening, stops the simulators and

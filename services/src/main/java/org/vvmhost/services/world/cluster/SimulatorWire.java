@@ -1,6 +1,7 @@
 package org.vvmhost.services.world.cluster;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
@@ -70,13 +71,26 @@ final class SimulatorWire {
 
     /**
      * Starts a simulator of component set {@code set} of the world of {@code config}; {@code name} is its container's
-     * on the coordinator. The call stays open for the simulator's life: the first message is {@link Opened}, and
-     * the session ends when either side ends the call.
+     * on the coordinator. The call stays open for the simulator's life: the first message says the session opened,
+     * a later one may say the server is draining ({@link SessionEvent}), and the session ends when either side ends
+     * the call.
      */
     record Open(String name, String set, WorldConfig config) {
     }
 
-    record Opened(String session) {
+    /**
+     * A message on a session's open call: first that {@code session} opened ({@code draining} null); later, maybe,
+     * that its server is draining ({@code draining} says why): the coordinator should then stop the simulator
+     * gracefully, so that it hands its areas over, and open no new session there. A null field is left out, so the
+     * first message reads as it always did, and a coordinator that predates draining ends the session on the second
+     * (an unknown field), as on a crash.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SessionEvent(String session, String draining) {
+
+        static SessionEvent opened(String session) {
+            return new SessionEvent(session, null);
+        }
     }
 
     /** A protocol request to the simulator of {@code session}. */
@@ -90,8 +104,8 @@ final class SimulatorWire {
     record Stopped(List<AreaState> states) {
     }
 
-    static final MethodDescriptor<Open, Opened> OPEN = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Open",
-            TYPES.constructType(Open.class), TYPES.constructType(Opened.class));
+    static final MethodDescriptor<Open, SessionEvent> OPEN = method(MethodDescriptor.MethodType.SERVER_STREAMING,
+            "Open", TYPES.constructType(Open.class), TYPES.constructType(SessionEvent.class));
     static final MethodDescriptor<Stop, Stopped> STOP = method(MethodDescriptor.MethodType.UNARY, "Stop",
             TYPES.constructType(Stop.class), TYPES.constructType(Stopped.class));
 

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.services.cluster.Cluster;
@@ -19,6 +22,7 @@ import org.vvmhost.services.cluster.FunctionRegistry;
 import org.vvmhost.services.world.CommandScripts;
 import org.vvmhost.services.world.CommandSource;
 import org.vvmhost.services.world.ComponentSetRegistry;
+import org.vvmhost.services.world.EntityRecord;
 import org.vvmhost.services.world.TestWorlds;
 import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
@@ -29,8 +33,9 @@ import org.vvmhost.time.SystemClock;
 /**
  * Simulators on three gRPC simulator servers on loopback (in this JVM, each with its own cluster, threads and
  * port, as separate processes would have) against the same world with its simulators in the coordinator's cluster:
- * the world hash is the same at every tick, and a server that goes away mid-run is a crash of its simulators, which
- * the coordinator recovers from by promoting their passives.
+ * the world hash is the same at every tick, a server that goes away mid-run is a crash of its simulators, which
+ * the coordinator recovers from by promoting their passives, and a server that drains has its simulators stopped
+ * gracefully, their areas handed over, and gets no new session.
  */
 class RemoteSimulatorsTest {
 
@@ -82,6 +87,15 @@ class RemoteSimulatorsTest {
         }
     }
 
+    private static long activeAreasOf(World world, Set<String> simulators) {
+        return world.status().areas().stream().filter(roles -> simulators.contains(roles.active())).count();
+    }
+
+    /** Whether one of {@code simulators} is the area's active or one of its passives. */
+    private static boolean involves(WorldStatus.AreaRoles roles, Set<String> simulators) {
+        return simulators.contains(roles.active()) || roles.passives().stream().anyMatch(simulators::contains);
+    }
+
     @Test
     void theWorldHashIsTheSameAtEveryTickWithSimulatorsOnOtherServers() {
         try (World local = localWorld(); World remote = remoteWorld()) {
@@ -112,7 +126,7 @@ class RemoteSimulatorsTest {
             advanceTogether(remote, local, 6);
             SimulatorServer leaving = servers.get(1);
             Set<String> gone = Set.copyOf(leaving.simulators());
-            long held = remote.status().areas().stream().filter(roles -> gone.contains(roles.active())).count();
+            long held = activeAreasOf(remote, gone);
             assertThat(held).as("the leaving server's simulators are active for some areas").isPositive();
 
             // The server closes while the next tick runs.
@@ -124,8 +138,7 @@ class RemoteSimulatorsTest {
             assertThat(status.promotions()).isEqualTo(held);
             assertThat(status.rewinds()).isEmpty();
             assertThat(status.ticksLost()).isZero();
-            assertThat(status.areas()).noneMatch(roles -> gone.contains(roles.active())
-                    || roles.passives().stream().anyMatch(gone::contains));
+            assertThat(status.areas()).noneMatch(roles -> involves(roles, gone));
             assertThat(status.areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
         }
     }
@@ -157,13 +170,82 @@ class RemoteSimulatorsTest {
     }
 
     @Test
+    void aDrainingServerHasItsSimulatorsStoppedGracefullyAndTheirAreasHandedOverWithNoTickLost() throws Exception {
+        try (World local = localWorld(); World remote = remoteWorld()) {
+            advanceTogether(remote, local, 5);
+            SimulatorServer draining = servers.get(1);
+            Set<String> gone = Set.copyOf(draining.simulators());
+            long held = activeAreasOf(remote, gone);
+            assertThat(held).as("the draining server's simulators are active for some areas").isPositive();
+
+            CompletableFuture<Void> drained = draining.drain("the test drains it");
+            // Its simulators stop, each waiting in its stop hook until the coordinator takes its areas between two
+            // ticks; a query meanwhile waits for that too, and reads the areas from their new holders.
+            await().atMost(WAIT).until(() -> gone.stream().allMatch(name -> cluster.container(name)
+                    .map(container -> !container.status().ready()).orElse(true)));
+            int[] everyArea = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+            List<EntityRecord> read = remote.entities(everyArea, 5);
+            assertThat(read).usingRecursiveFieldByFieldElementComparatorIgnoringFields("owners")
+                    .containsExactlyInAnyOrderElementsOf(local.entities(everyArea, 5));
+            assertThat(read).allSatisfy(entity -> assertThat(entity.owners().values()).doesNotContainAnyElementsOf(gone));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!drained.isDone() || remote.status().areas().stream().anyMatch(roles -> involves(roles, gone))) {
+                assertThat(System.nanoTime()).as("%s handed over within %s", gone, WAIT).isLessThan(deadline);
+                advanceTogether(remote, local, remote.tick() + 1);
+            }
+            advanceTogether(remote, local, remote.tick() + 5);
+
+            drained.get();
+            WorldStatus status = remote.status();
+            assertThat(status.promotions()).isEqualTo(held);
+            assertThat(status.migrations()).isZero();
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.ticksLost()).isZero();
+            assertThat(status.areas()).as("replacements follow every area again")
+                    .allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+            assertThat(draining.simulators()).as("no new session on the draining server").isEmpty();
+        }
+    }
+
+    @Test
+    void aDrainingServerTellsItsSessionsIsTriedLastAndRefusesNewSessions() throws Exception {
+        List<String> addresses = startServers().subList(0, 2);
+        SimulatorServer draining = servers.get(1);
+        BlockingQueue<String> notices = new LinkedBlockingQueue<>();
+        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, config(), clock, WAIT, "drain")) {
+            remote.open("drain-physics-a", "physics", reason -> { }, reason -> { });
+            RemoteSimulators.Session second = remote.open("drain-physics-b", "physics", reason -> { }, notices::add);
+            assertThat(draining.simulators()).containsExactly("drain-physics-b");
+
+            CompletableFuture<Void> drained = draining.drain("the test drains it");
+            assertThat(notices.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("the test drains it");
+            assertThat(drained).as("a session is left").isNotDone();
+            second.close();
+            drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            assertThat(remote.ranked("physics")).as("the draining server last, though it has fewer sessions")
+                    .containsExactly(addresses.get(0), addresses.get(1));
+            remote.open("drain-physics-c", "physics", reason -> { }, reason -> { });
+            assertThat(servers.get(0).simulators()).contains("drain-physics-c");
+            assertThat(draining.simulators()).isEmpty();
+        }
+        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses.subList(1, 2), config(), clock, WAIT,
+                "refused")) {
+            assertThatThrownBy(() -> remote.open("drain-vitality-a", "vitality", reason -> { }, reason -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(addresses.get(1) + ": UNAVAILABLE: this simulator server is draining (the "
+                            + "test drains it) and takes no new sessions");
+        }
+    }
+
+    @Test
     void aSimulatorNoServerCanRunIsRefusedWithTheReasonOfEach() {
         List<String> addresses = new ArrayList<>(startServers().subList(0, 1));
         addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":1");
         WorldConfig withTags = config().withComponentSets(Map.of("physics", new WorldConfig.SetConfig(1),
                 "tag", new WorldConfig.SetConfig(1)));
         try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, withTags, clock, WAIT, "refused")) {
-            assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }))
+            assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }, reason -> { }))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no simulator server took simulator refused-tag-x1 of component set 'tag'")
                     .hasMessageContaining(addresses.get(0) + ": INVALID_ARGUMENT: this simulator server cannot "

@@ -2,6 +2,8 @@ package org.vvmhost.services.world.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.grpc.MethodDescriptor;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.vvmhost.services.world.cluster.SimulatorProtocol.Synced;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.Unfollow;
 import org.vvmhost.services.world.cluster.SimulatorWire.Call;
 import org.vvmhost.services.world.cluster.SimulatorWire.Open;
-import org.vvmhost.services.world.cluster.SimulatorWire.Opened;
+import org.vvmhost.services.world.cluster.SimulatorWire.SessionEvent;
 import org.vvmhost.services.world.cluster.SimulatorWire.Stop;
 import org.vvmhost.services.world.cluster.SimulatorWire.Stopped;
 import org.vvmhost.services.world.core.AreaCommand;
@@ -162,11 +164,26 @@ class SimulatorWireTest {
                 WorldConfig.TickRate.MAX, defaults.componentSets(), 2, 50);
         Open open = new Open("world-physics-abc", "physics", config);
         assertThat(roundTrip(SimulatorWire.OPEN.getRequestMarshaller(), open)).isEqualTo(open);
-        assertThat(roundTrip(SimulatorWire.OPEN.getResponseMarshaller(), new Opened("s-1")))
-                .isEqualTo(new Opened("s-1"));
+        assertThat(roundTrip(SimulatorWire.OPEN.getResponseMarshaller(), SessionEvent.opened("s-1")))
+                .isEqualTo(SessionEvent.opened("s-1"));
+        SessionEvent draining = new SessionEvent("s-1", "the process is stopping (SIGTERM)");
+        assertThat(roundTrip(SimulatorWire.OPEN.getResponseMarshaller(), draining)).isEqualTo(draining);
         assertThat(roundTrip(SimulatorWire.STOP.getRequestMarshaller(), new Stop("s-1"))).isEqualTo(new Stop("s-1"));
         Stopped stopped = new Stopped(List.of(new AreaState(3, 125, SNAPSHOT)));
         assertSameContent(roundTrip(SimulatorWire.STOP.getResponseMarshaller(), stopped), stopped);
+    }
+
+    @Test
+    void theFirstMessageOfASessionReadsAsItDidBeforeDrainingExisted() throws Exception {
+        // A coordinator that predates draining reads {session} only, and refuses unknown fields.
+        ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+        Map<?, ?> opened = cbor.readValue(SimulatorWire.OPEN.getResponseMarshaller().stream(
+                SessionEvent.opened("s-1")), Map.class);
+        Map<?, ?> draining = cbor.readValue(SimulatorWire.OPEN.getResponseMarshaller().stream(
+                new SessionEvent("s-1", "stopping")), Map.class);
+
+        assertThat(opened).isEqualTo(Map.of("session", "s-1"));
+        assertThat(draining).isEqualTo(Map.of("session", "s-1", "draining", "stopping"));
     }
 
     @SuppressWarnings("unchecked")
