@@ -93,6 +93,8 @@ final class ClusterWorld extends IndexedWorld {
     private final Semaphore containerChanges = new Semaphore(0);
     private final List<WorldStatus.Rewind> rewinds = new ArrayList<>();
     private Subscription watch;
+    /** Moves remote simulators onto servers that joined; null when the simulators run in the cluster. */
+    private SimulatorRebalancer rebalancer;
 
     private ClusterWorld(WorldCore core, WorldRuntime runtime, WorldState state, RemoteSimulators remote,
                          AreaGrants grants) {
@@ -142,6 +144,12 @@ final class ClusterWorld extends IndexedWorld {
         distributor.awaitSimulators(wantedSimulators());
         distributor.assignAll(partitions, tick());
         LOG.info("World on the cluster at tick {}: {}", tick(), distributor.table().activeAreas());
+        if (remote != null) {
+            Map<String, Integer> wanted = new LinkedHashMap<>();
+            setOfReplicaSet.values().forEach(s -> wanted.put(core.sets().get(s).name(), core.simulators(s)));
+            rebalancer = SimulatorRebalancer.start(() -> remote.spread(wanted), cluster::stop, cluster.clock(),
+                    runtime.timeout(), runtime.name());
+        }
     }
 
     /** A new active: the simulator process its session runs on is granted the area (asynchronously). */
@@ -661,6 +669,9 @@ final class ClusterWorld extends IndexedWorld {
             return;
         }
         closing = true;
+        if (rebalancer != null) {
+            rebalancer.close();
+        }
         if (grants != null) {
             grants.close();
         }

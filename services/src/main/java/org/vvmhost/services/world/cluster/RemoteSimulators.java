@@ -171,6 +171,8 @@ final class RemoteSimulators implements AutoCloseable {
     private final Map<String, Session> sessions = new HashMap<>();
     /** Servers that said they drain, while they are listed; guarded by this. */
     private final Set<String> drainingTargets = new HashSet<>();
+    /** The sets each server failed to open a session of, while it is listed; guarded by this. */
+    private final Map<String, Set<String>> refusals = new HashMap<>();
     private boolean closed;
 
     /**
@@ -231,6 +233,9 @@ final class RemoteSimulators implements AutoCloseable {
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 failures.add(session.target + ": " + cause.getMessage());
+                synchronized (this) {
+                    refusals.computeIfAbsent(session.target, t -> new HashSet<>()).add(set);
+                }
             }
         }
     }
@@ -294,6 +299,37 @@ final class RemoteSimulators implements AutoCloseable {
     synchronized Optional<String> serverOf(String name) {
         Session session = sessions.get(name);
         return session == null ? Optional.empty() : Optional.of(session.target);
+    }
+
+    /**
+     * How the simulators of each of {@code wanted}'s sets spread over the servers listed now (read here, so it may
+     * wait on the list's source): a set's servers are those listed, not draining, and that did not fail to open a
+     * session of it since they were listed.
+     *
+     * @param wanted each set's number of simulators, in the sets' order
+     */
+    List<SimulatorRebalancer.Spread> spread(Map<String, Integer> wanted) {
+        List<String> listed = targets.get();
+        synchronized (this) {
+            refusals.keySet().retainAll(listed);
+            List<SimulatorRebalancer.Spread> spreads = new ArrayList<>();
+            wanted.forEach((set, count) -> {
+                Map<String, List<String>> servers = new HashMap<>();
+                for (String target : listed) {
+                    if (!drainingTargets.contains(target) && !refusals.getOrDefault(target, Set.of()).contains(set)) {
+                        servers.putIfAbsent(target, new ArrayList<>());
+                    }
+                }
+                List<String> elsewhere = new ArrayList<>();
+                for (Session session : sessions.values()) {
+                    if (session.set.equals(set)) {
+                        servers.getOrDefault(session.target, elsewhere).add(session.name);
+                    }
+                }
+                spreads.add(new SimulatorRebalancer.Spread(set, count, servers, elsewhere));
+            });
+            return spreads;
+        }
     }
 
     /** The container of simulator {@code name} ended: its session ends too. */

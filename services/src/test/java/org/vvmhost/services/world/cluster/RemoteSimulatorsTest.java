@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vvmhost.services.cluster.Cluster;
@@ -35,7 +38,8 @@ import org.vvmhost.time.SystemClock;
  * port, as separate processes would have) against the same world with its simulators in the coordinator's cluster:
  * the world hash is the same at every tick, a server that goes away mid-run is a crash of its simulators, which
  * the coordinator recovers from by promoting their passives, and a server that drains has its simulators stopped
- * gracefully, their areas handed over, and gets no new session.
+ * gracefully, their areas handed over, and gets no new session; a server that joins gets simulators moved onto it,
+ * gracefully too.
  */
 class RemoteSimulatorsTest {
 
@@ -70,8 +74,12 @@ class RemoteSimulatorsTest {
 
     private World remoteWorld() {
         List<String> addresses = startServers();
+        return remoteWorld(() -> addresses);
+    }
+
+    private World remoteWorld(Supplier<List<String>> addresses) {
         return ClusterWorlds.remote(SETS, WorldRuntime.cluster(cluster).withName("remote").withTimeout(WAIT),
-                () -> addresses).create(config());
+                addresses).create(config());
     }
 
     private World localWorld() {
@@ -87,8 +95,8 @@ class RemoteSimulatorsTest {
         }
     }
 
-    private static long activeAreasOf(World world, Set<String> simulators) {
-        return world.status().areas().stream().filter(roles -> simulators.contains(roles.active())).count();
+    private static long activeAreasOf(WorldStatus status, Set<String> simulators) {
+        return status.areas().stream().filter(roles -> simulators.contains(roles.active())).count();
     }
 
     /** Whether one of {@code simulators} is the area's active or one of its passives. */
@@ -117,7 +125,7 @@ class RemoteSimulatorsTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                 .as("threads of the servers and of the world's line to them, after closing")
                 .map(Thread::getName).noneMatch(name -> name.startsWith("simulator-server-")
-                        || name.startsWith("remote-simulator-client-") || name.startsWith("container-remote-")));
+                        || name.startsWith("remote-simulator-") || name.startsWith("container-remote-")));
     }
 
     @Test
@@ -126,7 +134,7 @@ class RemoteSimulatorsTest {
             advanceTogether(remote, local, 6);
             SimulatorServer leaving = servers.get(1);
             Set<String> gone = Set.copyOf(leaving.simulators());
-            long held = activeAreasOf(remote, gone);
+            long held = activeAreasOf(remote.status(), gone);
             assertThat(held).as("the leaving server's simulators are active for some areas").isPositive();
 
             // The server closes while the next tick runs.
@@ -175,7 +183,7 @@ class RemoteSimulatorsTest {
             advanceTogether(remote, local, 5);
             SimulatorServer draining = servers.get(1);
             Set<String> gone = Set.copyOf(draining.simulators());
-            long held = activeAreasOf(remote, gone);
+            long held = activeAreasOf(remote.status(), gone);
             assertThat(held).as("the draining server's simulators are active for some areas").isPositive();
 
             CompletableFuture<Void> drained = draining.drain("the test drains it");
@@ -205,6 +213,57 @@ class RemoteSimulatorsTest {
                     .allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
             assertThat(draining.simulators()).as("no new session on the draining server").isEmpty();
         }
+    }
+
+    @Test
+    void aServerThatJoinsGetsSimulatorsMovedOntoItGracefullyWithNoTickLost() {
+        List<String> addresses = new CopyOnWriteArrayList<>(startServers());
+        String joining = addresses.remove(SERVERS - 1);
+        try (World local = localWorld(); World remote = remoteWorld(() -> List.copyOf(addresses))) {
+            advanceTogether(remote, local, 5);
+            assertThat(servers.get(SERVERS - 1).simulators()).as("not listed yet").isEmpty();
+            Set<String> before = simulatorsOf(remote);
+            WorldStatus beforeMoves = remote.status();
+
+            addresses.add(joining);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!servers.stream().allMatch(server -> server.simulators().size() == 2
+                    && server.simulators().stream().anyMatch(name -> name.startsWith("remote-physics-"))
+                    && server.simulators().stream().anyMatch(name -> name.startsWith("remote-vitality-")))
+                    || !simulatorsOf(remote).equals(hosted())) {
+                assertThat(System.nanoTime()).as("one simulator of each set moved within %s", WAIT)
+                        .isLessThan(deadline);
+                advanceTogether(remote, local, remote.tick() + 1);
+            }
+            advanceTogether(remote, local, remote.tick() + 5);
+
+            Set<String> moved = new TreeSet<>(before);
+            moved.removeAll(simulatorsOf(remote));
+            assertThat(moved).as("one simulator of each set stopped to move").hasSize(2);
+            WorldStatus status = remote.status();
+            assertThat(status.promotions() + status.migrations()).as("the moved simulators' areas handed over")
+                    .isEqualTo(activeAreasOf(beforeMoves, moved));
+            assertThat(status.rewinds()).isEmpty();
+            assertThat(status.ticksLost()).isZero();
+            assertThat(status.areas()).allSatisfy(roles -> assertThat(roles.passives()).hasSize(1));
+        }
+    }
+
+    /** The simulators the world's areas name, as active or passive. */
+    private static Set<String> simulatorsOf(World world) {
+        Set<String> names = new TreeSet<>();
+        for (WorldStatus.AreaRoles roles : world.status().areas()) {
+            names.add(roles.active());
+            names.addAll(roles.passives());
+        }
+        return names;
+    }
+
+    /** The simulators the servers host. */
+    private Set<String> hosted() {
+        Set<String> names = new TreeSet<>();
+        servers.forEach(server -> names.addAll(server.simulators()));
+        return names;
     }
 
     @Test
