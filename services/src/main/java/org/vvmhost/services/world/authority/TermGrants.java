@@ -1,12 +1,14 @@
 package org.vvmhost.services.world.authority;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -52,7 +54,10 @@ final class TermGrants implements AreaGrants {
     private final AtomicLong asked = new AtomicLong();
     private final Map<String, Wanted> newest = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
-    private final Set<Clock.Scheduled> retries = ConcurrentHashMap.newKeySet();
+    /** A retry's timer and what it completes: closing ends the wait at once, so the chain settles. */
+    private final Map<Clock.Scheduled, CompletableFuture<Void>> retries = new ConcurrentHashMap<>();
+    /** The grants sent to etcd and not yet answered, even those whose wait timed out: closing awaits them. */
+    private final Map<CompletableFuture<?>, Wanted> inFlight = new ConcurrentHashMap<>();
     /** Set when closed, or when the term was found deposed or lost: nothing more is written. */
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -81,7 +86,10 @@ final class TermGrants implements AreaGrants {
         if (stopped.get() || newest.get(wanted.key()) != wanted) {
             return DONE;
         }
-        return clock.orTimeout(write(wanted), timeout, "etcd did not confirm the grant")
+        CompletableFuture<AuthorityGrant> sent = write(wanted);
+        inFlight.put(sent, wanted);
+        sent.whenComplete((grant, failure) -> inFlight.remove(sent));
+        return clock.orTimeout(sent.copy(), timeout, "etcd did not confirm the grant")
                 .handle((grant, failure) -> failure == null ? DONE : failed(wanted, failure))
                 .thenCompose(Function.identity());
     }
@@ -127,9 +135,10 @@ final class TermGrants implements AreaGrants {
         LOG.warn("not granted {} yet ({}); trying again in {}", wanted, failure.getMessage(), Durations.text(retry));
         CompletableFuture<Void> later = new CompletableFuture<>();
         Clock.Scheduled timer = clock.schedule(retry, () -> later.complete(null));
-        retries.add(timer);
+        retries.put(timer, later);
         if (stopped.get()) {
             timer.cancel();
+            later.complete(null);
         }
         return later.thenCompose(v -> {
             retries.remove(timer);
@@ -137,10 +146,41 @@ final class TermGrants implements AreaGrants {
         });
     }
 
+    /**
+     * Writes nothing more and waits, at most the timeout on the clock, for the grants sent to etcd: once it returns,
+     * none is still being written, or the log names those left.
+     */
     @Override
     public void close() {
         stopped.set(true);
-        retries.forEach(Clock.Scheduled::cancel);
+        retries.forEach((timer, later) -> {
+            timer.cancel();
+            later.complete(null);
+        });
         retries.clear();
+        // The chains first: a chain that was about to send a grant has sent it once the chain settles.
+        long deadline = clock.nanoTime() + timeout.toNanos();
+        awaitUntil(deadline, chains.values());
+        awaitUntil(deadline, inFlight.keySet());
+        if (!inFlight.isEmpty()) {
+            LOG.warn("closed with grants still being written, not awaited past {}: {}", Durations.text(timeout),
+                    inFlight.values().stream().sorted(Comparator.comparingLong(Wanted::order)).toList());
+        }
+    }
+
+    /** Waits for {@code futures} until {@code deadline} on the clock; their failures are the chains' concern. */
+    private void awaitUntil(long deadline, Collection<? extends CompletableFuture<?>> futures) {
+        long left = deadline - clock.nanoTime();
+        if (left <= 0) {
+            return;
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        try {
+            clock.orTimeout(all.copy(), Duration.ofNanos(left)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Timed out, or a grant failed: what is left is logged by the caller.
+        }
     }
 }
