@@ -28,6 +28,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.time.SystemClock;
 
 /**
@@ -69,9 +70,9 @@ class RemoteSimulatorsTest {
     }
 
     private World remoteWorld() {
-        List<String> addresses = startServers();
+        List<SimulatorRegistration> registered = TestWorlds.registered(startServers(), SETS);
         return ClusterWorlds.remote(SETS, WorldRuntime.cluster(cluster).withName("remote").withTimeout(WAIT),
-                () -> addresses).create(config());
+                () -> registered).create(config());
     }
 
     private World localWorld() {
@@ -210,9 +211,10 @@ class RemoteSimulatorsTest {
     @Test
     void aDrainingServerTellsItsSessionsIsTriedLastAndRefusesNewSessions() throws Exception {
         List<String> addresses = startServers().subList(0, 2);
+        List<SimulatorRegistration> registered = TestWorlds.registered(addresses, SETS);
         SimulatorServer draining = servers.get(1);
         BlockingQueue<String> notices = new LinkedBlockingQueue<>();
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, config(), clock, WAIT, "drain")) {
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered, config(), clock, WAIT, "drain")) {
             remote.open("drain-physics-a", "physics", reason -> { }, reason -> { });
             RemoteSimulators.Session second = remote.open("drain-physics-b", "physics", reason -> { }, notices::add);
             assertThat(draining.simulators()).containsExactly("drain-physics-b");
@@ -223,13 +225,13 @@ class RemoteSimulatorsTest {
             second.close();
             drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
-            assertThat(remote.ranked("physics")).as("the draining server last, though it has fewer sessions")
+            assertThat(remote.ranked("physics", registered)).as("the draining server last, though it has fewer sessions")
                     .containsExactly(addresses.get(0), addresses.get(1));
             remote.open("drain-physics-c", "physics", reason -> { }, reason -> { });
             assertThat(servers.get(0).simulators()).contains("drain-physics-c");
             assertThat(draining.simulators()).isEmpty();
         }
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses.subList(1, 2), config(), clock, WAIT,
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered.subList(1, 2), config(), clock, WAIT,
                 "refused")) {
             assertThatThrownBy(() -> remote.open("drain-vitality-a", "vitality", reason -> { }, reason -> { }))
                     .isInstanceOf(IllegalStateException.class)
@@ -244,7 +246,17 @@ class RemoteSimulatorsTest {
         addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":1");
         WorldConfig withTags = config().withComponentSets(Map.of("physics", new WorldConfig.SetConfig(1),
                 "tag", new WorldConfig.SetConfig(1)));
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, withTags, clock, WAIT, "refused")) {
+        try (RemoteSimulators remote = new RemoteSimulators(() -> TestWorlds.registered(addresses, SETS), withTags,
+                clock, WAIT, "unregistered")) {
+            assertThatThrownBy(() -> remote.open("unregistered-tag-x1", "tag", reason -> { }, reason -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no simulator server took simulator unregistered-tag-x1 of component set 'tag': no "
+                            + "simulator process registered simulates it");
+        }
+        // Registrations that claim the set, as a process of another build might: each server is tried, and refuses.
+        List<SimulatorRegistration> claiming = addresses.stream().map(address -> new SimulatorRegistration(
+                "claims-" + address, address, List.of("physics", "tag"), 8, "test-host", 1)).toList();
+        try (RemoteSimulators remote = new RemoteSimulators(() -> claiming, withTags, clock, WAIT, "refused")) {
             assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }, reason -> { }))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no simulator server took simulator refused-tag-x1 of component set 'tag'")
