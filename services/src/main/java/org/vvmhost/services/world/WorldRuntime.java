@@ -31,7 +31,8 @@ import org.vvmhost.services.cluster.Cluster;
  */
 public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
                            Supplier<Optional<WorldView>> worldViews, Duration timeout,
-                           Optional<Supplier<List<SimulatorRegistration>>> simulatorServers, Optional<AreaGrants.Opener> grants) {
+                           Optional<Supplier<List<SimulatorRegistration>>> simulatorServers,
+                           Optional<AreaGrants.Opener> grants) {
 
     /** How long a coordinator waits for a simulator by default, and a simulator server for its simulators. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);

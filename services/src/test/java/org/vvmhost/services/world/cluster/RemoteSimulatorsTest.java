@@ -225,7 +225,8 @@ class RemoteSimulatorsTest {
             second.close();
             drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
-            assertThat(remote.ranked("physics", registered)).as("the draining server last, though it has fewer sessions")
+            assertThat(remote.ranked("physics", registered))
+                    .as("the draining server last, though it has fewer sessions")
                     .containsExactly(addresses.get(0), addresses.get(1));
             remote.open("drain-physics-c", "physics", reason -> { }, reason -> { });
             assertThat(servers.get(0).simulators()).contains("drain-physics-c");
@@ -237,6 +238,28 @@ class RemoteSimulatorsTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(addresses.get(1) + ": UNAVAILABLE: this simulator server is draining (the "
                             + "test drains it) and takes no new sessions");
+        }
+    }
+
+    @Test
+    void aServerWhoseActiveAreasReachItsCapacityRanksAfterOneWithRoom() {
+        List<String> addresses = startServers().subList(0, 2);
+        List<SimulatorRegistration> registered = addresses.stream().map(address -> new SimulatorRegistration(
+                "capacity-" + address, address, List.of("physics", "vitality"), 2, "test-host", 1)).toList();
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered, config(), clock, WAIT, "capacity")) {
+            remote.open("capacity-physics-a", "physics", reason -> { }, reason -> { });
+            remote.open("capacity-physics-b", "physics", reason -> { }, reason -> { });
+            assertThat(servers.get(0).simulators()).containsExactly("capacity-physics-a");
+            assertThat(remote.ranked("vitality", registered)).as("even: as registered").isEqualTo(addresses);
+
+            remote.activeOn("capacity-physics-a", 0);
+            remote.activeOn("capacity-physics-a", 1);
+            assertThat(remote.ranked("vitality", registered)).as("the first server is full")
+                    .containsExactly(addresses.get(1), addresses.get(0));
+
+            remote.activeOn("capacity-physics-b", 1);
+            assertThat(remote.ranked("vitality", registered)).as("area 1 moved to the second server")
+                    .isEqualTo(addresses);
         }
     }
 
