@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,8 +26,9 @@ import org.vvmhost.vvm.Causes;
 
 /**
  * {@link AreaGrants} through one term. Each (set, area) has a chain of writes, so its grants go out one at a time and
- * in order; a grant is written only while it is the newest asked for its area. The chains run on the data store's
- * threads and on the clock's (a retry's delay): no thread of its own.
+ * in order; a grant is written only while it is the newest asked for its area. Grants asked for together share one
+ * read of the registrations. The chains run on the data store's threads and on the clock's (a retry's delay): no
+ * thread of its own.
  */
 final class TermGrants implements AreaGrants {
 
@@ -58,6 +60,8 @@ final class TermGrants implements AreaGrants {
     private final Map<Clock.Scheduled, CompletableFuture<Void>> retries = new ConcurrentHashMap<>();
     /** The grants sent to etcd and not yet answered, even those whose wait timed out: closing awaits them. */
     private final Map<CompletableFuture<?>, Wanted> inFlight = new ConcurrentHashMap<>();
+    /** The last read of the registrations; see {@link #registrations()}. */
+    private final AtomicReference<CompletableFuture<List<SimulatorRegistration>>> reading = new AtomicReference<>();
     /** Set when closed, or when the term was found deposed or lost: nothing more is written. */
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -94,11 +98,40 @@ final class TermGrants implements AreaGrants {
                 .thenCompose(Function.identity());
     }
 
+    /**
+     * The registrations being read from etcd, shared by the grants asked for meanwhile (those issued together, as
+     * when a crash promotes several passives), or a new read once the last one was answered.
+     */
+    private CompletableFuture<List<SimulatorRegistration>> registrations() {
+        CompletableFuture<List<SimulatorRegistration>> current = reading.get();
+        if (current != null && !current.isDone()) {
+            return current;
+        }
+        CompletableFuture<List<SimulatorRegistration>> next = new CompletableFuture<>();
+        if (!reading.compareAndSet(current, next)) {
+            return registrations();
+        }
+        authority.simulators().whenComplete((read, failure) -> {
+            if (failure == null) {
+                next.complete(read);
+            } else {
+                next.completeExceptionally(failure);
+            }
+        });
+        return next;
+    }
+
+    private static List<String> registeredAt(String server, List<SimulatorRegistration> registrations) {
+        return registrations.stream().filter(r -> r.address().equals(server)).map(SimulatorRegistration::id).toList();
+    }
+
     /** Grants the area to the one process registered at the server's address. */
     private CompletableFuture<AuthorityGrant> write(Wanted wanted) {
-        return authority.simulators().thenCompose(registrations -> {
-            List<String> there = registrations.stream().filter(r -> r.address().equals(wanted.server()))
-                    .map(SimulatorRegistration::id).toList();
+        return registrations().thenCompose(shared -> registeredAt(wanted.server(), shared).isEmpty()
+                // A read shared with earlier grants may predate the process's registration: read once more.
+                ? authority.simulators() : CompletableFuture.completedFuture(shared)
+        ).thenCompose(registrations -> {
+            List<String> there = registeredAt(wanted.server(), registrations);
             if (there.isEmpty()) {
                 throw new AuthorityException("no simulator process is registered at " + wanted.server());
             }

@@ -29,16 +29,29 @@ class TermGrantsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String SERVER = "10.0.0.7:7070";
 
-    /** Registers one process at {@link #SERVER}; each grant is a future the test completes. */
+    private static final List<SimulatorRegistration> REGISTERED = List.of(new SimulatorRegistration("sim-1", SERVER,
+            List.of("physics"), 8, "host", 1));
+
+    /**
+     * Registers one process at {@link #SERVER}, answering each read at once unless reads are held (then the test
+     * answers them); each grant is a future the test completes.
+     */
     private static final class FakeAuthority implements SimulatorAuthority {
         final LinkedBlockingQueue<CompletableFuture<AuthorityGrant>> grants = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<CompletableFuture<List<SimulatorRegistration>>> heldReads =
+                new LinkedBlockingQueue<>();
         final AtomicInteger reads = new AtomicInteger();
+        volatile boolean holdReads;
 
         @Override
         public CompletableFuture<List<SimulatorRegistration>> simulators() {
             reads.incrementAndGet();
-            return CompletableFuture.completedFuture(List.of(new SimulatorRegistration("sim-1", SERVER,
-                    List.of("physics"), 8, "host", 1)));
+            if (!holdReads) {
+                return CompletableFuture.completedFuture(REGISTERED);
+            }
+            CompletableFuture<List<SimulatorRegistration>> read = new CompletableFuture<>();
+            heldReads.add(read);
+            return read;
         }
 
         @Override
@@ -128,5 +141,35 @@ class TermGrantsTest {
         assertThat(clock.pendingTasks()).as("no retry, no bound left on the clock").isZero();
         assertThat(authority.grants).as("the retry sent nothing").isEmpty();
         assertThat(log.messages(Level.WARN)).noneMatch(line -> line.startsWith("closed with grants"));
+    }
+
+    @Test
+    void grantsAskedForWhileTheRegistrationsAreReadShareThatRead() {
+        authority.holdReads = true;
+        grants.activeOn("physics", 0, SERVER);
+        grants.activeOn("physics", 1, SERVER);
+        grants.activeOn("physics", 2, SERVER);
+        assertThat(authority.reads).as("one read for the three").hasValue(1);
+        assertThat(authority.grants).isEmpty();
+
+        authority.heldReads.remove().complete(REGISTERED);
+        assertThat(authority.grants).as("each area granted after the shared read").hasSize(3);
+
+        grants.activeOn("physics", 3, SERVER);
+        assertThat(authority.reads).as("a read answered is not reused").hasValue(2);
+    }
+
+    @Test
+    void aSharedReadWithoutTheProcessIsReadAgainBeforeTheGrantIsGivenUp() {
+        authority.holdReads = true;
+        grants.activeOn("physics", 0, SERVER);
+        authority.holdReads = false;
+
+        // The read began before the process registered.
+        authority.heldReads.remove().complete(List.of());
+
+        assertThat(authority.reads).hasValue(2);
+        assertThat(authority.grants).as("granted after the second read").hasSize(1);
+        assertThat(log.messages(Level.WARN)).isEmpty();
     }
 }
