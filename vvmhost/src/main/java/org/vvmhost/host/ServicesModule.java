@@ -88,8 +88,8 @@ final class ServicesModule {
 
     /**
      * The simulator processes registered now (address, component sets, capacity), read whenever a simulator starts,
-     * for the world to place it on one that can run its set and has room. None registered,
-     * or etcd not answering, gives none: the world then waits its timeout for a simulator of each set, and fails.
+     * for the world to place it on one that can run its set and has room. None registered, or etcd not answering,
+     * gives none: the world then waits its timeout for a simulator of each set, and fails.
      */
     private static Supplier<List<SimulatorRegistration>> registeredSimulators(SimulatorAuthority authority,
                                                                               String election, Duration timeout) {
