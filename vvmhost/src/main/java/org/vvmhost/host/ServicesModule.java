@@ -87,21 +87,22 @@ final class ServicesModule {
     }
 
     /**
-     * The addresses of the simulator processes registered now, read whenever a simulator starts. None registered,
-     * or etcd not answering, gives none: the world then waits its timeout for a simulator of each set, and fails.
+     * The simulator processes registered now (address, component sets, capacity), read whenever a simulator starts,
+     * for the world to place it on one that can run its set and has room. None registered, or etcd not answering,
+     * gives none: the world then waits its timeout for a simulator of each set, and fails.
      */
-    private static Supplier<List<String>> registeredSimulators(SimulatorAuthority authority, String election,
-                                                               Duration timeout) {
+    private static Supplier<List<SimulatorRegistration>> registeredSimulators(SimulatorAuthority authority,
+                                                                              String election, Duration timeout) {
         Logger log = LoggerFactory.getLogger(ServicesModule.class);
         return () -> {
             try {
-                List<String> addresses = authority.simulators().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .stream().map(SimulatorRegistration::address).toList();
-                if (addresses.isEmpty()) {
+                List<SimulatorRegistration> registered = authority.simulators()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (registered.isEmpty()) {
                     log.warn("no simulator process is registered under {}-data/{}: start vvmhost simulator with "
                             + "--election {} and the same etcd", election, SimulatorAuthority.SIMULATORS, election);
                 }
-                return addresses;
+                return registered;
             } catch (ExecutionException | TimeoutException e) {
                 log.warn("cannot read the registered simulator processes from etcd: {}", e.toString());
                 return List.of();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.vvmhost.services.world.authority.AreaGrants;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.view.WorldViewStore;
 import org.vvmhost.services.cluster.Cluster;
 
@@ -23,13 +24,15 @@ import org.vvmhost.services.cluster.Cluster;
  *                   whole world then rewinds to it
  * @param timeout    how long the coordinator waits for a simulator's reply, and for simulators to appear
  * @param simulatorServers for {@link #cluster}: if present, the simulators run on simulator servers in other
- *                   processes, at these addresses ({@code host:port}, read again whenever a simulator starts)
+ *                   processes, registered so (address, component sets, capacity; read again whenever a
+ *                   simulator starts)
  * @param grants     with {@code simulatorServers}: if present, each world grants its areas to the simulator
  *                   processes that host their actives, through these
  */
 public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
                            Supplier<Optional<WorldView>> worldViews, Duration timeout,
-                           Optional<Supplier<List<String>>> simulatorServers, Optional<AreaGrants.Opener> grants) {
+                           Optional<Supplier<List<SimulatorRegistration>>> simulatorServers,
+                           Optional<AreaGrants.Opener> grants) {
 
     /** How long a coordinator waits for a simulator by default, and a simulator server for its simulators. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -94,9 +97,9 @@ public record WorldRuntime(int threads, Optional<Cluster> cluster, String name,
         return new WorldRuntime(threads, cluster, name, worldViews, newTimeout, simulatorServers, grants);
     }
 
-    /** Simulators on the simulator servers at {@code addresses} ({@code host:port}), read whenever one starts. */
-    public WorldRuntime withSimulatorServers(Supplier<List<String>> addresses) {
-        return new WorldRuntime(threads, cluster, name, worldViews, timeout, Optional.of(addresses), grants);
+    /** Simulators on the simulator servers {@code registered} now, read whenever one starts. */
+    public WorldRuntime withSimulatorServers(Supplier<List<SimulatorRegistration>> registered) {
+        return new WorldRuntime(threads, cluster, name, worldViews, timeout, Optional.of(registered), grants);
     }
 
     /** With simulator servers: each world grants its areas to the processes that host their actives. */

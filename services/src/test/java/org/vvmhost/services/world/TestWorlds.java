@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.cluster.SimulatorServer;
 import org.vvmhost.time.Clock;
 
@@ -48,6 +49,16 @@ public final class TestWorlds {
                 WorldStatus.AreaRoles::active, TreeMap::new,
                 Collectors.mapping(WorldStatus.AreaRoles::area, Collectors.toList())));
         return new LinkedHashMap<>(byName);
+    }
+
+    /** The servers at {@code addresses}, each registered for every set of {@code sets} and with room for any world. */
+    public static List<SimulatorRegistration> registered(List<String> addresses, ComponentSetRegistry sets) {
+        List<SimulatorRegistration> registered = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            registered.add(new SimulatorRegistration("test-simulator-" + i, addresses.get(i),
+                    List.copyOf(sets.sets().keySet()), 1024, "test-host", ProcessHandle.current().pid()));
+        }
+        return registered;
     }
 
     /** Starts {@code count} simulator servers on loopback ports, adding each to {@code started}; their addresses. */

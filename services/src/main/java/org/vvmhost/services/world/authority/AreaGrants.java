@@ -47,7 +47,10 @@ public interface AreaGrants extends AutoCloseable {
      */
     void activeOn(String set, int area, String server);
 
-    /** Writes nothing more; a write already sent completes or fails on its own. */
+    /**
+     * Writes nothing more, and waits for the grants already sent to etcd, at most the timeout: after it returns,
+     * nothing these grants started is still writing, or the log names the grants left.
+     */
     @Override
     void close();
 }

@@ -152,8 +152,14 @@ final class ClusterWorld extends IndexedWorld {
         }
     }
 
-    /** A new active: the simulator process its session runs on is granted the area (asynchronously). */
+    /**
+     * A new active: the area counts towards its server's capacity, and the simulator process its session runs on is
+     * granted the area (asynchronously).
+     */
     private void granted(AssignmentTable.Granted granted) {
+        if (remote != null) {
+            remote.activeOn(granted.container(), granted.area());
+        }
         if (grants != null) {
             remote.serverOf(granted.container()).ifPresentOrElse(
                     server -> grants.activeOn(core.sets().get(granted.set()).name(), granted.area(), server),

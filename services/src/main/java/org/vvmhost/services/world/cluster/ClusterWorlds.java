@@ -11,6 +11,7 @@ import org.vvmhost.services.world.WorldFactory;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldView;
 import org.vvmhost.services.world.authority.AreaGrants;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.core.WorldCore;
 import org.vvmhost.services.world.core.WorldState;
 import org.vvmhost.services.world.view.WorldViewCodec;
@@ -32,10 +33,11 @@ public final class ClusterWorlds {
      * promotion, rewind) applies unchanged. A server that goes away counts as a crash of the simulators it ran.
      * With the runtime's {@link WorldRuntime#grants()}, each world writes the grants of its areas' actives.
      *
-     * @param simulatorServers the servers' addresses ({@code host:port}), read again whenever a simulator starts
+     * @param simulatorServers the servers' registrations, read again whenever a simulator starts: a simulator goes to
+     *                         a server registered for its component set, one below its capacity first
      */
     public static WorldFactory remote(ComponentSetRegistry sets, WorldRuntime runtime,
-                                      Supplier<List<String>> simulatorServers) {
+                                      Supplier<List<SimulatorRegistration>> simulatorServers) {
         Objects.requireNonNull(simulatorServers, "simulatorServers");
         return factory(sets, runtime, core -> new RemoteSimulators(simulatorServers, core.config(),
                 runtime.cluster().orElseThrow().clock(), runtime.timeout(), runtime.name()));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +26,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vvmhost.services.world.WorldConfig;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.AreaState;
 import org.vvmhost.services.world.cluster.SimulatorProtocol.SimulatorRequest;
 import org.vvmhost.services.world.cluster.SimulatorWire.Call;
@@ -39,11 +42,12 @@ import org.vvmhost.time.Clock;
 
 /**
  * A world's line to its simulator servers ({@link SimulatorServer}): a gRPC channel per server, and a session per
- * simulator container of the world ({@link RemoteSimulator}). A new session goes to the reachable server with the
- * fewest sessions of its component set, then the fewest in all, so that an area's active and its passives land on
- * different servers whenever there are enough of them. Every call has a deadline of the world's timeout; the
- * session's own call stays open for its life and tells either side when the other is gone, and the coordinator when
- * the server drains: a draining server is tried last, until it is no longer listed.
+ * simulator container of the world ({@link RemoteSimulator}). A new session goes to a reachable server registered
+ * for its component set, one below its capacity first, with the fewest sessions of that set, then the fewest in
+ * all, so that an area's active and its passives land on different servers whenever there are enough of them. Every
+ * call has a deadline of the world's timeout; the session's own call stays open for its life and tells either side
+ * when the other is gone, and the coordinator when the server drains: a draining server is tried last, until it is no
+ * longer listed.
  */
 final class RemoteSimulators implements AutoCloseable {
 
@@ -159,7 +163,7 @@ final class RemoteSimulators implements AutoCloseable {
         return status.getCause() == null ? text : text + " (" + status.getCause().getMessage() + ")";
     }
 
-    private final Supplier<List<String>> targets;
+    private final Supplier<List<SimulatorRegistration>> registrations;
     private final WorldConfig config;
     private final Clock clock;
     private final Duration timeout;
@@ -169,6 +173,8 @@ final class RemoteSimulators implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     /** By the name of the simulator's container; guarded by this. */
     private final Map<String, Session> sessions = new HashMap<>();
+    /** The session each (set, area)'s active runs in, by {@code set/area}; guarded by this. */
+    private final Map<String, Session> actives = new HashMap<>();
     /** Servers that said they drain, while they are listed; guarded by this. */
     private final Set<String> drainingTargets = new HashSet<>();
     /** The sets each server failed to open a session of, while it is listed; guarded by this. */
@@ -176,11 +182,13 @@ final class RemoteSimulators implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param targets the servers' addresses ({@code host:port}), read again whenever a simulator opens a session
-     * @param name    names the network threads
+     * @param registrations the servers' registrations (address, component sets, capacity), read again whenever a
+     *                      simulator opens a session, never under this object's lock
+     * @param name          names the network threads
      */
-    RemoteSimulators(Supplier<List<String>> targets, WorldConfig config, Clock clock, Duration timeout, String name) {
-        this.targets = targets;
+    RemoteSimulators(Supplier<List<SimulatorRegistration>> registrations, WorldConfig config, Clock clock,
+                     Duration timeout, String name) {
+        this.registrations = registrations;
         this.config = config;
         this.clock = clock;
         this.timeout = timeout;
@@ -199,15 +207,16 @@ final class RemoteSimulators implements AutoCloseable {
     }
 
     /**
-     * Opens a session for simulator {@code name} of {@code set} on the first server that takes it, trying them from
-     * the least loaded. A session counts towards its server's load from the moment it is tried, so simulators that
-     * start together spread out.
+     * Opens a session for simulator {@code name} of {@code set} on the first server that takes it, trying those
+     * registered for {@code set} from the least loaded ({@link #ranked}). A session counts towards its server's load
+     * from the moment it is tried, so simulators that start together spread out.
      *
      * @param lost     hears, once, why the session ended without our asking
      * @param draining hears why the session's server drains: the simulator should stop gracefully
      * @throws IllegalStateException naming each server tried and why it did not take it, if none did
      */
     Session open(String name, String set, Consumer<String> lost, Consumer<String> draining) {
+        List<SimulatorRegistration> registered = registrations.get();
         List<String> tried = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         while (true) {
@@ -216,11 +225,13 @@ final class RemoteSimulators implements AutoCloseable {
                 if (closed) {
                     throw new IllegalStateException("the world's simulators are closing");
                 }
-                String target = ranked(set).stream().filter(t -> !tried.contains(t)).findFirst().orElse(null);
+                String target = ranked(set, registered).stream().filter(t -> !tried.contains(t)).findFirst()
+                        .orElse(null);
                 if (target == null) {
                     throw new IllegalStateException("no simulator server took simulator " + name + " of component "
-                            + "set '" + set + "': " + (failures.isEmpty() ? "no simulator server is known"
-                            : String.join("; ", failures)));
+                            + "set '" + set + "': " + (!failures.isEmpty() ? String.join("; ", failures)
+                            : registered.isEmpty() ? "no simulator server is known"
+                            : "no simulator process registered simulates it"));
                 }
                 tried.add(target);
                 session = new Session(name, set, target, channel(target));
@@ -240,31 +251,51 @@ final class RemoteSimulators implements AutoCloseable {
         }
     }
 
-    /**
-     * The known servers, those not draining first, then those with the fewest sessions of {@code set}, then the
-     * fewest in all.
-     */
-    synchronized List<String> ranked(String set) {
-        Map<String, int[]> load = new HashMap<>();
-        List<String> known = new ArrayList<>();
-        for (String target : targets.get()) {
-            if (load.putIfAbsent(target, new int[2]) == null) {
-                known.add(target);
-            }
-        }
+    /** {@link #ranked(String, List, Map, Set)} with this world's sessions and actives, and its draining servers. */
+    synchronized List<String> ranked(String set, List<SimulatorRegistration> registered) {
         // A server no longer listed has gone; one listed again at its address is another process.
-        drainingTargets.retainAll(load.keySet());
+        drainingTargets.retainAll(registered.stream().map(SimulatorRegistration::address).toList());
+        Map<String, Placed> placed = new HashMap<>();
         for (Session session : sessions.values()) {
-            int[] counts = load.get(session.target);
-            if (counts != null) {
-                counts[0] += session.set.equals(set) ? 1 : 0;
-                counts[1]++;
+            placed.merge(session.target, new Placed(session.set.equals(set) ? 1 : 0, 1, 0), Placed::plus);
+        }
+        actives.values().stream().filter(session -> sessions.get(session.name) == session)
+                .forEach(session -> placed.merge(session.target, new Placed(0, 0, 1), Placed::plus));
+        return ranked(set, registered, placed, drainingTargets);
+    }
+
+    /** What this world placed on one server: sessions of the set being placed, sessions in all, active areas. */
+    record Placed(int ofSet, int sessions, int areas) {
+        static final Placed NONE = new Placed(0, 0, 0);
+
+        Placed plus(Placed other) {
+            return new Placed(ofSet + other.ofSet, sessions + other.sessions, areas + other.areas);
+        }
+    }
+
+    /**
+     * Where a session of {@code set} goes, best first: the addresses of {@code registered} whose registration lists
+     * {@code set} (the others are left out), those not {@code draining} before those that are, then those below
+     * their capacity (the areas they are active for, as {@code placed} counts them) before the full ones, then the
+     * fewest sessions of {@code set}, then the fewest in all. Of several registrations at one address (a process
+     * and the one that replaced it, until the old lease expires), the address can run what any of them lists, up
+     * to the largest capacity.
+     */
+    static List<String> ranked(String set, List<SimulatorRegistration> registered, Map<String, Placed> placed,
+                               Set<String> draining) {
+        Map<String, Integer> capacity = new LinkedHashMap<>();
+        for (SimulatorRegistration registration : registered) {
+            if (registration.componentSets().contains(set)) {
+                capacity.merge(registration.address(), registration.capacity(), Math::max);
             }
         }
-        known.sort(Comparator.<String, Boolean>comparing(drainingTargets::contains)
-                .thenComparingInt(target -> load.get(target)[0])
-                .thenComparingInt(target -> load.get(target)[1]));
-        return known;
+        Function<String, Placed> load = address -> placed.getOrDefault(address, Placed.NONE);
+        List<String> ranked = new ArrayList<>(capacity.keySet());
+        ranked.sort(Comparator.<String, Boolean>comparing(draining::contains)
+                .thenComparing(address -> load.apply(address).areas() >= capacity.get(address))
+                .thenComparingInt(address -> load.apply(address).ofSet())
+                .thenComparingInt(address -> load.apply(address).sessions()));
+        return ranked;
     }
 
     private ManagedChannel channel(String target) {
@@ -295,6 +326,17 @@ final class RemoteSimulators implements AutoCloseable {
         return new InetSocketAddress(target.substring(0, colon), port);
     }
 
+    /**
+     * Simulator {@code name} is now the active of {@code area} of its set: the area counts towards its server's
+     * capacity, and no longer towards the server of the area's previous active.
+     */
+    synchronized void activeOn(String name, int area) {
+        Session session = sessions.get(name);
+        if (session != null) {
+            actives.put(session.set + "/" + area, session);
+        }
+    }
+
     /** The address of the server that runs simulator {@code name}'s session, if it has one. */
     synchronized Optional<String> serverOf(String name) {
         Session session = sessions.get(name);
@@ -303,20 +345,22 @@ final class RemoteSimulators implements AutoCloseable {
 
     /**
      * How the simulators of each of {@code wanted}'s sets spread over the servers listed now (read here, so it may
-     * wait on the list's source): a set's servers are those listed, not draining, and that did not fail to open a
-     * session of it since they were listed.
+     * wait on the list's source): a set's servers are those registered for it, not draining, and that did not fail
+     * to open a session of it since they were listed.
      *
      * @param wanted each set's number of simulators, in the sets' order
      */
     List<SimulatorRebalancer.Spread> spread(Map<String, Integer> wanted) {
-        List<String> listed = targets.get();
+        List<SimulatorRegistration> registered = registrations.get();
         synchronized (this) {
-            refusals.keySet().retainAll(listed);
+            refusals.keySet().retainAll(registered.stream().map(SimulatorRegistration::address).toList());
             List<SimulatorRebalancer.Spread> spreads = new ArrayList<>();
             wanted.forEach((set, count) -> {
                 Map<String, List<String>> servers = new HashMap<>();
-                for (String target : listed) {
-                    if (!drainingTargets.contains(target) && !refusals.getOrDefault(target, Set.of()).contains(set)) {
+                for (SimulatorRegistration registration : registered) {
+                    String target = registration.address();
+                    if (registration.componentSets().contains(set) && !drainingTargets.contains(target)
+                            && !refusals.getOrDefault(target, Set.of()).contains(set)) {
                         servers.putIfAbsent(target, new ArrayList<>());
                     }
                 }

@@ -48,7 +48,8 @@ public final class RemoteTickBenchmark {
             List<String> addresses = TestWorlds.startSimulatorServers(serverCount, sets, clock, timeout, servers);
             WorldRuntime runtime = WorldRuntime.cluster(cluster).withTimeout(timeout);
             try (World world = serverCount == 0 ? TestWorlds.create(config, sets, runtime)
-                    : ClusterWorlds.remote(sets, runtime, () -> addresses).create(config)) {
+                    : ClusterWorlds.remote(sets, runtime, () -> TestWorlds.registered(addresses, sets))
+                            .create(config)) {
                 Histogram ticks = new Histogram(3);
                 for (int n = 0; n < warmUp + measured; n++) {
                     long start = System.nanoTime();

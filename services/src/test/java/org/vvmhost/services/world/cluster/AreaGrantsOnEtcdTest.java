@@ -143,8 +143,7 @@ class AreaGrantsOnEtcdTest {
         Map<SimulatorServer, String> ids = Map.of(servers.get(0), "sim-0", servers.get(1), "sim-1");
         LinkedBlockingQueue<RuntimeException> deposed = new LinkedBlockingQueue<>();
         WorldRuntime runtime = WorldRuntime.cluster(cluster).withName("granted").withTimeout(budget)
-                .withSimulatorServers(() -> authority.simulators().join().stream()
-                        .map(SimulatorRegistration::address).toList())
+                .withSimulatorServers(() -> authority.simulators().join())
                 .withGrants(AreaGrants.through(authority, term, budget, Duration.ofMillis(200), deposed::add));
 
         try (World world = WorldFactory.of(SETS, runtime).create(config())) {

@@ -31,6 +31,7 @@ import org.vvmhost.services.world.World;
 import org.vvmhost.services.world.WorldConfig;
 import org.vvmhost.services.world.WorldRuntime;
 import org.vvmhost.services.world.WorldStatus;
+import org.vvmhost.services.world.authority.SimulatorRegistration;
 import org.vvmhost.time.SystemClock;
 
 /**
@@ -79,7 +80,7 @@ class RemoteSimulatorsTest {
 
     private World remoteWorld(Supplier<List<String>> addresses) {
         return ClusterWorlds.remote(SETS, WorldRuntime.cluster(cluster).withName("remote").withTimeout(WAIT),
-                addresses).create(config());
+                () -> TestWorlds.registered(addresses.get(), SETS)).create(config());
     }
 
     private World localWorld() {
@@ -269,9 +270,10 @@ class RemoteSimulatorsTest {
     @Test
     void aDrainingServerTellsItsSessionsIsTriedLastAndRefusesNewSessions() throws Exception {
         List<String> addresses = startServers().subList(0, 2);
+        List<SimulatorRegistration> registered = TestWorlds.registered(addresses, SETS);
         SimulatorServer draining = servers.get(1);
         BlockingQueue<String> notices = new LinkedBlockingQueue<>();
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, config(), clock, WAIT, "drain")) {
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered, config(), clock, WAIT, "drain")) {
             remote.open("drain-physics-a", "physics", reason -> { }, reason -> { });
             RemoteSimulators.Session second = remote.open("drain-physics-b", "physics", reason -> { }, notices::add);
             assertThat(draining.simulators()).containsExactly("drain-physics-b");
@@ -282,13 +284,14 @@ class RemoteSimulatorsTest {
             second.close();
             drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
-            assertThat(remote.ranked("physics")).as("the draining server last, though it has fewer sessions")
+            assertThat(remote.ranked("physics", registered))
+                    .as("the draining server last, though it has fewer sessions")
                     .containsExactly(addresses.get(0), addresses.get(1));
             remote.open("drain-physics-c", "physics", reason -> { }, reason -> { });
             assertThat(servers.get(0).simulators()).contains("drain-physics-c");
             assertThat(draining.simulators()).isEmpty();
         }
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses.subList(1, 2), config(), clock, WAIT,
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered.subList(1, 2), config(), clock, WAIT,
                 "refused")) {
             assertThatThrownBy(() -> remote.open("drain-vitality-a", "vitality", reason -> { }, reason -> { }))
                     .isInstanceOf(IllegalStateException.class)
@@ -298,12 +301,44 @@ class RemoteSimulatorsTest {
     }
 
     @Test
+    void aServerWhoseActiveAreasReachItsCapacityRanksAfterOneWithRoom() {
+        List<String> addresses = startServers().subList(0, 2);
+        List<SimulatorRegistration> registered = addresses.stream().map(address -> new SimulatorRegistration(
+                "capacity-" + address, address, List.of("physics", "vitality"), 2, "test-host", 1)).toList();
+        try (RemoteSimulators remote = new RemoteSimulators(() -> registered, config(), clock, WAIT, "capacity")) {
+            remote.open("capacity-physics-a", "physics", reason -> { }, reason -> { });
+            remote.open("capacity-physics-b", "physics", reason -> { }, reason -> { });
+            assertThat(servers.get(0).simulators()).containsExactly("capacity-physics-a");
+            assertThat(remote.ranked("vitality", registered)).as("even: as registered").isEqualTo(addresses);
+
+            remote.activeOn("capacity-physics-a", 0);
+            remote.activeOn("capacity-physics-a", 1);
+            assertThat(remote.ranked("vitality", registered)).as("the first server is full")
+                    .containsExactly(addresses.get(1), addresses.get(0));
+
+            remote.activeOn("capacity-physics-b", 1);
+            assertThat(remote.ranked("vitality", registered)).as("area 1 moved to the second server")
+                    .isEqualTo(addresses);
+        }
+    }
+
+    @Test
     void aSimulatorNoServerCanRunIsRefusedWithTheReasonOfEach() {
         List<String> addresses = new ArrayList<>(startServers().subList(0, 1));
         addresses.add(InetAddress.getLoopbackAddress().getHostAddress() + ":1");
         WorldConfig withTags = config().withComponentSets(Map.of("physics", new WorldConfig.SetConfig(1),
                 "tag", new WorldConfig.SetConfig(1)));
-        try (RemoteSimulators remote = new RemoteSimulators(() -> addresses, withTags, clock, WAIT, "refused")) {
+        try (RemoteSimulators remote = new RemoteSimulators(() -> TestWorlds.registered(addresses, SETS), withTags,
+                clock, WAIT, "unregistered")) {
+            assertThatThrownBy(() -> remote.open("unregistered-tag-x1", "tag", reason -> { }, reason -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no simulator server took simulator unregistered-tag-x1 of component set 'tag': no "
+                            + "simulator process registered simulates it");
+        }
+        // Registrations that claim the set, as a process of another build might: each server is tried, and refuses.
+        List<SimulatorRegistration> claiming = addresses.stream().map(address -> new SimulatorRegistration(
+                "claims-" + address, address, List.of("physics", "tag"), 8, "test-host", 1)).toList();
+        try (RemoteSimulators remote = new RemoteSimulators(() -> claiming, withTags, clock, WAIT, "refused")) {
             assertThatThrownBy(() -> remote.open("refused-tag-x1", "tag", reason -> { }, reason -> { }))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no simulator server took simulator refused-tag-x1 of component set 'tag'")
