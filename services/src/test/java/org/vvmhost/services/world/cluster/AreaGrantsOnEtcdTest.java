@@ -83,12 +83,15 @@ class AreaGrantsOnEtcdTest {
                 .withPassivesPerArea(1);
     }
 
-    /** Registers simulator process {@code id}, reached at {@code address}, on a lease of its own. */
+    /**
+     * Registers simulator process {@code id}, reached at {@code address}, on a lease of its own: 10 s, since a 2 s
+     * lease can lapse on a busy machine, and the test revokes the one it wants gone.
+     */
     private Registration register(String id, String address) {
         SimulatorRegistration registration = new SimulatorRegistration(id, address, List.of("physics", "vitality"),
                 8, "test-host", ProcessHandle.current().pid());
         Registration registered = EtcdLeaderships.register(EtcdSettings.of(etcd.endpoint().toString(),
-                candidates.election(), LeaseSettings.ofTtl(Duration.ofSeconds(2))), registration.key(),
+                candidates.election(), LeaseSettings.ofTtl(Duration.ofSeconds(10))), registration.key(),
                 registration.toJson(), candidates.clock());
         registrations.add(registered);
         return registered;
