@@ -187,7 +187,8 @@ final class WorldConfigParser {
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = parent.get(parts[i]);
             if (child == null || child.isNull()) {
-                parent = parent.putObject(parts[i]);
+                parent = i == 1 && parts[1].equals("component-sets") ? putDefaultSets(parent)
+                        : parent.putObject(parts[i]);
             } else if (child.isObject()) {
                 parent = (ObjectNode) child;
             } else {
@@ -202,6 +203,17 @@ final class WorldConfigParser {
             throw new WorldConfigException(dottedPath, "the override value '" + value + "' is not valid YAML");
         }
         parent.set(parts[parts.length - 1], parsed == null ? JsonNodeFactory.instance.nullNode() : parsed);
+    }
+
+    /**
+     * Puts the default component sets under {@code world}, as a config would list them: an override of one set, on
+     * a config that lists none, changes that set and keeps the others enabled.
+     */
+    private static ObjectNode putDefaultSets(ObjectNode world) {
+        ObjectNode sets = world.putObject("component-sets");
+        WorldConfig.defaults().componentSets().forEach((name, set) ->
+                sets.putObject(name).put("simulators", set.simulators()));
+        return sets;
     }
 
     private static String locationOf(JsonProcessingException e) {

@@ -70,6 +70,20 @@ class WorldConfigTest {
     }
 
     @Test
+    void anOverrideOfOneComponentSetKeepsTheOtherDefaultSets() {
+        WorldConfig config = WorldConfig.parse("", Map.of("world.component-sets.physics.simulators", "2"));
+
+        assertThat(config.componentSets().keySet()).isEqualTo(WorldConfig.defaults().componentSets().keySet());
+        assertThat(config.componentSets().get("physics").simulators()).isEqualTo(2);
+        assertThat(config.componentSets()).hasSizeGreaterThan(1);
+        WorldConfig.defaults().componentSets().forEach((name, set) -> {
+            if (!name.equals("physics")) {
+                assertThat(config.componentSets().get(name)).as(name).isEqualTo(set);
+            }
+        });
+    }
+
+    @Test
     void errorsNameTheField() {
         assertError("world: {areas: {rows: 0}}", "world.areas.rows: must be ≥ 1, got 0");
         assertError("world: {areas: {rowz: 2}}", "world.areas.rowz: unknown field; known fields: cols, rows");
